@@ -1,0 +1,106 @@
+"""`qrpay init | policy | clock | audit | mailbox`: the database, its policy, its shared clock,
+the audit log and the simulated mailbox."""
+from __future__ import annotations
+
+import argparse
+
+from shared.clock import parse_iso, to_iso
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("init", parents=[common], help="create (or upgrade) the database")
+    p.add_argument("--policy", choices=["hardened", "2019"], default=None)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("policy", parents=[common], help="show or set the security policy")
+    ps = p.add_subparsers(dest="action", required=True)
+    ps.add_parser("show", parents=[common]).set_defaults(func=cmd_policy_show)
+    q = ps.add_parser("set", parents=[common])
+    q.add_argument("name", choices=["hardened", "2019"])
+    q.set_defaults(func=cmd_policy_set)
+
+    p = sub.add_parser("clock", parents=[common], help="the simulated clock shared by both apps")
+    cs = p.add_subparsers(dest="action", required=True)
+    cs.add_parser("show", parents=[common]).set_defaults(func=cmd_clock_show)
+    q = cs.add_parser("set", parents=[common])
+    q.add_argument("time", metavar="ISO8601")
+    q.set_defaults(func=cmd_clock_set)
+    q = cs.add_parser("advance", parents=[common])
+    q.add_argument("seconds", type=float)
+    q.set_defaults(func=cmd_clock_advance)
+    cs.add_parser("reset", parents=[common]).set_defaults(func=cmd_clock_reset)
+
+    p = sub.add_parser("audit", parents=[common], help="the hash-chained audit log")
+    au = p.add_subparsers(dest="action", required=True)
+    q = au.add_parser("list", parents=[common])
+    q.add_argument("--event")
+    q.add_argument("--alerts", action="store_true", help="only alerts")
+    q.add_argument("--limit", type=int, default=100)
+    q.set_defaults(func=cmd_audit_list)
+    au.add_parser("verify", parents=[common]).set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("mailbox", parents=[common], help="messages the system sent to an address")
+    p.add_argument("--to", required=True, metavar="ADDR")
+    p.set_defaults(func=cmd_mailbox)
+
+
+def cmd_init(core, args: argparse.Namespace) -> dict:
+    if args.policy:
+        core.set_policy(args.policy, actor="cli")
+    core.codes.ensure_issuer_key()
+    return {"db": str(core.db.path), "schema_version": core.db.user_version(), "policy": core.policy.name}
+
+
+def cmd_policy_show(core, args) -> dict:
+    from shared.policy import policy_fields
+    return {"policy": core.policy.name, "settings": policy_fields(core.policy)}
+
+
+def cmd_policy_set(core, args) -> dict:
+    return {"policy": core.set_policy(args.name, actor="cli").name}
+
+
+def _clock(core) -> dict:
+    now = core.now()
+    return {"now": to_iso(now), "unix": now, "offset_seconds": core.clock_offset()}
+
+
+def cmd_clock_show(core, args) -> dict:
+    return _clock(core)
+
+
+def cmd_clock_set(core, args) -> dict:
+    core.set_simulated_time(parse_iso(args.time), actor="cli")
+    return _clock(core)
+
+
+def cmd_clock_advance(core, args) -> dict:
+    core.set_clock_offset(core.clock_offset() + args.seconds, actor="cli")
+    return _clock(core)
+
+
+def cmd_clock_reset(core, args) -> dict:
+    core.set_clock_offset(0.0, actor="cli")
+    return _clock(core)
+
+
+def cmd_audit_list(core, args) -> dict:
+    rows = core.audit_recent(event=args.event, severity="alert" if args.alerts else None,
+                             limit=max(1, min(args.limit, 10_000)))
+    return {"rows": [{"id": r.id, "at": to_iso(r.at), "event": r.event, "severity": r.severity,
+                      "customer_id": r.customer_id, "actor": r.actor, "details": r.details} for r in rows]}
+
+
+def cmd_audit_verify(core, args):
+    v = core.audit_verify()
+    result = {"ok": v.ok, "rows": v.rows, "first_bad_row": v.first_bad_row, "reason": v.reason}
+    if not v.ok:
+        from shared.cli.main import emit
+        emit(result, args.json if hasattr(args, "json") else False)
+        return 1
+    return result
+
+
+def cmd_mailbox(core, args) -> dict:
+    return {"messages": [{"to": m.to, "subject": m.subject, "body": m.body, "sent_at": to_iso(m.sent_at),
+                          "kind": m.kind} for m in core.inbox(args.to)]}

@@ -1,0 +1,75 @@
+"""Time is a parameter: every core service reads the clock object it is given.
+
+- `SystemClock`: the real time.
+- `FixedClock`: a pinned time that tests (and `qrpay --now`) move by hand; nothing ever sleeps.
+- `SimulatedClock`: the real time plus an offset stored in the database, so both apps and the QA
+  command line see the same simulated time when the trainer advances or skews it.
+
+Times are unix seconds as floats (UTC); `to_iso` / `parse_iso` convert at the edges.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+from shared.errors import InputError
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Unix seconds, UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> float:
+        return time.time()
+
+
+class FixedClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, t: float | str = 1_767_225_600.0) -> None:  # 2026-01-01T00:00:00Z
+        self._t = parse_iso(t) if isinstance(t, str) else float(t)
+
+    def now(self) -> float:
+        return self._t
+
+    def set(self, t: float | str) -> None:
+        self._t = parse_iso(t) if isinstance(t, str) else float(t)
+
+    def advance(self, seconds: float) -> None:
+        self._t += seconds
+
+
+class SimulatedClock:
+    """`base` plus an offset read through `offset()` (the database's shared clock offset)."""
+
+    def __init__(self, offset: Callable[[], float], base: Clock | None = None) -> None:
+        self._offset = offset
+        self._base = base or SystemClock()
+
+    def now(self) -> float:
+        return self._base.now() + self._offset()
+
+
+def to_iso(t: float) -> str:
+    """ISO-8601 in UTC with a Z, to the second (what the CLI and receipts show)."""
+    return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> float:
+    """Parse ISO-8601 ("2026-11-25T09:00:00Z", "...+09:00", "2026-11-25"); naive means UTC."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 64:
+        raise InputError("Give a time as ISO-8601, e.g. 2026-11-25T09:00:00Z.")
+    s = text.strip()
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        raise InputError(f"Not an ISO-8601 time: {text[:40]!r}.") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()

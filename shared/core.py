@@ -1,0 +1,156 @@
+"""`Core`: the payment core as one object the apps and the CLI hold.
+
+    core = Core.open("demo.sqlite3")            # real time + the database's simulated offset
+    core = Core.open(path, clock=FixedClock())  # tests: a clock that only moves when told
+
+It owns the database and the clock and hands out one service per concept (identity, staff,
+wallet, top-ups, payment codes, sales, refunds, reports). The policy is read from the database
+on every use, so a trainer switching it in one app changes the other at once.
+"""
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared import audit, mailbox
+from shared.clock import Clock, FixedClock, SimulatedClock, SystemClock
+from shared.errors import InputError
+from shared.policy import DEFAULT_POLICY, Policy, policy_named
+from shared.storage import settings_store
+from shared.storage.db import Database, default_db_path
+
+if TYPE_CHECKING:  # the services; each lives in the module named after its concept
+    from shared.identity import IdentityService
+    from shared.staff import StaffService
+    from shared.wallet import WalletService
+    from shared.topups import TopUpService
+    from shared.codes import CodeService
+    from shared.catalog import Catalog
+    from shared.sales import SalesService
+    from shared.refunds import RefundService
+    from shared.reports import ReportService
+
+_POLICY_KEY = "policy"
+_CLOCK_OFFSET_KEY = "clock_offset"
+
+
+class Core:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        # The simulated offset is shared through the database unless a clock is pinned.
+        self.clock: Clock = clock if clock is not None else SimulatedClock(self.clock_offset)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, clock: Clock | None = None) -> "Core":
+        return cls(Database(Path(path) if path else default_db_path()), clock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    # -- policy ---------------------------------------------------------------------------
+    @property
+    def policy(self) -> Policy:
+        with self.db.read() as conn:
+            name = settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY)
+        return policy_named(name)
+
+    def set_policy(self, name: str, *, actor: str = "trainer") -> Policy:
+        new = policy_named(name)
+        with self.db.write() as conn:
+            old = settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY)
+            settings_store.put(conn, _POLICY_KEY, new.name)
+            if old != new.name:
+                audit.record(conn, at=self.now(), event="policy_changed",
+                             severity="alert" if new.is_insecure else "warning", actor=actor,
+                             old=old, new=new.name)
+        return new
+
+    # -- shared simulated clock -----------------------------------------------------------
+    def clock_offset(self) -> float:
+        with self.db.read() as conn:
+            return float(settings_store.get(conn, _CLOCK_OFFSET_KEY, "0") or 0)
+
+    def set_clock_offset(self, seconds: float, *, actor: str = "trainer") -> None:
+        if not isinstance(seconds, (int, float)) or abs(seconds) > 10 * 365 * 86400:
+            raise InputError("The clock offset must be within ten years.")
+        with self.db.write() as conn:
+            settings_store.put(conn, _CLOCK_OFFSET_KEY, repr(float(seconds)))
+            audit.record(conn, at=SystemClock().now() + seconds, event="clock_changed", severity="warning",
+                         actor=actor, offset_seconds=float(seconds))
+
+    def set_simulated_time(self, t: float, *, actor: str = "trainer") -> None:
+        self.set_clock_offset(t - SystemClock().now(), actor=actor)
+
+    def advance_clock(self, seconds: float, *, actor: str = "trainer") -> None:
+        if isinstance(self.clock, FixedClock):
+            self.clock.advance(seconds)
+            return
+        self.set_clock_offset(self.clock_offset() + seconds, actor=actor)
+
+    # -- audit and mailbox ----------------------------------------------------------------
+    def audit_verify(self) -> audit.AuditVerdict:
+        with self.db.read() as conn:
+            return audit.verify(conn)
+
+    def audit_recent(self, **filters) -> list[audit.AuditRow]:
+        with self.db.read() as conn:
+            return audit.recent(conn, **filters)
+
+    def alerts(self, limit: int = 200) -> list[audit.AuditRow]:
+        return self.audit_recent(severity="alert", limit=limit)
+
+    def inbox(self, address: str) -> list[mailbox.Message]:
+        with self.db.read() as conn:
+            return mailbox.inbox(conn, address)
+
+    # -- services (imported lazily: each module is its concept) ------------------------------
+    @cached_property
+    def identity(self) -> "IdentityService":
+        from shared.identity import IdentityService
+        return IdentityService(self)
+
+    @cached_property
+    def staff(self) -> "StaffService":
+        from shared.staff import StaffService
+        return StaffService(self)
+
+    @cached_property
+    def wallet(self) -> "WalletService":
+        from shared.wallet import WalletService
+        return WalletService(self)
+
+    @cached_property
+    def topups(self) -> "TopUpService":
+        from shared.topups import TopUpService
+        return TopUpService(self)
+
+    @cached_property
+    def codes(self) -> "CodeService":
+        from shared.codes import CodeService
+        return CodeService(self)
+
+    @cached_property
+    def catalog(self) -> "Catalog":
+        from shared.catalog import Catalog
+        return Catalog(self)
+
+    @cached_property
+    def sales(self) -> "SalesService":
+        from shared.sales import SalesService
+        return SalesService(self)
+
+    @cached_property
+    def refunds(self) -> "RefundService":
+        from shared.refunds import RefundService
+        return RefundService(self)
+
+    @cached_property
+    def reports(self) -> "ReportService":
+        from shared.reports import ReportService
+        return ReportService(self)
+

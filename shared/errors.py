@@ -1,0 +1,119 @@
+"""The core's domain errors.
+
+Every refusal the core makes is a `QrpayError` with a stable machine code (QA scripts and the
+apps switch on it) and a message a customer or clerk understands. The message never contains a
+secret (password, TOTP code, reset code, session token, private key).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class QrpayError(Exception):
+    """Base of every error the core raises on purpose. `code` is stable; `message` is for people."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.message = message
+        self.details = details
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        out.update({k: v for k, v in self.details.items() if v is not None})
+        return out
+
+
+class InputError(QrpayError):
+    """Input that can never be right (empty, wrong type, out of range)."""
+
+    code = "bad_input"
+
+
+class NotFound(QrpayError):
+    code = "not_found"
+
+
+class InvalidCredentials(QrpayError):
+    code = "invalid_credentials"
+
+
+class TotpRequired(QrpayError):
+    code = "totp_required"
+
+
+class TotpInvalid(QrpayError):
+    code = "totp_invalid"
+
+
+class TotpReused(QrpayError):
+    code = "totp_reused"
+
+
+class Throttled(QrpayError):
+    """Too many failures: try again after `retry_after` seconds."""
+
+    code = "throttled"
+
+
+class Locked(QrpayError):
+    """The account is locked until `until` (unix seconds), or frozen by a supervisor."""
+
+    code = "locked"
+
+
+class WeakPassword(QrpayError):
+    """`reasons` lists why, in words a customer understands."""
+
+    code = "weak_password"
+
+
+class SessionInvalid(QrpayError):
+    code = "session_invalid"
+
+
+class StepUpRequired(QrpayError):
+    """The action needs a second-factor check within the last few minutes."""
+
+    code = "step_up_required"
+
+
+class PermissionDenied(QrpayError):
+    code = "permission_denied"
+
+
+class Conflict(QrpayError):
+    """The request contradicts what is stored (duplicate e-mail, idempotency key reused for other data)."""
+
+    code = "conflict"
+
+
+class LimitExceeded(QrpayError):
+    code = "limit_exceeded"
+
+
+class InsufficientFunds(QrpayError):
+    code = "insufficient_funds"
+
+
+class CodeRefused(QrpayError):
+    """A payment code a till must refuse. `code` is one of: not_ours, malformed, bad_signature,
+    expired, not_yet_valid, superseded, replayed, account_locked, insufficient_funds,
+    limit_exceeded."""
+
+    code = "code_refused"
+
+
+class CodeParseError(CodeRefused):
+    """The one error a payment-code parser raises (code `not_ours` or `malformed`)."""
+
+    code = "malformed"
+
+
+class StorageError(QrpayError):
+    """The database file cannot be used (not a database, newer schema, locked, read-only, full)."""
+
+    code = "storage_error"

@@ -1,0 +1,209 @@
+"""The one module that opens SQLite.
+
+Settings: WAL, synchronous=FULL, foreign keys on, a busy timeout, `isolation_level=None` and an
+explicit `BEGIN IMMEDIATE` for every write, so two processes (the two apps) share one file safely
+and a killed process leaves either the whole transaction or none of it.
+
+Schema: forward-only migrations `migrations/NNNN_*.sql`, the number of the last one applied kept
+in `PRAGMA user_version`. A file that is not a SQLite database, or one written by a newer
+version of qrpay-sim, raises `StorageError` before anything is written to it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from shared.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def default_db_path() -> Path:
+    """`QRPAY_DB` if set, else qrpay.sqlite3 in the user data directory."""
+    env = os.environ.get("QRPAY_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("qrpay-sim", appauthor=False)) / "qrpay.sqlite3"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every migration shipped, in order."""
+    found = []
+    for entry in resources.files("shared.storage").joinpath("migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    for i, (version, name, _) in enumerate(found, start=1):
+        if version != i:
+            raise RuntimeError(f"migration numbers must run 1, 2, 3…: {name} is out of place")
+    return found
+
+
+def schema_version() -> int:
+    return len(migrations())
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a script into statements (trigger bodies with inner semicolons stay whole)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buf.splitlines()):
+        raise RuntimeError("migration script ends with an incomplete statement")
+    return statements
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        parent = path.parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StorageError(f"Cannot create the folder for the database: {parent} ({e.strerror}).",
+                                   code="db_unwritable") from None
+        return
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file.", code="not_a_database")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        raise StorageError(f"Cannot read the database file {path} ({e.strerror}).", code="db_unreadable") from None
+    if head and head != SQLITE_HEADER:
+        raise StorageError(f"{path} is not a qrpay-sim database (not an SQLite file); it was left untouched.",
+                           code="not_a_database")
+
+
+class Database:
+    """One SQLite connection per process, shared by its threads behind a lock."""
+
+    def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:
+        self.path = Path(path)
+        _check_file(self.path)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as e:
+            raise StorageError(f"Cannot open the database {self.path}: {e}.", code="db_unreadable") from None
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_version()
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if migrate:
+                self._migrate()
+        except sqlite3.DatabaseError as e:
+            self._conn.close()
+            raise StorageError(f"{self.path} cannot be used as a qrpay-sim database: {e}.",
+                               code="not_a_database") from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- schema ---------------------------------------------------------------------------
+    def user_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_version(self) -> None:
+        found = self.user_version()  # reading the header raises DatabaseError for non-databases
+        if found > schema_version():
+            raise StorageError(
+                f"{self.path} was written by a newer qrpay-sim (schema {found}, this one knows "
+                f"{schema_version()}); update qrpay-sim. The file was left untouched.", code="newer_schema")
+
+    def _migrate(self) -> None:
+        target = schema_version()
+        if self.user_version() >= target:
+            return
+        with self._lock:
+            for version, name, sql in migrations():
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if self.user_version() >= version:  # another process got here first
+                        self._conn.execute("COMMIT")
+                        continue
+                    for statement in split_sql(sql):
+                        self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {version}")
+                    self._conn.execute("COMMIT")
+                    log.info("applied migration %s", name)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise _storage_error(e) from None
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as e:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise _storage_error(e) from None
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot for several queries."""
+        with self._lock:
+            if self._conn.in_transaction:  # nested inside a write: reuse it
+                yield self._conn
+                return
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _storage_error(e: sqlite3.OperationalError) -> StorageError:
+    text = str(e).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError("The database is busy (another program holds it); try again.", code="db_locked")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("The database is read-only; nothing was saved.", code="db_readonly")
+    if "full" in text:
+        return StorageError("The disk is full; nothing was saved.", code="disk_full")
+    return StorageError(f"The database refused the change: {e}.", code="storage_error")

@@ -1,0 +1,30 @@
+"""Shared fixtures. Every test gets its own database file and a fixed clock; nothing sleeps."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from shared.clock import FixedClock
+from shared.core import Core
+
+T0 = 1_795_600_000.0  # 2026-11-25T09:46:40Z: a fixed "now" for tests
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "qrpay.sqlite3"
+
+
+@pytest.fixture
+def core(db_path, clock):
+    c = Core.open(db_path, clock=clock)
+    yield c
+    c.close()
