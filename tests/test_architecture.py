@@ -3,7 +3,7 @@ import ast
 import pathlib
 
 CORE = pathlib.Path(__file__).resolve().parents[1] / "shared"
-FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "wallet_app", "pos_app")
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "ui_common", "wallet_app", "pos_app")
 
 
 def test_core_never_imports_qt_or_the_apps():

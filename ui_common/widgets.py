@@ -1,0 +1,113 @@
+"""Widgets both apps show: the policy badge, the QR image, a state banner."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from ui_common import theme
+
+
+class PolicyBadge(QLabel):
+    """Always visible: calm for hardened; striped warning colours and the words for 2019."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("policyBadge")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_policy("hardened")
+
+    def set_policy(self, name: str) -> None:
+        self._name = name
+        if name == "2019":
+            self.setText("⚠ " + self.tr("2019 settings — insecure, for training"))
+            self.setStyleSheet(
+                "QLabel#policyBadge { color: #1a1a1a; font-weight: 700; padding: 6px 14px; border-radius: 8px;"
+                "border: 2px solid #1a1a1a;"
+                "background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #ffc400, stop:0.25 #ffc400,"
+                " stop:0.2501 #ffe680, stop:0.5 #ffe680, stop:0.5001 #ffc400, stop:0.75 #ffc400,"
+                " stop:0.7501 #ffe680, stop:1 #ffe680); }")
+        else:
+            self.setText("🛡 " + self.tr("Hardened"))
+            self.setStyleSheet(f"QLabel#policyBadge {{ color: white; background: {theme.OK}; font-weight: 600;"
+                               "padding: 6px 14px; border-radius: 8px; }")
+
+    @property
+    def policy_name(self) -> str:
+        return self._name
+
+
+class QrWidget(QWidget):
+    """Paints a QR module matrix crisply (no smoothing) on white with a quiet zone.
+
+    `set_matrix(rows)` takes rows of booleans *including* the quiet zone (as `qrcode` returns
+    with border=4). `set_hidden(True)` covers the code (e.g. while the window is not active).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._matrix: list[list[bool]] = []
+        self._hidden = False
+        self._cover_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 160)
+
+    def set_matrix(self, matrix: list[list[bool]]) -> None:
+        self._matrix = [list(r) for r in matrix]
+        self.update()
+
+    def set_hidden(self, hidden: bool, text: str = "") -> None:
+        self._hidden, self._cover_text = hidden, text
+        self.update()
+
+    def is_hidden(self) -> bool:
+        return self._hidden
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return True
+
+    def heightForWidth(self, w: int) -> int:  # noqa: N802
+        return w
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        side = min(self.width(), self.height())
+        x0, y0 = (self.width() - side) // 2, (self.height() - side) // 2
+        p.fillRect(x0, y0, side, side, QColor("white"))
+        n = len(self._matrix)
+        if n and not self._hidden:
+            module = side // n                 # whole pixels per module: sharp edges for the camera
+            off_x = x0 + (side - module * n) // 2
+            off_y = y0 + (side - module * n) // 2
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(QColor("black")))
+            for r, row in enumerate(self._matrix):
+                for c, dark in enumerate(row):
+                    if dark:
+                        p.drawRect(off_x + c * module, off_y + r * module, module, module)
+        elif self._hidden:
+            p.fillRect(x0, y0, side, side, QColor("#dfe3ea"))
+            p.setPen(QPen(QColor(theme.MUTED)))
+            p.drawText(QRectF(x0, y0, side, side), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       self._cover_text)
+        p.end()
+
+
+class Banner(QLabel):
+    """A state shown in the screen's own area: ok / danger / warning / info, with a word or icon."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hide()
+
+    def show_state(self, kind: str, text: str) -> None:
+        icon = {"ok": "✓ ", "danger": "✕ ", "warning": "⚠ ", "info": "ℹ "}[kind]
+        self.setText(icon + text)
+        self.setStyleSheet(theme.banner_style(kind))
+        self.show()
+
+    def clear(self) -> None:
+        self.setText("")
+        self.hide()
