@@ -28,3 +28,14 @@ def core(db_path, clock):
     c = Core.open(db_path, clock=clock)
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Argon2id with tiny parameters so tests that register customers stay fast; the production
+    default (shared.passwords.DEFAULT_HASHER) is checked in tests/test_passwords.py."""
+    from argon2 import PasswordHasher
+
+    from shared import passwords
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

@@ -23,6 +23,7 @@ GROUPS = (
     "shared.cli.core_cmds",
     "shared.cli.identity_cmds",
     "shared.cli.payment_cmds",
+    "shared.cli.codes_cmds",
     "shared.cli.sales_cmds",
     "shared.cli.scan_cmds",
     "shared.cli.lab_cmds",
@@ -157,4 +158,7 @@ def _fail_usage(message: str, as_json: bool) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module so command groups share this module's UsageError.
+    from shared.cli.main import main as _main
+
+    sys.exit(_main())

@@ -1,0 +1,655 @@
+"""Payment codes: what the wallet shows and the till reads.
+
+Text form (the QR)::
+
+    QP1:<175 characters of RFC 4648 base32, upper case, no padding>
+
+`QP` marks a qrpay code, `1` is the format version. Upper-case base32 with `:` keeps the whole
+text in the QR alphanumeric mode, so a code needs a QR of version 8 at level M (measured in
+tests/test_codes_parser.py; version 8-M holds 221 alphanumeric characters, a code has 179).
+The base32 decodes to 109 bytes, big-endian:
+
+    offset size field
+         0    1 version      1 (must match the prefix)
+         1    4 key_id       first 4 bytes of SHA-256(raw Ed25519 public key): "not our key" at a glance
+         5   16 nonce        128 random bits; the code's identity (RFC 7519 `jti`)
+        21    8 wallet_ref   random per wallet, opaque: never the e-mail, name, phone or customer id
+        29    4 issued_at    unix seconds
+        33    4 ttl          seconds; the code expires at issued_at + ttl (`now >= expires_at` is expired)
+        37    4 amount_cap   yen; 0 means no cap
+        41    4 counter      per wallet, +1 for every code issued (the EMVCo ATC idea)
+        45   64 signature    Ed25519 over b"qrpay-code\\x00" + bytes 0..44
+
+Only the canonical encoding is accepted (the last character's unused bits must be zero), so
+every single-character change is either unparseable or breaks the signature.
+
+Numeric form (keyed in at the till, printed under the QR): 20 digits, the operator prefix `88`
+then 18 random digits. It is a bearer credential for the code's lifetime, so only its SHA-256 is
+stored, linked to the same code row: same expiry, same single use.
+
+Policy: hardened codes live `code_ttl_seconds` (60 s; a setting may pick 15–300 s), are used at
+most once (a UNIQUE constraint on the nonce in `code_redemptions`, inside the sale's
+transaction), supersede the wallet's previous unused code and need a second-factor check within
+`step_up_seconds`. The 2019 preset issues day-long reusable codes without a step-up.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+import struct
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from shared import audit
+from shared.clock import to_iso
+from shared.errors import (CodeParseError, CodeRefused, InputError, Locked, NotFound, QrpayError,
+                           StepUpRequired)
+from shared.policy import Policy
+from shared.storage import codes_store, settings_store
+
+if TYPE_CHECKING:
+    from shared.core import Core
+
+VERSION = 1
+PREFIX = "QP1:"
+NUMERIC_PREFIX = "88"
+NUMERIC_LENGTH = 20
+MAX_INPUT = 1024
+SIGNING_CONTEXT = b"qrpay-code\x00"
+
+_LAYOUT = struct.Struct(">B4s16s8sIIII")  # the signed part, 45 bytes
+SIGNATURE_SIZE = 64
+RAW_SIZE = _LAYOUT.size + SIGNATURE_SIZE    # 109
+BODY_CHARS = (RAW_SIZE * 8 + 4) // 5        # 175
+_U32 = 0xFFFF_FFFF
+_B32 = re.compile(r"[A-Z2-7]+")
+_OUR_PREFIX = re.compile(r"QP[0-9]{1,3}:")
+_NONCE_HEX = re.compile(r"[0-9a-f]{32}")
+
+_PRIVATE_KEY_SETTING = "issuer_private_key"
+_PUBLIC_KEY_SETTING = "issuer_public_key"
+_TTL_SETTING = "code_ttl_seconds"
+TTL_RANGE = (15, 300)
+
+
+class CodeState(enum.Enum):
+    ISSUED = "issued"
+    PAID = "paid"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentCode:
+    """A parsed code; its signature is not checked yet (see `verify_signature`)."""
+
+    version: int
+    key_id: bytes
+    nonce: bytes
+    wallet_ref: bytes
+    issued_at: int
+    ttl: int
+    amount_cap: int | None
+    counter: int
+    signature: bytes
+    signed: bytes  # the exact bytes the signature covers (without the context)
+
+    @property
+    def expires_at(self) -> int:
+        return self.issued_at + self.ttl
+
+    @property
+    def nonce_hex(self) -> str:
+        return self.nonce.hex()
+
+    @property
+    def key_id_hex(self) -> str:
+        return self.key_id.hex()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCode:
+    text: str
+    numeric: str
+    nonce: str
+    issued_at: int
+    expires_at: int
+    counter: int
+    amount_cap: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedCode:
+    nonce: str
+    customer_id: int
+    amount_cap: int | None
+    issued_at: int
+    expires_at: int
+    counter: int
+    single_use: bool
+    form: str  # "qr" | "numeric"
+    wallet_ref: str = ""  # the opaque reference (hex); receipts may show it masked
+
+
+@dataclass(frozen=True, slots=True)
+class CodeStatus:
+    state: CodeState
+    sale_id: str | None
+    amount: int | None
+    store_name: str | None
+    reason: str | None
+    at: float | None
+
+
+# -- messages for the clerk, per refusal code -------------------------------------------------------
+MESSAGES = {
+    "not_ours": "This is not a qrpay payment code.",
+    "malformed": "This payment code is damaged or incomplete; ask the customer to show it again.",
+    "bad_signature": "This payment code is not genuine (its signature does not match); do not accept it.",
+    "expired": "This payment code has expired; ask the customer to refresh the code.",
+    "not_yet_valid": "This payment code is dated in the future; the phone's or the till's clock is wrong.",
+    "superseded": "A newer code was issued for this wallet; ask the customer to show the current code.",
+    "revoked": "This payment code was withdrawn (the account's sign-in details changed); ask for a new code.",
+    "replayed": "This payment code was already used; ask the customer for a new code.",
+    "account_locked": "This wallet is frozen and cannot pay; refer the customer to the service desk.",
+    "limit_exceeded": "The amount is above this code's limit.",
+}
+
+# event name, severity
+_REFUSAL_EVENTS = {
+    "not_ours": ("code_not_ours", "info"),
+    "malformed": ("code_malformed", "info"),
+    "bad_signature": ("code_forged", "alert"),
+    "expired": ("code_expired", "warning"),
+    "not_yet_valid": ("code_not_yet_valid", "warning"),
+    "superseded": ("code_superseded", "warning"),
+    "replayed": ("code_replayed", "alert"),
+    "account_locked": ("code_account_locked", "alert"),
+    "insufficient_funds": ("code_insufficient_funds", "info"),
+    "limit_exceeded": ("code_limit_exceeded", "warning"),
+}
+
+
+def refused(code: str, message: str | None = None, **details: Any) -> CodeRefused:
+    return CodeRefused(message or MESSAGES.get(code, "This payment code cannot be accepted."), code=code, **details)
+
+
+# -- keys -------------------------------------------------------------------------------------------
+def raw_public_key(public_key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    return public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def key_id_of(public_key: Ed25519PublicKey) -> bytes:
+    return hashlib.sha256(raw_public_key(public_key)).digest()[:4]
+
+
+def _raw_private_key(private_key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    return private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+# -- format -----------------------------------------------------------------------------------------
+def sign_code(private_key: Ed25519PrivateKey, *, nonce: bytes, wallet_ref: bytes, issued_at: int, ttl: int,
+              amount_cap: int | None, counter: int) -> str:
+    """The text form of a code signed by `private_key` (tests use it to forge with other keys)."""
+    if len(nonce) != 16 or len(wallet_ref) != 8:
+        raise InputError("A code needs a 16-byte nonce and an 8-byte wallet reference.")
+    for name, value in (("issued_at", issued_at), ("ttl", ttl), ("amount_cap", amount_cap or 0),
+                        ("counter", counter)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _U32:
+            raise InputError(f"The code's {name} does not fit its field.")
+    signed = _LAYOUT.pack(VERSION, key_id_of(private_key.public_key()), nonce, wallet_ref, issued_at, ttl,
+                          amount_cap or 0, counter)
+    raw = signed + private_key.sign(SIGNING_CONTEXT + signed)
+    return PREFIX + base64.b32encode(raw).decode("ascii").rstrip("=")
+
+
+def _not_ours() -> CodeParseError:
+    return CodeParseError(MESSAGES["not_ours"], code="not_ours")
+
+
+def _malformed(why: str) -> CodeParseError:
+    return CodeParseError(MESSAGES["malformed"], code="malformed", why=why)
+
+
+def _as_text(data: object) -> str:
+    """Total conversion of scanner output to text, refusing what cannot be a code."""
+    if isinstance(data, str):
+        if len(data) > MAX_INPUT:
+            raise _malformed("too long") if data.startswith("QP") and _OUR_PREFIX.match(data[:8]) else _not_ours()
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data[:MAX_INPUT + 1])
+        ours = _OUR_PREFIX.match(raw[:8].decode("latin-1")) is not None
+        if len(raw) > MAX_INPUT:
+            raise _malformed("too long") if ours else _not_ours()
+        try:
+            return raw.decode("ascii")
+        except UnicodeDecodeError:
+            raise (_malformed("not ASCII") if ours else _not_ours()) from None
+    raise _not_ours()
+
+
+def parse_code(text: str | bytes) -> PaymentCode:
+    """Parse a code's text form. Total: returns a PaymentCode or raises CodeParseError
+    (code `not_ours` for anything that is not a qrpay code, `malformed` for a broken one)."""
+    s = _as_text(text).strip(" \t\r\n")
+    m = _OUR_PREFIX.match(s)
+    if m is None:
+        raise _not_ours()
+    if m.group(0) != PREFIX:
+        raise _malformed("unknown format version")
+    body = s[len(PREFIX):]
+    if len(body) != BODY_CHARS or not _B32.fullmatch(body):
+        raise _malformed("wrong length or characters")
+    try:
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (binascii.Error, ValueError):
+        raise _malformed("not base32") from None
+    if len(raw) != RAW_SIZE or base64.b32encode(raw).decode("ascii").rstrip("=") != body:
+        raise _malformed("not the canonical encoding")
+    signed, signature = raw[:_LAYOUT.size], raw[_LAYOUT.size:]
+    version, key_id, nonce, wallet_ref, issued_at, ttl, cap, counter = _LAYOUT.unpack(signed)
+    if version != VERSION:
+        raise _malformed("version byte does not match the prefix")
+    if ttl == 0:
+        raise _malformed("no lifetime")
+    return PaymentCode(version, key_id, nonce, wallet_ref, issued_at, ttl, cap or None, counter, signature, signed)
+
+
+def verify_signature(code: PaymentCode, public_key: Ed25519PublicKey) -> bool:
+    if not hmac.compare_digest(code.key_id, key_id_of(public_key)):
+        return False
+    try:
+        public_key.verify(code.signature, SIGNING_CONTEXT + code.signed)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def numeric_form(presented: object) -> str | None:
+    """The 20 digits when `presented` is keyed-in numeric form (spaces and hyphens allowed), else None."""
+    if not isinstance(presented, str) or len(presented) > 64:
+        return None
+    digits = presented.strip().replace(" ", "").replace("-", "")
+    if len(digits) == NUMERIC_LENGTH and digits.isascii() and digits.isdigit() \
+            and digits.startswith(NUMERIC_PREFIX):
+        return digits
+    return None
+
+
+def numeric_hash(digits: str) -> str:
+    return hashlib.sha256(digits.encode("ascii")).hexdigest()
+
+
+def new_numeric() -> str:
+    return NUMERIC_PREFIX + f"{secrets.randbelow(10 ** 18):018d}"
+
+
+# -- QR rendering -----------------------------------------------------------------------------------
+def _qr(text: str, box_size: int = 10):
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    q = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    q.add_data(text)
+    q.make(fit=True)
+    return q
+
+
+def qr_version(text: str) -> int:
+    return _qr(text).version
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """Rows of modules, the 4-module quiet zone included (what ui_common.widgets.QrWidget paints)."""
+    return [list(row) for row in _qr(text).get_matrix()]
+
+
+def render_png(text: str, path, *, box_size: int = 10) -> None:
+    """The QR alone (no caption), level M, 4-module quiet zone."""
+    _qr(text, box_size).make_image(fill_color="black", back_color="white").save(str(path))
+
+
+# -- module-level operations other services call inside their own transactions ----------------------
+def revoke_all_for_customer(conn: sqlite3.Connection, customer_id: int, *, reason: str, at: float) -> int:
+    """Revoke every code of the customer that could still pay (password reset, freeze); returns how many."""
+    n = codes_store.revoke_outstanding(conn, customer_id, reason=reason, at=at)
+    if n:
+        audit.record(conn, at=at, event="codes_revoked", severity="info", customer_id=customer_id,
+                     count=n, reason=reason)
+    return n
+
+
+class CodeService:
+    def __init__(self, core: "Core") -> None:
+        self.core = core
+        self._private_key: Ed25519PrivateKey | None = None
+        self._public_key: Ed25519PublicKey | None = None
+        self._key_id: bytes | None = None
+
+    # -- the issuer key -------------------------------------------------------------------------
+    def ensure_issuer_key(self) -> str:
+        """Create the issuer key once per database; returns its key id (hex)."""
+        if self._key_id is None:
+            created = None
+            with self.core.db.write() as conn:
+                if not self._load_key(conn):
+                    created = self._create_key(conn)
+            if created is not None:
+                self._cache_key(created)
+        assert self._key_id is not None
+        return self._key_id.hex()
+
+    def _cache_key(self, private: Ed25519PrivateKey) -> None:
+        # Only after the transaction that stored it committed: a rollback must not leave a stale cache.
+        self._private_key, self._public_key = private, private.public_key()
+        self._key_id = key_id_of(self._public_key)
+
+    def _load_key(self, conn: sqlite3.Connection) -> bool:
+        if self._public_key is not None:
+            return True
+        public_hex = settings_store.get(conn, _PUBLIC_KEY_SETTING)
+        private_b64 = settings_store.get(conn, _PRIVATE_KEY_SETTING)
+        if not public_hex or not private_b64:
+            return False
+        private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(private_b64))
+        if raw_public_key(private.public_key()).hex() != public_hex:
+            raise RuntimeError("the stored issuer key pair does not match")
+        self._cache_key(private)
+        return True
+
+    def _create_key(self, conn: sqlite3.Connection) -> Ed25519PrivateKey:
+        private = Ed25519PrivateKey.generate()
+        settings_store.put(conn, _PRIVATE_KEY_SETTING, base64.b64encode(_raw_private_key(private)).decode("ascii"))
+        settings_store.put(conn, _PUBLIC_KEY_SETTING, raw_public_key(private.public_key()).hex())
+        audit.record(conn, at=self.core.now(), event="issuer_key_created", severity="info", actor="system",
+                     key_id=key_id_of(private.public_key()).hex())
+        return private
+
+    @property
+    def public_key(self) -> Ed25519PublicKey | None:
+        if self._public_key is None:
+            with self.core.db.read() as conn:
+                self._load_key(conn)
+        return self._public_key
+
+    # -- issuing --------------------------------------------------------------------------------
+    def ttl_seconds(self, policy: Policy | None = None) -> int:
+        policy = policy or self.core.policy
+        if policy.is_insecure:
+            return policy.code_ttl_seconds
+        with self.core.db.read() as conn:
+            configured = settings_store.get(conn, _TTL_SETTING)
+        try:
+            value = int(configured) if configured is not None else None
+        except ValueError:
+            value = None
+        if value is not None and TTL_RANGE[0] <= value <= TTL_RANGE[1]:
+            return value
+        return policy.code_ttl_seconds
+
+    def set_ttl_seconds(self, seconds: int, *, actor: str = "trainer") -> int:
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or not TTL_RANGE[0] <= seconds <= TTL_RANGE[1]:
+            raise InputError(f"A code's lifetime must be {TTL_RANGE[0]}–{TTL_RANGE[1]} seconds.")
+        with self.core.db.write() as conn:
+            settings_store.put(conn, _TTL_SETTING, str(seconds))
+            audit.record(conn, at=self.core.now(), event="code_ttl_changed", severity="warning", actor=actor,
+                         seconds=seconds)
+        return seconds
+
+    def issue(self, token: str, *, totp: str | None = None, amount_cap: int | None = None) -> IssuedCode:
+        if amount_cap is not None and (not isinstance(amount_cap, int) or isinstance(amount_cap, bool)
+                                       or not 1 <= amount_cap <= 10_000_000):
+            raise InputError("An amount cap must be a whole number of yen from 1 to 10,000,000.")
+        identity = self.core.identity
+        session = identity.session(token)
+        policy = self.core.policy
+        if policy.code_requires_step_up:
+            if totp is not None:
+                session = identity.step_up(token, totp=totp)
+            elif not identity.has_recent_step_up(token):
+                raise StepUpRequired("Confirm with your authenticator code to show a payment code.")
+        ttl = self.ttl_seconds(policy)
+        customer_id = session.customer_id
+        nonce, numeric = secrets.token_bytes(16), new_numeric()
+        with self.core.db.write() as conn:
+            now = self.core.now()
+            frozen = codes_store.customer_frozen(conn, customer_id)
+            if frozen is None:
+                raise NotFound("No such customer.")
+            if frozen:
+                raise Locked("This wallet is frozen; payment codes cannot be shown. Contact the service desk.",
+                             frozen=True)
+            created = None if self._load_key(conn) else self._create_key(conn)
+            private = created or self._private_key
+            assert private is not None
+            row = codes_store.wallet(conn, customer_id)
+            if row is None:
+                codes_store.insert_wallet(conn, customer_id, secrets.token_bytes(8).hex(), at=now)
+                row = codes_store.wallet(conn, customer_id)
+            wallet_ref = bytes.fromhex(row["wallet_ref"])
+            counter = codes_store.next_counter(conn, customer_id)
+            issued_at = int(now)
+            if policy.code_supersedes_previous:
+                codes_store.supersede_live_codes(conn, customer_id, at=now)
+            text = sign_code(private, nonce=nonce, wallet_ref=wallet_ref, issued_at=issued_at, ttl=ttl,
+                             amount_cap=amount_cap, counter=counter)
+            for _ in range(5):  # an 18-digit collision among live codes is astronomically rare
+                try:
+                    codes_store.insert_code(
+                        conn, nonce=nonce.hex(), customer_id=customer_id, wallet_ref=row["wallet_ref"],
+                        key_id=key_id_of(private.public_key()).hex(), numeric_hash=numeric_hash(numeric),
+                        issued_at=issued_at, expires_at=issued_at + ttl, amount_cap=amount_cap, counter=counter,
+                        single_use=policy.code_single_use, at=now)
+                    break
+                except sqlite3.IntegrityError:
+                    numeric = new_numeric()
+            else:
+                raise RuntimeError("could not allocate a numeric code")
+            audit.record(conn, at=now, event="code_issued", severity="info", customer_id=customer_id,
+                         nonce=nonce.hex(), counter=counter, expires_at=issued_at + ttl, amount_cap=amount_cap)
+        if created is not None:
+            self._cache_key(created)
+        return IssuedCode(text, numeric, nonce.hex(), issued_at, issued_at + ttl, counter, amount_cap)
+
+    # -- the till's side ------------------------------------------------------------------------
+    def _row_for(self, conn: sqlite3.Connection, presented: object) -> tuple[sqlite3.Row, str, PaymentCode | None]:
+        """The stored code a presented text or number denotes; refuses not_ours, malformed, bad_signature."""
+        digits = numeric_form(presented)
+        if digits is not None:
+            row = codes_store.code_by_numeric_hash(conn, numeric_hash(digits))
+            if row is None:
+                raise refused("bad_signature", "This code number was not issued by us; check the digits.",
+                              form="numeric")
+            return row, "numeric", None
+        code = parse_code(presented)  # type: ignore[arg-type]
+        self._load_key(conn)
+        if self._public_key is None or not hmac.compare_digest(code.key_id, self._key_id or b""):
+            raise refused("bad_signature", "This payment code was signed by another issuer key; do not accept it.",
+                          key_id=code.key_id_hex)
+        if not verify_signature(code, self._public_key):
+            raise refused("bad_signature", key_id=code.key_id_hex)
+        row = codes_store.code_by_nonce(conn, code.nonce_hex)
+        if row is None or row["issued_at"] != code.issued_at or row["expires_at"] != code.expires_at \
+                or row["wallet_ref"] != code.wallet_ref.hex() or row["counter"] != code.counter:
+            raise refused("bad_signature", "This payment code was not issued by this system; do not accept it.")
+        return row, "qr", code
+
+    def verify_for_redeem(self, conn: sqlite3.Connection, presented: str | bytes, *, now: float,
+                          amount: int | None = None) -> VerifiedCode:
+        """Check a presented code (QR text or 20-digit number) in the documented order; writes nothing.
+        With `amount`, a code's amount cap is checked too (`limit_exceeded`)."""
+        row, form, _ = self._row_for(conn, presented)
+        policy = self.core.policy
+        state = row["state"]
+        if now >= row["expires_at"] or state == CodeState.EXPIRED.value:
+            raise refused("expired", nonce=row["nonce"])
+        if row["issued_at"] > now + policy.code_skew_seconds:
+            raise refused("not_yet_valid", nonce=row["nonce"])
+        if state == CodeState.SUPERSEDED.value:
+            raise refused("superseded", nonce=row["nonce"])
+        if state == CodeState.REVOKED.value:
+            raise refused("superseded", MESSAGES["revoked"], nonce=row["nonce"], reason=row["reason"])
+        single_use = bool(row["single_use"]) or policy.code_single_use
+        if single_use and state in (CodeState.PAID.value, CodeState.REFUSED.value):
+            # A code seen refused is burned too (WeChat Pay / Alipay): a second try needs a new code.
+            raise refused("replayed", nonce=row["nonce"])
+        if codes_store.customer_frozen(conn, row["customer_id"]) is not False:
+            raise refused("account_locked", nonce=row["nonce"])
+        if amount is not None and row["amount_cap"] is not None and amount > row["amount_cap"]:
+            raise refused("limit_exceeded", f"The amount is above this code's limit of {row['amount_cap']:,} yen.",
+                          nonce=row["nonce"], amount_cap=row["amount_cap"])
+        return VerifiedCode(row["nonce"], row["customer_id"], row["amount_cap"], row["issued_at"], row["expires_at"],
+                            row["counter"], single_use, form, row["wallet_ref"])
+
+    def mark_redeemed(self, conn: sqlite3.Connection, nonce: str, *, sale_id: str | int, at: float,
+                      amount: int | None = None) -> None:
+        """Record a sale paid with the code, inside the sale's transaction. Under single use a second
+        redemption violates a UNIQUE constraint and is refused as `replayed`; the same sale id again is
+        a no-op (a retried sale)."""
+        row = codes_store.code_by_nonce(conn, nonce)
+        if row is None:
+            raise refused("bad_signature", "This payment code was not issued by this system; do not accept it.")
+        sale = str(sale_id)
+        if codes_store.redemption(conn, nonce, sale) is not None:
+            return
+        single_use = bool(row["single_use"]) or self.core.policy.code_single_use
+        try:
+            codes_store.insert_redemption(conn, code_id=row["id"], nonce=nonce, sale_id=sale, at=at, amount=amount,
+                                          single_use=single_use)
+        except sqlite3.IntegrityError:
+            raise refused("replayed", nonce=nonce) from None
+        codes_store.set_paid(conn, row["id"], sale_id=sale, amount=amount, at=at)
+
+    def record_refusal(self, presented: str | bytes, reason: str, *, terminal_id: str | int | None = None) -> None:
+        """Audit a refused code in its own write transaction (after the sale's rolled back) and, when the
+        code is ours and genuine, mark it refused: under single use a code seen refused is burned."""
+        event, severity = _REFUSAL_EVENTS.get(reason, ("code_refused", "warning"))
+        with self.core.db.write() as conn:
+            now = self.core.now()
+            row, form, key_id = None, "unknown", None
+            if isinstance(presented, str) and _NONCE_HEX.fullmatch(presented):
+                row, form = codes_store.code_by_nonce(conn, presented), "nonce"
+            else:
+                try:
+                    row, form, _ = self._row_for(conn, presented)
+                except CodeRefused as e:
+                    form = "numeric" if numeric_form(presented) else "qr"
+                    key_id = e.details.get("key_id")
+            details: dict[str, Any] = {"reason": reason, "form": form}
+            if terminal_id is not None:
+                details["terminal_id"] = terminal_id
+            if key_id is not None:
+                details["key_id"] = key_id
+            customer_id = None
+            if row is not None:
+                customer_id = row["customer_id"]
+                details["nonce"] = row["nonce"]
+                if reason == "expired" and row["state"] == CodeState.ISSUED.value:
+                    codes_store.set_state(conn, row["id"], CodeState.EXPIRED.value, at=now, reason=reason)
+                elif row["state"] == CodeState.ISSUED.value:
+                    codes_store.set_state(conn, row["id"], CodeState.REFUSED.value, at=now, reason=reason)
+            audit.record(conn, at=now, event=event, severity=severity, customer_id=customer_id, actor="till",
+                         **details)
+
+    def revoke_all_for_customer(self, conn: sqlite3.Connection, customer_id: int, *, reason: str, at: float) -> int:
+        return revoke_all_for_customer(conn, customer_id, reason=reason, at=at)
+
+    # -- the wallet's side ----------------------------------------------------------------------
+    def status(self, token: str, nonce: str) -> CodeStatus:
+        session = self.core.identity.session(token)
+        if not isinstance(nonce, str) or not _NONCE_HEX.fullmatch(nonce):
+            raise NotFound("No such payment code.")
+        with self.core.db.read() as conn:
+            row = codes_store.code_by_nonce(conn, nonce)
+        if row is None or row["customer_id"] != session.customer_id:
+            raise NotFound("No such payment code.")
+        state = CodeState(row["state"])
+        now = self.core.now()
+        if state is CodeState.ISSUED:
+            if now >= row["expires_at"]:
+                return CodeStatus(CodeState.EXPIRED, None, None, None, "expired", float(row["expires_at"]))
+            return CodeStatus(state, None, None, None, None, float(row["issued_at"]))
+        amount, store_name = row["amount"], None
+        if state is CodeState.PAID and row["sale_id"] is not None:
+            amount, store_name = self._sale_summary(row["sale_id"], amount)
+        return CodeStatus(state, row["sale_id"] if state is CodeState.PAID else None, amount, store_name,
+                          row["reason"], row["state_at"])
+
+    def _sale_summary(self, sale_id: str, amount: int | None) -> tuple[int | None, str | None]:
+        try:
+            sales = self.core.sales
+        except ImportError:  # shared/sales.py is another concept's module; degrade to the stored amount
+            return amount, None
+        summary_fn = getattr(sales, "summary", None)
+        if summary_fn is None:
+            return amount, None
+        try:
+            summary = summary_fn(sale_id)
+        except QrpayError:  # e.g. a sale id that is not (or not yet) in the sales tables
+            return amount, None
+
+        def pick(*names):
+            for n in names:
+                v = summary.get(n) if isinstance(summary, dict) else getattr(summary, n, None)
+                if v is not None:
+                    return v
+            return None
+        total = pick("total", "amount")
+        return (int(total) if total is not None else amount), pick("store_name", "store")
+
+    # -- QA -------------------------------------------------------------------------------------
+    def inspect(self, text: str | bytes) -> dict[str, Any]:
+        """Every field, whether the signature holds, and the verdict a till would give now. Writes nothing."""
+        now = self.core.now()
+        out: dict[str, Any] = {}
+        digits = numeric_form(text)
+        with self.core.db.read() as conn:
+            if digits is not None:
+                row = codes_store.code_by_numeric_hash(conn, numeric_hash(digits))
+                out["form"] = "numeric"
+                out["signature_valid"] = None  # a keyed-in number carries no signature; it is looked up
+                if row is not None:
+                    out.update(version=VERSION, key_id=row["key_id"], nonce=row["nonce"],
+                               wallet_ref=row["wallet_ref"], issued_at=to_iso(row["issued_at"]),
+                               expires_at=to_iso(row["expires_at"]), ttl=row["expires_at"] - row["issued_at"],
+                               amount_cap=row["amount_cap"], counter=row["counter"])
+            else:
+                out["form"] = "qr"
+                try:
+                    code = parse_code(text)
+                except CodeParseError as e:
+                    out.update(signature_valid=False, verdict=e.code, message=e.message)
+                    return out
+                self._load_key(conn)
+                out.update(version=code.version, key_id=code.key_id_hex, nonce=code.nonce_hex,
+                           wallet_ref=code.wallet_ref.hex(), issued_at=to_iso(code.issued_at),
+                           expires_at=to_iso(code.expires_at), ttl=code.ttl, amount_cap=code.amount_cap,
+                           counter=code.counter, issued_at_unix=code.issued_at, expires_at_unix=code.expires_at,
+                           signature_valid=self._public_key is not None and verify_signature(code, self._public_key),
+                           our_key_id=self._key_id.hex() if self._key_id else None)
+            try:
+                self.verify_for_redeem(conn, text, now=now)
+            except CodeRefused as e:
+                out.update(verdict=e.code, message=e.message)
+            else:
+                out["verdict"] = "ok"
+            if out.get("nonce"):
+                row = codes_store.code_by_nonce(conn, out["nonce"])
+                if row is not None:
+                    out["state"] = row["state"]
+                    out["redemptions"] = codes_store.redemption_count(conn, row["nonce"])
+        return out

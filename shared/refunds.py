@@ -1,0 +1,147 @@
+"""RefundService (`core.refunds`): money back to the wallet that paid, approved by a supervisor.
+
+A refund is linked to its sale and can be the whole remainder of the sale or some of its lines.
+Per line it never returns more units than were sold minus what earlier refunds returned, so the
+total refunded can never exceed what was paid. The tax of the refunded part is computed by the
+same once-per-rate rule as a receipt. The refund id makes the request idempotent: the same id
+again returns the first refund; the same id for a different refund is a Conflict.
+
+The refund is booked on the terminal of the original sale (unless another one is named) and on
+the business day it happens, which is where the X/Z reports look for it.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shared import audit, ledger
+from shared.errors import Conflict, NotFound
+from shared.money import format_yen
+from shared.receipts import business_date_of, jst_text
+from shared.sales import check_sale_id, load_sale, normalise_lines
+from shared.storage import catalog_store, sales_store
+from shared.tax import CartLine, RateTotal, totals
+
+if TYPE_CHECKING:
+    from shared.core import Core
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    sale_id: str
+    terminal_id: str
+    supervisor_id: int
+    customer_id: int
+    total: int
+    lines: tuple[CartLine, ...]
+    by_rate: tuple[RateTotal, ...]
+    at: float
+    business_date: str
+
+    def tax_by_rate(self) -> dict[str, int]:
+        out = {"8": 0, "10": 0}
+        for r in self.by_rate:
+            out[str(r.rate)] = r.tax
+        return out
+
+
+def _request_text(wanted: tuple[tuple[str, int], ...] | None) -> str:
+    return json.dumps({"lines": None if wanted is None else sorted(wanted)}, separators=(",", ":"))
+
+
+class RefundService:
+    def __init__(self, core: "Core") -> None:
+        self.core = core
+
+    def refund(self, *, sale_id: str, lines: object = None, supervisor_id: int, pin: str,
+               refund_id: str | None = None, terminal_id: str | None = None) -> Refund:
+        """`lines=None` refunds everything not refunded yet; else [(jan, qty), …]."""
+        sale_id = check_sale_id(sale_id)
+        refund_id = check_sale_id(refund_id, "refund id") if refund_id is not None else "R" + secrets.token_hex(8)
+        wanted = None if lines is None else normalise_lines(lines)
+        # Approval first: nothing about the sale is revealed to someone without a supervisor's PIN.
+        supervisor = self.core.staff.require_supervisor(supervisor_id, pin)
+        if terminal_id is not None:
+            terminal_id = self.core.catalog.terminal(terminal_id).id
+        now = self.core.now()
+        request = _request_text(wanted)
+        with self.core.db.write() as conn:
+            first = sales_store.refund(conn, refund_id)
+            if first is not None:
+                if first["sale_id"] != sale_id or first["request"] != request:
+                    raise Conflict("This refund id was already used for a different refund; nothing was moved.",
+                                   refund_id=refund_id)
+                return self._load(conn, first)
+            row = sales_store.sale(conn, sale_id)
+            if row is None:
+                raise NotFound(f"No sale {sale_id}.")
+            sale = load_sale(conn, row)
+            refund_lines = self._lines(conn, sale, wanted)
+            money = totals(refund_lines)
+            terminal = terminal_id or sale.terminal_id
+            day = business_date_of(now)
+            if sales_store.z_report(conn, terminal, day) is not None:
+                raise Conflict(f"Terminal {terminal} was closed (Z report) for {day}; refund at another terminal.",
+                               code="day_closed")
+            store = catalog_store.store(conn, sale.store_id)
+            moved = ledger.transfer(
+                conn, key=f"refund:{refund_id}", kind="refund", at=now, customer_id=sale.customer_id,
+                sale_id=sale.id, memo=f"refund of {sale.receipt_no}",
+                postings=[(ledger.store_account(sale.store_id), -money.total),
+                          (ledger.wallet_account(sale.customer_id), money.total)])
+            sales_store.insert_refund(conn, refund_id=refund_id, sale_id=sale.id, terminal_id=terminal,
+                                      supervisor_id=supervisor.id, customer_id=sale.customer_id, total=money.total,
+                                      at=now, business_date=day, transfer_id=moved.id, request=request)
+            sales_store.insert_refund_lines(conn, refund_id, ((l.jan, l.qty, l.amount, l.tax_rate)
+                                                              for l in refund_lines))
+            sales_store.insert_refund_taxes(conn, refund_id, ((r.rate, r.taxable_incl, r.tax) for r in money.by_rate))
+            audit.record(conn, at=now, event="refund", severity="warning", customer_id=sale.customer_id,
+                         actor=f"staff:{supervisor.id}", refund_id=refund_id, sale_id=sale.id, amount=money.total,
+                         terminal=terminal, receipt_no=sale.receipt_no, full=wanted is None)
+            self.core.identity.notify_owner(
+                conn, sale.customer_id, subject=f"qrpay: refund of {format_yen(money.total)} from {store['name_en']}",
+                body=(f"{format_yen(money.total)} was refunded to your wallet by {store['name_ja']} "
+                      f"({store['name_en']}) on {jst_text(now)}, for receipt {sale.receipt_no}."))
+            return self._load(conn, sales_store.refund(conn, refund_id))
+
+    @staticmethod
+    def _lines(conn: sqlite3.Connection, sale, wanted) -> list[CartLine]:
+        sold = {l.jan: l for l in sale.lines}
+        done = sales_store.refunded_qty(conn, sale.id)
+        if wanted is None:
+            wanted = tuple((jan, l.qty - done.get(jan, 0)) for jan, l in sold.items() if l.qty > done.get(jan, 0))
+            if not wanted:
+                raise Conflict(f"Sale {sale.id} was already refunded in full.", code="already_refunded")
+        out = []
+        for jan, qty in wanted:
+            line = sold.get(jan)
+            if line is None:
+                raise NotFound(f"JAN {jan} is not on receipt {sale.receipt_no}.", jan=jan)
+            left = line.qty - done.get(jan, 0)
+            if qty > left:
+                raise Conflict(f"Only {left} of {line.name_en} ({jan}) can still be refunded; {qty} asked.",
+                               code="exceeds_paid", jan=jan, refundable=left)
+            out.append(CartLine(jan, line.name_ja, line.name_en, line.unit_price, qty, line.unit_price * qty,
+                                line.tax_rate))
+        return out
+
+    @staticmethod
+    def _load(conn: sqlite3.Connection, r: sqlite3.Row) -> Refund:
+        sale_lines = {l["jan"]: l for l in sales_store.sale_lines(conn, r["sale_id"])}
+        lines = []
+        for l in sales_store.refund_lines(conn, r["id"]):
+            s = sale_lines[l["jan"]]
+            lines.append(CartLine(l["jan"], s["name_ja"], s["name_en"], int(s["unit_price"]), int(l["qty"]),
+                                  int(l["amount"]), int(l["tax_rate"])))
+        by_rate = tuple(RateTotal(int(x["rate"]), int(x["taxable_incl"]), int(x["tax"]))
+                        for x in sales_store.refund_taxes(conn, r["id"]))
+        return Refund(r["id"], r["sale_id"], r["terminal_id"], int(r["supervisor_id"]), int(r["customer_id"]),
+                      int(r["total"]), tuple(lines), by_rate, float(r["at"]), r["business_date"])
+
+    def refunds_of(self, sale_id: str) -> list[Refund]:
+        with self.core.db.read() as conn:
+            return [self._load(conn, r) for r in sales_store.refunds_of_sale(conn, check_sale_id(sale_id))]

@@ -1,0 +1,122 @@
+"""ReportService (`core.reports`): X (running) and Z (close) reports per terminal and business day.
+
+Figures come from the sales and refunds tables; `ledger_net` is the same day's net read from the
+ledger's postings to the store account, so a report that disagrees with the money shows it on
+its face (`agrees_with_ledger`). A Z report closes the terminal for the day: it is stored as
+printed, later sales or refunds on that terminal and day are refused, a second close is a
+Conflict, and `z_report_get` reprints the stored one.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from shared import audit, ledger
+from shared.clock import to_iso
+from shared.errors import Conflict, NotFound
+from shared.sales import check_business_date
+from shared.storage import catalog_store, sales_store
+from shared.tax import RATES, RateTotal
+
+if TYPE_CHECKING:
+    from shared.core import Core
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    kind: str                       # "X" or "Z"
+    terminal_id: str
+    business_date: str
+    sales_count: int
+    gross: int
+    tax_by_rate: tuple[RateTotal, ...]          # of the sales, per rate (both rates always listed)
+    refunds_count: int
+    refunds_total: int
+    refund_tax_by_rate: tuple[RateTotal, ...]
+    net: int
+    ledger_net: int
+    generated_at: float
+
+    @property
+    def agrees_with_ledger(self) -> bool:
+        return self.net == self.ledger_net
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "terminal_id": self.terminal_id, "business_date": self.business_date,
+            "sales_count": self.sales_count, "gross": self.gross,
+            "tax_by_rate": {str(r.rate): {"taxable_incl": r.taxable_incl, "tax": r.tax} for r in self.tax_by_rate},
+            "refunds_count": self.refunds_count, "refunds_total": self.refunds_total,
+            "refund_tax_by_rate": {str(r.rate): {"taxable_incl": r.taxable_incl, "tax": r.tax}
+                                   for r in self.refund_tax_by_rate},
+            "net": self.net, "ledger_net": self.ledger_net, "agrees_with_ledger": self.agrees_with_ledger,
+            "generated_at": to_iso(self.generated_at),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], generated_at: float) -> "Report":
+        def rates(m: dict) -> tuple[RateTotal, ...]:
+            return tuple(RateTotal(int(k), int(v["taxable_incl"]), int(v["tax"]))
+                         for k, v in sorted(m.items(), key=lambda kv: int(kv[0])))
+        return cls(d["kind"], d["terminal_id"], d["business_date"], int(d["sales_count"]), int(d["gross"]),
+                   rates(d["tax_by_rate"]), int(d["refunds_count"]), int(d["refunds_total"]),
+                   rates(d["refund_tax_by_rate"]), int(d["net"]), int(d["ledger_net"]), generated_at)
+
+
+def _per_rate(rows: list[sqlite3.Row]) -> tuple[RateTotal, ...]:
+    found = {int(r["rate"]): RateTotal(int(r["rate"]), int(r["taxable_incl"]), int(r["tax"])) for r in rows}
+    return tuple(found.get(rate, RateTotal(rate, 0, 0)) for rate in RATES)
+
+
+class ReportService:
+    def __init__(self, core: "Core") -> None:
+        self.core = core
+
+    def _compute(self, conn: sqlite3.Connection, kind: str, terminal_id: str, day: str) -> Report:
+        terminal = catalog_store.terminal(conn, terminal_id)
+        count, gross = sales_store.day_sales_totals(conn, terminal_id, day)
+        r_count, r_total = sales_store.day_refund_totals(conn, terminal_id, day)
+        account = ledger.store_account(terminal["store_id"])
+        return Report(kind, terminal_id, day, count, gross, _per_rate(sales_store.day_sales_tax(conn, terminal_id, day)),
+                      r_count, r_total, _per_rate(sales_store.day_refund_tax(conn, terminal_id, day)),
+                      gross - r_total, sales_store.ledger_net_for_day(conn, account, terminal_id, day),
+                      self.core.now())
+
+    def x_report(self, terminal_id: str, business_date: str) -> Report:
+        """The running totals; changes nothing."""
+        terminal = self.core.catalog.terminal(terminal_id)
+        day = check_business_date(business_date)
+        with self.core.db.read() as conn:
+            return self._compute(conn, "X", terminal.id, day)
+
+    def z_report(self, terminal_id: str, business_date: str, *, actor: str = "clerk") -> Report:
+        """Close the terminal's day: store the report as printed. Closing twice is a Conflict."""
+        terminal = self.core.catalog.terminal(terminal_id)
+        day = check_business_date(business_date)
+        with self.core.db.write() as conn:
+            if sales_store.z_report(conn, terminal.id, day) is not None:
+                raise Conflict(f"Terminal {terminal.id} is already closed for {day}; reprint the Z report instead.",
+                               code="already_closed")
+            report = self._compute(conn, "Z", terminal.id, day)
+            sales_store.insert_z_report(conn, terminal_id=terminal.id, business_date=day,
+                                        report=json.dumps(report.to_json(), sort_keys=True), at=report.generated_at)
+            audit.record(conn, at=report.generated_at, event="z_report", actor=actor, terminal=terminal.id,
+                         business_date=day, sales_count=report.sales_count, net=report.net,
+                         agrees_with_ledger=report.agrees_with_ledger)
+        return report
+
+    def z_report_get(self, terminal_id: str, business_date: str) -> Report:
+        """The stored Z report, exactly as it was closed."""
+        terminal = self.core.catalog.terminal(terminal_id)
+        day = check_business_date(business_date)
+        with self.core.db.read() as conn:
+            row = sales_store.z_report(conn, terminal.id, day)
+        if row is None:
+            raise NotFound(f"Terminal {terminal.id} has not been closed for {day}.")
+        return Report.from_json(json.loads(row["report"]), float(row["closed_at"]))
+
+    def is_closed(self, terminal_id: str, business_date: str) -> bool:
+        with self.core.db.read() as conn:
+            return sales_store.z_report(conn, terminal_id, check_business_date(business_date)) is not None

@@ -1,0 +1,302 @@
+"""SalesService (`core.sales`): quote a cart, take a payment with a code, receipts, the journal.
+
+`pay` is one write transaction: the code is verified and marked redeemed, the limits are checked,
+the sale, its lines and its per-rate tax are inserted and the ledger moves the money — all of it
+commits, or none of it does. The sale id comes from the till, so a retry after a crash or a
+time-out finds the first sale and returns it without moving money again (the ledger key
+"sale:<id>" guards the same thing one level down).
+
+Every refusal the till must show is a `CodeRefused` whose `code` is one of: not_ours, malformed,
+bad_signature, expired, not_yet_valid, superseded, replayed, account_locked (from the code
+service) and insufficient_funds, limit_exceeded (from here). A refusal is recorded by
+`core.codes.record_refusal` in its own transaction after the payment's transaction rolled back,
+so the attempt is on record even though nothing else was written.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from shared import audit, ledger
+from shared.catalog import normalize_jan
+from shared.errors import CodeRefused, Conflict, InputError, InsufficientFunds, NotFound
+from shared.money import format_yen
+from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, jst_text, mask_ref
+from shared.storage import catalog_store, sales_store
+from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
+
+if TYPE_CHECKING:
+    from shared.core import Core
+
+_SALE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+_RECEIPT_NO = re.compile(r"^T\d{1,3}-\d{6,}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_LINES = 60
+DAY_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    id: str
+    receipt_no: str
+    terminal_id: str
+    store_id: int
+    clerk_id: int
+    customer_id: int
+    total: int
+    lines: tuple[CartLine, ...]
+    by_rate: tuple[RateTotal, ...]
+    at: float
+    business_date: str
+
+    def tax_by_rate(self) -> dict[str, int]:
+        return CartTotals(self.lines, self.total, self.by_rate).tax_by_rate()
+
+
+@dataclass(frozen=True, slots=True)
+class SaleSummary:
+    sale_id: str
+    total: int
+    store_name: str
+    receipt_no: str
+    at: float
+    store_name_en: str = ""
+
+
+def check_sale_id(sale_id: object, what: str = "sale id") -> str:
+    if not isinstance(sale_id, str) or not _SALE_ID.match(sale_id):
+        raise InputError(f"A {what} is 1–64 letters, digits, '-', '_', '.' or ':'.")
+    return sale_id
+
+
+def check_business_date(text: object) -> str:
+    if not isinstance(text, str) or not _DATE.match(text):
+        raise InputError("Give the business day as YYYY-MM-DD.")
+    from datetime import date
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text} is not a date.") from None
+    return text
+
+
+def normalise_lines(lines: object) -> tuple[tuple[str, int], ...]:
+    """[(jan, qty), …] → the same with valid JANs, the same JAN merged, in first-seen order."""
+    if isinstance(lines, (str, bytes)) or not isinstance(lines, Iterable):
+        raise InputError("Give the cart as a list of (JAN, quantity).")
+    merged: dict[str, int] = {}
+    for entry in lines:
+        if not isinstance(entry, Sequence) or isinstance(entry, (str, bytes)) or len(entry) != 2:
+            raise InputError("Each cart line is a JAN and a quantity.")
+        jan, qty = normalize_jan(entry[0]), check_qty(entry[1])
+        merged[jan] = merged.get(jan, 0) + qty
+        if len(merged) > MAX_LINES:
+            raise InputError(f"A receipt has at most {MAX_LINES} different items.")
+    if not merged:
+        raise InputError("The cart is empty: add at least one item.")
+    for qty in merged.values():
+        check_qty(qty)
+    return tuple(merged.items())
+
+
+def _line(r: sqlite3.Row) -> CartLine:
+    return CartLine(r["jan"], r["name_ja"], r["name_en"], int(r["unit_price"]), int(r["qty"]), int(r["amount"]),
+                    int(r["tax_rate"]))
+
+
+def _rate(r: sqlite3.Row) -> RateTotal:
+    return RateTotal(int(r["rate"]), int(r["taxable_incl"]), int(r["tax"]))
+
+
+def load_sale(conn: sqlite3.Connection, row: sqlite3.Row) -> Sale:
+    lines = tuple(_line(r) for r in sales_store.sale_lines(conn, row["id"]))
+    by_rate = tuple(_rate(r) for r in sales_store.sale_taxes(conn, row["id"]))
+    return Sale(row["id"], row["receipt_no"], row["terminal_id"], int(row["store_id"]), int(row["clerk_id"]),
+                int(row["customer_id"]), int(row["total"]), lines, by_rate, float(row["at"]), row["business_date"])
+
+
+def priced_cart(conn: sqlite3.Connection, wanted: Iterable[tuple[str, int]]) -> CartTotals:
+    out = []
+    for jan, qty in wanted:
+        item = catalog_store.item(conn, jan)
+        if item is None:
+            raise NotFound(f"No item with JAN {jan} in the catalog.", jan=jan)
+        out.append(make_line(jan=jan, name_ja=item["name_ja"], name_en=item["name_en"], unit_price=int(item["price"]),
+                             qty=qty, tax_rate=int(item["tax_rate"])))
+    return totals(out)
+
+
+class _Refusal(Exception):
+    """Carries a CodeRefused out of the rolled-back transaction, with the alert to record after."""
+
+    def __init__(self, error: CodeRefused, alert: dict | None = None, customer_id: int | None = None) -> None:
+        super().__init__(error.code)
+        self.error, self.alert, self.customer_id = error, alert, customer_id
+
+
+class SalesService:
+    def __init__(self, core: "Core") -> None:
+        self.core = core
+
+    # -- the cart -------------------------------------------------------------------------------
+    def quote(self, lines: object) -> CartTotals:
+        wanted = normalise_lines(lines)
+        with self.core.db.read() as conn:
+            return priced_cart(conn, wanted)
+
+    # -- payment --------------------------------------------------------------------------------
+    def pay(self, *, terminal_id: str, clerk_id: int, code: str, lines: object, sale_id: str) -> Sale:
+        sale_id = check_sale_id(sale_id)
+        wanted = normalise_lines(lines)
+        terminal = self.core.catalog.terminal(terminal_id)
+        clerk = self.core.staff.get(clerk_id)
+        if not isinstance(code, str) or not code.strip():
+            raise InputError("Scan or type the customer's payment code.")
+        policy, now = self.core.policy, self.core.now()
+        try:
+            with self.core.db.write() as conn:
+                first = sales_store.sale(conn, sale_id)
+                if first is not None:
+                    return self._retry(conn, first, terminal.id, wanted)
+                cart = priced_cart(conn, wanted)
+                store = catalog_store.store(conn, terminal.store_id)
+                day = business_date_of(now)
+                if sales_store.z_report(conn, terminal.id, day) is not None:
+                    raise Conflict(f"Terminal {terminal.id} was closed (Z report) for {day}; use another terminal.",
+                                   code="day_closed")
+                try:
+                    verified = self.core.codes.verify_for_redeem(conn, code, now=now, amount=cart.total)
+                except CodeRefused as e:
+                    raise _Refusal(e) from None
+                cid = verified.customer_id
+                self._check_money(conn, verified, cart.total, policy, now)
+                receipt_no = f"{terminal.id}-{catalog_store.next_receipt_seq(conn, terminal.id):06d}"
+                try:
+                    moved = ledger.transfer(
+                        conn, key=f"sale:{sale_id}", kind="payment", at=now, customer_id=cid, sale_id=sale_id,
+                        memo=f"{store['name_en']} {receipt_no}",
+                        postings=[(ledger.wallet_account(cid), -cart.total), (ledger.store_account(store["id"]),
+                                                                              cart.total)])
+                except InsufficientFunds:  # the balance was read above in this transaction; belt and braces
+                    raise _Refusal(CodeRefused("The wallet balance is not enough for this payment.",
+                                               code="insufficient_funds"), customer_id=cid) from None
+                sales_store.insert_sale(
+                    conn, sale_id=sale_id, receipt_no=receipt_no, terminal_id=terminal.id, store_id=store["id"],
+                    clerk_id=clerk.id, clerk_name=clerk.name, customer_id=cid, code_nonce=verified.nonce,
+                    wallet_ref=mask_ref(verified.wallet_ref), total=cart.total, at=now,
+                    business_date=day, transfer_id=moved.id)
+                sales_store.insert_sale_lines(conn, sale_id, (
+                    (l.jan, l.name_ja, l.name_en, l.unit_price, l.qty, l.amount, l.tax_rate) for l in cart.lines))
+                sales_store.insert_sale_taxes(conn, sale_id, ((r.rate, r.taxable_incl, r.tax) for r in cart.by_rate))
+                self.core.codes.mark_redeemed(conn, verified.nonce, sale_id=sale_id, at=now, amount=cart.total)
+                audit.record(conn, at=now, event="payment", customer_id=cid, actor=f"staff:{clerk.id}",
+                             sale_id=sale_id, amount=cart.total, terminal=terminal.id, receipt_no=receipt_no,
+                             store_id=store["id"])
+                self.core.identity.notify_owner(
+                    conn, cid, subject=f"qrpay: you paid {format_yen(cart.total)} at {store['name_en']}",
+                    body=(f"You paid {format_yen(cart.total)} at {store['name_ja']} ({store['name_en']}) "
+                          f"on {jst_text(now)}, receipt {receipt_no}.\n"
+                          "If this was not you, freeze your wallet in the app and contact us at once."))
+                return load_sale(conn, sales_store.sale(conn, sale_id))
+        except _Refusal as refused:
+            self._after_refusal(refused, code, terminal.id, now)
+            raise refused.error from None
+
+    def _retry(self, conn: sqlite3.Connection, first: sqlite3.Row, terminal_id: str,
+               wanted: tuple[tuple[str, int], ...]) -> Sale:
+        sale = load_sale(conn, first)
+        if sale.terminal_id != terminal_id or sorted((l.jan, l.qty) for l in sale.lines) != sorted(wanted):
+            raise Conflict("This sale id was already used for a different cart; nothing was charged.",
+                           sale_id=sale.id)
+        return sale
+
+    def _check_money(self, conn: sqlite3.Connection, verified, total: int, policy, now: float) -> None:
+        cid = verified.customer_id
+        cap = getattr(verified, "amount_cap", None)
+        if cap is not None and total > cap:
+            raise _Refusal(CodeRefused(f"This code allows at most {format_yen(cap)}; the total is "
+                                       f"{format_yen(total)}.", code="limit_exceeded", reason="amount_cap"),
+                           customer_id=cid)
+        if ledger.wallet_balance(conn, cid) < total:
+            # The till is not told the balance: the clerk does not need it, the customer sees it in the app.
+            raise _Refusal(CodeRefused(f"The wallet balance is not enough for {format_yen(total)}.",
+                                       code="insufficient_funds"), customer_id=cid)
+        if policy.payment_max_per_transaction and total > policy.payment_max_per_transaction:
+            raise _Refusal(CodeRefused(f"One payment can be at most {format_yen(policy.payment_max_per_transaction)}.",
+                                       code="limit_exceeded", reason="per_transaction"), customer_id=cid)
+        if policy.payment_max_per_day:
+            _, spent = sales_store.customer_payments_since(conn, cid, now - DAY_SECONDS)
+            if spent + total > policy.payment_max_per_day:
+                raise _Refusal(CodeRefused(f"This wallet's payments are limited to "
+                                           f"{format_yen(policy.payment_max_per_day)} in 24 hours.",
+                                           code="limit_exceeded", reason="per_day"), customer_id=cid)
+        window = policy.payment_velocity_seconds
+        if window > 0 and (policy.payment_velocity_count or policy.payment_velocity_amount):
+            count, amount = sales_store.customer_payments_since(conn, cid, now - window)
+            too_many = policy.payment_velocity_count and count + 1 > policy.payment_velocity_count
+            too_much = policy.payment_velocity_amount and amount + total > policy.payment_velocity_amount
+            if too_many or too_much:
+                raise _Refusal(
+                    CodeRefused("Too many payments from this wallet in a short time; it was refused for the "
+                                "customer's safety.", code="limit_exceeded", reason="velocity"),
+                    alert={"payments_in_window": count + 1, "amount_in_window": amount + total,
+                           "window_seconds": window, "rule": "count" if too_many else "amount"},
+                    customer_id=cid)
+
+    def _after_refusal(self, refused: _Refusal, code: str, terminal_id: str, now: float) -> None:
+        if refused.alert is not None:
+            with self.core.db.write() as conn:
+                audit.record(conn, at=now, event="payment_velocity_alert", severity="alert",
+                             customer_id=refused.customer_id, terminal=terminal_id, **refused.alert)
+        self.core.codes.record_refusal(code, refused.error.code, terminal_id=terminal_id)
+
+    # -- reading --------------------------------------------------------------------------------
+    def sale(self, sale_id: str) -> Sale:
+        with self.core.db.read() as conn:
+            row = sales_store.sale(conn, check_sale_id(sale_id))
+            if row is None:
+                raise NotFound(f"No sale {sale_id}.")
+            return load_sale(conn, row)
+
+    def summary(self, sale_id: str) -> SaleSummary:
+        """What the wallet shows for a paid code: "Paid ¥1,234 at <store>"."""
+        with self.core.db.read() as conn:
+            row = sales_store.sale(conn, check_sale_id(sale_id))
+            if row is None:
+                raise NotFound(f"No sale {sale_id}.")
+            store = catalog_store.store(conn, row["store_id"])
+        return SaleSummary(row["id"], int(row["total"]), store["name_ja"], row["receipt_no"], float(row["at"]),
+                           store["name_en"])
+
+    def receipt(self, sale_id_or_receipt_no: str) -> Receipt:
+        key = sale_id_or_receipt_no
+        if not isinstance(key, str) or not key.strip():
+            raise InputError("Give a sale id or a receipt number.")
+        key = key.strip()
+        with self.core.db.read() as conn:
+            row = sales_store.sale(conn, key) if _SALE_ID.match(key) else None
+            if row is None and _RECEIPT_NO.match(key):
+                row = sales_store.sale_by_receipt(conn, key)
+            if row is None:
+                raise NotFound(f"No sale or receipt {key[:40]}.")
+            sale = load_sale(conn, row)
+            store = catalog_store.store(conn, sale.store_id)
+            refunds = tuple(self._refund_ref(conn, r) for r in sales_store.refunds_of_sale(conn, sale.id))
+        return Receipt(sale.id, sale.receipt_no, store["name_ja"], store["name_en"], store["registration_no"],
+                       store["address"], sale.terminal_id, row["clerk_name"], sale.at, sale.lines, sale.by_rate,
+                       sale.total, PAYMENT_METHOD, row["wallet_ref"], refunds)
+
+    @staticmethod
+    def _refund_ref(conn: sqlite3.Connection, r: sqlite3.Row) -> RefundRef:
+        lines = tuple((l["jan"], int(l["qty"]), int(l["amount"])) for l in sales_store.refund_lines(conn, r["id"]))
+        by_rate = tuple(_rate(x) for x in sales_store.refund_taxes(conn, r["id"]))
+        return RefundRef(r["id"], float(r["at"]), int(r["total"]), lines, by_rate)
+
+    def journal(self, terminal_id: str, business_date: str) -> list[Sale]:
+        """The terminal's sales of one business day (Japan time), oldest first."""
+        terminal = self.core.catalog.terminal(terminal_id)
+        day = check_business_date(business_date)
+        with self.core.db.read() as conn:
+            return [load_sale(conn, r) for r in sales_store.sales_of_day(conn, terminal.id, day)]

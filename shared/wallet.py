@@ -1,0 +1,135 @@
+"""WalletService: a customer's balance and history, and a supervisor's freeze / unfreeze.
+
+The balance is the ledger's `wallet:<customer_id>` account; the history is that account's
+postings, newest first, in words a customer understands. Freezing is what support does when an
+account is being abused: the flag stops payments (`account_locked` at the till) and top-ups,
+every outstanding payment code is revoked, and the owner is told.
+"""
+from __future__ import annotations
+
+import enum
+import sqlite3
+from dataclasses import dataclass
+
+from shared import audit, ledger
+from shared.errors import InputError
+from shared.money import format_yen
+from shared.storage import ledger_store
+from shared.topups import jst as _jst
+
+_MAX_REASON = 200
+
+
+class EntryKind(enum.Enum):
+    TOPUP = "topup"
+    PAYMENT = "payment"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: float
+    kind: str          # an EntryKind value
+    amount: int        # signed, from the wallet's side: a payment is negative
+    description: str
+    ref: str           # the sale id when there is one, else "T<transfer id>"
+
+
+def _kind(raw: str) -> EntryKind:
+    if raw == "seed":  # a demo opening balance reads like the top-up it stands for
+        return EntryKind.TOPUP
+    try:
+        return EntryKind(raw)
+    except ValueError:
+        return EntryKind.OTHER
+
+
+def _describe(kind: EntryKind, row: sqlite3.Row) -> str:
+    memo = row["memo"] or ""
+    if kind is EntryKind.PAYMENT:
+        base = memo or "Payment"
+        return f"{base} (sale {row['sale_id']})" if row["sale_id"] and row["sale_id"] not in base else base
+    if kind is EntryKind.REFUND:
+        base = memo or "Refund"
+        return f"{base} (sale {row['sale_id']})" if row["sale_id"] and row["sale_id"] not in base else base
+    if kind is EntryKind.TOPUP:
+        return memo or "Top-up"
+    if kind is EntryKind.REVERSAL:
+        return memo or "Correction"
+    return memo or row["kind"]
+
+
+class WalletService:
+    def __init__(self, core) -> None:
+        self.core = core
+
+    def balance(self, customer_id: int) -> int:
+        with self.core.db.read() as conn:
+            return ledger.wallet_balance(conn, customer_id)
+
+    def history(self, customer_id: int, limit: int = 100) -> list[HistoryEntry]:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise InputError("The history length must be 1 to 10,000 entries.")
+        account = ledger.wallet_account(customer_id)
+        with self.core.db.read() as conn:
+            rows = ledger_store.account_entries(conn, account, limit)
+        out = []
+        for r in rows:
+            kind = _kind(r["kind"])
+            out.append(HistoryEntry(r["at"], kind.value, int(r["amount"]), _describe(kind, r),
+                                    str(r["sale_id"]) if r["sale_id"] else f"T{r['id']}"))
+        return out
+
+    # -- freeze ---------------------------------------------------------------------------------
+    def freeze(self, customer_id: int, *, supervisor_id: int, pin: str, reason: str = "") -> None:
+        self._set_frozen(customer_id, True, supervisor_id=supervisor_id, pin=pin, reason=reason)
+
+    def unfreeze(self, customer_id: int, *, supervisor_id: int, pin: str, reason: str = "") -> None:
+        self._set_frozen(customer_id, False, supervisor_id=supervisor_id, pin=pin, reason=reason)
+
+    def _set_frozen(self, customer_id: int, frozen: bool, *, supervisor_id: int, pin: str, reason: str) -> None:
+        if reason is None:
+            reason = ""
+        if not isinstance(reason, str) or len(reason) > _MAX_REASON or not reason.isprintable():
+            raise InputError(f"The reason is at most {_MAX_REASON} printable characters.")
+        if isinstance(customer_id, bool) or not isinstance(customer_id, int):
+            raise InputError("A customer id is a number.")
+        supervisor = self.core.staff.require_supervisor(supervisor_id, pin)
+        self.core.identity.customer(customer_id)  # NotFound before anything is written
+        now = self.core.now()
+        with self.core.db.write() as conn:
+            self.core.identity.set_frozen(conn, customer_id, frozen)
+            revoked = self._revoke_codes(conn, customer_id, now) if frozen else None
+            audit.record(conn, at=now, event="wallet_frozen" if frozen else "wallet_unfrozen", severity="warning",
+                         customer_id=customer_id, actor=f"staff:{supervisor.id}", reason=reason.strip(),
+                         payment_codes_revoked=revoked)
+            balance = ledger.wallet_balance(conn, customer_id)
+            if frozen:
+                subject = "Your wallet was frozen"
+                body = (f"Support froze your qrpay-sim wallet at {_jst(now)}"
+                        + (f" (reason: {reason.strip()})" if reason.strip() else "")
+                        + f". Payments and top-ups are stopped and your payment codes no longer work. Your balance "
+                          f"of {format_yen(balance)} is safe. Contact support to unfreeze it.")
+            else:
+                subject = "Your wallet was unfrozen"
+                body = (f"Support unfroze your qrpay-sim wallet at {_jst(now)}. You can pay and top up again. "
+                        f"Balance: {format_yen(balance)}.")
+            self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind="security")
+
+    def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float):
+        """Outstanding payment codes die with the freeze (shared.codes, once it exists)."""
+        try:
+            from shared import codes as codes_mod
+        except ModuleNotFoundError as e:
+            if e.name != "shared.codes":
+                raise
+            return None
+        fn = getattr(codes_mod, "revoke_all_for_customer", None)
+        if fn is None:
+            service = getattr(codes_mod, "CodeService", None)
+            if service is None or not hasattr(service, "revoke_all_for_customer"):
+                return None
+            fn = self.core.codes.revoke_all_for_customer
+        return fn(conn, customer_id, reason="frozen", at=now)

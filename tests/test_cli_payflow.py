@@ -1,0 +1,127 @@
+"""Issue 3's "Done when", end to end through the `qrpay` command line as a QA script runs it:
+
+seed-demo → login (TOTP computed from the printed secret) → code issue --png → zbarimg decodes the
+PNG → `qrpay pay` makes a sale with a correct receipt → paying again gives `replayed` → refund,
+X report → `qrpay check` passes. Every command pins the time with --now, so the run is repeatable.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.clock import parse_iso, to_iso
+from shared.totp import totp_code
+
+T0 = parse_iso("2026-11-25T03:00:00Z")   # 12:00 JST
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Qrpay:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def run(self, *args: str, at: float, stdin: str | None = None, expect: int = 0) -> dict:
+        cmd = [sys.executable, "-m", "shared.cli.main", *args, "--db", str(self.db), "--json", "--now", to_iso(at)]
+        p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert p.returncode == expect, (args, p.returncode, p.stdout, p.stderr)
+        return json.loads(p.stdout)
+
+
+@pytest.fixture
+def qrpay(tmp_path):
+    return Qrpay(tmp_path / "qa.sqlite3")
+
+
+def test_done_when_flow(qrpay, tmp_path):
+    demo = qrpay.run("seed-demo", at=T0)
+    assert {"store", "terminals", "staff", "customers", "items"} <= set(demo)
+    hanako = demo["customers"][0]
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    onigiri = next(i for i in demo["items"] if i["name_ja"] == "おにぎり 鮭")
+    umbrella = next(i for i in demo["items"] if i["name_ja"] == "ビニール傘")
+    assert qrpay.run("seed-demo", at=T0 + 1, expect=1)["error"]["code"] == "already_seeded"
+
+    t = T0 + 5        # signing in straight after seeding works
+    login = qrpay.run("login", "--email", hanako["email"], "--password-stdin",
+                      "--totp", totp_code(hanako["totp_secret"], t), at=t, stdin=hanako["password"] + "\n")
+    session = login["session"]
+
+    t = T0 + 40       # the next TOTP step: a fresh code for the step-up
+    png = tmp_path / "code.png"
+    issued = qrpay.run("code", "issue", "--session", session, "--totp", totp_code(hanako["totp_secret"], t),
+                       "--png", str(png), at=t)
+    assert png.exists()
+
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg is not installed")
+    zbar = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, timeout=60)
+    assert zbar.returncode == 0, zbar.stderr
+    scanned = zbar.stdout.strip()
+    assert scanned == issued["code"]
+
+    t += 10
+    items = f"{onigiri['jan']}:2,{umbrella['jan']}:1"
+    paid = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", scanned,
+                     "--items", items, "--sale-id", "qa-sale-1", at=t, stdin=clerk["pin"] + "\n")
+    assert paid["sale_id"] == "qa-sale-1" and paid["receipt_no"] == "T1-000001"
+    assert paid["total"] == 2 * onigiri["price"] + umbrella["price"] == 1070
+    assert paid["tax"] == {"8": 300 * 8 // 108, "10": 770 * 10 // 110} == {"8": 22, "10": 70}
+    receipt = paid["receipt"]
+    assert receipt["store"]["registration_no"] == demo["store"]["registration_no"]
+    assert receipt["at_jst"] == "2026-11-25 12:00 JST" and receipt["terminal"] == "T1"
+    assert receipt["clerk"] == clerk["name"] and receipt["payment_method"] == "qrpay"
+    assert [(l["jan"], l["reduced"]) for l in receipt["lines"]] == [(onigiri["jan"], True), (umbrella["jan"], False)]
+    assert "おにぎり 鮭 ※" in paid["receipt_text"] and "(内消費税 ¥22)" in paid["receipt_text"]
+
+    # the same sale id again (a till retrying after a time-out): the first result, money moved once
+    again = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", scanned,
+                      "--items", items, "--sale-id", "qa-sale-1", at=t + 2, stdin=clerk["pin"] + "\n")
+    assert (again["sale_id"], again["receipt_no"], again["total"]) == ("qa-sale-1", "T1-000001", 1070)
+
+    # the same code for a new sale, read from the picture this time: replayed
+    refused = qrpay.run("pay", "--terminal", "T2", "--clerk", str(clerk["id"]), "--pin-stdin", "--image", str(png),
+                        "--items", items, at=t + 5, stdin=clerk["pin"] + "\n", expect=1)
+    assert refused["error"]["code"] == "replayed"
+
+    balance = qrpay.run("wallet", "balance", "--session", session, at=t + 6)
+    assert balance["balance"] == hanako["balance"] - 1070
+
+    by_receipt = qrpay.run("receipt", "T1-000001", at=t + 7)
+    assert by_receipt["sale_id"] == "qa-sale-1" and "登録番号" in by_receipt["text"]
+
+    refund = qrpay.run("refund", "--sale", "qa-sale-1", "--lines", f"{onigiri['jan']}:1", "--supervisor",
+                       str(sup["id"]), "--pin-stdin", "--refund-id", "qa-r1", at=t + 8, stdin=sup["pin"] + "\n")
+    assert refund["total"] == 150 and refund["tax"] == {"8": 11, "10": 0}
+    over = qrpay.run("refund", "--sale", "qa-sale-1", "--lines", f"{onigiri['jan']}:2", "--supervisor",
+                     str(sup["id"]), "--pin-stdin", at=t + 9, stdin=sup["pin"] + "\n", expect=1)
+    assert over["error"]["code"] == "exceeds_paid"
+
+    x = qrpay.run("report", "x", "--terminal", "T1", "--date", "2026-11-25", at=t + 10)
+    assert (x["sales_count"], x["gross"], x["refunds_total"], x["net"]) == (1, 1070, 150, 920)
+    assert x["agrees_with_ledger"] is True
+    z = qrpay.run("report", "z", "--terminal", "T1", "--date", "2026-11-25", at=t + 11)
+    assert z["net"] == 920
+    assert qrpay.run("report", "z", "--terminal", "T1", "--date", "2026-11-25", at=t + 12, expect=1)["error"]["code"] \
+        == "already_closed"
+
+    check = qrpay.run("check", at=t + 20)
+    assert check["ok"] is True
+
+
+def test_bad_pin_and_bad_items(qrpay):
+    demo = qrpay.run("seed-demo", at=T0)
+    clerk = demo["staff"][0]
+    wrong = "99999999" if clerk["pin"] != "99999999" else "88888888"
+    out = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", "x",
+                    "--items", demo["items"][0]["jan"] + ":1", at=T0 + 1, stdin=wrong + "\n", expect=1)
+    assert out["error"]["code"] == "invalid_credentials"
+    out = qrpay.run("quote", "--items", "4901200001019:1", at=T0 + 2, expect=1)
+    assert out["error"]["code"] == "bad_input"
+    out = qrpay.run("quote", "--items", f"{demo['items'][0]['jan']}:2", at=T0 + 3)
+    assert out["total"] == 2 * demo["items"][0]["price"]
+    listing = qrpay.run("catalog", "list", at=T0 + 4)
+    assert len(listing["items"]) == len(demo["items"])
