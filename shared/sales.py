@@ -190,7 +190,10 @@ class SalesService:
                 sales_store.insert_sale_lines(conn, sale_id, (
                     (l.jan, l.name_ja, l.name_en, l.unit_price, l.qty, l.amount, l.tax_rate) for l in cart.lines))
                 sales_store.insert_sale_taxes(conn, sale_id, ((r.rate, r.taxable_incl, r.tax) for r in cart.by_rate))
-                self.core.codes.mark_redeemed(conn, verified.nonce, sale_id=sale_id, at=now, amount=cart.total)
+                try:
+                    self.core.codes.mark_redeemed(conn, verified.nonce, sale_id=sale_id, at=now, amount=cart.total)
+                except CodeRefused as e:  # the code's own UNIQUE guard caught a redemption we could not see
+                    raise _Refusal(e, customer_id=cid) from None
                 audit.record(conn, at=now, event="payment", customer_id=cid, actor=f"staff:{clerk.id}",
                              sale_id=sale_id, amount=cart.total, terminal=terminal.id, receipt_no=receipt_no,
                              store_id=store["id"])

@@ -63,6 +63,20 @@ def test_cascade_reads_a_small_screen_photograph_that_zxing_misses():
     assert _max_corner_error(found[0], s.corners) < 8.0
 
 
+def test_cascade_reads_a_located_but_unreadable_code_from_a_crop():
+    """Glare and noise: zxing finds the symbol but cannot decode it; zbar reads the crop at once."""
+    text = "QRPAY1:" + "B" * 140
+    s = synth_frame(qr_image(text, box=6), scale=0.8, angle=-29.397657070863286, blur=1.5, noise=35.0,
+                    glare=1.2, seed=129)
+    assert ZxingDecoder().decode(s.frame) == []
+    cascade = CascadeDecoder(zbar_every=1000)
+    cascade.decode(empty_frame(size=(1280, 720), seed=1))  # use up the periodic full pass
+    found = cascade.decode(s.frame)
+    assert [(d.text, d.decoder) for d in found] == [(text, "zbar")]
+    assert (cascade.zbar_roi_runs, cascade.zbar_full_runs) == (1, 1)
+    assert _max_corner_error(found[0], s.corners) < 8.0  # mapped back from the crop to frame pixels
+
+
 def test_cascade_is_a_superset_of_zxing_on_a_degraded_set():
     rng = np.random.default_rng(11)
     img = qr_image("QRPAY1:" + "C" * 120, box=6)

@@ -99,3 +99,14 @@ def install_translator(app: QApplication, app_name: str, language: str) -> None:
 def language() -> str:
     app = QApplication.instance()
     return (app.property("qrpay_language") if app else None) or "en"
+
+
+def apply_window_geometry(window) -> bool:
+    """Place a top-level window where the demo launcher asked (env QRPAY_GEOMETRY="x,y,w,h")."""
+    spec = os.environ.get("QRPAY_GEOMETRY", "")
+    try:
+        x, y, w, h = (int(v) for v in spec.split(","))
+    except ValueError:
+        return False
+    window.setGeometry(x, y, w, h)
+    return True
