@@ -28,7 +28,7 @@ class PolicyBadge(QLabel):
                 " stop:0.2501 #ffe680, stop:0.5 #ffe680, stop:0.5001 #ffc400, stop:0.75 #ffc400,"
                 " stop:0.7501 #ffe680, stop:1 #ffe680); }")
         else:
-            self.setText("🛡 " + self.tr("Hardened"))
+            self.setText("✔ " + self.tr("Hardened"))
             self.setStyleSheet(f"QLabel#policyBadge {{ color: white; background: {theme.OK}; font-weight: 600;"
                                "padding: 6px 14px; border-radius: 8px; }")
 

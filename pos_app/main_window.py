@@ -1,0 +1,368 @@
+"""The till's window: sign-in, then the catalog and cart; Pay by QR opens the scanner; the
+verdict fills the screen; the supervisor area sits behind a PIN.
+
+    PosWindow(core, terminal_id="T1", source_factory=lambda: open_source("code.avi"), decoder=...)
+
+The window holds the screen state only. Every payment rule is the core's: the window sends the
+cart and the scanned text to `core.sales.pay` with a sale id made once per cart, so a retry after
+a time-out or a crash returns the first result instead of charging again.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from pos_app.cart_panel import CartPanel
+from pos_app.catalog_panel import CatalogPanel
+from pos_app.clerk_signin import ClerkSignIn, Shift
+from pos_app.messages import clerk_message, plain_error
+from pos_app.receipt_view import receipt_html, save_pdf
+from pos_app.result_panel import ResultPanel
+from pos_app.scan_worker import SourceFactory
+from pos_app.scanner_panel import ScannerPanel
+from pos_app.supervisor_area import SupervisorArea
+from pos_app.supervisor_pin import SupervisorPinDialog
+from pos_app.reports_view import ask_yes_no
+from shared.errors import QrpayError
+from shared.money import format_yen
+from shared.receipts import Receipt
+from shared.scanning import decoder_named, open_source
+from shared.scanning.decoders import Decoder
+from ui_common import app as ui_app
+from ui_common.tasks import run_in_background
+from ui_common.widgets import Banner, PolicyBadge
+
+log = logging.getLogger(__name__)
+
+POLICY_POLL_MS = 3000
+SOURCE_CHOICES = ["0", "1", "screen"]
+
+
+class PaymentUnconfirmed(QrpayError):
+    """The payment call failed in an unexpected way (database locked, a crash in the core): the
+    outcome is unknown, so the clerk retries with the same sale id, which cannot charge twice."""
+
+    code = "payment_unconfirmed"
+
+
+def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None) -> SourceFactory:
+    """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
+    "camera"), a digit is a webcam, "screen[:x,y,w,h]" a screen region."""
+    if spec.startswith("screen"):
+        if screen_grabber_for is None:
+            raise ValueError("screen capture needs the GUI")
+        from pos_app.screen_source import ScreenSource
+        grabber = screen_grabber_for(spec)
+        return lambda: ScreenSource(grabber, description=spec)
+    return lambda: open_source(spec, loop=True, realtime=True)
+
+
+class PosWindow(QMainWindow):
+    def __init__(self, core, *, terminal_id: str = "T1", source_factory: SourceFactory | None = None,
+                 decoder: Decoder | None = None, camera: str = "0", lang: str | None = None,
+                 documents_dir: Path | None = None, ask: Callable[..., object] | None = None,
+                 confirm: Callable[[QWidget, str], bool] = ask_yes_no, poll_ms: int = POLICY_POLL_MS) -> None:
+        super().__init__()
+        self.core = core
+        self.terminal_id = terminal_id
+        self.lang = lang or ui_app.language()
+        self._camera = camera
+        self._source_factory = source_factory
+        self._decoder = decoder
+        self._ask = ask or SupervisorPinDialog.ask
+        self._screen_grabbers: dict[str, object] = {}
+        if documents_dir is None:
+            from platformdirs import user_documents_dir
+            documents_dir = Path(user_documents_dir()) / "qrpay-sim"
+        self.documents_dir = Path(documents_dir)
+        self.shift: Shift | None = None
+        self.sale_id: str | None = None         # one per cart attempt; reused on retry
+        self._paying_lines: list[tuple[str, int]] = []
+        self.last_receipt: Receipt | None = None
+        self._wedge = ""
+        self.setWindowTitle(self.tr("qrpay till — %1").replace("%1", terminal_id))
+        self.setMinimumSize(1024, 640)
+
+        # -- top bar ----------------------------------------------------------------------------
+        self.store_label = QLabel()
+        self.store_label.setProperty("role", "title")
+        self.clerk_label = QLabel()
+        self.badge = PolicyBadge()
+        self.supervisor_button = QPushButton("◆ " + self.tr("Supervisor"))
+        self.supervisor_button.setProperty("role", "supervisor")
+        self.supervisor_button.clicked.connect(self.open_supervisor_area)
+        self.signout_button = QPushButton(self.tr("Close shift"))
+        self.signout_button.clicked.connect(self.sign_out)
+        for b in (self.supervisor_button, self.signout_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar = QHBoxLayout()
+        bar.addWidget(self.store_label)
+        bar.addWidget(self.clerk_label, 1)
+        bar.addWidget(self.badge)
+        bar.addWidget(self.supervisor_button)
+        bar.addWidget(self.signout_button)
+        self.policy_banner = Banner()
+
+        # -- pages ------------------------------------------------------------------------------
+        self.signin = ClerkSignIn(core)
+        self.signin.signed_in.connect(self._signed_in)
+        self.catalog = CatalogPanel(core, lang=self.lang)
+        self.cart = CartPanel(core, lang=self.lang)
+        self.catalog.item_chosen.connect(self.add_item)
+        self.cart.pay_requested.connect(self.start_payment)
+        self.cart.changed.connect(self._cart_changed)
+        till = QWidget()
+        tl = QHBoxLayout(till)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(16)
+        cart_card = QFrame()
+        cart_card.setProperty("role", "card")
+        cl = QVBoxLayout(cart_card)
+        cl.setContentsMargins(16, 12, 16, 16)
+        cl.addWidget(self.cart)
+        tl.addWidget(self.catalog, 3)
+        tl.addWidget(cart_card, 2)
+        self.till = till
+
+        self.scanner = ScannerPanel(decoder_factory=self._new_decoder, source_factory_for=self._factory_for,
+                                    source_spec=camera, source_choices=SOURCE_CHOICES)
+        self.scanner.code_submitted.connect(self._code_submitted)
+        self.scanner.cancelled.connect(self.cancel_payment)
+        self.result = ResultPanel()
+        self.result.new_sale.connect(self.new_sale)
+        self.result.back_to_scanner.connect(self._back_to_scanner)
+        self.result.cancel_payment.connect(self.cancel_payment)
+        self.result.save_pdf.connect(self.save_receipt_pdf)
+        self.supervisor = SupervisorArea(core, terminal_id=terminal_id, lang=self.lang,
+                                         documents_dir=self.documents_dir,
+                                         shift_float=lambda: self.shift.cash_float if self.shift else None,
+                                         ask=self._ask, confirm=confirm)
+        self.supervisor.leave.connect(self.show_till)
+
+        self.pages = QStackedWidget()
+        for page in (self.signin, self.till, self.scanner, self.result, self.supervisor):
+            self.pages.addWidget(page)
+
+        root = QWidget()
+        rl = QVBoxLayout(root)
+        rl.setContentsMargins(16, 10, 16, 16)
+        rl.setSpacing(10)
+        rl.addLayout(bar)
+        rl.addWidget(self.policy_banner)
+        rl.addWidget(self.pages, 1)
+        self.setCentralWidget(root)
+
+        self._policy_timer = QTimer(self)
+        self._policy_timer.setInterval(poll_ms)
+        self._policy_timer.timeout.connect(self.refresh_policy)
+        self._policy_timer.start()
+        self.refresh_policy()
+        self._update_bar()
+        self.pages.setCurrentWidget(self.signin)
+        self.signin.reset()
+
+    # -- wiring helpers -----------------------------------------------------------------------------
+    def _new_decoder(self) -> Decoder:
+        return self._decoder if self._decoder is not None else decoder_named("cascade")
+
+    def _factory_for(self, spec: str) -> SourceFactory:
+        if spec == self._camera and self._source_factory is not None:
+            return self._source_factory
+        return default_source_factory(spec, screen_grabber_for=self._screen_grabber)
+
+    def _screen_grabber(self, spec: str):
+        from pos_app.screen_source import ScreenGrabber, parse_screen_spec
+        if spec not in self._screen_grabbers:
+            self._screen_grabbers[spec] = ScreenGrabber(parse_screen_spec(spec), parent=self)
+        return self._screen_grabbers[spec]
+
+    def _update_bar(self) -> None:
+        try:
+            store = self.core.catalog.store()
+            name = store.name_ja if self.lang == "ja" else store.name_en
+        except QrpayError:
+            name = self.tr("No store set up")
+        self.store_label.setText(f"{name} · {self.terminal_id}")
+        if self.shift is None:
+            self.clerk_label.setText("")
+        else:
+            role = self.tr("supervisor") if self.shift.is_supervisor else self.tr("clerk")
+            self.clerk_label.setText(f"  {self.shift.clerk.name} ({role})")
+        signed_in = self.shift is not None
+        self.supervisor_button.setVisible(signed_in)
+        self.signout_button.setVisible(signed_in)
+
+    @Slot()
+    def refresh_policy(self) -> None:
+        try:
+            policy = self.core.policy
+        except QrpayError as e:  # a database that went away must not kill the till's timer
+            log.warning("policy poll failed: %s", e.message)
+            return
+        if policy.name != self.badge.policy_name:
+            self.badge.set_policy(policy.name)
+        if policy.is_insecure:
+            self.policy_banner.show_state("warning", self.tr(
+                "2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor."))
+        else:
+            self.policy_banner.clear()
+
+    # -- sign-in and shift --------------------------------------------------------------------------
+    @Slot(object)
+    def _signed_in(self, shift: Shift) -> None:
+        self.shift = shift
+        self._update_bar()
+        self.show_till()
+
+    @Slot()
+    def sign_out(self) -> None:
+        self.scanner.stop_scanning()
+        self.shift = None
+        self.cart.clear()
+        self.sale_id = None
+        self._update_bar()
+        self.pages.setCurrentWidget(self.signin)
+        self.signin.reset()
+
+    @Slot()
+    def show_till(self) -> None:
+        self.pages.setCurrentWidget(self.till if self.shift else self.signin)
+        self.setFocus()
+
+    # -- cart -----------------------------------------------------------------------------------
+    @Slot(str)
+    def add_item(self, jan: str) -> bool:
+        return self.cart.add(jan)
+
+    @Slot()
+    def _cart_changed(self) -> None:
+        if not self.cart.lines:
+            self.sale_id = None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """A USB barcode scanner in keyboard mode types the JAN's digits and Enter; digits typed
+        into no text field end up here (buttons do not take digits or, in a main window, Enter)."""
+        if self.pages.currentWidget() is not self.till:
+            super().keyPressEvent(event)
+            return
+        text = event.text()
+        if text and text.isdigit() and text.isascii():
+            self._wedge = (self._wedge + text)[-32:]
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._wedge:
+            code, self._wedge = self._wedge, ""
+            self.add_item(code)
+            event.accept()
+            return
+        self._wedge = ""
+        super().keyPressEvent(event)
+
+    # -- payment ---------------------------------------------------------------------------------
+    @Slot()
+    def start_payment(self) -> None:
+        if not self.cart.lines or self.shift is None:
+            return
+        if self.sale_id is None:
+            self.sale_id = uuid.uuid4().hex
+        self._paying_lines = self.cart.lines
+        self.pages.setCurrentWidget(self.scanner)
+        self.scanner.begin(format_yen(self.cart.total))
+
+    @Slot(str)
+    def _code_submitted(self, text: str) -> None:
+        if self.shift is None or self.sale_id is None:
+            return
+        self.scanner.set_verifying()
+        core, terminal_id, clerk_id = self.core, self.terminal_id, self.shift.clerk.id
+        lines, sale_id = list(self._paying_lines), self.sale_id
+
+        def pay():
+            try:
+                return core.sales.pay(terminal_id=terminal_id, clerk_id=clerk_id, code=text, lines=lines,
+                                      sale_id=sale_id)
+            except QrpayError:
+                raise
+            except Exception as e:
+                log.exception("payment %s failed unexpectedly", sale_id)
+                raise PaymentUnconfirmed("The payment could not be confirmed. Scan again: the customer is never "
+                                         "charged twice for this sale.") from e
+
+        run_in_background(pay, on_success=self._paid, on_failure=self._refused)
+
+    def _paid(self, sale) -> None:
+        self.scanner.stop_scanning()
+        try:
+            receipt = self.core.sales.receipt(sale.id)
+        except QrpayError as e:  # the sale stands; the receipt can be reprinted from the journal
+            log.warning("receipt of %s not available: %s", sale.id, e.message)
+            receipt = None
+        self.sale_id = None
+        self.cart.clear()
+        self.last_receipt = receipt
+        if receipt is not None:
+            self.result.show_approved(receipt)
+        self.pages.setCurrentWidget(self.result)
+
+    def _refused(self, error: QrpayError) -> None:
+        self.result.show_refused(clerk_message(error))
+        self.pages.setCurrentWidget(self.result)
+
+    @Slot()
+    def _back_to_scanner(self) -> None:
+        self.pages.setCurrentWidget(self.scanner)
+        self.scanner.resume()
+
+    @Slot()
+    def cancel_payment(self) -> None:
+        self.scanner.stop_scanning()
+        self.show_till()
+
+    @Slot()
+    def new_sale(self) -> None:
+        self.result.kind = ""
+        self.show_till()
+
+    @Slot()
+    def save_receipt_pdf(self) -> Path | None:
+        r = self.last_receipt
+        if r is None:
+            return None
+        path = save_pdf(receipt_html(r), self.documents_dir / f"receipt-{r.receipt_no}.pdf", title=r.receipt_no)
+        self.result.show_saved(self.tr("Saved %1").replace("%1", str(path)))
+        return path
+
+    # -- supervisor area ---------------------------------------------------------------------------
+    @Slot()
+    def open_supervisor_area(self) -> None:
+        if self.shift is None:
+            return
+        approval = self._ask(self, action=self.tr("Open the supervisor area"))
+        if approval is None:
+            return
+        core = self.core
+        self.supervisor_button.setEnabled(False)
+        run_in_background(lambda: core.staff.require_supervisor(approval.supervisor_id, approval.pin),
+                          on_success=self._supervisor_in, on_failure=self._supervisor_refused)
+
+    def _supervisor_in(self, staff) -> None:
+        self.supervisor_button.setEnabled(True)
+        self.scanner.stop_scanning()
+        self.supervisor.enter(staff.name)
+        self.pages.setCurrentWidget(self.supervisor)
+
+    def _supervisor_refused(self, error: QrpayError) -> None:
+        self.supervisor_button.setEnabled(True)
+        self.cart.show_message(plain_error(error))
+
+    # -- closing -----------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self._policy_timer.stop()
+        self.scanner.stop_scanning()
+        super().closeEvent(event)

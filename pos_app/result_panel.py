@@ -1,0 +1,135 @@
+"""The verdict, unmistakable from two metres: a green "✓ Approved ¥X" panel with the receipt,
+or a red "✕ Refused" panel with the reason in plain words and what to do next.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pos_app.messages import ClerkMessage
+from pos_app.receipt_view import ReceiptView
+from shared.money import format_yen
+from shared.receipts import Receipt
+from ui_common import theme
+
+_FLASH_MS = 350
+
+
+def _panel_style(colour: str) -> str:
+    return (f"QFrame#verdict {{ background: {colour}; border-radius: 16px; }}"
+            "QFrame#verdict QLabel { color: white; background: transparent; }")
+
+
+class ResultPanel(QWidget):
+    new_sale = Signal()
+    back_to_scanner = Signal()
+    cancel_payment = Signal()
+    save_pdf = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = ""
+        self.verdict = QFrame()
+        self.verdict.setObjectName("verdict")
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon.setStyleSheet("font-size: 56pt; font-weight: 700;")
+        self.headline = QLabel()
+        self.headline.setProperty("role", "amount")
+        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.headline.setWordWrap(True)
+        self.detail = QLabel()
+        self.detail.setProperty("role", "title")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.next_step = QLabel()
+        self.next_step.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_step.setWordWrap(True)
+        self.next_step.setStyleSheet("font-size: 18pt;")
+        self.saved = QLabel()
+        self.saved.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.saved.setWordWrap(True)
+
+        self.primary = QPushButton()
+        self.primary.setMinimumHeight(64)
+        self.primary.clicked.connect(self._primary_clicked)
+        self.secondary = QPushButton()
+        self.secondary.clicked.connect(self._secondary_clicked)
+
+        v = QVBoxLayout(self.verdict)
+        v.setContentsMargins(32, 24, 32, 24)
+        v.addStretch(1)
+        v.addWidget(self.icon)
+        v.addWidget(self.headline)
+        v.addWidget(self.detail)
+        v.addWidget(self.next_step)
+        v.addWidget(self.saved)
+        v.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.secondary)
+        buttons.addWidget(self.primary, 1)
+        v.addLayout(buttons)
+
+        self.receipt = ReceiptView()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.verdict, 3)
+        layout.addWidget(self.receipt, 2)
+
+    # -- states -----------------------------------------------------------------------------------
+    def show_approved(self, receipt: Receipt) -> None:
+        self.kind = "approved"
+        self.verdict.setStyleSheet(_panel_style(theme.OK))
+        self.icon.setText("✓")
+        self.headline.setText(self.tr("Approved %1").replace("%1", format_yen(receipt.total)))
+        self.detail.setText(self.tr("Receipt %1").replace("%1", receipt.receipt_no))
+        self.detail.setVisible(True)
+        self.next_step.setText(self.tr("Hand the customer the receipt."))
+        self.saved.clear()
+        self.primary.setText(self.tr("New sale"))
+        self.primary.setProperty("role", "primary")
+        self.secondary.setText(self.tr("Print / Save PDF"))
+        self.secondary.show()
+        self._repolish()
+        self.receipt.show_receipt(receipt)
+        self.receipt.show()
+        QApplication.beep()
+        self._flash(theme.OK)
+
+    def show_refused(self, message: ClerkMessage) -> None:
+        self.kind = "refused"
+        self.verdict.setStyleSheet(_panel_style(theme.DANGER))
+        self.icon.setText("✕ " + self.tr("Refused"))
+        self.headline.setText(message.headline)      # the reason is what must be read from afar
+        self.detail.setText("")
+        self.detail.setVisible(False)
+        self.next_step.setText(message.next_step)
+        self.saved.clear()
+        self.primary.setText(self.tr("Back to scanner"))
+        self.primary.setProperty("role", "")
+        self.secondary.setText(self.tr("Cancel payment"))
+        self.secondary.show()
+        self._repolish()
+        self.receipt.hide()
+
+    def show_saved(self, text: str) -> None:
+        self.saved.setText(text)
+
+    def _flash(self, colour: str) -> None:
+        # A brief white flash of the panel: seen from the corner of the eye, even mid-conversation.
+        self.verdict.setStyleSheet(_panel_style("white").replace("color: white", f"color: {colour}"))
+        QTimer.singleShot(_FLASH_MS, self, self._unflash)
+
+    def _unflash(self) -> None:
+        if self.kind == "approved":
+            self.verdict.setStyleSheet(_panel_style(theme.OK))
+
+    def _repolish(self) -> None:
+        for b in (self.primary, self.secondary):
+            b.style().unpolish(b)
+            b.style().polish(b)
+
+    def _primary_clicked(self) -> None:
+        (self.new_sale if self.kind == "approved" else self.back_to_scanner).emit()
+
+    def _secondary_clicked(self) -> None:
+        (self.save_pdf if self.kind == "approved" else self.cancel_payment).emit()

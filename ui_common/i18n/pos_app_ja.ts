@@ -1,0 +1,849 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>Alerts</name>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="27" />
+        <source>Payment code used twice (replay)</source>
+        <translation>支払いコードの二重使用（リプレイ）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="28" />
+        <source>Forged payment code (bad signature)</source>
+        <translation>偽造された支払いコード（署名不正）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="29" />
+        <source>Frozen wallet tried to pay</source>
+        <translation>凍結中のウォレットで支払い試行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="30" />
+        <source>Staff PIN locked after wrong PINs</source>
+        <translation>PIN誤入力によりスタッフをロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="31" />
+        <source>Too many payments in a short time</source>
+        <translation>短時間に支払いが多すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="32" />
+        <source>Too many top-ups in a short time</source>
+        <translation>短時間にチャージが多すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="33" />
+        <source>Credential-stuffing attack suspected</source>
+        <translation>リスト型攻撃の疑い</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="34" />
+        <source>Customer account locked</source>
+        <translation>お客様アカウントをロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="35" />
+        <source>Security settings changed</source>
+        <translation>セキュリティ設定の変更</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <source>Time (JST)</source>
+        <translation>日時（JST）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <source>What happened</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <source>Customer</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="50" />
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="61" />
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="63" />
+        <source>Freeze wallet</source>
+        <translation>ウォレットを凍結</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../pos_app/alerts_panel.py" line="89" />
+        <source>%n alert(s)</source>
+        <translation><numerusform>アラート %n 件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="107" />
+        <source>Freeze the wallet of customer #%1: payments and top-ups stop, and the customer is told.</source>
+        <translation>お客様 #%1 のウォレットを凍結します。支払いとチャージが止まり、お客様に通知されます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="120" />
+        <source>Wallet of customer #%1 frozen.</source>
+        <translation>お客様 #%1 のウォレットを凍結しました。</translation>
+    </message>
+</context>
+<context>
+    <name>CartLineRow</name>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="42" />
+        <location filename="../../pos_app/cart_panel.py" line="43" />
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>CartPanel</name>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="81" />
+        <source>Cart</source>
+        <translation>カート</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="97" />
+        <source>Tap an item or scan its barcode.</source>
+        <translation>商品をタップするか、バーコードをスキャンしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="108" />
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="121" />
+        <source>Discard cart</source>
+        <translation>カートを破棄</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="200" />
+        <source>%1% taxable %2 (tax %3)</source>
+        <translation>%1%対象 %2（内消費税 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="204" />
+        <source>※ reduced rate (8%)</source>
+        <translation>※は軽減税率（8%）対象</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/cart_panel.py" line="209" />
+        <source>Pay by QR %1</source>
+        <translation>QRで支払い %1</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPanel</name>
+    <message>
+        <location filename="../../pos_app/catalog_panel.py" line="46" />
+        <source>Search by name or JAN…</source>
+        <translation>商品名・JANで検索…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/catalog_panel.py" line="59" />
+        <source>No item matches.</source>
+        <translation>該当する商品はありません。</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkSignIn</name>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="44" />
+        <source>Open the till</source>
+        <translation>レジを開ける</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="49" />
+        <source>e.g. 1</source>
+        <translation>例: 1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="58" />
+        <source>Sign in and open shift</source>
+        <translation>サインインして開局</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="65" />
+        <source>Staff number</source>
+        <translation>スタッフ番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="66" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="67" />
+        <source>Cash float (¥)</source>
+        <translation>釣銭準備金（円）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/clerk_signin.py" line="93" />
+        <source>Type your staff number.</source>
+        <translation>スタッフ番号を入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <location filename="../app.py" line="55" />
+        <source>Something went wrong</source>
+        <translation>問題が発生しました</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="56" />
+        <source>An unexpected error happened. Nothing was charged twice; the details are in the log. You can keep using the app.</source>
+        <translation>予期しないエラーが発生しました。二重に請求されることはありません。詳細はログにあります。このまま使い続けられます。</translation>
+    </message>
+</context>
+<context>
+    <name>JournalView</name>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="44" />
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="49" />
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="49" />
+        <source>Receipt</source>
+        <translation>レシート</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="49" />
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="49" />
+        <source>Items</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="59" />
+        <source>Reprint (Save PDF)</source>
+        <translation>再発行（PDF保存）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="61" />
+        <source>Refund…</source>
+        <translation>返品…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="65" />
+        <source>Business day</source>
+        <translation>営業日</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="138" />
+        <source>Saved %1</source>
+        <translation>保存しました: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../pos_app/messages.py" line="32" />
+        <source>Already used</source>
+        <translation>使用済みのコード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="33" />
+        <source>Ask the customer to refresh the code in the app and scan the new one.</source>
+        <translation>アプリでコードを更新してもらい、新しいコードを読み取ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="35" />
+        <source>Expired</source>
+        <translation>有効期限切れ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="36" />
+        <source>The code is too old. Ask the customer to refresh the code and scan again.</source>
+        <translation>コードの有効期限が切れています。コードを更新してもらい、もう一度読み取ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="38" />
+        <source>Not a qrpay code</source>
+        <translation>qrpay のコードではありません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="39" />
+        <source>This QR code is not a payment code. Ask the customer to open the Pay screen of the qrpay app.</source>
+        <translation>この QR コードは支払いコードではありません。qrpay アプリの「支払う」画面を開いてもらってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="41" />
+        <source>Damaged code</source>
+        <translation>コードを読み取れません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="42" />
+        <source>The code could not be read completely. Ask the customer to show it again, or type the 20-digit number.</source>
+        <translation>コードを完全に読み取れませんでした。もう一度見せてもらうか、20桁の番号を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="44" />
+        <source>Signature invalid — possible forgery</source>
+        <translation>署名が不正です — 偽造の可能性</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="45" />
+        <source>Do not accept this code. Call a supervisor.</source>
+        <translation>このコードは受け付けないでください。責任者を呼んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="47" />
+        <source>Insufficient balance</source>
+        <translation>残高不足</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="48" />
+        <source>The wallet does not hold enough. Ask the customer to top up, or to pay another way.</source>
+        <translation>残高が足りません。チャージしてもらうか、別のお支払い方法をお願いしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="50" />
+        <source>Over the payment limit</source>
+        <translation>支払い上限を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="51" />
+        <source>This payment is above the wallet's limit. Ask the customer to pay another way.</source>
+        <translation>この金額はウォレットの上限を超えています。別のお支払い方法をお願いしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="53" />
+        <source>Wallet frozen</source>
+        <translation>ウォレット凍結中</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="54" />
+        <source>This wallet cannot pay. Refer the customer to the service desk.</source>
+        <translation>このウォレットでは支払えません。サポート窓口をご案内ください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="56" />
+        <source>Old code</source>
+        <translation>古いコード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="57" />
+        <source>A newer code was shown since. Ask the customer to show the code on screen now.</source>
+        <translation>その後に新しいコードが表示されています。いま画面に出ているコードを見せてもらってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="59" />
+        <source>Code dated in the future</source>
+        <translation>未来の日時のコード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="60" />
+        <source>The phone's or the till's clock is wrong. Ask the customer to refresh the code; if it happens again, call a supervisor.</source>
+        <translation>スマートフォンかレジの時計がずれています。コードを更新してもらい、再発する場合は責任者を呼んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="62" />
+        <source>Code withdrawn</source>
+        <translation>無効化されたコード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="63" />
+        <source>The account's sign-in details changed. Ask the customer for a new code.</source>
+        <translation>アカウントのログイン情報が変更されました。新しいコードを表示してもらってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="65" />
+        <source>Till closed for today</source>
+        <translation>本日のレジは締め済みです</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="66" />
+        <source>The Z report for today was printed. Use another till.</source>
+        <translation>本日の Z レポートは発行済みです。別のレジを使ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="68" />
+        <source>Camera not available</source>
+        <translation>カメラを使用できません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="69" />
+        <source>Retry, choose another source, or type the code.</source>
+        <translation>再試行するか、別の入力元を選ぶか、コードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="71" />
+        <source>Wrong staff number or PIN</source>
+        <translation>スタッフ番号または PIN が違います</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="72" />
+        <location filename="../../pos_app/messages.py" line="93" />
+        <source>Check the number and try again.</source>
+        <translation>番号を確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="74" />
+        <source>Locked</source>
+        <translation>ロック中</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="75" />
+        <source>Too many wrong PINs. Ask a supervisor.</source>
+        <translation>PIN の誤りが多すぎます。責任者に連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="77" />
+        <source>Supervisor needed</source>
+        <translation>責任者の承認が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="78" />
+        <source>A supervisor must approve this.</source>
+        <translation>この操作には責任者の承認が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="80" />
+        <source>Payment not confirmed</source>
+        <translation>支払いを確認できませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="81" />
+        <source>Scan the code again. The customer is never charged twice for this sale.</source>
+        <translation>もう一度コードを読み取ってください。この取引で二重に請求されることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="83" />
+        <source>The till cannot reach its database</source>
+        <translation>レジがデータベースに接続できません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="84" />
+        <source>Try again. The customer is never charged twice for this sale.</source>
+        <translation>もう一度お試しください。この取引で二重に請求されることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="86" />
+        <source>Already refunded</source>
+        <translation>返品済み</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="87" />
+        <source>This receipt was refunded in full.</source>
+        <translation>このレシートは全額返品済みです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="89" />
+        <source>More than was sold</source>
+        <translation>販売数を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="90" />
+        <source>Refund at most what is left on the receipt.</source>
+        <translation>レシートに残っている数量までしか返品できません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="92" />
+        <source>Not found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="105" />
+        <source>Not accepted</source>
+        <translation>受け付けできません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/messages.py" line="106" />
+        <source>Try again, or call a supervisor.</source>
+        <translation>もう一度お試しいただくか、責任者を呼んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyBadge</name>
+    <message>
+        <location filename="../widgets.py" line="23" />
+        <source>2019 settings — insecure, for training</source>
+        <translation>2019年設定 — 安全ではありません（研修用）</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="31" />
+        <source>Hardened</source>
+        <translation>強化設定</translation>
+    </message>
+</context>
+<context>
+    <name>PosWindow</name>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="89" />
+        <source>qrpay till — %1</source>
+        <translation>qrpay レジ — %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="97" />
+        <source>Supervisor</source>
+        <translation>責任者</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="100" />
+        <source>Close shift</source>
+        <translation>締めてサインアウト</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="190" />
+        <source>No store set up</source>
+        <translation>店舗が未設定です</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="195" />
+        <source>supervisor</source>
+        <translation>責任者</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="195" />
+        <source>clerk</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="212" />
+        <source>2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor.</source>
+        <translation>2019年設定 — 安全ではありません（研修用）。コードは再利用でき、ログインに二要素認証がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="338" />
+        <source>Saved %1</source>
+        <translation>保存しました: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="346" />
+        <source>Open the supervisor area</source>
+        <translation>責任者メニューを開く</translation>
+    </message>
+</context>
+<context>
+    <name>RefundPanel</name>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="85" />
+        <source>Receipt number, e.g. T1-000001</source>
+        <translation>レシート番号（例: T1-000001）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="87" />
+        <source>Find receipt</source>
+        <translation>レシートを検索</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="156" />
+        <source>Type the receipt number printed on the customer's receipt.</source>
+        <translation>お客様のレシートに印字されたレシート番号を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="158" />
+        <source>Receipt %1 — %2 — paid %3, refunded so far %4</source>
+        <translation>レシート %1 — %2 — 支払い %3、返品済み %4</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="181" />
+        <source>Refund all %1</source>
+        <translation>全額返品 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="183" />
+        <source>Refund selected %1</source>
+        <translation>選択分を返品 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="193" />
+        <source>Refund %1 to the customer's wallet (receipt %2)</source>
+        <translation>%1 をお客様のウォレットに返金します（レシート %2）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/refund_panel.py" line="211" />
+        <source>Refunded %1 to the customer's wallet.</source>
+        <translation>%1 をお客様のウォレットに返金しました。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsView</name>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="156" />
+        <source>X report (running)</source>
+        <translation>X レポート（点検）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="158" />
+        <source>Z report (close the day)</source>
+        <translation>Z レポート（精算）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="161" />
+        <source>Save PDF</source>
+        <translation>PDF保存</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="167" />
+        <source>Business day</source>
+        <translation>営業日</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="205" />
+        <source>This day is already closed; this is the stored Z report.</source>
+        <translation>この営業日は精算済みです。保存済みの Z レポートを表示しています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="207" />
+        <source>Close terminal %1 for %2? No more sales or refunds can be booked on it for that day.</source>
+        <translation>レジ %1 の %2 を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="212" />
+        <source>Day closed.</source>
+        <translation>精算しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="224" />
+        <source>Saved %1</source>
+        <translation>保存しました: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="83" />
+        <source>Approved %1</source>
+        <translation>承認 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="84" />
+        <source>Receipt %1</source>
+        <translation>レシート %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="86" />
+        <source>Hand the customer the receipt.</source>
+        <translation>お客様にレシートをお渡しください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="88" />
+        <source>New sale</source>
+        <translation>次のお会計</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="90" />
+        <source>Print / Save PDF</source>
+        <translation>印刷 / PDF保存</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="101" />
+        <source>Refused</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="107" />
+        <source>Back to scanner</source>
+        <translation>スキャンに戻る</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/result_panel.py" line="109" />
+        <source>Cancel payment</source>
+        <translation>支払いを中止</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerPanel</name>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="107" />
+        <source>Retry</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="114" />
+        <source>Camera number, video file, image pattern, or "screen"</source>
+        <translation>カメラ番号、動画ファイル、画像パターン、または "screen"</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="118" />
+        <source>Source:</source>
+        <translation>入力元:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="124" />
+        <source>Enter code by hand</source>
+        <translation>コードを手入力</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="126" />
+        <source>Back to cart</source>
+        <translation>カートに戻る</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="130" />
+        <source>20-digit number under the customer's code</source>
+        <translation>コードの下にある20桁の番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="133" />
+        <source>Submit code</source>
+        <translation>コードを送信</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="152" />
+        <source>Scan the customer's code</source>
+        <translation>お客様のコードを読み取ってください</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="184" />
+        <source>Starting the camera…</source>
+        <translation>カメラを起動しています…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="185" />
+        <location filename="../../pos_app/scanner_panel.py" line="213" />
+        <source>Looking for a code…</source>
+        <translation>コードを探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="228" />
+        <source>Verifying…</source>
+        <translation>確認中…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="245" />
+        <source>No picture</source>
+        <translation>映像がありません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="246" />
+        <source>Camera not available — retry, choose another source, or type the code</source>
+        <translation>カメラを使用できません — 再試行、別の入力元を選択、またはコードを手入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="263" />
+        <source>Type all 20 digits shown under the customer's code.</source>
+        <translation>コードの下に表示された20桁をすべて入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorArea</name>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="31" />
+        <source>Leave supervisor area</source>
+        <translation>責任者メニューを閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="44" />
+        <source>Refunds</source>
+        <translation>返品</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="45" />
+        <source>Journal</source>
+        <translation>取引履歴</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="46" />
+        <source>X / Z reports</source>
+        <translation>X / Z レポート</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="47" />
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_area.py" line="57" />
+        <source>Supervisor area — %1</source>
+        <translation>責任者メニュー — %1</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorPinDialog</name>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="32" />
+        <source>Supervisor approval</source>
+        <translation>責任者の承認</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="35" />
+        <source>Supervisor only</source>
+        <translation>責任者専用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="49" />
+        <source>Supervisor number</source>
+        <translation>責任者番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="50" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="52" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="56" />
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="58" />
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/supervisor_pin.py" line="72" />
+        <source>Type the supervisor number and PIN.</source>
+        <translation>責任者番号と PIN を入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainerChart</name>
+    <message>
+        <location filename="../../pos_app/trainer_chart.py" line="93" />
+        <source>Sign-in attempts</source>
+        <translation>ログイン試行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_chart.py" line="93" />
+        <source>Blocked</source>
+        <translation>ブロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_chart.py" line="94" />
+        <source>Taken over</source>
+        <translation>乗っ取り</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_chart.py" line="153" />
+        <source>simulated time since the attack started</source>
+        <translation>攻撃開始からの経過時間（シミュレーション）</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="25" />
+        <source>Please confirm</source>
+        <translation>確認</translation>
+    </message>
+</context>
+</TS>
