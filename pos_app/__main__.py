@@ -25,12 +25,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help='webcam index, video file, image pattern, image, or "screen[:X,Y,W,H]" (default 0)')
     p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
     p.add_argument("--decoder", choices=("cascade", "zxing", "zbar"), default="cascade")
+    p.add_argument("--kiosk", action="store_true",
+                   help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
+    p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
+    p.add_argument("--trainer", action="store_true", help="open the trainer window (policy, clock, attack scenarios)")
     p.add_argument("--screen", help=argparse.SUPPRESS)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.trainer:
+        from pos_app.trainer_main import main as trainer_main
+        return trainer_main((["--db", args.db] if args.db else []) + (["--lang", args.lang] if args.lang else []))
     from pos_app.main_window import PosWindow
     from shared.core import Core
     from shared.errors import QrpayError
@@ -38,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui_common.app import install_excepthook, make_application, setup_logging
 
     setup_logging("pos_app")
-    app = make_application([sys.argv[0]], app_name="pos_app", lang=args.lang)
+    from ui_common.kiosk import KIOSK_SCALE
+    app = make_application([sys.argv[0]], app_name="pos_app", lang=args.lang,
+                           scale=KIOSK_SCALE if args.kiosk else 1.0)
     install_excepthook()
     try:
         core = Core.open(args.db)
@@ -55,12 +64,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = PosWindow(core, terminal_id=args.terminal, camera=args.camera, decoder=decoder_named(args.decoder),
                        ask=ask, **extra)
     window.resize(1366, 768)
+    from ui_common.app import apply_window_geometry
+    placed = apply_window_geometry(window)
+    if args.kiosk:
+        _make_kiosk(window, idle_minutes=args.idle_minutes)
+        if not placed:
+            window.showFullScreen()
     window.show()
     if args.screen and demo:
         QTimer.singleShot(200, lambda: _drive(window, args.screen, demo[0]))
     code = app.exec()
     core.close()
     return code
+
+
+def _make_kiosk(window, *, idle_minutes: float) -> None:
+    from pos_app.supervisor_pin import SupervisorPinDialog
+    from shared.errors import QrpayError
+    from ui_common.kiosk import IdleWatcher
+
+    watcher = IdleWatcher(minutes=idle_minutes, parent=window)
+    watcher.idle.connect(window.reset_for_next_customer)
+    window.idle_watcher = watcher
+
+    def guard() -> bool:
+        approval = SupervisorPinDialog.ask(window, action=window.tr("Leave kiosk mode"))
+        if approval is None:
+            return False
+        try:
+            window.core.staff.require_supervisor(approval.supervisor_id, approval.pin)
+        except QrpayError:  # a wrong PIN keeps the kiosk running; the core audited the failure
+            return False
+        return True
+
+    window.exit_guard = guard
 
 
 def _demo_staff():

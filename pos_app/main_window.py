@@ -86,6 +86,7 @@ class PosWindow(QMainWindow):
         self._paying_lines: list[tuple[str, int]] = []
         self.last_receipt: Receipt | None = None
         self._wedge = ""
+        self.exit_guard: Callable[[], bool] | None = None   # kiosk: a supervisor PIN to leave
         self.setWindowTitle(self.tr("qrpay till — %1").replace("%1", terminal_id))
         self.setMinimumSize(1024, 640)
 
@@ -362,7 +363,18 @@ class PosWindow(QMainWindow):
         self.cart.show_message(plain_error(error))
 
     # -- closing -----------------------------------------------------------------------------------
+    @Slot()
+    def reset_for_next_customer(self) -> None:
+        """Kiosk idle reset: an abandoned cart is discarded (never a payment in flight)."""
+        if self.pages.currentWidget() in (self.till, self.result):
+            self.cart.clear()
+            self.sale_id = None
+            self.show_till()
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.exit_guard is not None and not self.exit_guard():
+            event.ignore()
+            return
         self._policy_timer.stop()
         self.scanner.stop_scanning()
         super().closeEvent(event)

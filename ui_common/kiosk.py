@@ -1,0 +1,43 @@
+"""Kiosk mode pieces both apps use: an idle watcher and the switches it drives.
+
+In a kiosk, visitors walk away mid-flow: after `minutes` with no key, mouse or touch input the
+watcher emits `idle` once (the wallet returns to its welcome screen, the till discards its cart)
+and re-arms on the next input.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                 QEvent.Type.TouchBegin, QEvent.Type.Wheel}
+
+KIOSK_SCALE = 1.2
+
+
+class IdleWatcher(QObject):
+    idle = Signal()
+
+    def __init__(self, *, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(max(1, int(minutes * 60_000)))
+        self._timer.timeout.connect(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._timer.start()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in _INPUT_EVENTS:
+            self._timer.start()
+        return False
+
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def trigger_now(self) -> None:
+        """Tests and the trainer: behave as if the idle time had passed."""
+        self._timer.stop()
+        self.idle.emit()
