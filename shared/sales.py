@@ -253,6 +253,12 @@ class SalesService:
             with self.core.db.write() as conn:
                 audit.record(conn, at=now, event="payment_velocity_alert", severity="alert",
                              customer_id=refused.customer_id, terminal=terminal_id, **refused.alert)
+                # 7pay's victims learned of fraud days later: tell the owner at once.
+                self.core.identity.notify_owner(
+                    conn, refused.customer_id, subject="Unusual payments stopped on your wallet",
+                    body=("Several payments in a few minutes were made with your wallet, so the next one "
+                          f"(terminal {terminal_id}) was refused. If this was not you, change your password "
+                          "and contact the store; a supervisor can freeze the wallet."))
         self.core.codes.record_refusal(code, refused.error.code, terminal_id=terminal_id)
 
     # -- reading --------------------------------------------------------------------------------

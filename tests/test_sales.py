@@ -243,6 +243,8 @@ def test_velocity_count_raises_an_alert(core, demo, wallets):
     alert = core.audit_recent(event="payment_velocity_alert")[0]
     assert alert.severity == "alert" and alert.customer_id == wallets.customer(0)["customer_id"]
     assert alert.details["payments_in_window"] == 6
+    owner = wallets.customer(0)["email"]
+    assert any("Unusual payments" in m.subject for m in core.inbox(owner))
     core.clock.advance(600)                       # the window has passed
     core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text, lines=[(TEA, 1)],
                    sale_id="v6")

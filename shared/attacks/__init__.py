@@ -1,0 +1,30 @@
+"""The training lab's attacks: the 7pay incident replayed against either policy.
+
+    from shared.attacks import SCENARIOS
+    result = SCENARIOS["credential-stuffing"].run(core, policy="2019", on_step=print, customers=50)
+    report.write_html(result, "incident.html")
+
+`SCENARIOS` maps each name (as `qrpay attack NAME` takes it) to a `ScenarioSpec` with a title, a
+summary, its size options and `run(core, *, policy, on_step=None, **sizes) -> ScenarioResult`.
+The order is issue 6's: the story of 2019 first, the payment-code attacks after.
+"""
+from __future__ import annotations
+
+from shared.attacks import (credential_stuffing, double_spend, expired_and_skewed, forged_code, resale_velocity,
+                            reset_hijack, screenshot_replay, topup_takeover)
+from shared.attacks.base import (Actor, BalanceChange, MailItem, Outcome, Scenario, ScenarioResult, ScenarioSpec,
+                                 SizeOption, Step, TimelinePoint, VictimView)
+
+SCENARIOS: dict[str, ScenarioSpec] = {spec.name: spec for spec in (
+    credential_stuffing.SPEC,
+    reset_hijack.SPEC,
+    topup_takeover.SPEC,
+    screenshot_replay.SPEC,
+    expired_and_skewed.SPEC,
+    forged_code.SPEC,
+    double_spend.SPEC,
+    resale_velocity.SPEC,
+)}
+
+__all__ = ["SCENARIOS", "Actor", "BalanceChange", "MailItem", "Outcome", "Scenario", "ScenarioResult",
+           "ScenarioSpec", "SizeOption", "Step", "TimelinePoint", "VictimView"]

@@ -1,0 +1,122 @@
+"""Double spend: one code presented at two tills at the same instant.
+
+The owner pays at T1 while a relay (a copy of the same code) is presented at T2 at the same
+moment. Each till is its own connection to the database file (its own `Core`, as two POS
+processes would be), both released by one barrier, so the two payments truly race inside SQLite.
+
+- 2019: codes are reusable: both sales go through, the owner is charged twice for one code.
+- hardened: the nonce is redeemed at most once inside the sale's transaction (UNIQUE), so exactly
+  one till gets the money and the other is told `replayed`, with an alert.
+
+Yen lost is what was charged beyond the one payment the owner authorised with each code.
+"""
+from __future__ import annotations
+
+import random
+import threading
+
+from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
+    sign_in_with_phone
+from shared.clock import FixedClock
+from shared.errors import CodeRefused
+
+NAME = "double-spend"
+
+SIZES = (
+    SizeOption("rounds", 3, "codes raced at two tills", 1, 50),
+    SizeOption("basket", 4_000, "value of each basket, in yen", 100, 50_000),
+    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+)
+
+
+def run(core, *, policy: str, on_step=None, rounds: int = 3, basket: int = 4_000, seed: int = 7,
+        real_argon2: bool = False) -> ScenarioResult:
+    sizes = dict(rounds=rounds, basket=basket, seed=seed, real_argon2=real_argon2)
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes,
+             defences=("payment_code", "ledger", "storage", "audit")) as r:
+        return _attack(r, rounds, basket, random.Random(seed))
+
+
+def race(db_path, *, at: float, code: str, tills: tuple[str, ...], clerk_id: int, lines, sale_ids: tuple[str, ...],
+         timeout: float = 30.0) -> list[tuple[str, object]]:
+    """Present `code` at every till in `tills` at the same instant, each through its own connection.
+    Returns (till, Sale or CodeRefused) per till."""
+    from shared.core import Core
+
+    cores = [Core.open(db_path, clock=FixedClock(at)) for _ in tills]
+    barrier = threading.Barrier(len(tills))
+    results: list[tuple[str, object] | None] = [None] * len(tills)
+
+    def till(i: int) -> None:
+        barrier.wait(timeout)
+        try:
+            results[i] = (tills[i], cores[i].sales.pay(terminal_id=tills[i], clerk_id=clerk_id, code=code,
+                                                      lines=lines, sale_id=sale_ids[i]))
+        except CodeRefused as e:
+            results[i] = (tills[i], e)
+        except BaseException as e:  # surfaced to the caller below, never swallowed
+            results[i] = (tills[i], e)
+
+    threads = [threading.Thread(target=till, args=(i,), name=f"till-{t}") for i, t in enumerate(tills)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout)
+    finally:
+        for c in cores:
+            c.close()
+    out = []
+    for item in results:
+        if item is None:
+            raise RuntimeError("a till did not finish within the time-out")
+        if isinstance(item[1], BaseException) and not isinstance(item[1], CodeRefused):
+            raise item[1]
+        out.append(item)
+    return out
+
+
+def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioResult:
+    core = r.core
+    shop = ensure_shop(core)
+    victim = new_customer(r, email=f"sora.{r.tag}@example.jp", name="松本 空 (victim)", password=passphrase(rng),
+                         balance=rounds * basket * 3)
+    r.watch(victim.customer_id, victim.email)
+    r.advance(60)
+    token = sign_in_with_phone(r, victim)
+    lines = cart_of_value(core, basket)
+    extra_total = 0
+    for i in range(rounds):
+        r.advance(45)
+        code = owner_issues_code(r, victim, token)
+        r.step(Actor.ATTACKER, "relay", f"round {i + 1}: the owner's code is relayed to {shop.terminals[1]} while the "
+               f"owner pays at {shop.terminals[0]}", progress=i / rounds)
+        r.advance(2)
+        outcomes = race(core.db.path, at=r.now(), code=code.text, tills=shop.terminals, clerk_id=shop.clerk_id,
+                        lines=lines, sale_ids=tuple(r.sale_id(f"race{i}-{t}") for t in shop.terminals))
+        paid = [(t, s) for t, s in outcomes if not isinstance(s, CodeRefused)]
+        for t, s in outcomes:
+            if isinstance(s, CodeRefused):
+                r.step(Actor.TILL, "pay", f"{t}: refused ({s.code}): {s.message}", attacker_gain=False)
+            else:
+                r.step(Actor.TILL, "pay", f"{t}: accepted ¥{s.total:,}", detail=f"receipt {s.receipt_no}")
+        if len(paid) > 1:
+            extra = sum(s.total for _, s in paid[1:])
+            extra_total += extra
+            r.step(Actor.SYSTEM, "double_spend", f"one code paid {len(paid)} times: the owner was charged ¥{extra:,} "
+                   "more than they authorised", attacker_gain=True)
+        else:
+            r.step(Actor.SYSTEM, "double_spend", "the code paid exactly once", attacker_gain=False)
+    r.note("Each till used its own database connection and the two payments were released by one barrier, so "
+           "they raced inside SQLite as two POS processes would.")
+    if extra_total:
+        return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=extra_total, takeovers=0)
+    return r.finish(outcome=Outcome.BLOCKED,
+                    blocked_by="single-use nonce redeemed inside the sale's transaction (UNIQUE)",
+                    yen_lost=0, takeovers=0)
+
+
+SPEC = ScenarioSpec(NAME, "Double spend at two tills",
+                    "One code presented at two tills at the same instant (two connections racing on one file).",
+                    SIZES, run)

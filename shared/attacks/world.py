@@ -1,0 +1,163 @@
+"""The world an attack needs: a store with tills and a clerk, customers with money, and the
+resale-friendly goods attackers bought in 2019 (cigarettes, prepaid cards).
+
+Everything goes through the same services the apps use; the only shortcut is the opening
+balance, booked like `seed-demo` does (one `seed` transfer from card clearing), because a
+customer's balance before the attack is not what a scenario is about.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shared import ledger, totp
+from shared.catalog import make_ean13
+from shared.errors import CodeRefused, NotFound
+from shared.staff import StaffRole
+
+if TYPE_CHECKING:
+    from shared.attacks.base import Run
+    from shared.core import Core
+    from shared.sales import Sale
+
+# (JAN body, name_ja, name_en, price incl. tax, rate): what is easy to resell for cash.
+RESALE_ITEMS = (
+    ("491999900010", "たばこ 1カートン", "Cigarettes (1 carton)", 6_000, 10),
+    ("491999900020", "プリペイドカード 5,000円", "Prepaid card ¥5,000", 5_000, 10),
+    ("491999900030", "ゲーム用プリペイドカード 10,000円", "Game prepaid card ¥10,000", 10_000, 10),
+    ("491999900040", "電子マネーギフト 3,000円", "E-money gift ¥3,000", 3_000, 10),
+)
+MAX_QTY = 99
+MAX_LINES = 60
+
+# Words for passwords that pass NIST/zxcvbn checks: strength is not what protects a reused password.
+_WORDS = ("amber", "bamboo", "canal", "cedar", "cobalt", "comet", "coral", "daisy", "delta", "ember", "fable",
+          "falcon", "fern", "fjord", "garnet", "ginger", "harbor", "hazel", "indigo", "island", "jasmine",
+          "juniper", "kettle", "lagoon", "lantern", "lemon", "lotus", "maple", "meadow", "mango", "nectar",
+          "nimbus", "oasis", "olive", "orchid", "pebble", "pepper", "quartz", "quill", "raven", "ribbon",
+          "river", "saffron", "sakura", "sierra", "spruce", "summit", "tango", "tulip", "umber", "velvet",
+          "violet", "walnut", "willow", "yarrow", "zephyr", "zinnia")
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    store_id: int
+    store_name: str
+    terminals: tuple[str, ...]
+    clerk_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    customer_id: int
+    email: str
+    name: str
+    password: str
+    totp_secret: str
+
+
+def ensure_shop(core: "Core") -> Shop:
+    """The store (seeded with the demo data when the database has none) and the resale goods."""
+    if not core.catalog.has_store():
+        from shared.demo_data import seed_demo
+        seed_demo(core)
+    for body, ja, en, price, rate in RESALE_ITEMS:
+        jan = make_ean13(body)
+        try:
+            core.catalog.item(jan)
+        except NotFound:
+            core.catalog.add_item(jan=jan, name_ja=ja, name_en=en, price=price, tax_rate=rate)
+    store = core.catalog.store()
+    terminals = tuple(t.id for t in core.catalog.terminals())
+    if len(terminals) < 2:
+        for tid in ("T1", "T2"):
+            if tid not in terminals:
+                core.catalog.add_terminal(tid, store_id=store.id)
+        terminals = tuple(t.id for t in core.catalog.terminals())
+    clerks = [s for s in core.staff.list() if s.role == StaffRole.CLERK] or core.staff.list()
+    if not clerks:
+        clerks = [core.staff.add("Attack-lab clerk", "clerk", f"{secrets.randbelow(10**6):06d}")]
+    return Shop(store.id, store.name_en, terminals[:2], clerks[0].id)
+
+
+def passphrase(rng: random.Random) -> str:
+    """A long, strong-looking password (a simulated person's; not a secret of this system)."""
+    return "-".join(rng.choice(_WORDS) for _ in range(4)) + f"-{rng.randrange(10, 100)}"
+
+
+def new_customer(run: "Run", *, email: str, name: str, password: str, balance: int) -> Person:
+    """A registered customer with a confirmed authenticator app and an opening balance."""
+    core = run.core
+    enrolment = core.identity.register(email, name, password)
+    # The previous 30-second step's code (still accepted), so the current step stays free for sign-in.
+    confirm_at = core.now() - totp.STEP_SECONDS
+    core.identity.confirm_totp(email, totp.totp_code(enrolment.totp_secret, confirm_at))
+    run.mark_totp_used(enrolment.customer_id, confirm_at)
+    if balance > 0:
+        with core.db.write() as conn:
+            ledger.transfer(conn, key=f"attack-seed:{enrolment.customer_id}", kind="seed", at=core.now(),
+                            memo="Opening balance", customer_id=enrolment.customer_id,
+                            postings=[(ledger.CARD_CLEARING, -balance),
+                                      (ledger.wallet_account(enrolment.customer_id), balance)])
+    return Person(enrolment.customer_id, enrolment.email, name, password, enrolment.totp_secret)
+
+
+def sign_in_with_phone(run: "Run", person: Person, *, device: str = "own-phone") -> str:
+    """The owner signs in on their own phone (password + authenticator code); returns the token."""
+    return run.core.identity.sign_in(person.email, person.password,
+                                     totp=run.totp_for(person.customer_id, person.totp_secret),
+                                     device=device, source=f"home-{person.customer_id}").token
+
+
+def owner_issues_code(run: "Run", person: Person, token: str, *, amount_cap: int | None = None):
+    """The owner shows a payment code (confirming with the authenticator when the policy asks)."""
+    from shared.errors import StepUpRequired
+
+    try:
+        return run.core.codes.issue(token, amount_cap=amount_cap)
+    except StepUpRequired:
+        return run.core.codes.issue(token, amount_cap=amount_cap,
+                                    totp=run.totp_for(person.customer_id, person.totp_secret))
+
+
+def own_basket_lines(core: "Core") -> list[tuple[str, int]]:
+    """What an ordinary customer buys: one cheap everyday item (a drink, not a carrier bag)."""
+    items = core.catalog.items()
+    everyday = [i for i in items if i.price >= 100] or items
+    return [(min(everyday, key=lambda i: i.price).jan, 1)]
+
+
+def resale_cart(core: "Core", budget: int) -> list[tuple[str, int]]:
+    """The most resale value that fits in `budget`: dearest goods first (what a fraudster buys)."""
+    items = sorted(core.catalog.items(), key=lambda i: i.price, reverse=True)
+    cart: list[tuple[str, int]] = []
+    left = budget
+    for item in items:
+        if len(cart) >= MAX_LINES or left < 1:
+            break
+        qty = min(MAX_QTY, left // item.price)
+        if qty > 0:
+            cart.append((item.jan, qty))
+            left -= qty * item.price
+    return cart
+
+
+def cart_of_value(core: "Core", value: int) -> list[tuple[str, int]]:
+    """A cart of resale goods worth at most `value` (at least the cheapest resale item)."""
+    return resale_cart(core, value) or [(make_ean13(RESALE_ITEMS[-1][0]), 1)]
+
+
+def pay(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, terminal: str, who: str) -> "Sale":
+    """A clerk scans `code` at `terminal` for `lines`; raises CodeRefused like the till shows."""
+    return run.core.sales.pay(terminal_id=terminal, clerk_id=shop.clerk_id, code=code, lines=lines,
+                              sale_id=run.sale_id(who))
+
+
+def try_pay(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, terminal: str,
+            who: str) -> tuple["Sale | None", CodeRefused | None]:
+    try:
+        return pay(run, shop, code, lines, terminal=terminal, who=who), None
+    except CodeRefused as e:
+        return None, e

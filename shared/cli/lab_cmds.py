@@ -1,0 +1,151 @@
+"""`qrpay attack NAME | list` and `qrpay lab make-codes DIR | check DIR`: the training lab.
+
+`qrpay attack NAME --policy hardened|2019 [--json] [--report FILE.html] [--<size> N ...]` runs one
+scenario on a fresh temporary database (or on `--db PATH`), on a simulated clock that starts at
+`--now` (default: the real time). Exit status: 0 the scenario ran and every invariant of
+`qrpay check` still holds (whatever the outcome: an attack succeeding under 2019 is the point),
+1 the run left an invariant broken, 2 usage. The outcome is in the output: `outcome` is
+"blocked" or "succeeded".
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from shared.cli.main import UsageError, emit, no_core
+
+
+def _size_flags() -> dict[str, object]:
+    from shared.attacks import SCENARIOS
+
+    flags: dict[str, object] = {}
+    for spec in SCENARIOS.values():
+        for opt in spec.sizes:
+            flags.setdefault(opt.name, opt)
+    return flags
+
+
+def register(sub, common) -> None:
+    from shared.attacks import SCENARIOS
+
+    p = sub.add_parser("attack", parents=[common], help="replay one of the 2019 attacks against a policy",
+                       description="Run an attack scenario ('list' shows them and their size options).")
+    p.add_argument("name", choices=["list", *SCENARIOS], metavar="NAME",
+                   help="list, or one of: " + ", ".join(SCENARIOS))
+    p.add_argument("--policy", choices=["hardened", "2019"], default="hardened")
+    p.add_argument("--report", metavar="FILE.html", help="also write an HTML incident report")
+    p.add_argument("--real-argon2", action="store_true",
+                   help="hash simulated passwords with the production Argon2id parameters (slow)")
+    sizes = p.add_argument_group("sizes (each scenario takes its own; see `qrpay attack list`)")
+    for name, opt in _size_flags().items():
+        sizes.add_argument("--" + name.replace("_", "-"), dest=f"size_{name}", type=opt.kind, default=None,  # type: ignore[attr-defined]
+                           metavar="N", help=opt.help)  # type: ignore[attr-defined]
+    p.set_defaults(func=cmd_attack)
+
+    p = sub.add_parser("lab", parents=[common], help="the QA code lab: images of codes with the verdicts a till "
+                                                    "must give")
+    ls = p.add_subparsers(dest="action", required=True)
+    q = ls.add_parser("make-codes", parents=[common], help="write code images and manifest.json into DIR")
+    q.add_argument("dir", metavar="DIR")
+    q.set_defaults(func=cmd_make_codes)
+    q = ls.add_parser("check", parents=[common], help="scan every image in DIR and compare with its manifest")
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("--at", metavar="ISO8601", help="check at this time instead of the manifest's as_of")
+    q.set_defaults(func=cmd_lab_check)
+
+
+def _list() -> dict:
+    from shared.attacks import SCENARIOS
+
+    return {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary,
+                           "sizes": [{"name": o.name, "default": o.default, "minimum": o.minimum,
+                                      "maximum": o.maximum, "help": o.help} for o in s.sizes]}
+                          for s in SCENARIOS.values()]}
+
+
+@no_core
+def cmd_attack(core, args: argparse.Namespace):
+    from shared.attacks import SCENARIOS
+    from shared.attacks import report as report_mod
+    from shared.clock import FixedClock, SystemClock, parse_iso
+    from shared.core import Core
+    from shared.errors import InputError
+
+    if args.name == "list":
+        return _list()
+    spec = SCENARIOS[args.name]
+    known = {o.name for o in spec.sizes}
+    sizes: dict[str, object] = {}
+    for name in _size_flags():
+        value = getattr(args, f"size_{name}")
+        if value is None:
+            continue
+        if name not in known:
+            raise UsageError(f"qrpay attack {spec.name}: --{name.replace('_', '-')} is not one of its sizes "
+                             f"({', '.join('--' + k.replace('_', '-') for k in sorted(known))})")
+        sizes[name] = value
+    if args.real_argon2:
+        sizes["real_argon2"] = True
+    as_json = getattr(args, "json", False)
+    start = parse_iso(args.now) if getattr(args, "now", None) else float(int(SystemClock().now()))
+
+    def show(step) -> None:
+        if not as_json:
+            mark = {True: "!!", False: "ok", None: "  "}[step.attacker_gain]
+            sys.stdout.write(f"[{step.elapsed:8.1f}s] {mark} {step.actor:<8} {step.result}"
+                             + (f"  ({step.detail})" if step.detail else "") + "\n")
+            sys.stdout.flush()
+
+    with tempfile.TemporaryDirectory(prefix="qrpay-attack-") as tmp:
+        db = Path(getattr(args, "db", None) or Path(tmp) / "attack.sqlite3")
+        run_core = Core.open(db, clock=FixedClock(start))
+        try:
+            try:
+                result = spec.run(run_core, policy=args.policy, on_step=show, **sizes)
+            except InputError as e:
+                raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
+        finally:
+            run_core.close()
+    out = result.to_json()
+    out["database"] = str(db) if getattr(args, "db", None) else None
+    if args.report:
+        out["report"] = str(report_mod.write_html(result, args.report))
+    if as_json:
+        emit(out, True)
+    else:
+        lines = [f"{result.title} under {result.policy}: {result.outcome.value.upper()}"
+                 + (f" by {result.blocked_by}" if result.blocked_by else ""),
+                 f"yen lost: {result.yen_lost:,}; accounts taken over: {result.takeovers}; alerts: "
+                 f"{len(result.alerts)} ({', '.join(sorted({a.event for a in result.alerts})) or 'none'})",
+                 f"ledger invariants: {'hold' if result.ledger_ok else 'VIOLATED: ' + '; '.join(result.check_problems)}"]
+        lines += [f"note: {n}" for n in result.notes]
+        if args.report:
+            lines.append(f"report: {out['report']}")
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0 if result.ledger_ok else 1
+
+
+def cmd_make_codes(core, args: argparse.Namespace) -> dict:
+    from shared.lab import make_codes
+
+    manifest = make_codes(core, args.dir)
+    return {"dir": str(Path(args.dir)), "as_of": manifest["as_of_iso"], "codes": len(manifest["codes"]),
+            "instructions": manifest["instructions"],
+            "verdicts": {c["file"]: c["verdict"] for c in manifest["codes"]}}
+
+
+def cmd_lab_check(core, args: argparse.Namespace):
+    from shared.clock import parse_iso
+    from shared.lab import check_codes, load_manifest, mismatches_json
+
+    at = parse_iso(args.at) if args.at else None
+    manifest = load_manifest(args.dir)
+    mismatches = check_codes(core, args.dir, at=at)
+    out = {"dir": str(Path(args.dir)), "checked": len(manifest["codes"]), "mismatches": mismatches_json(mismatches),
+           "ok": not mismatches}
+    if mismatches:
+        emit(out, getattr(args, "json", False))
+        return 1
+    return out
