@@ -65,3 +65,16 @@ def test_kiosk_close_needs_the_guard(qtbot, core):
     assert window.isVisible()
     window.close()
     assert not window.isVisible()
+
+
+def test_wallet_idle_reset_returns_to_welcome(qtbot, core):
+    from wallet_app.main_window import WalletWindow
+
+    window = WalletWindow(core)
+    qtbot.addWidget(window)
+    window.show_signup()
+    watcher = IdleWatcher(minutes=60, parent=window)
+    watcher.idle.connect(window.reset_for_next_customer)
+    watcher.trigger_now()
+    assert window.stack.currentWidget() is window.welcome
+    window.shutdown()

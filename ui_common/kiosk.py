@@ -41,3 +41,33 @@ class IdleWatcher(QObject):
         """Tests and the trainer: behave as if the idle time had passed."""
         self._timer.stop()
         self.idle.emit()
+
+
+def supervisor_guard(parent, core):
+    """A close guard for kiosk windows: a supervisor's id and PIN, checked by the core."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+
+    from shared.errors import QrpayError
+
+    def guard() -> bool:
+        dlg = QDialog(parent)
+        dlg.setWindowTitle(dlg.tr("Leave kiosk mode"))
+        form = QFormLayout(dlg)
+        staff = QLineEdit()
+        pin = QLineEdit()
+        pin.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(dlg.tr("Supervisor ID"), staff)
+        form.addRow(dlg.tr("PIN"), pin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dlg.accept)
+        buttons.rejected.connect(dlg.reject)
+        form.addRow(buttons)
+        if dlg.exec() != QDialog.DialogCode.Accepted or not staff.text().strip().isdigit():
+            return False
+        try:
+            core.staff.require_supervisor(int(staff.text().strip()), pin.text())
+        except QrpayError:
+            return False
+        return True
+
+    return guard

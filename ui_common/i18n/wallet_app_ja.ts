@@ -28,7 +28,7 @@
         <translation>その他</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="45" />
+        <location filename="../../wallet_app/activity_list.py" line="47" />
         <source>Nothing yet.</source>
         <translation>まだ履歴はありません。</translation>
     </message>
@@ -46,7 +46,7 @@
         <translation>読み取れない場合は、このキーをアプリに入力してください（時間ベース・6桁）：</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_setup.py" line="58" />
+        <location filename="../../wallet_app/authenticator_setup.py" line="59" />
         <source>Copy key</source>
         <translation>キーをコピー</translation>
     </message>
@@ -65,8 +65,8 @@
     </message>
     <message>
         <location filename="../../wallet_app/authenticator_window.py" line="24" />
-        <source>📱 This window is the customer's phone authenticator app (a second device). Codes change every 30 seconds.</source>
-        <translation>📱 このウィンドウはお客様のスマートフォンの認証アプリ（2台目の端末）です。コードは30秒ごとに変わります。</translation>
+        <source>This window is the customer's phone authenticator app (a second device). Codes change every 30 seconds.</source>
+        <translation>このウィンドウはお客様のスマートフォンの認証アプリ（2台目の端末）です。コードは30秒ごとに変わります。</translation>
     </message>
     <message>
         <location filename="../../wallet_app/authenticator_window.py" line="60" />
@@ -137,17 +137,17 @@
         <translation>新しいパスワードを設定</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="63" />
+        <location filename="../../wallet_app/forgot_password.py" line="64" />
         <source>Forgot password</source>
         <translation>パスワードをお忘れの場合</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="98" />
+        <location filename="../../wallet_app/forgot_password.py" line="99" />
         <source>If {email} has an account, a reset code is on its way to the address of record. Check your Mailbox.</source>
         <translation>{email} のアカウントがあれば、登録済みのアドレスに再設定コードを送りました。メールボックスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="128" />
+        <location filename="../../wallet_app/forgot_password.py" line="129" />
         <source>Your password was reset. Sign in with the new one.</source>
         <translation>パスワードを再設定しました。新しいパスワードでログインしてください。</translation>
     </message>
@@ -179,47 +179,42 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="22" />
+        <location filename="../../wallet_app/home_screen.py" line="20" />
         <source>Balance</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="31" />
+        <location filename="../../wallet_app/home_screen.py" line="29" />
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="32" />
+        <location filename="../../wallet_app/home_screen.py" line="30" />
         <source>Top up</source>
         <translation>チャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="33" />
+        <location filename="../../wallet_app/home_screen.py" line="31" />
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="34" />
+        <location filename="../../wallet_app/home_screen.py" line="32" />
         <source>Security</source>
         <translation>セキュリティ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="37" />
+        <location filename="../../wallet_app/home_screen.py" line="35" />
         <source>Recent activity</source>
         <translation>最近の利用</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="41" />
+        <location filename="../../wallet_app/home_screen.py" line="39" />
         <source>Sign out</source>
         <translation>ログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="63" />
-        <source>Home</source>
-        <translation>ホーム</translation>
-    </message>
-    <message>
-        <location filename="../../wallet_app/home_screen.py" line="71" />
+        <location filename="../../wallet_app/home_screen.py" line="69" />
         <source>Hello, {name}</source>
         <translation>{name} さん、こんにちは</translation>
     </message>
@@ -488,80 +483,80 @@
         <translation>支払いコードを表示</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="60" />
+        <location filename="../../wallet_app/pay_screen.py" line="118" />
         <source>Show this to the clerk. It works once.</source>
         <translation>店員さんに見せてください。1回だけ使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="79" />
+        <location filename="../../wallet_app/pay_screen.py" line="76" />
         <source>Refresh now</source>
         <translation>今すぐ更新</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="106" />
+        <location filename="../../wallet_app/pay_screen.py" line="103" />
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="113" />
-        <location filename="../../wallet_app/pay_screen.py" line="121" />
+        <location filename="../../wallet_app/pay_screen.py" line="110" />
+        <location filename="../../wallet_app/pay_screen.py" line="118" />
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="171" />
+        <location filename="../../wallet_app/pay_screen.py" line="168" />
         <source>Type the 6-digit code from your authenticator app.</source>
         <translation>認証アプリの6桁のコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="197" />
+        <location filename="../../wallet_app/pay_screen.py" line="194" />
         <source>Hidden while the wallet is not in front.
 Click here to show it.</source>
         <translation>ウォレットが前面にないため非表示です。
 ここをクリックすると表示します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="249" />
+        <location filename="../../wallet_app/pay_screen.py" line="246" />
         <source>Refused at the till: {reason}</source>
         <translation>レジで拒否されました：{reason}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="252" />
+        <location filename="../../wallet_app/pay_screen.py" line="249" />
         <source>The code expired; here is a new one.</source>
         <translation>コードの有効期限が切れたため、新しいコードを表示しました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="259" />
+        <location filename="../../wallet_app/pay_screen.py" line="256" />
         <source>A newer code was shown on another screen; this one no longer works.</source>
         <translation>別の画面で新しいコードが表示されたため、このコードは使えません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="260" />
+        <location filename="../../wallet_app/pay_screen.py" line="257" />
         <source>This code was cancelled.</source>
         <translation>このコードは無効になりました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="261" />
+        <location filename="../../wallet_app/pay_screen.py" line="258" />
         <source>Press Refresh now for a new code.</source>
         <translation>「今すぐ更新」を押すと新しいコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="280" />
+        <location filename="../../wallet_app/pay_screen.py" line="277" />
         <source>Payment complete</source>
         <translation>支払い完了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="288" />
+        <location filename="../../wallet_app/pay_screen.py" line="285" />
         <source>Paid {amount}</source>
         <translation>{amount} 支払いました</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="289" />
+        <location filename="../../wallet_app/pay_screen.py" line="286" />
         <source>at {store}</source>
         <translation>{store} にて</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="294" />
+        <location filename="../../wallet_app/pay_screen.py" line="291" />
         <source>Receipt no. {no}</source>
         <translation>レシート番号 {no}</translation>
     </message>
@@ -574,52 +569,52 @@ Click here to show it.</source>
         <translation>6桁のコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="122" />
+        <location filename="../../wallet_app/screen_base.py" line="135" />
         <source>Back</source>
         <translation>戻る</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="198" />
+        <location filename="../../wallet_app/screen_base.py" line="211" />
         <source>Use a long password you do not use anywhere else (a few unrelated words work well).</source>
         <translation>ほかで使っていない長いパスワードにしてください（関係のない単語をいくつか並べると効果的です）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="206" />
+        <location filename="../../wallet_app/screen_base.py" line="219" />
         <source>This password can be used.</source>
         <translation>このパスワードは使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="227" />
+        <location filename="../../wallet_app/screen_base.py" line="240" />
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="228" />
+        <location filename="../../wallet_app/screen_base.py" line="241" />
         <source>Save to file…</source>
         <translation>ファイルに保存…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="242" />
+        <location filename="../../wallet_app/screen_base.py" line="255" />
         <source>qrpay-sim recovery codes: each works once, instead of an authenticator code.</source>
         <translation>qrpay-sim リカバリーコード：認証コードの代わりに各コード1回ずつ使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="247" />
+        <location filename="../../wallet_app/screen_base.py" line="260" />
         <source>Copied.</source>
         <translation>コピーしました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="250" />
+        <location filename="../../wallet_app/screen_base.py" line="263" />
         <source>Save recovery codes</source>
         <translation>リカバリーコードを保存</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="251" />
+        <location filename="../../wallet_app/screen_base.py" line="264" />
         <source>Text files (*.txt)</source>
         <translation>テキストファイル (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="257" />
+        <location filename="../../wallet_app/screen_base.py" line="270" />
         <source>Saved to {path}</source>
         <translation>{path} に保存しました</translation>
     </message>
@@ -772,8 +767,8 @@ Click here to show it.</source>
     </message>
     <message>
         <location filename="../../wallet_app/signin_screen.py" line="37" />
-        <location filename="../../wallet_app/signin_screen.py" line="63" />
-        <location filename="../../wallet_app/signin_screen.py" line="105" />
+        <location filename="../../wallet_app/signin_screen.py" line="64" />
+        <location filename="../../wallet_app/signin_screen.py" line="106" />
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
@@ -798,37 +793,37 @@ Click here to show it.</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="63" />
+        <location filename="../../wallet_app/signin_screen.py" line="64" />
         <source>Two-step check</source>
         <translation>2段階認証</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="105" />
+        <location filename="../../wallet_app/signin_screen.py" line="106" />
         <source>Signing in…</source>
         <translation>ログイン中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="125" />
+        <location filename="../../wallet_app/signin_screen.py" line="126" />
         <source>Finish setting up your authenticator app: enter a code from it.</source>
         <translation>認証アプリの設定を完了してください：アプリのコードを入力します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="171" />
+        <location filename="../../wallet_app/signin_screen.py" line="172" />
         <source>You can try again now.</source>
         <translation>もう一度お試しいただけます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="176" />
+        <location filename="../../wallet_app/signin_screen.py" line="177" />
         <source>Too many failed sign-ins: this account is locked. Try again in {time}, or reset your password.</source>
         <translation>ログインの失敗が多すぎるため、このアカウントはロックされています。{time} 後に再度お試しいただくか、パスワードを再設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="180" />
+        <location filename="../../wallet_app/signin_screen.py" line="181" />
         <source>Too many attempts. Try again in {time}.</source>
         <translation>試行回数が多すぎます。{time} 後にもう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="182" />
+        <location filename="../../wallet_app/signin_screen.py" line="183" />
         <source>Wrong details. Try again in {time}.</source>
         <translation>入力内容が正しくありません。{time} 後にもう一度お試しください。</translation>
     </message>
@@ -862,8 +857,8 @@ Click here to show it.</source>
     </message>
     <message>
         <location filename="../../wallet_app/signup_wizard.py" line="38" />
-        <location filename="../../wallet_app/signup_wizard.py" line="104" />
-        <location filename="../../wallet_app/signup_wizard.py" line="110" />
+        <location filename="../../wallet_app/signup_wizard.py" line="105" />
+        <location filename="../../wallet_app/signup_wizard.py" line="111" />
         <source>Create account</source>
         <translation>アカウントを作成</translation>
     </message>
@@ -883,32 +878,32 @@ Click here to show it.</source>
         <translation>保存しました — ログインへ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="70" />
+        <location filename="../../wallet_app/signup_wizard.py" line="71" />
         <source>Create an account</source>
         <translation>アカウントを作成</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="70" />
+        <location filename="../../wallet_app/signup_wizard.py" line="71" />
         <source>Set up your authenticator app</source>
         <translation>認証アプリを設定</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="71" />
+        <location filename="../../wallet_app/signup_wizard.py" line="72" />
         <source>Your recovery codes</source>
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="94" />
+        <location filename="../../wallet_app/signup_wizard.py" line="95" />
         <source>The two passwords are different.</source>
         <translation>2つのパスワードが一致しません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="98" />
+        <location filename="../../wallet_app/signup_wizard.py" line="99" />
         <source>Creating…</source>
         <translation>作成中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="132" />
+        <location filename="../../wallet_app/signup_wizard.py" line="133" />
         <source>Your authenticator app is set up.</source>
         <translation>認証アプリの設定が完了しました。</translation>
     </message>

@@ -1,0 +1,309 @@
+"""The wallet app end to end with a fixed clock: sign-up → enrol → sign-in → top-up → Pay, the
+QR read back from the widget's pixels by the POS decoder and redeemed by the core → "Paid".
+Also: password reasons, lockout countdown, refresh on expiry, hiding when not in front,
+forgot-password through the Mailbox, the 2019 badge, the Authenticator window."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyotp
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from ui_common.tasks import wait_for_tasks
+from wallet_app.main_window import WalletWindow
+
+EMAIL = "wallet-test@example.com"
+PASSWORD = "violet tractor umbrella 47"
+
+
+def totp_now(core, secret: str) -> str:
+    return pyotp.TOTP(secret).at(int(core.now()))
+
+
+@pytest.fixture
+def window(qtbot, core):
+    w = WalletWindow(core, profile="test")
+    qtbot.addWidget(w)
+    w.resize(1000, 760)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    yield w
+    w.close()
+    wait_for_tasks(qtbot)
+
+
+def register(core, clock, email=EMAIL, password=PASSWORD):
+    """An enrolled customer through the core; the clock moves on so the next code is fresh."""
+    e = core.identity.register(email, "Hanako", password)
+    core.identity.confirm_totp(email, totp_now(core, e.totp_secret))
+    clock.advance(30)
+    return e
+
+
+def sign_in(window, core, clock, secret, email=EMAIL, password=PASSWORD):
+    s = core.identity.sign_in(email, password, totp=totp_now(core, secret), device=window.device)
+    clock.advance(30)
+    window.signed_in_as(s)
+
+
+def seed_store(core):
+    """A store, a terminal, a clerk and an item: demo data when that module exists."""
+    try:
+        from shared.demo_data import seed_demo
+    except ImportError:
+        seed_demo = None
+    if seed_demo is not None:
+        seed_demo(core)
+        terminal = core.catalog.terminals()[0].id
+        clerk = next(s for s in core.staff.list() if s.role.value == "clerk")
+        item = core.catalog.items()[0]
+        return terminal, clerk.id, item
+    from shared.catalog import make_ean13, registration_number_for
+
+    store = core.catalog.add_store(name_ja="デモマート", name_en="Demo Mart",
+                                   registration_no=registration_number_for("123456789012"), address="Tokyo")
+    core.catalog.add_terminal("T1", store_id=store.id)
+    clerk = core.staff.add("Sato", "clerk", "4321")
+    item = core.catalog.add_item(jan=make_ean13("490000000001"), name_ja="おにぎり", name_en="Rice ball",
+                                 price=1280, tax_rate=8)
+    return "T1", clerk.id, item
+
+
+def grab_gray(widget) -> np.ndarray:
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    return np.frombuffer(img.constBits(), dtype=np.uint8, count=bpl * h).reshape(h, bpl)[:, :w].copy()
+
+
+def decode(frame) -> list[str]:
+    try:
+        from shared.scanning.decoders import ZxingDecoder
+    except ImportError:
+        import zxingcpp
+        return [r.text for r in zxingcpp.read_barcodes(frame)]
+    return [d.text for d in ZxingDecoder().decode(frame)]
+
+
+def test_sign_up_to_paid_end_to_end(qtbot, window, core, clock, tmp_path):
+    w = window
+    signup = w.show_signup()
+    signup.email.setText(EMAIL)
+    signup.name.setText("Hanako Yamada")
+    signup.password.setText(PASSWORD)
+    signup.password2.setText(PASSWORD)
+    signup.feedback.refresh()
+    assert signup.feedback.reasons == []
+    qtbot.mouseClick(signup.create_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot)
+    assert signup.page == signup.AUTHENTICATOR
+    secret = signup.enrollment.totp_secret
+    assert signup.setup.secret_label.text().replace(" ", "") == secret
+    assert signup.setup.uri.startswith("otpauth://totp/")
+    # the enrolment QR on screen is the otpauth URI a real authenticator app scans
+    assert decode(grab_gray(signup.setup.qr)) == [signup.enrollment.otpauth_uri]
+
+    signup.setup.code.setText(totp_now(core, secret))
+    signup.confirm()
+    assert signup.page == signup.RECOVERY
+    saved = tmp_path / "codes.txt"
+    signup.codes.save_to(saved)
+    assert all(c in saved.read_text() for c in signup.enrollment.recovery_codes)
+    signup.finish()
+
+    signin = w.current_screen()
+    assert signin is w.signin and signin.email.text() == EMAIL
+    signin.password.setText(PASSWORD)
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert signin.page == signin.FACTOR
+    clock.advance(30)  # the enrolment code is spent; the next one
+    signin.factor.setText(totp_now(core, secret))
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert w.current_screen() is w.home and w.signed_in
+    assert w.home.balance.text() == "¥0"
+
+    topup = w.show_topup()
+    clock.advance(30)
+    topup.choose(5_000)
+    assert "¥5,000" in topup.submit_button.text()
+    topup.factor.setText(totp_now(core, secret))
+    topup.submit()
+    wait_for_tasks(qtbot)
+    assert topup.last_topup is not None and topup.last_topup.balance == 5_000
+    assert "¥5,000" in topup.banner.text()
+    assert core.wallet.balance(w.session.customer_id) == 5_000
+
+    terminal, clerk_id, item = seed_store(core)
+    clock.advance(301)  # the top-up's step-up is too old now: Pay asks for a fresh code
+    pay = w.show_pay()
+    assert pay.page == pay.PROMPT
+    pay.factor.setText(totp_now(core, secret))
+    pay.confirm()
+    assert pay.page == pay.CODE
+    assert re.fullmatch(r"(\d{4} ){4}\d{4}", pay.numeric.text())
+    # the painted square (the widget's smaller side) is at least 60% of the window's height
+    qtbot.waitUntil(lambda: min(pay.qr.width(), pay.qr.height()) >= 0.6 * w.height(), timeout=2000)
+
+    texts = decode(grab_gray(pay.qr))
+    assert texts == [pay.issued.text]
+    sale = core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=texts[0], lines=[(item.jan, 1)],
+                          sale_id="S-wallet-1")
+    qtbot.waitUntil(lambda: pay.page == pay.RESULT, timeout=2000)
+    assert pay.result_title.text() == f"Paid ¥{sale.total:,}"
+    assert pay.result_store.text().startswith("at ")
+    assert sale.receipt_no in pay.result_details.text()
+
+    history = w.show_history()
+    assert history.entries.count() == 2
+    history.show_receipt(sale.id)
+    assert history.page == history.RECEIPT and sale.receipt_no in history.receipt_view.toPlainText()
+
+
+def test_weak_password_reasons_are_shown(qtbot, window):
+    signup = window.show_signup()
+    signup.email.setText("taro@example.com")
+    signup.password.setText("password")
+    signup.feedback.refresh()
+    assert signup.feedback.reasons
+    assert "common passwords" in signup.feedback.text()
+    signup.password.setText("taro@example.com1")
+    signup.feedback.refresh()
+    assert "e-mail" in signup.feedback.text()
+    signup.name.setText("Taro")
+    signup.password.setText("abc")
+    signup.password2.setText("abc")
+    signup.create()
+    wait_for_tasks(qtbot)
+    assert signup.page == signup.DETAILS
+    assert signup.banner.isVisible() and "8 characters" in signup.banner.text()
+
+
+def test_lockout_shows_time_remaining_and_counts_down(qtbot, window, core, clock):
+    from shared.errors import QrpayError
+
+    register(core, clock)
+    for _ in range(core.policy.lock_after_failures):
+        try:
+            core.identity.sign_in(EMAIL, "wrong password here")
+        except QrpayError as e:
+            assert e.code in ("invalid_credentials", "locked")
+        clock.advance(400)  # past each growing delay, so every attempt counts
+    signin = window.show_signin(EMAIL)
+    signin.password.setText(PASSWORD)
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert signin.wait_kind == "locked"
+    assert "locked" in signin.banner.text() and not signin.submit_button.isEnabled()
+    before = signin.banner.text()
+    assert re.search(r"\d+:\d\d", before)
+    clock.advance(60)
+    qtbot.waitUntil(lambda: signin.banner.text() != before, timeout=3000)  # the 1 s tick repaints
+    assert signin.remaining() < 15 * 60 - 59
+    clock.advance(15 * 60)
+    qtbot.waitUntil(lambda: signin.submit_button.isEnabled(), timeout=3000)
+
+
+def test_code_refreshes_before_expiry_and_warns(qtbot, window, core, clock):
+    e = register(core, clock)
+    sign_in(window, core, clock, e.totp_secret)
+    pay = window.show_pay()
+    pay.factor.setText(totp_now(core, e.totp_secret))
+    pay.confirm()
+    first = pay.issued
+    assert first is not None
+    clock.set(first.expires_at - 8)
+    qtbot.waitUntil(lambda: pay.countdown.property("warning") is True, timeout=3000)
+    clock.set(first.expires_at - 3)
+    qtbot.waitUntil(lambda: pay.issued is not None and pay.issued.nonce != first.nonce, timeout=3000)
+    assert core.codes.status(window.token, first.nonce).state.value in ("superseded", "expired")
+    assert pay.countdown.property("warning") is False
+    old = pay.issued.nonce
+    pay.refresh_now()
+    assert pay.issued.nonce != old
+
+
+def test_code_hidden_while_window_not_in_front(qtbot, window, core, clock):
+    e = register(core, clock)
+    sign_in(window, core, clock, e.totp_secret)
+    pay = window.show_pay()
+    pay.factor.setText(totp_now(core, e.totp_secret))
+    pay.confirm()
+    assert not pay.qr.is_hidden() and decode(grab_gray(pay.qr))
+    other = window.open_authenticator()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=2000)
+    qtbot.waitUntil(pay.qr.is_hidden, timeout=2000)
+    assert decode(grab_gray(pay.qr)) == []
+    assert not any(ch.isdigit() for ch in pay.numeric.text())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: not pay.qr.is_hidden(), timeout=2000)
+    assert decode(grab_gray(pay.qr)) == [pay.issued.text]
+
+
+def test_forgot_password_through_the_mailbox(qtbot, window, core, clock):
+    e = register(core, clock)
+    forgot = window.show_forgot(EMAIL)
+    assert not forgot.send_to.isVisibleTo(forgot)  # hardened: codes go to the address of record only
+    forgot.request()
+    wait_for_tasks(qtbot)
+    assert forgot.page == forgot.COMPLETE
+    forgot.open_mailbox()
+    box = window.current_screen()
+    assert box is window.mailbox and box.address == EMAIL
+    assert "reset code" in box.view.toPlainText()
+    code = re.search(r"reset code is (\d{8})", box.view.toPlainText()).group(1)
+    box.go_back()
+    assert window.current_screen() is forgot and forgot.page == forgot.COMPLETE
+    new_password = "quiet lantern orbit 19"
+    forgot.reset_code.setText(code)
+    forgot.factor.setText(totp_now(core, e.totp_secret))
+    forgot.new_password.setText(new_password)
+    forgot.complete()
+    wait_for_tasks(qtbot)
+    assert window.current_screen() is window.signin
+    assert "reset" in window.signin.banner.text()
+    clock.advance(30)
+    core.identity.sign_in(EMAIL, new_password, totp=totp_now(core, e.totp_secret))
+
+
+def test_2019_badge_follows_the_policy(qtbot, window, core):
+    assert "Hardened" in window.badge.text()
+    core.set_policy("2019")
+    qtbot.waitUntil(lambda: "2019 settings" in window.badge.text(), timeout=5000)
+
+
+def test_authenticator_window_shows_current_codes(qtbot, window, core, clock):
+    e = register(core, clock)
+    auth = window.open_authenticator()
+    qtbot.waitUntil(lambda: auth.codes().get(EMAIL) == [totp_now(core, e.totp_secret)], timeout=3000)
+    assert "second device" in auth.windowTitle()
+    clock.advance(30)
+    qtbot.waitUntil(lambda: auth.codes().get(EMAIL) == [totp_now(core, e.totp_secret)], timeout=3000)
+
+
+def test_japanese_ships_and_is_used(qtbot, qapp, core):
+    from PySide6.QtCore import QTranslator
+
+    from ui_common.app import I18N_DIR, install_translator
+
+    assert (I18N_DIR / "wallet_app_ja.qm").exists()
+    before = set(qapp.findChildren(QTranslator))
+    install_translator(qapp, "wallet_app", "ja")
+    try:
+        w = WalletWindow(core)
+        qtbot.addWidget(w)
+        assert w.welcome.title.text() == "ようこそ"
+        assert w.welcome.signin_button.text() == "ログイン"
+        w.signup.password.setText("password")
+        w.signup.feedback.refresh()
+        assert "よく使われるパスワード" in w.signup.feedback.text()
+        w.close()
+    finally:
+        for t in set(qapp.findChildren(QTranslator)) - before:
+            qapp.removeTranslator(t)

@@ -1,0 +1,29 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>Crash</name>
+    <message>
+        <location filename="../app.py" line="55" />
+        <source>Something went wrong</source>
+        <translation>問題が発生しました</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="56" />
+        <source>An unexpected error happened. Nothing was charged twice; the details are in the log. You can keep using the app.</source>
+        <translation>予期しないエラーが発生しました。二重に請求されることはありません。詳細はログにあります。アプリはそのまま使えます。</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyBadge</name>
+    <message>
+        <location filename="../widgets.py" line="23" />
+        <source>2019 settings — insecure, for training</source>
+        <translation>2019年の設定 — 安全ではありません（研修用）</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="31" />
+        <source>Hardened</source>
+        <translation>強化設定</translation>
+    </message>
+</context>
+</TS>

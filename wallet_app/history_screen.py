@@ -1,0 +1,77 @@
+"""History: every payment, top-up and refund; a payment or refund opens its receipt."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+
+from shared.errors import QrpayError
+from wallet_app.activity_list import ActivityList
+from wallet_app.screen_base import Screen, label, mono_font
+
+LIMIT = 200
+
+
+class HistoryScreen(Screen):
+    LIST, RECEIPT = range(2)
+
+    def __init__(self, window) -> None:
+        super().__init__(window, scroll=False)
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages, 1)
+        lst = QWidget()
+        l = QVBoxLayout(lst)
+        l.setContentsMargins(0, 0, 0, 0)
+        l.addWidget(label(self.tr("Choose a payment to see its receipt."), "muted"))
+        self.entries = ActivityList()
+        self.entries.itemActivated.connect(lambda item: self.open_row(self.entries.row(item)))
+        self.entries.itemClicked.connect(lambda item: self.open_row(self.entries.row(item)))
+        l.addWidget(self.entries, 1)
+        self.pages.addWidget(lst)
+        self.receipt_view = QPlainTextEdit()
+        self.receipt_view.setReadOnly(True)
+        self.receipt_view.setFont(mono_font(13))
+        self.pages.addWidget(self.receipt_view)
+
+    @property
+    def page(self) -> int:
+        return self.pages.currentIndex()
+
+    def on_show(self) -> None:
+        self.pages.setCurrentIndex(self.LIST)
+        self.set_title(self.tr("History"))
+        s = self.window_.session
+        try:
+            self.core.identity.session(s.token)
+            self.entries.set_entries(self.core.wallet.history(s.customer_id, limit=LIMIT))
+        except QrpayError as exc:
+            self.show_error(exc)
+        self.entries.setFocus()
+
+    def go_back(self) -> None:
+        if self.page == self.RECEIPT:
+            self.pages.setCurrentIndex(self.LIST)
+            self.set_title(self.tr("History"))
+            self.entries.setFocus()
+        else:
+            self.window_.show_home()
+
+    def open_row(self, row: int) -> None:
+        entry = self.entries.entry_at(row)
+        if entry is None:
+            return
+        if entry.kind not in ("payment", "refund"):
+            self.banner.show_state("info", self.tr("Top-ups have no receipt; the card statement shows them."))
+            return
+        self.show_receipt(entry.ref)
+
+    def show_receipt(self, sale_id: str) -> None:
+        self.banner.clear()
+        try:
+            from shared.receipts import render_text
+
+            receipt = self.core.sales.receipt(sale_id)
+        except QrpayError as exc:
+            self.show_error(exc)
+            return
+        self.receipt_view.setPlainText(render_text(receipt))
+        self.pages.setCurrentIndex(self.RECEIPT)
+        self.set_title(self.tr("Receipt {no}").format(no=receipt.receipt_no))

@@ -1,0 +1,123 @@
+"""What the customer reads when the core refuses something: error code → translated text.
+
+The core's `QrpayError.code` is stable; its English `message` is the fallback when a code has no
+entry here (a new refusal still reads sensibly in English rather than as a bare code). Password
+reasons come from the core in English words; the known ones are translated here too.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from PySide6.QtCore import QCoreApplication
+
+from shared.errors import QrpayError
+
+
+
+
+def _texts() -> dict[str, str]:
+    # Built on each call so the translation installed at start-up is used.
+    return {
+        "bad_input": QCoreApplication.translate("Messages", "Please check what you typed."),
+        "not_found": QCoreApplication.translate("Messages", "That could not be found."),
+        "invalid_credentials": QCoreApplication.translate("Messages", "The e-mail address or password is wrong."),
+        "reset_code_invalid": QCoreApplication.translate("Messages", "The reset code is wrong or has expired. Ask for a new one."),
+        "totp_required": QCoreApplication.translate("Messages", "Enter the 6-digit code from your authenticator app."),
+        "totp_invalid": QCoreApplication.translate("Messages", "That code is not right. Check your phone's clock and use the newest code."),
+        "totp_reused": QCoreApplication.translate("Messages", "That code was already used. Wait for the next code."),
+        "weak_password": QCoreApplication.translate("Messages", "Choose another password."),
+        "session_invalid": QCoreApplication.translate("Messages", "Your session has ended. Sign in again."),
+        "step_up_required": QCoreApplication.translate("Messages", "Confirm it is you: enter a code from your authenticator app."),
+        "permission_denied": QCoreApplication.translate("Messages", "That is not allowed."),
+        "conflict": QCoreApplication.translate("Messages", "That conflicts with what is already stored."),
+        "limit_exceeded": QCoreApplication.translate("Messages", "That is over your limit."),
+        "insufficient_funds": QCoreApplication.translate("Messages", "Your balance is not enough."),
+        "card_invalid": QCoreApplication.translate("Messages", "That card number is not valid."),
+        "card_unsupported": QCoreApplication.translate("Messages", "Only Visa, Mastercard, American Express and JCB cards can be used."),
+        "card_declined": QCoreApplication.translate("Messages", "The card was declined by its issuer."),
+        "topup_password_required": QCoreApplication.translate("Messages", "Enter your top-up password."),
+        "account_locked": QCoreApplication.translate("Messages", "This wallet is frozen. Contact the service desk."),
+        "storage_error": QCoreApplication.translate("Messages", "The app's data file cannot be used."),
+        # refusals a till reports for a payment code
+        "not_ours": QCoreApplication.translate("Messages", "The till could not read this as a qrpay code."),
+        "malformed": QCoreApplication.translate("Messages", "The code was damaged."),
+        "bad_signature": QCoreApplication.translate("Messages", "The code's signature did not check out."),
+        "expired": QCoreApplication.translate("Messages", "The code expired."),
+        "not_yet_valid": QCoreApplication.translate("Messages", "The code is not valid yet (check the clock)."),
+        "superseded": QCoreApplication.translate("Messages", "A newer code replaced this one."),
+        "replayed": QCoreApplication.translate("Messages", "This code was already used."),
+        "revoked": QCoreApplication.translate("Messages", "This code was cancelled."),
+    }
+
+
+# Known English reasons from the core's password checks, translated for the live feedback.
+def _password_reasons() -> dict[str, str]:
+    return {
+        "Type a password.": QCoreApplication.translate("Messages", "Type a password."),
+        "It contains your e-mail address.": QCoreApplication.translate("Messages", "It contains your e-mail address."),
+        "This password is in lists of common passwords.": QCoreApplication.translate("Messages", "This password is in lists of common passwords."),
+        "It contains your e-mail address or the name of this service.":
+            QCoreApplication.translate("Messages", "It contains your e-mail address or the name of this service."),
+        "It repeats characters or words (like aaaa or abcabc).":
+            QCoreApplication.translate("Messages", "It repeats characters or words (like aaaa or abcabc)."),
+        "It is a simple sequence (like abcd or 1234).": QCoreApplication.translate("Messages", "It is a simple sequence (like abcd or 1234)."),
+        "It is a keyboard pattern (like qwerty).": QCoreApplication.translate("Messages", "It is a keyboard pattern (like qwerty)."),
+        "It is a date or a year, which is easy to guess.": QCoreApplication.translate("Messages", "It is a date or a year, which is easy to guess."),
+        "It is a common word or name; add more words or characters.":
+            QCoreApplication.translate("Messages", "It is a common word or name; add more words or characters."),
+        "It is too easy to guess; make it longer, for example a few unrelated words.":
+            QCoreApplication.translate("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
+    }
+
+
+_AT_LEAST = re.compile(r"^Use at least (\d+) characters\.$")
+_AT_MOST = re.compile(r"^Use at most (\d+) characters\.$")
+
+
+def password_reason(reason: str) -> str:
+    m = _AT_LEAST.match(reason)
+    if m:
+        return QCoreApplication.translate("Messages", "Use at least {n} characters.").format(n=m.group(1))
+    m = _AT_MOST.match(reason)
+    if m:
+        return QCoreApplication.translate("Messages", "Use at most {n} characters.").format(n=m.group(1))
+    return _password_reasons().get(reason, reason)
+
+
+def duration_text(seconds: float) -> str:
+    """"0:42" / "14:05" / "1:02:03": a countdown a customer reads at a glance."""
+    s = max(0, math.ceil(seconds))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def error_text(exc: QrpayError) -> str:
+    """The customer-facing text for a refusal (without countdowns: screens add those)."""
+    code = exc.code
+    if code == "weak_password":
+        reasons = exc.details.get("reasons") or []
+        if reasons:
+            return QCoreApplication.translate("Messages", "Choose another password:") + " " + " ".join(password_reason(r) for r in reasons)
+    if code == "limit_exceeded":
+        left = exc.details.get("left")
+        if isinstance(left, int):
+            from shared.money import format_yen
+            return QCoreApplication.translate("Messages", "That is over your limit: you can use {left} more now.").format(left=format_yen(left))
+        return exc.message if _is_english() else _texts()["limit_exceeded"]
+    if code == "throttled":
+        return QCoreApplication.translate("Messages", "Too many attempts. Please wait before trying again.")
+    if code == "locked":
+        if exc.details.get("until") is not None:
+            return QCoreApplication.translate("Messages", "Too many failed sign-ins: the account is locked for now. You can also reset your password.")
+        return _texts()["account_locked"]
+    if code in ("card_declined", "conflict", "not_found", "bad_input", "permission_denied") and _is_english():
+        return exc.message  # the core's own English sentence is more specific
+    return _texts().get(code, exc.message)
+
+
+def _is_english() -> bool:
+    from ui_common.app import language
+
+    return language() == "en"

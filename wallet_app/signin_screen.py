@@ -1,0 +1,183 @@
+"""Sign in: e-mail and password, then the authenticator code (or a recovery code).
+
+Argon2 runs off the GUI thread. A throttled or locked account is shown with the time left,
+counting down from core.now(); the Sign in button comes back when the wait is over.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from shared.errors import QrpayError
+from ui_common.tasks import run_in_background
+from wallet_app import messages
+from wallet_app.screen_base import (Screen, button, code_edit, fit_to_current_page, label, line_edit, split_factor)
+
+
+class SignInScreen(Screen):
+    PASSWORD, FACTOR = range(2)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.wait_until: float | None = None   # core time when the next attempt is allowed
+        self.wait_kind = ""
+        self._busy = False
+        self._password_kept = ""
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages)
+
+        pw_page = QWidget()
+        p = QVBoxLayout(pw_page)
+        p.setContentsMargins(0, 0, 0, 0)
+        p.addWidget(label(self.tr("E-mail address")))
+        self.email = line_edit("name@example.com", on_enter=self.submit, name="signinEmail")
+        p.addWidget(self.email)
+        p.addWidget(label(self.tr("Password")))
+        self.password = line_edit(password=True, on_enter=self.submit, name="signinPassword")
+        p.addWidget(self.password)
+        self.submit_button = button(self.tr("Sign in"), "primary", self.submit)
+        p.addWidget(self.submit_button)
+        self.forgot_button = button(self.tr("Forgot your password?"), None,
+                                    lambda: self.window_.show_forgot(self.email.text().strip() or None))
+        self.forgot_button.setFlat(True)
+        p.addWidget(self.forgot_button)
+        p.addStretch(1)
+        self.pages.addWidget(pw_page)
+
+        f_page = QWidget()
+        f = QVBoxLayout(f_page)
+        f.setContentsMargins(0, 0, 0, 0)
+        self.factor_hint = label(self.tr("Enter the 6-digit code your authenticator app shows now. Lost your "
+                                         "phone? Type one of your recovery codes instead."))
+        f.addWidget(self.factor_hint)
+        self.factor = code_edit(self.submit, name="signinCode")
+        self.factor.setPlaceholderText(self.tr("6-digit code or recovery code"))
+        f.addWidget(self.factor)
+        self.factor_button = button(self.tr("Confirm"), "primary", self.submit)
+        f.addWidget(self.factor_button)
+        f.addStretch(1)
+        self.pages.addWidget(f_page)
+        fit_to_current_page(self.pages)
+        self._set_page(self.PASSWORD)
+
+    def _set_page(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.set_title(self.tr("Sign in") if page == self.PASSWORD else self.tr("Two-step check"))
+
+    @property
+    def page(self) -> int:
+        return self.pages.currentIndex()
+
+    def on_show(self) -> None:
+        self._set_page(self.PASSWORD)
+        self._password_kept = ""
+        self.factor.clear()
+        (self.password if self.email.text() else self.email).setFocus()
+        self._update_wait()
+
+    def go_back(self) -> None:
+        if self.page == self.FACTOR:
+            self._password_kept = ""
+            self._set_page(self.PASSWORD)
+            self.password.setFocus()
+        else:
+            self.window_.show_welcome()
+
+    # -- submitting ------------------------------------------------------------------------------
+    def submit(self) -> None:
+        if self._busy or self._waiting():
+            return
+        self.banner.clear()
+        email = self.email.text()
+        if self.page == self.PASSWORD:
+            password = self.password.text()
+            factor: dict = {}
+        else:
+            password = self._password_kept
+            factor = split_factor(self.factor.text())
+        self._set_busy(True)
+        identity, device = self.core.identity, self.window_.device
+        run_in_background(lambda: identity.sign_in(email, password, device=device, **factor),
+                          on_success=self._signed_in, on_failure=self._refused)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for b in (self.submit_button, self.factor_button):
+            b.setEnabled(not busy)
+        self.submit_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+
+    def _signed_in(self, session) -> None:
+        self._set_busy(False)
+        self._password_kept = ""
+        self.password.clear()
+        self.factor.clear()
+        self.wait_until = None
+        self.window_.signed_in_as(session)
+
+    def _refused(self, exc: QrpayError) -> None:
+        self._set_busy(False)
+        code = exc.code
+        if code == "totp_required":
+            if self.page == self.PASSWORD:
+                self._password_kept = self.password.text()
+                self.password.clear()
+                self._set_page(self.FACTOR)
+                self.factor.setFocus()
+            if exc.details.get("enrolment_pending"):
+                self.banner.show_state("info", self.tr("Finish setting up your authenticator app: enter a code "
+                                                       "from it."))
+            return
+        if code in ("throttled", "locked") or exc.details.get("retry_after"):
+            now = self.core.now()
+            if code == "locked" and exc.details.get("until") is not None:
+                self.wait_until, self.wait_kind = float(exc.details["until"]), "locked"
+            elif exc.details.get("retry_after"):
+                self.wait_until = now + float(exc.details["retry_after"])
+                self.wait_kind = "throttled" if code == "throttled" else "slowed"
+            else:
+                self.wait_until, self.wait_kind = None, ""
+            if self.wait_kind in ("locked", "throttled"):
+                if self.page == self.FACTOR:
+                    self.go_back()
+                self._update_wait()
+                return
+        if code == "locked":  # frozen by support: no countdown
+            self.banner.show_state("danger", messages.error_text(exc))
+            return
+        if self.page == self.FACTOR:
+            self.factor.clear()
+            self.factor.setFocus()
+        else:
+            self.password.clear()
+            self.password.setFocus()
+        self.show_error(exc)
+        self._update_wait(keep_banner=True)
+
+    # -- countdown -------------------------------------------------------------------------------
+    def _waiting(self) -> bool:
+        return self.wait_until is not None and self.core.now() < self.wait_until
+
+    def remaining(self) -> float:
+        return 0.0 if self.wait_until is None else max(0.0, self.wait_until - self.core.now())
+
+    def tick(self) -> None:
+        if self.wait_until is not None:
+            self._update_wait()
+
+    def _update_wait(self, keep_banner: bool = False) -> None:
+        waiting = self._waiting()
+        for b in (self.submit_button, self.factor_button):
+            b.setEnabled(not waiting and not self._busy)
+        if not waiting:
+            if self.wait_until is not None and self.wait_kind in ("locked", "throttled"):
+                self.banner.show_state("info", self.tr("You can try again now."))
+            self.wait_until, self.wait_kind = None, ""
+            return
+        left = messages.duration_text(self.remaining())
+        if self.wait_kind == "locked":
+            text = self.tr("Too many failed sign-ins: this account is locked. Try again in {time}, or reset "
+                           "your password.").format(time=left)
+            self.banner.show_state("danger", text)
+        elif self.wait_kind == "throttled":
+            self.banner.show_state("warning", self.tr("Too many attempts. Try again in {time}.").format(time=left))
+        elif not keep_banner:
+            self.banner.show_state("warning", self.tr("Wrong details. Try again in {time}.").format(time=left))
