@@ -42,6 +42,7 @@ class CartLineRow(QFrame):
         self.remove.setToolTip(self.tr("Remove"))
         self.remove.setAccessibleName(self.tr("Remove"))
         for b in (self.minus, self.plus, self.remove):
+            b.setStyleSheet("padding: 0px; min-width: 48px;")  # still a 48 px touch target, no side padding
             b.setFixedWidth(48)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.minus.clicked.connect(lambda: on_qty(self.jan, line.qty - 1))

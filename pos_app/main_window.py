@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from pos_app.cart_panel import CartPanel
 from pos_app.catalog_panel import CatalogPanel
@@ -88,7 +88,7 @@ class PosWindow(QMainWindow):
         self._wedge = ""
         self.exit_guard: Callable[[], bool] | None = None   # kiosk: a supervisor PIN to leave
         self.setWindowTitle(self.tr("qrpay till — %1").replace("%1", terminal_id))
-        self.setMinimumSize(1024, 640)
+        self.setMinimumSize(760, 560)  # fits beside the wallet on a 1366×768 kiosk
 
         # -- top bar ----------------------------------------------------------------------------
         self.store_label = QLabel()
@@ -129,6 +129,7 @@ class PosWindow(QMainWindow):
         cl.addWidget(self.cart)
         tl.addWidget(self.catalog, 3)
         tl.addWidget(cart_card, 2)
+        self._till_layout = tl
         self.till = till
 
         self.scanner = ScannerPanel(decoder_factory=self._new_decoder, source_factory_for=self._factory_for,
@@ -370,6 +371,17 @@ class PosWindow(QMainWindow):
             self.cart.clear()
             self.sale_id = None
             self.show_till()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        # Beside the wallet on a 1366×768 kiosk the till is narrow: give the cart half the width
+        # and drop the clerk's name from the top bar (it is on every receipt) so nothing is clipped.
+        narrow = self.width() < 1100
+        self._till_layout.setStretch(0, 1 if narrow else 3)
+        self._till_layout.setStretch(1, 1 if narrow else 2)
+        self.clerk_label.setVisible(not narrow)
+        self.store_label.setSizePolicy(QSizePolicy.Policy.Ignored if narrow else QSizePolicy.Policy.Preferred,
+                                       QSizePolicy.Policy.Preferred)
+        super().resizeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.exit_guard is not None and not self.exit_guard():

@@ -26,9 +26,9 @@ class Tile:
 
 
 def tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, Tile]:
-    """Till on the left (≈56%), wallet at the top right, authenticator under it."""
+    """Till on the left (≈62%), wallet at the top right, authenticator under it."""
     gap = 6
-    pos_w = int(width * 0.56)
+    pos_w = int(width * 0.62)
     right_x = left + pos_w + gap
     right_w = width - pos_w - gap
     auth_h = max(170, int(height * 0.24))
