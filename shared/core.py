@@ -9,6 +9,7 @@ on every use, so a trainer switching it in one app changes the other at once.
 """
 from __future__ import annotations
 
+import math
 import os
 from functools import cached_property
 from pathlib import Path
@@ -76,7 +77,7 @@ class Core:
             return float(settings_store.get(conn, _CLOCK_OFFSET_KEY, "0") or 0)
 
     def set_clock_offset(self, seconds: float, *, actor: str = "trainer") -> None:
-        if not isinstance(seconds, (int, float)) or abs(seconds) > 10 * 365 * 86400:
+        if not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or abs(seconds) > 10 * 365 * 86400:
             raise InputError("The clock offset must be within ten years.")
         with self.db.write() as conn:
             settings_store.put(conn, _CLOCK_OFFSET_KEY, repr(float(seconds)))

@@ -196,6 +196,8 @@ class IdentityService:
                          device=None, event="totp_enrol_failed")
 
     def customer(self, customer_id: int) -> Customer:
+        if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id < 2**63:
+            raise NotFound("No such customer.")  # beyond SQLite's 64-bit integers: OverflowError otherwise
         with self.core.db.read() as conn:
             row = store.customer_by_id(conn, customer_id)
         if row is None:

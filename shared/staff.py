@@ -37,6 +37,11 @@ def _staff(row: sqlite3.Row) -> Staff:
     return Staff(row["id"], row["name"], StaffRole(row["role"]))
 
 
+def _is_id(staff_id: object) -> bool:
+    # SQLite integers are 64-bit: a bigger Python int would raise OverflowError, not "no such staff".
+    return isinstance(staff_id, int) and not isinstance(staff_id, bool) and 0 < staff_id < 2**63
+
+
 def _valid_pin(pin: object) -> str:
     if not isinstance(pin, str) or not (4 <= len(pin) <= 8) or not pin.isascii() or not pin.isdigit():
         raise InputError("A PIN is 4 to 8 digits.")
@@ -67,7 +72,7 @@ class StaffService:
 
     def get(self, staff_id: int) -> Staff:
         with self.core.db.read() as conn:
-            row = store.by_id(conn, staff_id) if isinstance(staff_id, int) else None
+            row = store.by_id(conn, staff_id) if _is_id(staff_id) else None
         if row is None:
             raise NotFound("No such staff member.")
         return _staff(row)
@@ -78,7 +83,7 @@ class StaffService:
             raise InputError("Type the PIN.")
         now = self.core.now()
         with self.core.db.read() as conn:
-            row = store.by_id(conn, staff_id) if isinstance(staff_id, int) and not isinstance(staff_id, bool) else None
+            row = store.by_id(conn, staff_id) if _is_id(staff_id) else None
         if row is not None and row["locked_until"] is not None and row["locked_until"] > now:
             raise Locked(f"Too many wrong PINs: locked for {math.ceil((row['locked_until'] - now) / 60)} more "
                          "minute(s). Ask a supervisor.", until=row["locked_until"])

@@ -37,6 +37,8 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with our own JSON-aware message
+        if len(message) > 300:  # argparse quotes the bad value whole: never echo 100 kB back
+            message = message[:300] + "… (shortened)"
         raise UsageError(f"{self.prog}: {message}")
 
 

@@ -146,15 +146,23 @@ def _start_at(corners: tuple[Point, Point, Point, Point], direction_deg: float) 
 
 
 class ZxingDecoder:
-    """zxing-cpp: ~2.7 ms per 1280x720 frame here, 91 % of degraded synthetic frames."""
+    """zxing-cpp: ~2 ms per 1280x720 frame here (bench/RESULTS.md), 91 % of degraded synthetic frames.
+
+    Measured in bench/decode_cost (1280x720, QR + EAN-13): handing zxing a gray frame made by
+    OpenCV is ~0.6 ms cheaper than letting it convert BGR itself; its `try_invert` pass (light-on-dark
+    symbols: neither the wallet's codes nor product barcodes) and its `try_rotate` pass (EAN-13 turned
+    by 90°; QR detection does not depend on it) together cost ~1.5 ms a frame and read nothing here.
+    Both are off; `exhaustive=True` turns them back on.
+    """
 
     name = "zxing"
 
-    def __init__(self, *, symbologies: tuple[str, ...] = ("QRCode", "EAN13")) -> None:
+    def __init__(self, *, symbologies: tuple[str, ...] = ("QRCode", "EAN13"), exhaustive: bool = False) -> None:
         import zxingcpp
 
         self._zx = zxingcpp
         self._formats = tuple(getattr(zxingcpp.BarcodeFormat, s) for s in symbologies)
+        self._exhaustive = exhaustive
 
     def decode(self, frame: Any) -> list[Decoded]:
         return self.decode_with_candidates(frame)[0]
@@ -162,11 +170,12 @@ class ZxingDecoder:
     def decode_with_candidates(self, frame: Any) -> tuple[list[Decoded], list[tuple[Point, ...]]]:
         """The symbols read, and the quadrilaterals of symbols zxing located but could not decode
         (checksum or format errors: glare, noise), where another decoder may still succeed."""
-        f = as_frame(frame)
+        f = as_gray(frame)
         if f is None:
             return [], []
         try:
-            found = self._zx.read_barcodes(f, formats=self._formats, return_errors=True)
+            found = self._zx.read_barcodes(f, formats=self._formats, return_errors=True,
+                                           try_invert=self._exhaustive, try_rotate=self._exhaustive)
         except (ValueError, RuntimeError, TypeError) as e:  # a frame the library cannot take
             log.debug("zxing refused a frame: %s", e)
             return [], []
@@ -287,7 +296,7 @@ class CascadeDecoder:
         self.zbar_roi_runs = 0
 
     def decode(self, frame: Any) -> list[Decoded]:
-        f = as_frame(frame)
+        f = as_gray(frame)  # once, for both decoders: each would convert on its own otherwise
         if f is None:
             return []
         found, candidates = self.zxing.decode_with_candidates(f)

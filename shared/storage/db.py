@@ -164,9 +164,11 @@ class Database:
                 raise _storage_error(e) from None
             try:
                 yield self._conn
-            except BaseException:
+            except BaseException as e:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                if _is_storage_failure(e):  # a full disk or read-only file mid-transaction: clear error
+                    raise _storage_error(e) from None
                 raise
             try:
                 self._conn.execute("COMMIT")
@@ -185,9 +187,22 @@ class Database:
             self._conn.execute("BEGIN")
             try:
                 yield self._conn
-            finally:
+            except BaseException as e:
+                self._end_read()
+                if _is_storage_failure(e):
+                    raise _storage_error(e) from None
+                raise
+            self._end_read()
+
+    def _end_read(self) -> None:
+        # Ending a read loses nothing, so a damaged file failing the COMMIT must not hide the answer
+        # (e.g. `qrpay check` reporting the damage it found).
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.DatabaseError:
                 if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
+                    self._conn.execute("ROLLBACK")
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -198,7 +213,17 @@ class Database:
             self._conn.close()
 
 
-def _storage_error(e: sqlite3.OperationalError) -> StorageError:
+def _is_storage_failure(e: BaseException) -> bool:
+    """The file or the disk failed, as opposed to a constraint or a bug in a statement."""
+    if type(e) is sqlite3.DatabaseError:  # "database disk image is malformed", "file is not a database"
+        return True
+    if not isinstance(e, sqlite3.OperationalError):
+        return False
+    text = str(e).lower()
+    return any(w in text for w in ("full", "readonly", "read-only", "locked", "busy", "disk i/o"))
+
+
+def _storage_error(e: sqlite3.DatabaseError) -> StorageError:
     text = str(e).lower()
     if "locked" in text or "busy" in text:
         return StorageError("The database is busy (another program holds it); try again.", code="db_locked")
@@ -206,4 +231,7 @@ def _storage_error(e: sqlite3.OperationalError) -> StorageError:
         return StorageError("The database is read-only; nothing was saved.", code="db_readonly")
     if "full" in text:
         return StorageError("The disk is full; nothing was saved.", code="disk_full")
+    if "malformed" in text or "not a database" in text:
+        return StorageError("The database file is damaged; nothing was saved. Run `qrpay check` and restore "
+                            "a backup.", code="db_corrupt")
     return StorageError(f"The database refused the change: {e}.", code="storage_error")

@@ -1,0 +1,1 @@
+"""The reliability suite (issue 8): crashes, racing tills, a model-based simulation, fuzzing, bad input."""
