@@ -28,11 +28,11 @@
     </message>
     <message>
         <location filename="../../pos_app/trainer_chart.py" line="94" />
-        <source>Taken over</source>
-        <translation>乗っ取り</translation>
+        <source>Taken over (right scale)</source>
+        <translation>乗っ取り（右目盛り）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="153" />
+        <location filename="../../pos_app/trainer_chart.py" line="160" />
         <source>simulated time since the attack started</source>
         <translation>攻撃開始からのシミュレーション経過時間</translation>
     </message>
@@ -246,14 +246,14 @@
     </message>
     <message>
         <location filename="../../pos_app/trainer_window.py" line="124" />
-        <location filename="../../pos_app/trainer_window.py" line="490" />
-        <location filename="../../pos_app/trainer_window.py" line="618" />
+        <location filename="../../pos_app/trainer_window.py" line="491" />
+        <location filename="../../pos_app/trainer_window.py" line="619" />
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
         <location filename="../../pos_app/trainer_window.py" line="125" />
-        <location filename="../../pos_app/trainer_window.py" line="619" />
+        <location filename="../../pos_app/trainer_window.py" line="620" />
         <source>2019</source>
         <translation>2019年設定</translation>
     </message>
@@ -263,361 +263,342 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="457" />
+        <location filename="../../pos_app/trainer_window.py" line="458" />
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="480" />
+        <location filename="../../pos_app/trainer_window.py" line="481" />
         <source>Attack trainer</source>
         <translation>攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="486" />
+        <location filename="../../pos_app/trainer_window.py" line="487" />
         <source>Policy:</source>
         <translation>ポリシー:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="490" />
+        <location filename="../../pos_app/trainer_window.py" line="491" />
         <source>2019 (insecure)</source>
         <translation>2019年（危険）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="509" />
+        <location filename="../../pos_app/trainer_window.py" line="692" />
+        <source>Audit log</source>
+        <translation>監査ログ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="702" />
+        <source>Before → after</source>
+        <translation>前 → 後</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="816" />
         <source>Simulated time</source>
         <translation>シミュレーション時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="522" />
+        <location filename="../../pos_app/trainer_window.py" line="1061" />
+        <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
+        <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="523" />
         <source>+30 s</source>
         <translation>+30秒</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="522" />
+        <location filename="../../pos_app/trainer_window.py" line="523" />
         <source>+1 min</source>
         <translation>+1分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="522" />
+        <location filename="../../pos_app/trainer_window.py" line="523" />
         <source>+10 min</source>
         <translation>+10分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="528" />
+        <location filename="../../pos_app/trainer_window.py" line="529" />
         <source>Skew</source>
         <translation>ずれ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="530" />
+        <location filename="../../pos_app/trainer_window.py" line="531" />
         <source>+5m</source>
         <translation>+5m</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="531" />
+        <location filename="../../pos_app/trainer_window.py" line="532" />
         <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
         <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="535" />
+        <location filename="../../pos_app/trainer_window.py" line="536" />
         <source>Apply</source>
         <translation>適用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="538" />
+        <location filename="../../pos_app/trainer_window.py" line="539" />
         <source>Set…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="541" />
+        <location filename="../../pos_app/trainer_window.py" line="542" />
         <source>Reset</source>
         <translation>リセット</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="549" />
+        <location filename="../../pos_app/trainer_window.py" line="550" />
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定 — 安全ではありません（研修用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="577" />
+        <location filename="../../pos_app/trainer_window.py" line="578" />
         <source>Scenarios</source>
         <translation>シナリオ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="616" />
+        <location filename="../../pos_app/trainer_window.py" line="617" />
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="620" />
+        <location filename="../../pos_app/trainer_window.py" line="621" />
         <source>Both</source>
         <translation>両方</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="629" />
+        <location filename="../../pos_app/trainer_window.py" line="630" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="634" />
+        <location filename="../../pos_app/trainer_window.py" line="635" />
         <source>Run on this database</source>
         <translation>このデータベースで実行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="635" />
+        <location filename="../../pos_app/trainer_window.py" line="636" />
         <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
         <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="670" />
+        <location filename="../../pos_app/trainer_window.py" line="671" />
         <source>Steps</source>
         <translation>経過</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="673" />
+        <location filename="../../pos_app/trainer_window.py" line="674" />
         <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="675" />
+        <location filename="../../pos_app/trainer_window.py" line="676" />
         <source>Chart</source>
         <translation>グラフ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="686" />
-        <location filename="../../pos_app/trainer_window.py" line="723" />
+        <location filename="../../pos_app/trainer_window.py" line="678" />
+        <location filename="../../pos_app/trainer_window.py" line="715" />
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="686" />
+        <location filename="../../pos_app/trainer_window.py" line="678" />
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="686" />
+        <location filename="../../pos_app/trainer_window.py" line="678" />
         <source>Event</source>
         <translation>イベント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="686" />
-        <location filename="../../pos_app/trainer_window.py" line="715" />
+        <location filename="../../pos_app/trainer_window.py" line="678" />
+        <location filename="../../pos_app/trainer_window.py" line="702" />
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="686" />
+        <location filename="../../pos_app/trainer_window.py" line="678" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="706" />
-        <source>Audit &amp;&amp; alerts</source>
-        <translation>監査ログと警報</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="712" />
-        <location filename="../../pos_app/trainer_window.py" line="1110" />
+        <location filename="../../pos_app/trainer_window.py" line="699" />
+        <location filename="../../pos_app/trainer_window.py" line="1095" />
         <source>Balances</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="715" />
-        <source>Before</source>
-        <translation>前</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="715" />
-        <source>After</source>
-        <translation>後</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="715" />
+        <location filename="../../pos_app/trainer_window.py" line="702" />
         <source>Change</source>
         <translation>増減</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="720" />
-        <location filename="../../pos_app/trainer_window.py" line="1111" />
+        <location filename="../../pos_app/trainer_window.py" line="712" />
+        <location filename="../../pos_app/trainer_window.py" line="1096" />
         <source>Mailbox</source>
         <translation>メール</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="723" />
+        <location filename="../../pos_app/trainer_window.py" line="715" />
         <source>Subject</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="723" />
-        <source>To</source>
-        <translation>宛先</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="741" />
+        <location filename="../../pos_app/trainer_window.py" line="730" />
         <source>What the victim saw</source>
         <translation>被害者から見えたこと</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="743" />
+        <location filename="../../pos_app/trainer_window.py" line="732" />
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="827" />
+        <location filename="../../pos_app/trainer_window.py" line="817" />
         <source>real time {offset}</source>
         <translation>実時間 {offset}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="828" />
+        <location filename="../../pos_app/trainer_window.py" line="818" />
         <source>fixed clock</source>
         <translation>固定時計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="904" />
+        <location filename="../../pos_app/trainer_window.py" line="894" />
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="906" />
+        <location filename="../../pos_app/trainer_window.py" line="896" />
         <source>This scenario has no chart; see the steps.</source>
         <translation>このシナリオにはグラフがありません。経過をご覧ください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="911" />
+        <location filename="../../pos_app/trainer_window.py" line="901" />
         <source>Running {scenario} under {policies}…</source>
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="928" />
+        <location filename="../../pos_app/trainer_window.py" line="918" />
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="952" />
+        <location filename="../../pos_app/trainer_window.py" line="942" />
         <source>under {policy}</source>
         <translation>{policy}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="972" />
+        <location filename="../../pos_app/trainer_window.py" line="962" />
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="972" />
+        <location filename="../../pos_app/trainer_window.py" line="962" />
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="972" />
+        <location filename="../../pos_app/trainer_window.py" line="962" />
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="973" />
+        <location filename="../../pos_app/trainer_window.py" line="963" />
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="989" />
+        <location filename="../../pos_app/trainer_window.py" line="977" />
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1028" />
+        <location filename="../../pos_app/trainer_window.py" line="1016" />
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1040" />
+        <location filename="../../pos_app/trainer_window.py" line="1028" />
         <source>The run could not finish: {reason}</source>
         <translation>実行を完了できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1045" />
+        <location filename="../../pos_app/trainer_window.py" line="1033" />
         <source>BLOCKED by {defence}</source>
         <translation>阻止 — 防御: {defence}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1046" />
+        <location filename="../../pos_app/trainer_window.py" line="1034" />
         <source>ATTACK SUCCEEDED — {yen} lost, 1 account taken over</source>
         <translation>攻撃成功 — 被害 {yen}、1件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1047" />
+        <location filename="../../pos_app/trainer_window.py" line="1035" />
         <source>ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over</source>
         <translation>攻撃成功 — 被害 {yen}、{n}件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1070" />
+        <location filename="../../pos_app/trainer_window.py" line="1058" />
         <source>No attempts were made.</source>
         <translation>試行はありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1073" />
-        <source>The run wrote {n} audit rows. Ledger invariants: {ledger}.</source>
-        <translation>この実行で監査ログ {n} 行。台帳の整合性: {ledger}。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="1075" />
+        <location filename="../../pos_app/trainer_window.py" line="1063" />
         <source>✓ hold</source>
         <translation>✓ 正常</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1075" />
+        <location filename="../../pos_app/trainer_window.py" line="1063" />
         <source>✕ broken: {p}</source>
         <translation>✕ 不整合: {p}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1079" />
+        <location filename="../../pos_app/trainer_window.py" line="1067" />
         <source>Alerts ({n})</source>
         <translation>警報（{n}件）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1080" />
-        <source>Audit rows (newest {shown} of {total})</source>
-        <translation>監査ログ（全{total}行中、新しい{shown}行）</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="1089" />
+        <location filename="../../pos_app/trainer_window.py" line="1075" />
         <source>Balances ({n} watched)</source>
         <translation>残高（{n}人）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1091" />
+        <location filename="../../pos_app/trainer_window.py" line="1077" />
         <source>Mailbox: {n} messages arrived</source>
         <translation>メール: {n}通が届きました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1107" />
+        <location filename="../../pos_app/trainer_window.py" line="1093" />
         <source>The audit rows and alerts of the run appear here when it finishes.</source>
         <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1108" />
+        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="1094" />
         <source>Alerts</source>
         <translation>警報</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1109" />
-        <source>Audit rows</source>
-        <translation>監査ログ</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_window.py" line="1131" />
+        <location filename="../../pos_app/trainer_window.py" line="1116" />
         <source>Save incident report</source>
         <translation>インシデント報告を保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1132" />
+        <location filename="../../pos_app/trainer_window.py" line="1117" />
         <source>HTML report (*.html)</source>
         <translation>HTML 報告書 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1154" />
+        <location filename="../../pos_app/trainer_window.py" line="1139" />
         <source>The report could not be saved: {reason}</source>
         <translation>報告書を保存できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1157" />
+        <location filename="../../pos_app/trainer_window.py" line="1142" />
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>

@@ -1,0 +1,272 @@
+"""The trainer window: policy switch, shared clock, scenario runs off the GUI thread, the report,
+and closing mid-run. Offscreen; waits with qtbot.waitUntil, never sleeps."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pos_app.trainer_chart import ChartPoint, TrainerChart, nice_ceiling
+from pos_app.trainer_window import ORDER, TrainerWindow, parse_skew
+from shared.attacks import SCENARIOS
+from shared.errors import InputError
+
+SMALL_STUFFING = {"customers": 6, "leaked": 20, "reuse": 0.5}
+RUN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def window(qtbot, core, tmp_path):
+    w = TrainerWindow(core, documents_dir=tmp_path / "docs", tick_ms=50)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def run_and_wait(qtbot, w: TrainerWindow, name: str, policies: tuple[str, ...], **sizes) -> None:
+    w.select_scenario(name)
+    for k, v in sizes.items():
+        w.set_size(k, v)
+    with qtbot.waitSignal(w.run_finished, timeout=RUN_TIMEOUT_MS):
+        w.run_selected(policies)
+    assert w.worker is None
+
+
+def test_window_lists_every_scenario_in_the_issue_order(window):
+    assert window.scenario_names() == [n for n in ORDER if n in SCENARIOS]
+    assert set(window.scenario_names()) == set(SCENARIOS)
+    assert window.scenario_list.count() == len(SCENARIOS) == 8
+    for row in range(window.scenario_list.count()):
+        item = window.scenario_list.item(row)
+        assert item.text() and item.toolTip(), "every scenario has a title and a one-line explanation"
+
+
+def test_sizes_follow_the_selected_scenario(window):
+    window.select_scenario("credential-stuffing")
+    assert {"customers", "leaked", "reuse", "attempts"} <= set(window.sizes())
+    window.set_size("reuse", 0.25)
+    assert window.sizes()["reuse"] == pytest.approx(0.25)   # shown in %, handed over as a fraction
+    window.select_scenario("reset-hijack")
+    assert "customers" not in window.sizes() and "balance" in window.sizes()
+
+
+def test_policy_switch_updates_badge_banner_and_database(window, core):
+    assert core.policy.name == "hardened"
+    assert window.badge.policy_name == "hardened" and not window.insecure_banner.isVisible()
+    window.policy_buttons["2019"].click()
+    assert core.policy.name == "2019"
+    assert window.badge.policy_name == "2019"
+    assert window.insecure_banner.isVisible() and "2019" in window.insecure_banner.text()
+    assert window.policy_buttons["2019"].isChecked() and not window.policy_buttons["hardened"].isChecked()
+    assert any(r.event == "policy_changed" for r in core.audit_recent(limit=5))
+    window.policy_buttons["hardened"].click()
+    assert core.policy.name == "hardened" and window.badge.policy_name == "hardened"
+    assert not window.insecure_banner.isVisible()
+
+
+def test_policy_changed_by_another_app_shows_on_the_next_tick(qtbot, window, core):
+    core.set_policy("2019", actor="pos")
+    qtbot.waitUntil(lambda: window.badge.policy_name == "2019", timeout=2000)
+    assert window.insecure_banner.isVisible()
+
+
+def test_clock_buttons_move_core_now(window, core):
+    before = core.now()
+    window.advance_buttons[60].click()
+    assert core.now() == before + 60
+    window.advance_buttons[30].click()
+    window.advance_buttons[600].click()
+    assert core.now() == before + 690
+    assert window.time_label.text().endswith("JST")
+
+
+def test_simulated_clock_offset_is_shared_through_the_database(qtbot, tmp_path):
+    from shared.core import Core
+
+    path = tmp_path / "shared.sqlite3"
+    live, other = Core.open(path), Core.open(path)   # the trainer's and another app's view
+    try:
+        w = TrainerWindow(live, documents_dir=tmp_path, tick_ms=50)
+        qtbot.addWidget(w)
+        w.advance_buttons[600].click()
+        assert other.clock_offset() == pytest.approx(600)
+        w.skew_edit.setText("-2h")
+        w.skew_button.click()
+        assert other.clock_offset() == pytest.approx(-7200)
+        w.set_time(1_900_000_000.0)
+        assert abs(other.now() - 1_900_000_000.0) < 5
+        w.reset_clock_button.click()
+        assert other.clock_offset() == 0
+        w.skew_edit.setText("soon")
+        w.skew_button.click()
+        assert other.clock_offset() == 0 and not w.clock_message.isHidden()
+        w.close()
+    finally:
+        live.close()
+        other.close()
+
+
+def test_set_time_asks_then_moves_the_clock(qtbot, core, tmp_path):
+    asked = []
+    w = TrainerWindow(core, documents_dir=tmp_path, ask_time=lambda parent, now: asked.append(now) or now + 3600)
+    qtbot.addWidget(w)
+    before = core.now()
+    w.set_time_button.click()
+    assert asked == [before] and core.now() == before + 3600
+
+
+@pytest.mark.parametrize("text,seconds", [("+90s", 90), ("-5m", -300), ("+2h", 7200), ("1d 3h", 97200),
+                                          ("300", 300), ("−10min", -600)])
+def test_parse_skew(text, seconds):
+    assert parse_skew(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "5 minutes", "+5x", "--5m"])
+def test_parse_skew_refuses_nonsense(text):
+    with pytest.raises(InputError):
+        parse_skew(text)
+
+
+def test_stuffing_under_2019_shows_the_attack_succeeded(qtbot, window, core):
+    demo_policy = core.policy.name
+    run_and_wait(qtbot, window, "credential-stuffing", ("2019",), **SMALL_STUFFING)
+    result = window.results["2019"]
+    assert result.outcome.value == "succeeded" and result.takeovers > 0 and result.yen_lost > 0
+    text = window.outcome_text("2019")
+    assert text.startswith("✕ ATTACK SUCCEEDED")
+    assert f"¥{result.yen_lost:,} lost" in text and f"{result.takeovers} accounts taken over" in text
+    assert window.outcomes["2019"].isVisible() and window.outcomes["2019"].property("kind") == "danger"
+    steps = [window.steps_list.item(i).text() for i in range(window.steps_list.count())]
+    assert any("taken over" in s for s in steps), "the steps were shown"
+    assert len(window.chart.points()) >= 2 and window.chart.latest().taken_over == result.takeovers
+    # a fresh database per run: the presenter's data is untouched
+    assert core.policy.name == demo_policy
+    with core.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+    # what the victim saw
+    assert window.balances_table.rowCount() == len(result.victim.balances) > 0
+    assert any(window.balances_table.item(r, 2).text().startswith("−¥") for r in range(window.balances_table.rowCount()))
+
+
+def test_stuffing_under_hardened_shows_blocked(qtbot, window):
+    run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
+    result = window.results["hardened"]
+    assert result.outcome.value == "blocked" and result.takeovers == 0 and result.yen_lost == 0
+    assert window.outcome_text("hardened") == f"✓ BLOCKED by {result.blocked_by}"
+    assert window.outcomes["hardened"].property("kind") == "ok"
+    assert window.audit_table.rowCount() == min(len(result.audit), 400) > 0
+    assert window.tabs.tabText(window.alerts_tab) == f"Alerts ({len(result.alerts)})"
+    events = [window.alerts_table.item(r, 2).text() for r in range(window.alerts_table.rowCount())]
+    assert events == [r.event for r in result.alerts]
+    assert window.save_button.isEnabled() and window.run_buttons["hardened"].isEnabled()
+
+
+def test_run_both_shows_two_outcomes_and_switches_details(qtbot, window):
+    run_and_wait(qtbot, window, "reset-hijack", ("hardened", "2019"))
+    assert set(window.results) == {"hardened", "2019"}
+    assert window.outcome_text("hardened").startswith("✓ Hardened: BLOCKED by")
+    assert window.outcome_text("2019").startswith("✕ 2019: ATTACK SUCCEEDED")
+    qtbot.mouseClick(window.outcomes["hardened"], Qt.MouseButton.LeftButton)
+    assert window.shown_policy == "hardened" and window.outcomes["hardened"].is_selected()
+    hardened_rows = window.audit_table.rowCount()
+    qtbot.mouseClick(window.outcomes["2019"], Qt.MouseButton.LeftButton)
+    assert window.shown_policy == "2019"
+    assert window.mail_table.rowCount() == len(window.results["2019"].victim.messages)
+    assert (hardened_rows, window.audit_table.rowCount()) == (
+        min(len(window.results["hardened"].audit), 400), min(len(window.results["2019"].audit), 400))
+
+
+def test_run_on_this_database_changes_it_and_restores_the_policy(qtbot, window, core):
+    window.live_check.setChecked(True)
+    run_and_wait(qtbot, window, "double-spend", ("2019",), rounds=1)
+    assert "ATTACK SUCCEEDED" in window.outcome_text("2019")
+    assert core.policy.name == "hardened", "the scenario switched back after the run"
+    with core.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] > 0
+
+
+def test_save_report_writes_html_with_the_outcome(qtbot, window, tmp_path):
+    assert window.save_report(tmp_path / "none.html") is None   # nothing run yet
+    run_and_wait(qtbot, window, "forged-code", ("hardened",))
+    result = window.results["hardened"]
+    path = window.save_report(tmp_path / "out" / "report.html")
+    html = path.read_text(encoding="utf-8")
+    assert path.exists() and html.lstrip().lower().startswith("<!doctype html")
+    assert "BLOCKED" in html.upper() and result.blocked_by in html
+    default = window.default_report_path()
+    assert default.parent == tmp_path / "docs" and default.suffix == ".html" and "forged-code" in default.name
+    chosen = []
+    window._ask_save_path = lambda parent, d: chosen.append(d) or tmp_path / "picked"   # the dialog's answer
+    window.save_button.click()
+    assert chosen == [default] and (tmp_path / "picked.html").exists()
+
+
+def test_stop_cancels_a_run(qtbot, window):
+    window.select_scenario("credential-stuffing")
+    window.set_size("customers", 400)
+    window.run_selected(("2019",))
+    qtbot.waitUntil(lambda: window.steps_list.count() > 0, timeout=RUN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.stop_button.click()
+    assert window.results == {} and "cancelled" in window.status_banner.text()
+    assert window.run_buttons["2019"].isEnabled()
+
+
+def test_closing_mid_run_leaves_no_thread_running(qtbot, core, tmp_path):
+    w = TrainerWindow(core, documents_dir=tmp_path)
+    qtbot.addWidget(w)
+    w.show()
+    w.select_scenario("credential-stuffing")
+    w.set_size("customers", 2000)
+    w.set_size("leaked", 20000)
+    w.run_selected(("hardened",))
+    worker = w.worker
+    qtbot.waitUntil(lambda: bool(w._pending_steps) or w.steps_list.count() > 0, timeout=RUN_TIMEOUT_MS)
+    assert worker.isRunning()
+    w.close()
+    assert worker.isFinished() and not worker.isRunning()
+    assert w.worker is None and not w.results
+    assert core.policy.name == "hardened"
+
+
+def test_chart_scales_and_paints(qtbot):
+    chart = TrainerChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 300)
+    chart.clear("nothing yet")
+    chart.grab()
+    for i in range(5):
+        chart.add_point(ChartPoint(i * 10.0, i * 100, i * 90, i))
+    chart.add_point(ChartPoint(5.0, 1, 1, 1))   # out of order: ignored
+    assert [p.elapsed for p in chart.points()] == [0, 10, 20, 30, 40]
+    image = chart.grab().toImage()
+    assert image.width() == 500
+    assert [nice_ceiling(v) for v in (0, 3, 7, 60, 120, 400, 1600, 2001)] == [4, 4, 8, 80, 200, 400, 2000, 4000]
+
+
+def test_live_chart_reads_the_stuffing_progress_steps(qtbot, window):
+    """The live chart parses the stuffing scenario's progress lines; keep the two in step."""
+    from pos_app.trainer_window import _PROGRESS_COUNTS
+
+    run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
+    progress = [s for s in window.results["hardened"].steps if s.action == "progress"]
+    assert progress and all(_PROGRESS_COUNTS.search(s.result) for s in progress)
+    m = _PROGRESS_COUNTS.search("1,200 of 2,000 tried: 3 taken over, 1,100 blocked, 97 wrong passwords")
+    assert m and m.groups() == ("1,200", "3", "1,100")
+
+
+def test_qt_binding_keeps_none_alive(qtbot):
+    """The trainer repaints every second for the length of a demo. PySide6-Essentials 6.12.0 returns
+    None from every void method without taking a reference to it, so on Python 3.11 each call
+    drains None's reference count until the interpreter aborts ("none_dealloc: deallocating
+    None") mid-demo or at exit. 6.11.3 is fine; Python 3.12+ makes None immortal."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    before = sys.getrefcount(None)
+    for _ in range(1000):
+        label.setText("tick")
+    lost = before - sys.getrefcount(None)
+    assert lost < 50, f"each Qt call lost a reference to None ({lost} in 1000 calls): avoid PySide6 6.12.0"
