@@ -1,0 +1,225 @@
+"""Ledger: redemptions per second and commit latency of `core.sales.pay` (verify the code, redeem
+it, insert the sale, its lines and taxes, move the money, audit, notify: one BEGIN IMMEDIATE
+transaction) on a real SQLite file in WAL mode, with synchronous=FULL (the project's setting) and
+synchronous=NORMAL (reference), from one process and from two processes writing at once.
+
+Set-up (not timed): a seeded database with `customers` extra customers, each registered, enrolled,
+signed in with a TOTP code, funded and holding one live payment code issued by `core.codes.issue`
+(hardened policy: one live code per customer, so one customer per redemption). Each mode runs on
+its own copy of that file, every process with its own `Core` (its own connection) and a FixedClock
+at the same instant. Two processes split the codes, one terminal each, and start together at a
+barrier. Afterwards the ledger invariants are checked and every sale counted.
+
+    python -m bench.ledger [--customers 1500]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench.common import RESULTS, T0, fast_password_hashing, pyplot, summary_ms, table, write_json
+
+PASSWORD = "amber-bamboo-canal-cedar-42"
+NOW = T0 + 120
+
+
+def build_template(path: Path, customers: int) -> dict:
+    fast_password_hashing()
+    from shared import ledger, totp
+    from shared.clock import FixedClock
+    from shared.core import Core
+    from shared.demo_data import seed_demo
+
+    clock = FixedClock(T0)
+    core = Core.open(path, clock=clock)
+    seeded = seed_demo(core)
+    clock.advance(NOW - T0)
+    codes = []
+    for i in range(customers):
+        e = core.identity.register(f"bench{i}@example.com", f"Bench {i}", PASSWORD)
+        core.identity.confirm_totp(e.email, totp.totp_code(e.totp_secret, core.now() - totp.STEP_SECONDS))
+        with core.db.write() as conn:
+            ledger.transfer(conn, key=f"bench-seed:{e.customer_id}", kind="seed", at=core.now(),
+                            customer_id=e.customer_id, memo="bench opening balance",
+                            postings=[(ledger.CARD_CLEARING, -10_000), (ledger.wallet_account(e.customer_id), 10_000)])
+        s = core.identity.sign_in(e.email, PASSWORD, totp=totp.totp_code(e.totp_secret, core.now()))
+        codes.append(core.codes.issue(s.token).text)
+    clerk = next(s for s in seeded["staff"] if s["role"] == "clerk")
+    item = next(i for i in seeded["items"] if i["tax_rate"] == 8)
+    item2 = next(i for i in seeded["items"] if i["tax_rate"] == 10)
+    core.close()
+    return {"codes": codes, "clerk_id": clerk["id"], "lines": [[item["jan"], 2], [item2["jan"], 1]],
+            "terminals": [t["id"] for t in seeded["terminals"]]}
+
+
+def worker(db: str, synchronous: str, terminal: str, clerk_id: int, lines: list, codes: list[str],
+           barrier, out_path: str) -> None:
+    from shared.clock import FixedClock
+    from shared.core import Core
+    from shared.errors import QrpayError
+
+    core = Core.open(db, clock=FixedClock(NOW))
+    core.db.connection.execute(f"PRAGMA synchronous = {synchronous}")
+    lines = [tuple(l) for l in lines]
+    core.sales.quote(lines)  # warm the statement cache and the issuer key before the clock starts
+    core.codes.ensure_issuer_key()
+    lat, errors = [], {}
+    if barrier is not None:
+        barrier.wait()
+    start = time.perf_counter()
+    for code in codes:
+        t0 = time.perf_counter()
+        try:
+            core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code, lines=lines, sale_id=uuid.uuid4().hex)
+        except QrpayError as e:
+            errors[e.code] = errors.get(e.code, 0) + 1
+        lat.append((time.perf_counter() - t0) * 1000.0)
+    end = time.perf_counter()
+    core.close()
+    Path(out_path).write_text(json.dumps({"start": start, "end": end, "latencies_ms": lat, "errors": errors}))
+
+
+def run_mode(template: Path, meta: dict, work: Path, synchronous: str, processes: int, repeats: int) -> dict:
+    """The mode `repeats` times, each on a fresh copy of the template; the run with the median
+    throughput is reported (the VM is shared: one run can be slowed by a neighbour), all are kept."""
+    runs = [run_once(template, meta, work, synchronous, processes, r) for r in range(repeats)]
+    ordered = sorted(runs, key=lambda r: r["per_second"])
+    median = dict(ordered[len(ordered) // 2])
+    median["all_runs_per_second"] = [r["per_second"] for r in runs]
+    median["errors_all_runs"] = {k: sum(r["errors"].get(k, 0) for r in runs) for r in runs for k in r["errors"]}
+    median["check_all_runs_ok"] = all(r["check"]["ok"] for r in runs)
+    return median
+
+
+def run_once(template: Path, meta: dict, work: Path, synchronous: str, processes: int, rep: int) -> dict:
+    db = work / f"{synchronous.lower()}-{processes}-{rep}.sqlite3"
+    shutil.copyfile(template, db)
+    codes = meta["codes"]
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(processes) if processes > 1 else None
+    shares = [codes[i::processes] for i in range(processes)]
+    outs = [work / f"out-{synchronous}-{processes}-{rep}-{i}.json" for i in range(processes)]
+    if processes == 1:
+        worker(str(db), synchronous, meta["terminals"][0], meta["clerk_id"], meta["lines"], shares[0], None, str(outs[0]))
+    else:
+        procs = [ctx.Process(target=worker, args=(str(db), synchronous, meta["terminals"][i], meta["clerk_id"],
+                                                  meta["lines"], shares[i], barrier, str(outs[i])))
+                 for i in range(processes)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(300)
+            if p.exitcode != 0:
+                raise RuntimeError(f"writer process ended with {p.exitcode}")
+    parts = [json.loads(o.read_text()) for o in outs]
+    lat = [x for p in parts for x in p["latencies_ms"]]
+    errors: dict[str, int] = {}
+    for p in parts:
+        for k, v in p["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
+    ok = len(lat) - sum(errors.values())
+    return {"synchronous": synchronous, "processes": processes, "redemptions": ok, "errors": errors,
+            "wall_s": round(wall, 3), "per_second": round(ok / wall, 1), "latency_ms": summary_ms(lat),
+            "check": check(db, len(codes) - sum(errors.values()))}
+
+
+def check(db: Path, expected_sales: int) -> dict:
+    """The ledger's invariants hold and every redemption is one sale."""
+    from shared import ledger
+    from shared.clock import FixedClock
+    from shared.core import Core
+    from shared.receipts import business_date_of
+
+    core = Core.open(db, clock=FixedClock(NOW))
+    with core.db.read() as conn:
+        violations = ledger.check(conn)
+    day = business_date_of(NOW)
+    sales = sum(len(core.sales.journal(t, day)) for t in {m for m in _terminals(core)})
+    core.close()
+    return {"ledger_violations": violations, "sales": sales, "expected_sales": expected_sales,
+            "ok": not violations and sales == expected_sales}
+
+
+def _terminals(core) -> list[str]:
+    return [t.id for t in core.catalog.terminals()]
+
+
+MODES = (("FULL", 1), ("FULL", 2), ("NORMAL", 1), ("NORMAL", 2))
+
+
+def run(customers: int = 1500, repeats: int = 3, *, quiet: bool = False) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="qrpay-bench-ledger-"))
+    template = work / "template.sqlite3"
+    t0 = time.perf_counter()
+    meta = build_template(template, customers)
+    setup_s = time.perf_counter() - t0
+    modes = [run_mode(template, meta, work, s, p, repeats) for s, p in MODES]
+    full1 = modes[0]
+    full2 = modes[1]
+    goal = {"target_per_second": 1000, "full_one_process_per_second": full1["per_second"],
+            "met_throughput": full1["per_second"] >= 1000,
+            "two_writers_locked_errors": sum(m["errors_all_runs"].get("db_locked", 0) for m in (full2, modes[3])),
+            "met_two_writers": not full2["errors_all_runs"] and not modes[3]["errors_all_runs"]
+            and full2["check_all_runs_ok"] and modes[3]["check_all_runs_ok"],
+            "ratio_full_to_normal": round(full1["per_second"] / modes[2]["per_second"], 2)}
+    goal["met"] = goal["met_throughput"] and goal["met_two_writers"]
+    data = {"redemptions_per_mode": customers, "repeats": repeats, "setup_seconds": round(setup_s, 1),
+            "cart": meta["lines"], "modes": modes, "goal": goal}
+    write_json("ledger", data)
+    chart(modes)
+    shutil.rmtree(work, ignore_errors=True)
+    if not quiet:
+        print(report(data))
+    return data
+
+
+def report(data: dict) -> str:
+    rows = [[m["synchronous"], m["processes"], m["redemptions"], m["per_second"],
+             " / ".join(f"{x:,.0f}" for x in m["all_runs_per_second"]), m["latency_ms"]["median"],
+             m["latency_ms"]["p99"], m["latency_ms"]["max"], ", ".join(f"{k}: {v}" for k, v in m["errors"].items()) or "none",
+             "ok" if m["check_all_runs_ok"] else "FAILED"] for m in data["modes"]]
+    g = data["goal"]
+    return (table(["synchronous", "processes", "redemptions", "per s (median run)", "all runs", "p50 ms", "p99 ms", "max ms", "errors",
+                   "ledger check"], rows)
+            + f"\n\nGoal >= 1,000/s with FULL in one process: {g['full_one_process_per_second']:,.0f}/s "
+              f"({'met' if g['met_throughput'] else 'MISSED'}); two writers: "
+              f"{g['two_writers_locked_errors']} 'database is locked' ({'met' if g['met_two_writers'] else 'MISSED'})")
+
+
+def chart(modes: list[dict]) -> None:
+    plt = pyplot()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    labels = [f"{m['synchronous']}\n{m['processes']} proc" for m in modes]
+    a1.bar(labels, [m["per_second"] for m in modes], color=["C0", "C0", "C7", "C7"])
+    a1.axhline(1000, color="red", linestyle="--", linewidth=1, label="goal 1,000/s (FULL, 1 process)")
+    a1.set_ylabel("redemptions per second")
+    a1.legend(fontsize=8)
+    x = range(len(modes))
+    a2.bar([i - 0.2 for i in x], [m["latency_ms"]["median"] for m in modes], 0.4, label="p50")
+    a2.bar([i + 0.2 for i in x], [m["latency_ms"]["p99"] for m in modes], 0.4, label="p99")
+    a2.set_xticks(list(x), labels)
+    a2.set_ylabel("ms per redemption (one transaction)")
+    a2.legend(fontsize=8)
+    fig.suptitle("Ledger: core.sales.pay on SQLite WAL")
+    fig.tight_layout()
+    fig.savefig(RESULTS / "ledger.png", dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=1500, help="redemptions per mode (default 1500)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per mode, median reported (default 3)")
+    a = ap.parse_args()
+    run(a.customers, a.repeats)
+
+
+if __name__ == "__main__":
+    main()
