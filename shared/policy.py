@@ -21,6 +21,7 @@ class Policy:
     throttle_logins: bool
     lock_after_failures: int          # consecutive failures that lock the account
     lock_seconds: int                 # how long the lock lasts
+    max_lock_seconds: int             # no delay or lock ever lasts longer, whatever the clock does
     delay_after_failures: int         # failures before growing delays start
     max_failures_per_hour: int        # NIST: never more than 100 an hour
     stuffing_window_seconds: int      # global/per-source failure counter window
@@ -77,6 +78,7 @@ HARDENED = Policy(
     throttle_logins=True,
     lock_after_failures=10,
     lock_seconds=15 * 60,
+    max_lock_seconds=60 * 60,
     delay_after_failures=3,
     max_failures_per_hour=100,
     stuffing_window_seconds=5 * 60,
@@ -117,6 +119,7 @@ POLICY_2019 = Policy(
     throttle_logins=False,
     lock_after_failures=0,
     lock_seconds=0,
+    max_lock_seconds=0,
     delay_after_failures=0,
     max_failures_per_hour=0,
     stuffing_window_seconds=0,
