@@ -222,7 +222,10 @@ def test_the_till_refuses_every_foreign_or_damaged_code(tmp_path, till_template)
     genuine = Driver(core, demo).issue(0)
     money_before = _money_tables(db)
     rng = random.Random(8)
-    inputs = OTHER_CONTENTS + [mutate(rng, genuine.text.encode()).decode("latin-1") for _ in range(150)]
+    mutants = (mutate(rng, genuine.text.encode()).decode("latin-1") for _ in range(150))
+    # Two edits can cancel out (a byte set to its own value, a flip flipped back): such a "mutant" is the
+    # genuine code itself and rightly pays, so only texts that differ from it after the parser's strip count.
+    inputs = OTHER_CONTENTS + [m for m in mutants if m.strip(" \t\r\n") != genuine.text]
     inputs += [genuine.numeric[:-1] + str((int(genuine.numeric[-1]) + 1) % 10), genuine.numeric[:19]]
     try:
         for k, text in enumerate(inputs):
