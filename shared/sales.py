@@ -11,9 +11,16 @@ bad_signature, expired, not_yet_valid, superseded, replayed, account_locked (fro
 service) and insufficient_funds, limit_exceeded (from here). A refusal is recorded by
 `core.codes.record_refusal` in its own transaction after the payment's transaction rolled back,
 so the attempt is on record even though nothing else was written.
+
+Each sale records how its code came in (`EntryMethod`: camera, screen or keyed), shown in the
+journal. The `qrpay` CLI is a keyed entry unless `--entry` says otherwise (`--image` means camera).
+The entry method is not part of what makes a retry "the same request": a till that retries from
+its camera after the clerk's keyed attempt timed out is asking for the same sale; the sale keeps
+the entry method of the attempt that succeeded.
 """
 from __future__ import annotations
 
+import enum
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -37,6 +44,24 @@ MAX_LINES = 60
 DAY_SECONDS = 24 * 3600
 
 
+class EntryMethod(enum.Enum):
+    """How the payment code reached the till."""
+    CAMERA = "camera"   # the till's own camera read the QR code off the phone
+    SCREEN = "screen"   # a handheld/presentation scanner read the QR code off the phone's screen
+    KEYED = "keyed"     # typed or pasted by the clerk (the 20-digit number, or the code's text)
+
+
+def check_entry_method(value: object) -> EntryMethod:
+    """An `EntryMethod`, or exactly one of its values ("camera", "screen", "keyed"); nothing else."""
+    if isinstance(value, EntryMethod):
+        return value
+    if isinstance(value, str):
+        for m in EntryMethod:
+            if value == m.value:
+                return m
+    raise InputError("The entry method is camera, screen or keyed.")
+
+
 @dataclass(frozen=True, slots=True)
 class Sale:
     id: str
@@ -50,6 +75,7 @@ class Sale:
     by_rate: tuple[RateTotal, ...]
     at: float
     business_date: str
+    entry_method: EntryMethod = EntryMethod.KEYED
 
     def tax_by_rate(self) -> dict[str, int]:
         return CartTotals(self.lines, self.total, self.by_rate).tax_by_rate()
@@ -114,7 +140,8 @@ def load_sale(conn: sqlite3.Connection, row: sqlite3.Row) -> Sale:
     lines = tuple(_line(r) for r in sales_store.sale_lines(conn, row["id"]))
     by_rate = tuple(_rate(r) for r in sales_store.sale_taxes(conn, row["id"]))
     return Sale(row["id"], row["receipt_no"], row["terminal_id"], int(row["store_id"]), int(row["clerk_id"]),
-                int(row["customer_id"]), int(row["total"]), lines, by_rate, float(row["at"]), row["business_date"])
+                int(row["customer_id"]), int(row["total"]), lines, by_rate, float(row["at"]), row["business_date"],
+                EntryMethod(row["entry_method"]))
 
 
 def priced_cart(conn: sqlite3.Connection, wanted: Iterable[tuple[str, int]]) -> CartTotals:
@@ -147,8 +174,10 @@ class SalesService:
             return priced_cart(conn, wanted)
 
     # -- payment --------------------------------------------------------------------------------
-    def pay(self, *, terminal_id: str, clerk_id: int, code: str, lines: object, sale_id: str) -> Sale:
+    def pay(self, *, terminal_id: str, clerk_id: int, code: str, lines: object, sale_id: str,
+            entry_method: EntryMethod | str = EntryMethod.KEYED) -> Sale:
         sale_id = check_sale_id(sale_id)
+        entry = check_entry_method(entry_method)
         wanted = normalise_lines(lines)
         if not isinstance(code, str) or not code.strip():
             raise InputError("Scan or type the customer's payment code.")
@@ -187,7 +216,7 @@ class SalesService:
                     conn, sale_id=sale_id, receipt_no=receipt_no, terminal_id=terminal.id, store_id=store["id"],
                     clerk_id=clerk.id, clerk_name=clerk.name, customer_id=cid, code_nonce=verified.nonce,
                     wallet_ref=mask_ref(verified.wallet_ref), total=cart.total, at=now,
-                    business_date=day, transfer_id=moved.id)
+                    business_date=day, transfer_id=moved.id, entry_method=entry.value)
                 sales_store.insert_sale_lines(conn, sale_id, (
                     (l.jan, l.name_ja, l.name_en, l.unit_price, l.qty, l.amount, l.tax_rate) for l in cart.lines))
                 sales_store.insert_sale_taxes(conn, sale_id, ((r.rate, r.taxable_incl, r.tax) for r in cart.by_rate))
@@ -197,7 +226,7 @@ class SalesService:
                     raise _Refusal(e, customer_id=cid) from None
                 audit.record(conn, at=now, event="payment", customer_id=cid, actor=f"staff:{clerk.id}",
                              sale_id=sale_id, amount=cart.total, terminal=terminal.id, receipt_no=receipt_no,
-                             store_id=store["id"])
+                             store_id=store["id"], entry_method=entry.value)
                 self.core.identity.notify_owner(
                     conn, cid, subject=f"qrpay: you paid {format_yen(cart.total)} at {store['name_en']}",
                     body=(f"You paid {format_yen(cart.total)} at {store['name_ja']} ({store['name_en']}) "

@@ -68,6 +68,7 @@ def test_done_when_flow(qrpay, tmp_path):
     paid = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", scanned,
                      "--items", items, "--sale-id", "qa-sale-1", at=t, stdin=clerk["pin"] + "\n")
     assert paid["sale_id"] == "qa-sale-1" and paid["receipt_no"] == "T1-000001"
+    assert paid["entry_method"] == "keyed"            # the CLI is a keyed entry unless told otherwise
     assert paid["total"] == 2 * onigiri["price"] + umbrella["price"] == 1070
     assert paid["tax"] == {"8": 300 * 8 // 108, "10": 770 * 10 // 110} == {"8": 22, "10": 70}
     receipt = paid["receipt"]
@@ -108,6 +109,9 @@ def test_done_when_flow(qrpay, tmp_path):
     assert qrpay.run("report", "z", "--terminal", "T1", "--date", "2026-11-25", at=t + 12, expect=1)["error"]["code"] \
         == "already_closed"
 
+    journal = qrpay.run("journal", "--terminal", "T1", "--date", "2026-11-25", at=t + 13)
+    assert [(s["sale_id"], s["entry_method"]) for s in journal["sales"]] == [("qa-sale-1", "keyed")]
+
     check = qrpay.run("check", at=t + 20)
     assert check["ok"] is True
 
@@ -125,3 +129,27 @@ def test_bad_pin_and_bad_items(qrpay):
     assert out["total"] == 2 * demo["items"][0]["price"]
     listing = qrpay.run("catalog", "list", at=T0 + 4)
     assert len(listing["items"]) == len(demo["items"])
+
+
+def test_pay_entry_option_is_recorded_and_shown(qrpay):
+    demo = qrpay.run("seed-demo", at=T0)
+    hanako, clerk = demo["customers"][0], demo["staff"][0]
+    t = T0 + 5
+    session = qrpay.run("login", "--email", hanako["email"], "--password-stdin",
+                        "--totp", totp_code(hanako["totp_secret"], t), at=t, stdin=hanako["password"] + "\n")["session"]
+    t = T0 + 40
+    code = qrpay.run("code", "issue", "--session", session, "--totp", totp_code(hanako["totp_secret"], t), at=t)
+    item = demo["items"][0]["jan"] + ":1"
+    bad = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", code["code"],
+                    "--items", item, "--entry", "nfc", at=t + 1, stdin=clerk["pin"] + "\n", expect=2)
+    assert bad["error"]["code"] == "usage"
+    paid = qrpay.run("pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--code", code["code"],
+                     "--items", item, "--entry", "screen", "--sale-id", "e1", at=t + 2, stdin=clerk["pin"] + "\n")
+    assert paid["entry_method"] == "screen"
+    journal = qrpay.run("journal", "--terminal", "T1", "--date", "2026-11-25", at=t + 3)
+    assert [(s["sale_id"], s["entry_method"]) for s in journal["sales"]] == [("e1", "screen")]
+    # the human-readable output shows it too
+    cmd = [sys.executable, "-m", "shared.cli.main", "journal", "--terminal", "T1", "--date", "2026-11-25",
+           "--db", str(qrpay.db), "--now", to_iso(t + 4)]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0 and "screen" in p.stdout and "entry_method" in p.stdout

@@ -366,3 +366,46 @@ def test_unknown_clerk_or_terminal(core, demo, wallets):
         core.sales.pay(terminal_id="T1", clerk_id=999, code=code.text, lines=[(TEA, 1)], sale_id="x")
     with pytest.raises(InputError):
         core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=code.text, lines=[(TEA, 1)], sale_id="bad id!")
+
+
+# -- entry method ------------------------------------------------------------------------------------------
+def test_each_sale_records_how_its_code_came_in(core, demo, wallets):
+    from shared.sales import EntryMethod
+
+    cam = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text, lines=[(TEA, 1)],
+                         sale_id="e-cam", entry_method=EntryMethod.CAMERA)
+    scr = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(1).text, lines=[(TEA, 1)],
+                         sale_id="e-scr", entry_method="screen")
+    key = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).numeric, lines=[(TEA, 1)],
+                         sale_id="e-key")                                    # the default: keyed
+    assert (cam.entry_method, scr.entry_method, key.entry_method) == (EntryMethod.CAMERA, EntryMethod.SCREEN,
+                                                                      EntryMethod.KEYED)
+    assert [(s.id, s.entry_method.value) for s in core.sales.journal("T1", "2026-11-25")] == [
+        ("e-cam", "camera"), ("e-scr", "screen"), ("e-key", "keyed")]
+    assert core.sales.sale("e-scr").entry_method is EntryMethod.SCREEN
+    assert core.audit_recent(event="payment")[0].details["entry_method"] == "keyed"
+
+
+@pytest.mark.parametrize("bad", ["CAMERA", "camera ", "nfc", "", None, 1, "keyed\n", "api"])
+def test_an_unknown_entry_method_is_refused_before_anything_is_written(core, demo, wallets, bad):
+    code = wallets.code(0)
+    before = wallets.balance(0)
+    with pytest.raises(InputError) as e:
+        core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=code.text, lines=[(TEA, 1)], sale_id="e-bad",
+                       entry_method=bad)
+    assert e.value.code == "bad_input"
+    assert wallets.balance(0) == before
+    with pytest.raises(NotFound):
+        core.sales.receipt("e-bad")
+    assert core.codes.status(wallets.sessions[0], code.nonce).state.value == "issued"
+
+
+def test_a_retry_from_another_entry_method_is_the_same_sale(core, demo, wallets):
+    code = wallets.code(0)
+    first = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=code.text, lines=[(TEA, 1)],
+                           sale_id="e-retry", entry_method="keyed")
+    before = wallets.balance(0)
+    again = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=code.text, lines=[(TEA, 1)],
+                           sale_id="e-retry", entry_method="camera")
+    assert again == first and again.entry_method.value == "keyed"    # the attempt that succeeded
+    assert wallets.balance(0) == before

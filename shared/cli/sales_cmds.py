@@ -33,6 +33,8 @@ def register(sub, common) -> None:
     src.add_argument("--image", metavar="FILE", help="a picture of the QR code")
     p.add_argument("--items", required=True, metavar="JAN:QTY[,JAN:QTY...]")
     p.add_argument("--sale-id", metavar="ID", help="the till's id for this sale (a retry with it charges once)")
+    p.add_argument("--entry", choices=["camera", "screen", "keyed"], metavar="camera|screen|keyed",
+                   help="how the code came in (default: keyed; camera with --image)")
     p.set_defaults(func=cmd_pay)
 
     p = sub.add_parser("quote", parents=[common], help="totals and tax of a cart, without paying")
@@ -150,10 +152,15 @@ def cmd_pay(core, args) -> dict:
     else:
         code = args.code if args.code is not None else args.numeric
     sale_id = args.sale_id or f"S{secrets.token_hex(8)}"
-    sale = core.sales.pay(terminal_id=args.terminal, clerk_id=clerk.id, code=code, lines=lines, sale_id=sale_id)
+    # The CLI is a keyed entry (the clerk typed or pasted the code) unless told otherwise; a
+    # picture of the code is what a camera sees.
+    entry = args.entry or ("camera" if args.image else "keyed")
+    sale = core.sales.pay(terminal_id=args.terminal, clerk_id=clerk.id, code=code, lines=lines, sale_id=sale_id,
+                          entry_method=entry)
     receipt = core.sales.receipt(sale.id)
     return {"sale_id": sale.id, "total": sale.total, "tax": sale.tax_by_rate(), "receipt_no": sale.receipt_no,
-            "at": to_iso(sale.at), "receipt": receipt.to_json(), "receipt_text": render_text(receipt)}
+            "at": to_iso(sale.at), "entry_method": sale.entry_method.value, "receipt": receipt.to_json(),
+            "receipt_text": render_text(receipt)}
 
 
 def cmd_refund(core, args) -> dict:
@@ -175,7 +182,8 @@ def cmd_receipt(core, args) -> dict:
 
 def cmd_journal(core, args) -> dict:
     return {"sales": [{"sale_id": s.id, "receipt_no": s.receipt_no, "total": s.total, "tax": s.tax_by_rate(),
-                       "at": to_iso(s.at), "clerk_id": s.clerk_id} for s in core.sales.journal(args.terminal, args.date)]}
+                       "at": to_iso(s.at), "clerk_id": s.clerk_id, "entry_method": s.entry_method.value}
+                      for s in core.sales.journal(args.terminal, args.date)]}
 
 
 def cmd_report(core, args) -> dict:

@@ -27,12 +27,13 @@ def sale_taxes(conn: sqlite3.Connection, sale_id: str) -> list[sqlite3.Row]:
 
 def insert_sale(conn: sqlite3.Connection, *, sale_id: str, receipt_no: str, terminal_id: str, store_id: int,
                 clerk_id: int, clerk_name: str, customer_id: int, code_nonce: str, wallet_ref: str, total: int,
-                at: float, business_date: str, transfer_id: int) -> None:
+                at: float, business_date: str, transfer_id: int, entry_method: str) -> None:
     conn.execute(
         "INSERT INTO sales (id, receipt_no, terminal_id, store_id, clerk_id, clerk_name, customer_id, code_nonce, "
-        "wallet_ref, total, at, business_date, transfer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "wallet_ref, total, at, business_date, transfer_id, entry_method) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sale_id, receipt_no, terminal_id, store_id, clerk_id, clerk_name, customer_id, code_nonce, wallet_ref,
-         total, at, business_date, transfer_id))
+         total, at, business_date, transfer_id, entry_method))
 
 
 def insert_sale_lines(conn: sqlite3.Connection, sale_id: str, lines: Iterable[tuple]) -> None:
