@@ -17,6 +17,7 @@ The rules and where they come from (BACKGROUND.md):
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import math
@@ -46,8 +47,13 @@ _MAX_LABEL = 64
 _MAX_SECRET_INPUT = 4096
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+NOTICE_WINDOW_SECONDS = HOUR  # one "someone knows your password" notice per owner per hour
+
 _WRONG_LOGIN = "The e-mail address or password is wrong."
+_FACTOR_NEEDED = "Enter your password and the 6-digit code from your authenticator app (or a recovery code)."
+_PASSWORD_KNOWN_SUBJECT = "Someone tried to use your qrpay-sim account"
 _WRONG_RESET = "The reset code is wrong or has expired. Ask for a new one."
+_RESET_FACTOR_NEEDED = "Enter the reset code and a code from your authenticator app (or a recovery code)."
 
 
 class Factor(enum.Enum):
@@ -84,6 +90,30 @@ class Session:
     created_at: float
     last_seen_at: float
     step_up_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """An attempt reserved (counted) before its secret was compared."""
+    id: int
+    key: str
+    customer_id: int | None
+    source: str
+    device: str | None
+    n: int              # the account's consecutive failures, this attempt included
+
+
+@dataclass(frozen=True, slots=True)
+class _FactorProof:
+    """The outcome of the expensive half of a second-factor check (consumed later in a transaction)."""
+    kind: Factor
+    step: int | None            # the TOTP step the code matched, or None
+    recovery_hash: str | None   # SHA-256 of a well-formed recovery code
+
+
+_NO_PROOF = _FactorProof(Factor.NONE, None, None)
+# What a TOTP code is checked against when there is no account: the same work, a secret nobody has.
+_DUMMY_TOTP_SECRET = totp_mod.new_secret()
 
 
 class _FactorRefused(Exception):
@@ -158,6 +188,17 @@ class IdentityService:
         return password  # type: ignore[return-value]
 
     def register(self, email: str, name: str, password: str) -> Enrollment:
+        """A new customer, with an authenticator secret to confirm and recovery codes.
+
+        An address that already has an account: the reply stays Conflict, because a fresh sign-up
+        returns a working TOTP secret and recovery codes, which a refusal cannot imitate (a decoy
+        enrolment would be found out at the first confirm, and would fool a customer who forgot
+        they have an account). What the reply cannot hide is made expensive and visible instead:
+        every sign-up is reserved against a per-address limit (key "register:<address>": delays,
+        then a lock) before the address is looked at; a refusal is counted as a failure, so many
+        of them across addresses raise the stuffing alert and slow every sign-in and sign-up
+        down; it is audited (`register_existing_email`) and the owner of the address is told (at
+        most once an hour). The message says no more than that the address cannot be used."""
         email = _valid_email(email)
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > _MAX_NAME:
             raise InputError(f"Type a name of 1 to {_MAX_NAME} characters.")
@@ -166,34 +207,73 @@ class IdentityService:
         pw_hash = passwords.hash_secret(password)
         secret = totp_mod.new_secret()
         codes = totp_mod.new_recovery_codes()
-        now = self.core.now()
+        policy, now = self.core.policy, self.core.now()
+        attempt, _ = self._reserve(f"register:{email}", source="register", device=None, kind="register")
+        error: Exception | None = None
         with self.core.db.write() as conn:
-            if store.email_taken(conn, email):
-                raise Conflict("An account with this e-mail address already exists.")
-            cid = store.insert_customer(conn, email=email, name=name, password_hash=pw_hash, totp_secret=secret, at=now)
-            store.replace_recovery_codes(conn, cid, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
-            audit.record(conn, at=now, event="customer_registered", customer_id=cid)
+            existing = store.customer_by_email(conn, email)
+            if existing is not None:
+                attempt = dataclasses.replace(attempt, customer_id=existing["id"])
+                error = self._settle_failure(
+                    conn, attempt, kind="register", reason="email_taken", event="register_existing_email",
+                    severity="warning",
+                    error=Conflict("This e-mail address cannot be used for a new account. If it is yours, sign "
+                                   "in or reset your password."),
+                    notify=("Someone tried to open an account with your address",
+                            f"At {to_iso(now)} someone tried to open a new qrpay-sim account with this e-mail "
+                            "address, which already has one. Nothing changed. If this was not you, no action is "
+                            "needed; if it keeps happening, change your password."))
+            else:
+                cid = store.insert_customer(conn, email=email, name=name, password_hash=pw_hash, totp_secret=secret,
+                                            at=now)
+                store.replace_recovery_codes(conn, cid, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
+                store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+                audit.record(conn, at=now, event="customer_registered", customer_id=cid)
+        if error is not None:
+            raise error
         return Enrollment(cid, email, secret, totp_mod.otpauth_uri(secret, email), codes)
 
     def confirm_totp(self, email: str, code: str) -> None:
-        """Enrolment completes only after a correct code from the authenticator app."""
+        """Enrolment completes only after a correct code from the authenticator app.
+
+        Under hardened the reply does not depend on whether the address has an account: an unknown
+        address, an account that is already enrolled (unless the code is right for it: then it is a
+        harmless repeat) and a wrong code all get TotpInvalid. Every confirm is reserved against the
+        address's sign-in limits before the code is computed, and every refusal is audited
+        (`totp_enrol_failed`). Under 2019 an enrolled account still answers Conflict."""
         key = normalize_email(email)
         policy, now = self.core.policy, self.core.now()
-        with self.core.db.read() as conn:
-            self._check_throttle(conn, key, "local", now, policy)
-            row = store.customer_by_email(conn, key)
-        if row is not None and row["totp_enrolled"]:
-            raise Conflict("The authenticator app is already set up for this account.")
-        try:
-            with self.core.db.write() as conn:
-                if row is None:
+        uniform = policy.require_totp_login
+        attempt, row = self._reserve(key, source="enrol", device=None, kind="enrol", lookup=True)
+        proof = self._factor_proof(row["totp_secret"] if row is not None else None,
+                                   code if code is not None else "", None, now)
+        error: Exception | None = None
+        with self.core.db.write() as conn:
+            fresh = store.customer_by_id(conn, row["id"]) if row is not None else None
+            try:
+                if fresh is None:
                     raise _FactorRefused(TotpInvalid(_TOTP_WRONG), "unknown_email")
-                self._check_factor(conn, row, code, None, now, purpose="enrol")
-                store.set_totp_enrolled(conn, row["id"])
-                audit.record(conn, at=now, event="totp_enrolled", customer_id=row["id"])
-        except _FactorRefused as refused:
-            self._refuse(refused, key=key, customer_id=row["id"] if row else None, source="local",
-                         device=None, event="totp_enrol_failed")
+                if fresh["totp_secret"] != row["totp_secret"]:
+                    raise _FactorRefused(TotpInvalid(_TOTP_WRONG), "authenticator_changed")
+                if fresh["totp_enrolled"] and not uniform:
+                    store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+                    error = Conflict("The authenticator app is already set up for this account.")
+                elif fresh["totp_enrolled"]:
+                    if proof.step is None:
+                        raise _FactorRefused(TotpInvalid(_TOTP_WRONG), "already_enrolled")
+                    self._consume_factor(conn, fresh, proof, now, purpose="enrol")
+                    store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+                else:
+                    self._consume_factor(conn, fresh, proof, now, purpose="enrol")
+                    store.set_totp_enrolled(conn, fresh["id"])
+                    store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+                    audit.record(conn, at=now, event="totp_enrolled", customer_id=fresh["id"])
+            except _FactorRefused as refused:
+                err = TotpInvalid(_TOTP_WRONG) if uniform else refused.error
+                error = self._settle_failure(conn, attempt, kind="second_factor", reason=refused.reason,
+                                             event="totp_enrol_failed", severity="warning", error=err)
+        if error is not None:
+            raise error
 
     def customer(self, customer_id: int) -> Customer:
         if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id < 2**63:
@@ -241,185 +321,301 @@ class IdentityService:
     # -- sign-in --------------------------------------------------------------------------------
     def sign_in(self, email: str, password: str, *, totp: str | None = None, recovery_code: str | None = None,
                 device: str = "default", source: str = "local") -> Session:
+        """Password (+ second factor under hardened). Under hardened the reply never tells whether
+        the password was right unless the second factor is right too: no factor given -> always
+        TotpRequired; a wrong or reused factor -> always InvalidCredentials (the wrong-password
+        reply). Inside, a right password with a missing or wrong factor is audited, counted and told
+        to the owner. Every path does the same work: one write transaction that reserves the attempt
+        (throttling checked and the attempt counted before anything is compared), one Argon2 verify,
+        the TOTP (or recovery-code hash) computation when a factor is given, one write transaction
+        that settles it."""
         key = normalize_email(email)
         password = _secret_input(password)
         device, source = _label(device, "device"), _label(source, "source")
         policy, now = self.core.policy, self.core.now()
-        with self.core.db.read() as conn:
-            self._check_throttle(conn, key, source, now, policy)
-            row = store.customer_by_email(conn, key)
+        needs_factor = policy.require_totp_login
+        attempt, row = self._reserve(key, source=source, device=device, kind="password", lookup=True)
+        # -- the expensive comparisons, the same in every path ------------------------------------
         if row is None:
             passwords.burn_time(password)
-            ok = False
+            pw_ok = False
         else:
-            ok = passwords.verify_secret(row["password_hash"], password)
-        if not ok:
-            self._failure(key=key, customer_id=row["id"] if row else None, source=source, device=device,
-                          kind="password", reason="unknown_email" if row is None else "wrong_password",
-                          error=InvalidCredentials(_WRONG_LOGIN))
-        cid = row["id"]
-        needs_factor = policy.require_totp_login
-        if needs_factor and totp is None and recovery_code is None:
-            with self.core.db.write() as conn:  # an oracle hit still counts as an attempt from the source
-                store.note_source_attempt(conn, source, now, success=False)
-            if not row["totp_enrolled"]:
-                raise TotpRequired("Finish setting up your authenticator app: enter a code from it.",
-                                   enrolment_pending=True)
-            raise TotpRequired("Enter the 6-digit code from your authenticator app.")
-        new_hash = passwords.hash_secret(password) if passwords.needs_rehash(row["password_hash"]) else None
+            pw_ok = passwords.verify_secret(row["password_hash"], password)
+        proof = self._factor_proof(row["totp_secret"] if row is not None else None, totp, recovery_code, now) \
+            if needs_factor else _NO_PROOF
+        no_factor = totp is None and recovery_code is None
+        # -- one write transaction settles it ----------------------------------------------------
+        error: Exception | None = None
+        srow = None
         token = secrets.token_urlsafe(32)
-        try:
-            with self.core.db.write() as conn:
-                row = store.customer_by_id(conn, cid)
-                factor = Factor.NONE
-                if needs_factor:
-                    factor = self._check_factor(conn, row, totp, recovery_code, now, purpose="sign_in")
-                    if factor is Factor.TOTP and not row["totp_enrolled"]:
-                        store.set_totp_enrolled(conn, cid)
-                        audit.record(conn, at=now, event="totp_enrolled", customer_id=cid)
-                sid = store.insert_session(conn, customer_id=cid, token_hash=_token_hash(token), device=device,
-                                           source=source, at=now,
-                                           step_up_at=now if factor is not Factor.NONE else None)
-                new_device = not store.device_seen(conn, cid, device)
-                store.remember_device(conn, cid, device, now)
-                store.clear_throttle(conn, key)
-                store.note_source_attempt(conn, source, now, success=True)
-                if new_hash:
-                    store.set_password_hash(conn, cid, new_hash)
-                details = {}
-                if factor is Factor.RECOVERY_CODE:
-                    left = store.recovery_codes_left(conn, cid)
-                    details["recovery_codes_left"] = left
-                    self.notify_owner(conn, cid, subject="A recovery code was used to sign in",
-                                      body=f"Someone signed in to your qrpay-sim account on device '{device}' at "
-                                           f"{to_iso(now)} with a recovery code. {left} recovery codes are left. "
-                                           "If this was not you, reset your password now.")
-                audit.record(conn, at=now, event="login_succeeded", customer_id=cid, session_id=sid, device=device,
-                             source=source, factor=factor.value, rehashed=bool(new_hash), **details)
-                if new_device:
-                    audit.record(conn, at=now, event="new_device", severity="warning", customer_id=cid,
-                                 device=device, source=source, session_id=sid)
-                    if policy.notify_new_device:
-                        self.notify_owner(conn, cid, subject="New sign-in on a device not seen before",
-                                          body=f"Your qrpay-sim account was signed in on device '{device}' at "
-                                               f"{to_iso(now)}. Your other devices stay signed in. If this was "
-                                               "not you, sign out everywhere and reset your password.")
-                srow = store.session_by_id(conn, sid)
-        except _FactorRefused as refused:
-            self._refuse(refused, key=key, customer_id=cid, source=source, device=device, event="login_failed",
-                         notify=True)
+        new_hash = passwords.hash_secret(password) if pw_ok and passwords.needs_rehash(row["password_hash"]) else None
+        with self.core.db.write() as conn:
+            if not pw_ok:
+                reason = "unknown_email" if row is None else "wrong_password"
+                err = TotpRequired(_FACTOR_NEEDED) if needs_factor and no_factor else InvalidCredentials(_WRONG_LOGIN)
+                error = self._settle_failure(conn, attempt, kind="password", reason=reason, error=err)
+            elif needs_factor and no_factor:
+                error = self._settle_failure(
+                    conn, attempt, kind="second_factor", reason="second_factor_missing",
+                    event="login_second_factor_missing", severity="warning", error=TotpRequired(_FACTOR_NEEDED),
+                    notify=self._password_known_notice(source, "no second factor was given"))
+            else:
+                try:
+                    srow = self._complete_sign_in(conn, attempt, row, proof, token=token, new_hash=new_hash,
+                                                  needs_factor=needs_factor, now=now, policy=policy)
+                except _FactorRefused as refused:
+                    reused = refused.reason == "totp_reused"
+                    error = self._settle_failure(
+                        conn, attempt, kind="second_factor", reason=refused.reason,
+                        event="totp_reused" if reused else "login_failed", severity="warning",
+                        error=InvalidCredentials(_WRONG_LOGIN) if needs_factor else refused.error,
+                        notify=None if refused.reason == "password_changed" else self._password_known_notice(
+                            source, "the second factor was wrong"
+                            + (" (a code that had already been used)" if reused else "")))
+        if error is not None:
+            raise error
         return _session(srow, token)
 
-    def _check_factor(self, conn: sqlite3.Connection, row: sqlite3.Row, totp: object, recovery_code: object,
-                      now: float, *, purpose: str, secret: str | None = None) -> Factor:
-        """Checks and consumes a second factor inside the caller's write transaction."""
+    def _complete_sign_in(self, conn: sqlite3.Connection, attempt: "_Attempt", seen: sqlite3.Row,
+                          proof: "_FactorProof", *, token: str, new_hash: str | None, needs_factor: bool,
+                          now: float, policy: Policy) -> sqlite3.Row:
+        """The accepted sign-in, inside the settling transaction. Consumes the factor first, so a
+        refusal (raised as _FactorRefused) has written nothing yet."""
+        cid = seen["id"]
+        row = store.customer_by_id(conn, cid)
+        if row is None or row["password_hash"] != seen["password_hash"]:
+            # The password changed (a reset) while this attempt was being checked: not accepted.
+            raise _FactorRefused(InvalidCredentials(_WRONG_LOGIN), "password_changed")
+        factor = Factor.NONE
+        if needs_factor:
+            factor = self._consume_factor(conn, row, proof, now, purpose="sign_in")
+            if factor is Factor.TOTP and not row["totp_enrolled"]:
+                store.set_totp_enrolled(conn, cid)
+                audit.record(conn, at=now, event="totp_enrolled", customer_id=cid)
+        device, source = attempt.device, attempt.source
+        sid = store.insert_session(conn, customer_id=cid, token_hash=_token_hash(token), device=device,
+                                   source=source, at=now, step_up_at=now if factor is not Factor.NONE else None)
+        new_device = not store.device_seen(conn, cid, device)
+        store.remember_device(conn, cid, device, now)
+        store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+        store.clear_throttle(conn, attempt.key)
+        store.note_source_attempt(conn, source, now, success=True)
+        if new_hash:
+            store.set_password_hash(conn, cid, new_hash)
+        details = {}
+        if factor is Factor.RECOVERY_CODE:
+            left = store.recovery_codes_left(conn, cid)
+            details["recovery_codes_left"] = left
+            self.notify_owner(conn, cid, subject="A recovery code was used to sign in",
+                              body=f"Someone signed in to your qrpay-sim account on device '{device}' at "
+                                   f"{to_iso(now)} with a recovery code. {left} recovery codes are left. "
+                                   "If this was not you, reset your password now.")
+        audit.record(conn, at=now, event="login_succeeded", customer_id=cid, session_id=sid, device=device,
+                     source=source, factor=factor.value, rehashed=bool(new_hash), **details)
+        if new_device:
+            audit.record(conn, at=now, event="new_device", severity="warning", customer_id=cid,
+                         device=device, source=source, session_id=sid)
+            if policy.notify_new_device:
+                self.notify_owner(conn, cid, subject="New sign-in on a device not seen before",
+                                  body=f"Your qrpay-sim account was signed in on device '{device}' at "
+                                       f"{to_iso(now)}. Your other devices stay signed in. If this was "
+                                       "not you, sign out everywhere and reset your password.")
+        return store.session_by_id(conn, sid)
+
+    def _password_known_notice(self, source: str, what: str) -> tuple[str, str]:
+        return (_PASSWORD_KNOWN_SUBJECT,
+                f"Your password was entered correctly at {to_iso(self.core.now())} from '{source}', but {what}. "
+                "If this was not you, your password is known to someone: change it now. (You get this notice "
+                "at most once an hour.)")
+
+    # -- second factors -------------------------------------------------------------------------
+    @staticmethod
+    def _factor_proof(secret: str | None, totp: object, recovery_code: object, now: float) -> "_FactorProof":
+        """The expensive half of a second-factor check, done outside any transaction and the same
+        way whether or not there is an account (`secret` None: a secret nobody has)."""
         if totp is not None:
-            step = totp_mod.matching_step(secret or row["totp_secret"], totp, now)
-            if step is None:
+            return _FactorProof(Factor.TOTP, totp_mod.matching_step(secret or _DUMMY_TOTP_SECRET, totp, now), None)
+        if recovery_code is not None:
+            ok = isinstance(recovery_code, str) and len(recovery_code) <= 64
+            digest = totp_mod.hash_recovery_code(recovery_code if ok else "")
+            return _FactorProof(Factor.RECOVERY_CODE, None, digest if ok else None)
+        return _NO_PROOF
+
+    @staticmethod
+    def _consume_factor(conn: sqlite3.Connection, row: sqlite3.Row, proof: "_FactorProof", now: float, *,
+                        purpose: str, generation: int | None = None) -> Factor:
+        """Consumes a checked second factor inside the caller's write transaction (TOTP step per
+        authenticator generation; recovery code once). Raises _FactorRefused before writing anything."""
+        if proof.kind is Factor.TOTP:
+            if proof.step is None:
                 raise _FactorRefused(TotpInvalid(_TOTP_WRONG), "totp_wrong")
             try:
-                store.insert_used_step(conn, row["id"], step, at=now, purpose=purpose)
+                store.insert_used_step(conn, row["id"], proof.step, at=now, purpose=purpose,
+                                       generation=row["totp_generation"] if generation is None else generation)
             except sqlite3.IntegrityError:
                 raise _FactorRefused(TotpReused("That code was already used. Wait for the next code."),
                                      "totp_reused") from None
             return Factor.TOTP
-        if recovery_code is not None:
-            if (not isinstance(recovery_code, str) or len(recovery_code) > 64
-                    or not store.use_recovery_code(conn, row["id"], totp_mod.hash_recovery_code(recovery_code),
-                                                   at=now)):
+        if proof.kind is Factor.RECOVERY_CODE:
+            if proof.recovery_hash is None or not store.use_recovery_code(conn, row["id"], proof.recovery_hash,
+                                                                          at=now):
                 raise _FactorRefused(TotpInvalid("That recovery code is not valid or was already used."),
                                      "recovery_code_wrong")
             return Factor.RECOVERY_CODE
-        raise TotpRequired("Enter the 6-digit code from your authenticator app, or a recovery code.")
+        raise _FactorRefused(TotpRequired(_FACTOR_NEEDED), "second_factor_missing")
 
-    # -- throttling -----------------------------------------------------------------------------
-    def _check_throttle(self, conn: sqlite3.Connection, key: str, source: str, now: float, policy: Policy, *,
-                        stuffing: bool = True) -> None:
+    def _session_factor(self, s: Session, totp: object, recovery_code: object, *, purpose: str, event: str,
+                        secret_of: Callable[[sqlite3.Row], str] | None = None,
+                        generation_of: Callable[[sqlite3.Row], int] | None = None,
+                        then: Callable[[sqlite3.Connection, sqlite3.Row, Factor], object] | None = None):
+        """A second-factor check for a signed-in customer (step-up, re-enrolment): the attempt is
+        reserved against the account's limits before the code is computed; `then` runs in the same
+        transaction as the factor's consumption. Returns what `then` returned."""
+        if totp is None and recovery_code is None:
+            raise TotpRequired(_FACTOR_NEEDED)
+        policy, now = self.core.policy, self.core.now()
+        with self.core.db.read() as conn:
+            row = store.customer_by_id(conn, s.customer_id)
+        attempt, _ = self._reserve(row["email"], source="session", device=s.device, kind="second_factor",
+                                   customer_id=s.customer_id, stuffing=False)
+        secret = secret_of(row) if secret_of else row["totp_secret"]
+        proof = self._factor_proof(secret, totp, recovery_code, now)
+        error: Exception | None = None
+        result = None
+        with self.core.db.write() as conn:
+            fresh = store.customer_by_id(conn, s.customer_id)
+            try:
+                if (secret_of(fresh) if secret_of else fresh["totp_secret"]) != secret:
+                    raise _FactorRefused(TotpInvalid(_TOTP_WRONG), "authenticator_changed")
+                factor = self._consume_factor(conn, fresh, proof, now, purpose=purpose,
+                                              generation=generation_of(fresh) if generation_of else None)
+                store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
+                if then is not None:
+                    result = then(conn, fresh, factor)
+            except _FactorRefused as refused:
+                reused = refused.reason == "totp_reused"
+                error = self._settle_failure(
+                    conn, attempt, kind="second_factor", reason=refused.reason,
+                    event="totp_reused" if reused else event, severity="warning", error=refused.error,
+                    notify=(_PASSWORD_KNOWN_SUBJECT,
+                            f"Someone signed in to your qrpay-sim account on device '{s.device}' entered a wrong "
+                            f"second factor at {to_iso(now)}" + (" (a code that had already been used)"
+                                                                 if reused else "")
+                            + ". If this was not you, sign out everywhere and change your password now."))
+        if error is not None:
+            raise error
+        return result
+
+    # -- throttling: reserve first, compare after -----------------------------------------------
+    def _reserve(self, key: str, *, source: str, device: str | None, kind: str, lookup: bool = False,
+                 customer_id: int | None = None, stuffing: bool = True) -> tuple["_Attempt", sqlite3.Row | None]:
+        """In ONE write transaction: clamp clock-jumped times, check the limits, and count this
+        attempt as a failure (a pending row) before anything secret is compared. Concurrent
+        attempts therefore never get more comparisons than the limits allow. Raises Throttled /
+        Locked (the same for known and unknown accounts: the key is the address as typed)."""
+        policy, now = self.core.policy, self.core.now()
+        refusal: QrpayError | None = None
+        row = None
+        with self.core.db.write() as conn:
+            refusal = self._throttle_verdict(conn, key, now, policy, stuffing=stuffing)
+            if refusal is None:
+                if lookup:
+                    row = store.customer_by_email(conn, key)
+                    customer_id = row["id"] if row is not None else None
+                attempt_id, n = store.reserve_attempt(conn, account_key=key, customer_id=customer_id,
+                                                      source=source, kind=kind, at=now)
+                if policy.throttle_logins and 0 < policy.lock_after_failures <= n:
+                    store.set_locked_until(conn, key, now + _cap(policy.lock_seconds, policy))
+                store.note_source_attempt(conn, source, now, success=False)
+        if refusal is not None:
+            raise refusal
+        return _Attempt(attempt_id, key, customer_id, source, device, n), row
+
+    def _throttle_verdict(self, conn: sqlite3.Connection, key: str, now: float, policy: Policy, *,
+                          stuffing: bool) -> QrpayError | None:
+        """Why an attempt on `key` must wait now (None: it may go ahead). Times recorded "in the
+        future" are first rewritten to now, and every wait is clamped to [0, max_lock_seconds]."""
         if not policy.throttle_logins:
-            return
-        wave = store.stuffing_state(conn) if stuffing else None  # a signed-in session is not a stuffing bot
-        if wave is not None and wave["active_until"] is not None and wave["active_until"] > now:
-            src = store.login_source(conn, source)
-            trusted = (src is not None and src["first_success_at"] is not None
-                       and src["first_success_at"] < wave["wave_started"])
-            if not trusted and src is not None and src["last_attempt_at"] is not None:
-                wait = src["last_attempt_at"] + STUFFING_SPACING_SECONDS - now
-                if wait > 0:
-                    raise Throttled("Many sign-ins are failing right now, so sign-ins are slowed down. "
-                                    f"Try again in {math.ceil(wait)} seconds.", retry_after=math.ceil(wait))
+            return None
+        store.clamp_account_times(conn, key, now, max(0, policy.max_lock_seconds))
+        if stuffing and policy.stuffing_window_seconds > 0:
+            # While a stuffing wave lasts, every sign-in waits its turn, whatever --source it claims:
+            # a source label comes from the caller, so it proves nothing.
+            store.clamp_stuffing_state(conn, now, policy.stuffing_window_seconds)
+            wave = store.stuffing_state(conn)
+            if wave is not None and wave["active_until"] is not None and wave["active_until"] > now:
+                store.clamp_recent_failures(conn, now)
+                last = store.latest_attempt_at(conn, wave["wave_started"])
+                if last is not None:
+                    wait = _cap(last + STUFFING_SPACING_SECONDS - now, policy)
+                    if wait > 0:
+                        return Throttled("Many sign-ins are failing right now, so sign-ins are slowed down. "
+                                         f"Try again in {math.ceil(wait)} seconds.", retry_after=math.ceil(wait))
         state = store.throttle_state(conn, key)
         if state is not None and state["locked_until"] is not None and state["locked_until"] > now:
-            self._raise_locked(state["locked_until"], now)
+            return self._locked(now + _cap(state["locked_until"] - now, policy), now)
         if policy.max_failures_per_hour > 0:
             recent = store.failures_of_account_since(conn, key, now - HOUR)
             if len(recent) >= policy.max_failures_per_hour:
                 # Locked until enough of the last hour's failures age out to allow one more.
-                self._raise_locked(recent[len(recent) - policy.max_failures_per_hour] + HOUR, now)
+                oldest = recent[len(recent) - policy.max_failures_per_hour]
+                return self._locked(now + _cap(oldest + HOUR - now, policy), now)
         if state is not None and 0 < policy.delay_after_failures <= state["consecutive_failures"]:
-            wait = state["last_failure_at"] + _delay(state["consecutive_failures"], policy) - now
+            wait = _cap(state["last_failure_at"] + _delay(state["consecutive_failures"], policy) - now, policy)
             if wait > 0:
-                raise Throttled(f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds.",
-                                retry_after=math.ceil(wait))
+                return Throttled(f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds.",
+                                 retry_after=math.ceil(wait))
+        return None
 
     @staticmethod
-    def _raise_locked(until: float, now: float) -> NoReturn:
-        raise Locked(f"Too many failed sign-ins: the account is locked for {_minutes(until - now)} more "
-                     "minute(s). Try again later or reset your password.", until=until)
+    def _locked(until: float, now: float) -> Locked:
+        return Locked(f"Too many failed sign-ins: the account is locked for {_minutes(until - now)} more "
+                      "minute(s). Try again later, reset your password or ask a supervisor.", until=until)
 
-    def _failure(self, *, key: str, customer_id: int | None, source: str, device: str | None, kind: str,
-                 reason: str, error: Exception, event: str = "login_failed", severity: str = "info",
-                 notify: tuple[str, str] | None = None,
-                 also: Callable[[sqlite3.Connection], None] | None = None) -> NoReturn:
-        """Record a refused attempt in its own transaction, then raise `error` (or Locked when this
-        failure locked the account)."""
+    def _settle_failure(self, conn: sqlite3.Connection, attempt: "_Attempt", *, kind: str, reason: str,
+                        error: Exception, event: str = "login_failed", severity: str = "info",
+                        notify: tuple[str, str] | None = None) -> Exception:
+        """A reserved attempt failed: inside `conn`, it stays counted (with what failed), is audited,
+        the owner is told (at most one such notice an hour), a lock it reached is audited, and the
+        stuffing detector looks. Returns the error to raise after the commit (Locked when this
+        attempt reached the lock)."""
         policy, now = self.core.policy, self.core.now()
-        locked_until = None
-        with self.core.db.write() as conn:
-            n = store.record_failure(conn, account_key=key, customer_id=customer_id, source=source, kind=kind, at=now)
-            store.note_source_attempt(conn, source, now, success=False)
-            audit.record(conn, at=now, event=event, severity=severity, customer_id=customer_id, reason=reason,
-                         source=source, device=device, consecutive_failures=n)
-            if notify is not None and customer_id is not None:
-                self.notify_owner(conn, customer_id, subject=notify[0], body=notify[1], kind="security")
-            if also is not None:
-                also(conn)
-            if policy.throttle_logins and policy.lock_after_failures > 0 and n >= policy.lock_after_failures:
-                locked_until = now + policy.lock_seconds
-                store.set_locked_until(conn, key, locked_until)
-                audit.record(conn, at=now, event="lockout", severity="alert", customer_id=customer_id,
-                             consecutive_failures=n, until=locked_until, source=source)
-                if customer_id is not None:
-                    self.notify_owner(conn, customer_id, subject="Your account was locked",
-                                      body=f"After {n} failed sign-ins in a row, your qrpay-sim account is locked "
-                                           f"until {to_iso(locked_until)}. If this was not you, someone may know "
-                                           "your e-mail address; consider changing your password.",
-                                      kind="security")
+        n, cid = attempt.n, attempt.customer_id
+        store.settle_failed_attempt(conn, attempt.id, kind=kind)
+        audit.record(conn, at=now, event=event, severity=severity, customer_id=cid, reason=reason,
+                     source=attempt.source, device=attempt.device, consecutive_failures=n)
+        if notify is not None and cid is not None:
+            self._notify_once(conn, cid, subject=notify[0], body=notify[1], kind="security")
+        if policy.throttle_logins and policy.lock_after_failures > 0 and n >= policy.lock_after_failures:
+            until = now + _cap(policy.lock_seconds, policy)
+            audit.record(conn, at=now, event="lockout", severity="alert", customer_id=cid,
+                         consecutive_failures=n, until=until, source=attempt.source)
+            if cid is not None:
+                self._notify_once(conn, cid, subject="Your account was locked",
+                                  body=f"After {n} failed attempts in a row, your qrpay-sim account is locked "
+                                       f"until {to_iso(until)}. If this was not you, someone may know your "
+                                       "e-mail address; consider changing your password. A reset, or a "
+                                       "supervisor, can unlock it sooner.", kind="security")
             self._detect_stuffing(conn, now, policy)
-        if locked_until is not None:
-            self._raise_locked(locked_until, now)
+            return self._locked(until, now)
+        self._detect_stuffing(conn, now, policy)
         if policy.throttle_logins and 0 < policy.delay_after_failures <= n and isinstance(error, QrpayError):
-            error.details.setdefault("retry_after", math.ceil(_delay(n, policy)))
-        raise error
+            error.details.setdefault("retry_after", math.ceil(_cap(_delay(n, policy), policy)))
+        return error
 
-    def _refuse(self, refused: _FactorRefused, *, key: str, customer_id: int | None, source: str,
-                device: str | None, event: str, notify: bool = False) -> NoReturn:
-        """A wrong, reused or missing second factor: count it like a failed sign-in."""
-        if isinstance(refused.error, TotpRequired):
-            raise refused.error
-        reused = refused.reason == "totp_reused"
-        message = None
-        if notify:
-            message = ("Someone tried to use your qrpay-sim account",
-                       f"Your password was entered correctly at {to_iso(self.core.now())} from '{source}', but the "
-                       "second factor was wrong" + (" (a code that had already been used)" if reused else "")
-                       + ". If this was not you, your password is known to someone: change it now.")
-        self._failure(key=key, customer_id=customer_id, source=source, device=device, kind="second_factor",
-                      reason=refused.reason, error=refused.error, event="totp_reused" if reused else event,
-                      severity="warning", notify=message)
+    def _notify_once(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
+                     kind: str = "notice") -> None:
+        """A notice, unless the same one went to the owner within the last hour (no flooding)."""
+        row = store.customer_by_id(conn, customer_id)
+        if row is None or store.recent_mail(conn, row["email"], subject, self.core.now() - NOTICE_WINDOW_SECONDS):
+            return
+        self.notify_owner(conn, customer_id, subject=subject, body=body, kind=kind)
 
     def _detect_stuffing(self, conn: sqlite3.Connection, now: float, policy: Policy) -> None:
         if not policy.throttle_logins or policy.stuffing_threshold <= 0:
             return
+        store.clamp_recent_failures(conn, now)
+        store.clamp_stuffing_state(conn, now, policy.stuffing_window_seconds)
         since = now - policy.stuffing_window_seconds
         accounts = store.failing_accounts_since(conn, since)
         if accounts < policy.stuffing_threshold:
@@ -435,29 +631,66 @@ class IdentityService:
                      top_sources=[f"{s} ({n})" for s, n in store.busiest_sources_since(conn, since)])
 
     def stuffing_active(self) -> bool:
+        policy, now = self.core.policy, self.core.now()
         with self.core.db.read() as conn:
             state = store.stuffing_state(conn)
-        return state is not None and state["active_until"] is not None and state["active_until"] > self.core.now()
+        if state is None or state["active_until"] is None:
+            return False
+        return min(state["active_until"], now + policy.stuffing_window_seconds) > now
+
+    def unlock(self, email_or_customer_id: str | int, *, supervisor_id: int, pin: str) -> Customer:
+        """A supervisor ends a lock (and the delays) on a customer's account: audited, owner told."""
+        member = self.core.staff.require_supervisor(supervisor_id, pin)
+        now = self.core.now()
+        with self.core.db.write() as conn:
+            if isinstance(email_or_customer_id, int) and not isinstance(email_or_customer_id, bool):
+                row = store.customer_by_id(conn, email_or_customer_id) if 0 < email_or_customer_id < 2**63 else None
+            else:
+                row = store.customer_by_email(conn, normalize_email(email_or_customer_id))
+            if row is None:
+                raise NotFound("No such customer.")
+            cleared = store.forget_failures(conn, row["email"])
+            audit.record(conn, at=now, event="account_unlocked", severity="warning", customer_id=row["id"],
+                         staff_id=member.id, failures_cleared=cleared)
+            self.notify_owner(conn, row["id"], subject="Your account was unlocked",
+                              body=f"A store supervisor unlocked your qrpay-sim account at {to_iso(now)}. If you "
+                                   "did not ask for this, reset your password.", kind="security")
+            row = store.customer_by_id(conn, row["id"])
+        return _customer(row)
 
     # -- sessions -------------------------------------------------------------------------------
+    @staticmethod
+    def _expiry(row: sqlite3.Row, now: float, policy: Policy) -> str | None:
+        if now - row["last_seen_at"] > policy.session_idle_seconds:
+            return "idle_timeout"
+        if now - row["created_at"] > policy.session_absolute_seconds:
+            return "absolute_timeout"
+        return None
+
+    def _live_row(self, conn: sqlite3.Connection, token: str, now: float, policy: Policy
+                  ) -> tuple[sqlite3.Row, str | None]:
+        """The session row of `token` inside a write transaction, its clock-jumped times clamped,
+        with why it has expired (None: live). A revoked or unknown token raises SessionInvalid;
+        an expired one is ended here (the caller's transaction commits that)."""
+        row = store.session_by_token_hash(conn, _token_hash(token))
+        if row is None or row["revoked_at"] is not None:
+            raise SessionInvalid("Your session has ended. Sign in again.")
+        store.clamp_session_times(conn, row["id"], now)
+        row = store.session_by_id(conn, row["id"])
+        expired = self._expiry(row, now, policy)
+        if expired:
+            store.revoke_session(conn, row["id"], at=now, reason=expired)
+            audit.record(conn, at=now, event="session_expired", customer_id=row["customer_id"],
+                         session_id=row["id"], reason=expired)
+        return row, expired
+
     def session(self, token: str) -> Session:
         """The live session for `token` (idle and absolute timeouts checked; last_seen touched)."""
-        h = _token_hash(token)
+        _token_hash(token)
         policy, now = self.core.policy, self.core.now()
-        expired = None
         with self.core.db.write() as conn:
-            row = store.session_by_token_hash(conn, h)
-            if row is None or row["revoked_at"] is not None:
-                raise SessionInvalid("Your session has ended. Sign in again.")
-            if now - row["last_seen_at"] > policy.session_idle_seconds:
-                expired = "idle_timeout"
-            elif now - row["created_at"] > policy.session_absolute_seconds:
-                expired = "absolute_timeout"
-            if expired:
-                store.revoke_session(conn, row["id"], at=now, reason=expired)
-                audit.record(conn, at=now, event="session_expired", customer_id=row["customer_id"],
-                             session_id=row["id"], reason=expired)
-            else:
+            row, expired = self._live_row(conn, token, now, policy)
+            if not expired:
                 store.touch_session(conn, row["id"], now)
                 row = store.session_by_id(conn, row["id"])
         if expired:
@@ -465,23 +698,18 @@ class IdentityService:
         return _session(row)
 
     def step_up(self, token: str, *, totp: str | None = None, recovery_code: str | None = None) -> Session:
-        """A fresh second-factor check on a live session (before credential changes, payment codes)."""
+        """A fresh second-factor check on a live session (before credential changes, payment codes).
+        The attempt is reserved against the account's limits before the code is computed."""
         s = self.session(token)
         now = self.core.now()
-        with self.core.db.read() as conn:
-            row = store.customer_by_id(conn, s.customer_id)
-            self._check_throttle(conn, row["email"], "session", now, self.core.policy, stuffing=False)
-        try:
-            with self.core.db.write() as conn:
-                factor = self._check_factor(conn, row, totp, recovery_code, now, purpose="step_up")
-                store.set_step_up(conn, s.id, now)
-                audit.record(conn, at=now, event="step_up", customer_id=s.customer_id, session_id=s.id,
-                             factor=factor.value)
-                srow = store.session_by_id(conn, s.id)
-        except _FactorRefused as refused:
-            self._refuse(refused, key=row["email"], customer_id=s.customer_id, source="session", device=s.device,
-                         event="step_up_failed", notify=True)
-        return _session(srow)
+
+        def accept(conn, row, factor):
+            store.set_step_up(conn, s.id, now)
+            audit.record(conn, at=now, event="step_up", customer_id=s.customer_id, session_id=s.id,
+                         factor=factor.value)
+            return store.session_by_id(conn, s.id)
+        return _session(self._session_factor(s, totp, recovery_code, purpose="step_up", event="step_up_failed",
+                                             then=accept))
 
     def has_recent_step_up(self, token: str) -> bool:
         s = self.session(token)
@@ -492,39 +720,50 @@ class IdentityService:
         policy, now = self.core.policy, self.core.now()
         with self.core.db.read() as conn:
             rows = store.live_sessions_of(conn, s.customer_id)
-        return [_session(r) for r in rows if now - r["last_seen_at"] <= policy.session_idle_seconds
-                and now - r["created_at"] <= policy.session_absolute_seconds]
+        return [_session(r) for r in rows if self._expiry(r, now, policy) is None]
+
+    def _withdraw_codes(self, conn: sqlite3.Connection, customer_id: int, reason: str, now: float) -> int:
+        """Every outstanding payment code of the customer is withdrawn in the caller's transaction."""
+        return self.core.codes.revoke_all_for_customer(conn, customer_id, reason=reason, at=now)
 
     def sign_out(self, token: str, *, everywhere: bool = False) -> int:
-        """Ends this session (or every session of the customer); returns how many were ended."""
-        h = _token_hash(token)
-        now = self.core.now()
+        """Ends this session (or every session of the customer); returns how many were ended.
+        The customer's outstanding payment codes are withdrawn in the same transaction. An expired
+        session can end only itself (and withdraws nothing): signing out everywhere needs a live one."""
+        _token_hash(token)
+        policy, now = self.core.policy, self.core.now()
         with self.core.db.write() as conn:
-            row = store.session_by_token_hash(conn, h)
-            if row is None:
-                raise SessionInvalid("Your session has ended. Sign in again.")
-            if everywhere:
-                if row["revoked_at"] is not None:  # an ended session cannot sign others out
-                    raise SessionInvalid("Your session has ended. Sign in again.")
-                n = store.revoke_sessions_of(conn, row["customer_id"], at=now, reason="sign_out_everywhere")
+            row, expired = self._live_row(conn, token, now, policy)
+            if expired:
+                n = 1
             else:
-                n = store.revoke_session(conn, row["id"], at=now, reason="sign_out")
-            if n:
+                reason = "sign_out_everywhere" if everywhere else "sign_out"
+                if everywhere:
+                    n = store.revoke_sessions_of(conn, row["customer_id"], at=now, reason=reason)
+                else:
+                    n = store.revoke_session(conn, row["id"], at=now, reason=reason)
+                codes = self._withdraw_codes(conn, row["customer_id"], reason, now)
                 audit.record(conn, at=now, event="session_revoked", customer_id=row["customer_id"],
-                             session_id=row["id"], reason="sign_out_everywhere" if everywhere else "sign_out",
-                             sessions_revoked=n)
+                             session_id=row["id"], reason=reason, sessions_revoked=n, payment_codes_revoked=codes)
+        if expired and everywhere:
+            raise SessionInvalid("Your session timed out, so it cannot sign out other devices. Sign in again.",
+                                 reason=expired)
         return n
 
     def revoke_session(self, token: str, session_id: int) -> None:
         s = self.session(token)
         now = self.core.now()
+        if isinstance(session_id, bool) or not isinstance(session_id, int) or not 0 < session_id < 2**63:
+            raise NotFound("No such session.")
         with self.core.db.write() as conn:
             target = store.session_by_id(conn, session_id)
             if target is None or target["customer_id"] != s.customer_id:
                 raise NotFound("No such session.")
             if store.revoke_session(conn, session_id, at=now, reason="revoked_by_owner"):
+                codes = self._withdraw_codes(conn, s.customer_id, "session_revoked", now)
                 audit.record(conn, at=now, event="session_revoked", customer_id=s.customer_id,
-                             session_id=session_id, by_session_id=s.id, reason="revoked_by_owner")
+                             session_id=session_id, by_session_id=s.id, reason="revoked_by_owner",
+                             payment_codes_revoked=codes)
 
     # -- password reset -------------------------------------------------------------------------
     def request_reset(self, email: str, *, send_to: str | None = None, source: str = "local") -> None:
@@ -548,6 +787,7 @@ class IdentityService:
                 audit.record(conn, at=now, event="reset_requested", customer_id=None, known_account=False,
                              source=source)
                 return None
+            store.clamp_reset_codes(conn, cid, now, policy.reset_code_seconds)  # a clock set back: counts as now
             if policy.throttle_logins and \
                     store.reset_requests_since(conn, cid, now - HOUR) >= RESET_REQUESTS_PER_HOUR:
                 audit.record(conn, at=now, event="reset_rate_limited", severity="warning", customer_id=cid,
@@ -569,44 +809,62 @@ class IdentityService:
 
     def complete_reset(self, email: str, reset_code: str, new_password: str, *, totp: str | None = None,
                        recovery_code: str | None = None) -> None:
+        """A new password with the e-mailed reset code (+ the second factor under hardened).
+
+        Works while the account is locked (the reset is how the owner unlocks it), but it has
+        limits of its own: a code allows RESET_MAX_ATTEMPTS guesses, each reserved (counted) in the
+        transaction that finds the code, before the code is compared, and a new code needs a new
+        request (RESET_REQUESTS_PER_HOUR). Under hardened the reply does not confirm a right reset
+        code without the factor: no factor given -> TotpRequired whether the code was right or not
+        (unless the account has no authenticator yet); a wrong code or a wrong factor -> the same
+        InvalidCredentials (reset_code_invalid)."""
         key = normalize_email(email)
         policy, now = self.core.policy, self.core.now()
-        with self.core.db.read() as conn:
-            self._check_throttle(conn, key, "reset", now, policy)
+        self._require_good_password(new_password, key)
+        uniform = policy.reset_requires_second_factor
+        with self.core.db.write() as conn:  # reserve the guess before comparing anything
             row = store.customer_by_email(conn, key)
-            live = store.live_reset_code(conn, row["id"], now, RESET_MAX_ATTEMPTS) if row else None
-        self._require_good_password(new_password, row["email"] if row else key)
+            live = None
+            if row is not None:
+                store.clamp_reset_codes(conn, row["id"], now, policy.reset_code_seconds)
+                live = store.live_reset_code(conn, row["id"], now, RESET_MAX_ATTEMPTS)
+                if live is not None and not store.reserve_reset_attempt(conn, live["id"], RESET_MAX_ATTEMPTS):
+                    live = None
         if live is None:
             passwords.burn_time(str(reset_code))
             ok = False
         else:
-            ok = isinstance(reset_code, str) and passwords.verify_secret(live["code_hash"], reset_code.strip())
-        if not ok:
-            with self.core.db.write() as conn:
-                if live is not None:
-                    store.count_reset_attempt(conn, live["id"])
-                audit.record(conn, at=now, event="reset_failed", severity="warning",
-                             customer_id=row["id"] if row else None,
-                             reason="no_live_code" if live is None else "wrong_reset_code")
-            raise InvalidCredentials(_WRONG_RESET, code="reset_code_invalid")
-        cid = row["id"]
-        needs_factor = policy.reset_requires_second_factor and row["totp_enrolled"]
-        if needs_factor and totp is None and recovery_code is None:
-            raise TotpRequired("Enter a code from your authenticator app (or a recovery code) to finish the reset.")
-        new_hash = passwords.hash_secret(new_password)
-        try:
-            with self.core.db.write() as conn:
-                row = store.customer_by_id(conn, cid)
+            ok = isinstance(reset_code, str) and passwords.verify_secret(live["code_hash"], reset_code.strip()[:64])
+        no_factor = totp is None and recovery_code is None
+        proof = self._factor_proof(row["totp_secret"] if row is not None else None, totp, recovery_code, now) \
+            if uniform else _NO_PROOF
+        needs_factor = uniform and (row is None or bool(row["totp_enrolled"]))
+        new_hash = passwords.hash_secret(new_password) if ok and not (needs_factor and no_factor) else None
+        wrong = InvalidCredentials(_WRONG_RESET, code="reset_code_invalid")
+        error: Exception | None = None
+        with self.core.db.write() as conn:
+            cid = row["id"] if row is not None else None
+            try:
+                if not ok:
+                    reason = "no_live_code" if live is None else "wrong_reset_code"
+                    raise _FactorRefused(TotpRequired(_RESET_FACTOR_NEEDED) if needs_factor and no_factor
+                                         else wrong, reason)
+                if needs_factor and no_factor:
+                    raise _FactorRefused(TotpRequired(_RESET_FACTOR_NEEDED), "second_factor_missing")
+                fresh = store.customer_by_id(conn, cid)
                 factor = Factor.NONE
                 if needs_factor:
-                    factor = self._check_factor(conn, row, totp, recovery_code, now, purpose="reset")
+                    try:
+                        factor = self._consume_factor(conn, fresh, proof, now, purpose="reset")
+                    except _FactorRefused as refused:
+                        raise _FactorRefused(wrong, refused.reason) from None
                 if not store.use_reset_code(conn, live["id"], now):
-                    raise InvalidCredentials(_WRONG_RESET, code="reset_code_invalid")
+                    raise _FactorRefused(wrong, "reset_code_used")
                 store.retire_reset_codes(conn, cid, now)
                 store.set_password_hash(conn, cid, new_hash, at=now)
                 sessions_revoked = store.revoke_sessions_of(conn, cid, at=now, reason="password_reset")
-                store.clear_throttle(conn, key)
-                codes_revoked = self._revoke_payment_codes(conn, cid, now)
+                store.clear_throttle(conn, key)  # the owner unlocks the account through a reset
+                codes_revoked = self._withdraw_codes(conn, cid, "password_reset", now)
                 self.notify_owner(conn, cid, subject="Your password was reset",
                                   body=f"The password of your qrpay-sim account was reset at {to_iso(now)}. Every "
                                        "device was signed out and unused payment codes were cancelled. If this was "
@@ -614,25 +872,17 @@ class IdentityService:
                 audit.record(conn, at=now, event="reset_completed", severity="warning", customer_id=cid,
                              factor=factor.value, sessions_revoked=sessions_revoked,
                              payment_codes_revoked=codes_revoked)
-        except _FactorRefused as refused:
-            self._refuse(refused, key=key, customer_id=cid, source="reset", device=None, event="reset_failed",
-                         notify=True)
-
-    def _revoke_payment_codes(self, conn: sqlite3.Connection, customer_id: int, now: float):
-        """Cancels outstanding payment codes through shared.codes when that module provides it."""
-        try:
-            from shared import codes as codes_mod
-        except ModuleNotFoundError as e:
-            if e.name != "shared.codes":
-                raise
-            return None
-        fn = getattr(codes_mod, "revoke_all_for_customer", None)
-        if fn is None:
-            service = getattr(codes_mod, "CodeService", None)
-            if service is None or not hasattr(service, "revoke_all_for_customer"):
-                return None
-            fn = self.core.codes.revoke_all_for_customer
-        return fn(conn, customer_id, reason="password_reset", at=now)
+            except _FactorRefused as refused:
+                error = refused.error
+                audit.record(conn, at=now, event="reset_failed", severity="warning", customer_id=cid,
+                             reason=refused.reason)
+                if cid is not None and ok and refused.reason not in ("second_factor_missing", "reset_code_used"):
+                    self._notify_once(conn, cid, subject="Someone used your reset code with a wrong second factor",
+                                      body=f"At {to_iso(now)} your password reset code was entered with a wrong "
+                                           "authenticator code. If this was not you, someone can read your e-mail: "
+                                           "secure it, then reset your password.", kind="security")
+        if error is not None:
+            raise error
 
     # -- credential changes ---------------------------------------------------------------------
     def _recent_step_up(self, token: str, totp: str | None) -> Session:
@@ -656,12 +906,13 @@ class IdentityService:
         with self.core.db.write() as conn:
             store.set_password_hash(conn, s.customer_id, new_hash, at=now)
             others = store.revoke_sessions_of(conn, s.customer_id, at=now, reason="password_changed", except_id=s.id)
+            codes = self._withdraw_codes(conn, s.customer_id, "password_changed", now)
             self.notify_owner(conn, s.customer_id, subject="Your password was changed",
                               body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
                                    f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
                                    "password now.", kind="security")
             audit.record(conn, at=now, event="password_changed", severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, other_sessions_revoked=others)
+                         session_id=s.id, other_sessions_revoked=others, payment_codes_revoked=codes)
 
     def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
         new = _valid_email(new_email)
@@ -678,10 +929,11 @@ class IdentityService:
                          body=f"The e-mail address of your qrpay-sim account was changed to {new} at {to_iso(now)}. "
                               "If this was not you, contact support at once.", at=now, kind="security")
             store.set_email(conn, s.customer_id, new)
+            codes = self._withdraw_codes(conn, s.customer_id, "email_changed", now)
             self.notify_owner(conn, s.customer_id, subject="This is now your qrpay-sim address",
                               body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).")
             audit.record(conn, at=now, event="email_changed", severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, old_email=old, new_email=new)
+                         session_id=s.id, old_email=old, new_email=new, payment_codes_revoked=codes)
 
     def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
         s = self._recent_step_up(token, totp)
@@ -694,25 +946,29 @@ class IdentityService:
         return Enrollment(s.customer_id, email, secret, totp_mod.otpauth_uri(secret, email), ())
 
     def confirm_totp_reenrol(self, token: str, code: str) -> None:
+        """The new authenticator replaces the old one after its first correct code. The code is
+        checked against the new secret's own used steps (a new generation), so it may share its
+        30-second step with the step-up code of the old one. Outstanding payment codes are withdrawn."""
         s = self.session(token)
         now = self.core.now()
         with self.core.db.read() as conn:
             row = store.customer_by_id(conn, s.customer_id)
         if not row["pending_totp_secret"]:
             raise InputError("Start setting up the new authenticator first.")
-        try:
-            with self.core.db.write() as conn:
-                self._check_factor(conn, row, code, None, now, purpose="reenrol", secret=row["pending_totp_secret"])
-                store.activate_pending_totp_secret(conn, s.customer_id)
-                self.notify_owner(conn, s.customer_id, subject="Your authenticator app was changed",
-                                  body=f"A new authenticator app was set up for your qrpay-sim account at "
-                                       f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
-                                       "work. If this was not you, contact support at once.", kind="security")
-                audit.record(conn, at=now, event="totp_reenrolled", severity="warning", customer_id=s.customer_id,
-                             session_id=s.id)
-        except _FactorRefused as refused:
-            self._refuse(refused, key=row["email"], customer_id=s.customer_id, source="session", device=s.device,
-                         event="totp_enrol_failed")
+
+        def activate(conn, fresh, factor):
+            store.activate_pending_totp_secret(conn, s.customer_id)
+            codes = self._withdraw_codes(conn, s.customer_id, "authenticator_changed", now)
+            self.notify_owner(conn, s.customer_id, subject="Your authenticator app was changed",
+                              body=f"A new authenticator app was set up for your qrpay-sim account at "
+                                   f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
+                                   "work. If this was not you, contact support at once.", kind="security")
+            audit.record(conn, at=now, event="totp_reenrolled", severity="warning", customer_id=s.customer_id,
+                         session_id=s.id, payment_codes_revoked=codes)
+        self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
+                             event="totp_enrol_failed",
+                             secret_of=lambda r: r["pending_totp_secret"] or "",
+                             generation_of=lambda r: r["totp_generation"] + 1, then=activate)
 
     def new_recovery_codes(self, token: str, *, totp: str | None = None) -> tuple[str, ...]:
         s = self._recent_step_up(token, totp)
@@ -720,12 +976,13 @@ class IdentityService:
         now = self.core.now()
         with self.core.db.write() as conn:
             store.replace_recovery_codes(conn, s.customer_id, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
+            withdrawn = self._withdraw_codes(conn, s.customer_id, "recovery_codes_regenerated", now)
             self.notify_owner(conn, s.customer_id, subject="New recovery codes",
                               body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
                                    "old ones no longer work. If this was not you, contact support at once.",
                               kind="security")
             audit.record(conn, at=now, event="recovery_codes_regenerated", severity="warning",
-                         customer_id=s.customer_id, session_id=s.id)
+                         customer_id=s.customer_id, session_id=s.id, payment_codes_revoked=withdrawn)
         return codes
 
     # -- top-up password (the 2019 "authentication password"; used by shared/topups.py) ----------
@@ -741,6 +998,11 @@ class IdentityService:
 
 
 _TOTP_WRONG = "That code is not right. Check that your phone's clock is correct and use the newest code."
+
+
+def _cap(seconds: float, policy: Policy) -> float:
+    """Any wait or lock, clamped to [0, policy.max_lock_seconds] whatever the clock did."""
+    return float(min(max(0.0, seconds), max(0, policy.max_lock_seconds)))
 
 
 def _delay(failures: int, policy: Policy) -> float:

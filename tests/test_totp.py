@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from shared import totp
-from shared.errors import TotpInvalid, TotpReused
+from shared.errors import InvalidCredentials, TotpReused
 
 T0 = 1_795_600_000.0  # tests/conftest.py pins the clock here
 
@@ -88,18 +88,22 @@ def test_a_code_from_oathtool_is_accepted(core):
 def test_a_code_works_once(core):
     e = _enrolled(core)
     code = totp.totp_code(e.totp_secret, core.now())
-    core.identity.sign_in(e.email, PASSWORD, totp=code)
-    with pytest.raises(TotpReused):
+    s = core.identity.sign_in(e.email, PASSWORD, totp=code)
+    # hardened sign-in answers a reused or wrong code like a wrong password (no oracle); the audit knows
+    with pytest.raises(InvalidCredentials):
         core.identity.sign_in(e.email, PASSWORD, totp=code)
+    with pytest.raises(TotpReused):  # a step-up (already signed in) is told plainly
+        core.identity.step_up(s.token, totp=code)
     # still refused 29 s later, while it is the "one step back" code
     core.clock.advance(29)
-    with pytest.raises(TotpReused):
+    with pytest.raises(InvalidCredentials):
         core.identity.sign_in(e.email, PASSWORD, totp=code)
     core.clock.advance(31)
-    with pytest.raises(TotpInvalid):  # now too old
+    with pytest.raises(InvalidCredentials):  # now too old
         core.identity.sign_in(e.email, PASSWORD, totp=code)
     rows = core.audit_recent(event="totp_reused")
-    assert len(rows) == 2 and rows[0].customer_id == e.customer_id
+    assert len(rows) == 3 and rows[0].customer_id == e.customer_id
+    assert core.audit_recent(event="login_failed")[0].details["reason"] == "totp_wrong"
 
 
 def _race_sign_in(db_path, now, email, code, barrier, results):
@@ -140,7 +144,8 @@ def test_two_processes_submitting_the_same_code_get_exactly_one_success(core, db
         for p in procs:
             p.join(timeout=60)
             assert p.exitcode == 0
-        assert outcomes == ["ok"] + ["totp_reused"] * (n - 1), (round_, outcomes)
+        # hardened: the losers get the wrong-password reply; the audit records the replays
+        assert outcomes == ["invalid_credentials"] * (n - 1) + ["ok"], (round_, outcomes)
 
 
 def test_recovery_code_signs_in_once_and_is_stored_hashed(core, db_path):
@@ -148,7 +153,7 @@ def test_recovery_code_signs_in_once_and_is_stored_hashed(core, db_path):
     rc = e.recovery_codes[3]
     s = core.identity.sign_in(e.email, PASSWORD, recovery_code=rc.upper())
     assert s.step_up_at is not None
-    with pytest.raises(TotpInvalid):
+    with pytest.raises(InvalidCredentials):
         core.identity.sign_in(e.email, PASSWORD, recovery_code=rc)
     raw = db_path.read_bytes() + (db_path.parent / (db_path.name + "-wal")).read_bytes()
     assert not any(c.encode() in raw for c in e.recovery_codes)

@@ -48,8 +48,10 @@ def set_pending_totp_secret(conn: sqlite3.Connection, customer_id: int, secret: 
 
 
 def activate_pending_totp_secret(conn: sqlite3.Connection, customer_id: int) -> None:
+    """The pending secret becomes the authenticator, in a new generation (its own used steps)."""
     conn.execute("UPDATE customers SET totp_secret = pending_totp_secret, pending_totp_secret = NULL, "
-                 "totp_enrolled = 1 WHERE id = ? AND pending_totp_secret IS NOT NULL", (customer_id,))
+                 "totp_enrolled = 1, totp_generation = totp_generation + 1 "
+                 "WHERE id = ? AND pending_totp_secret IS NOT NULL", (customer_id,))
 
 
 def set_frozen(conn: sqlite3.Connection, customer_id: int, frozen: bool) -> int:
@@ -69,10 +71,12 @@ def all_customers(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 # -- TOTP steps and recovery codes ----------------------------------------------------------------
-def insert_used_step(conn: sqlite3.Connection, customer_id: int, step: int, *, at: float, purpose: str) -> None:
-    """Raises sqlite3.IntegrityError when the step was already used: the replay guard."""
-    conn.execute("INSERT INTO totp_used_steps (customer_id, step, used_at, purpose) VALUES (?, ?, ?, ?)",
-                 (customer_id, step, at, purpose))
+def insert_used_step(conn: sqlite3.Connection, customer_id: int, step: int, *, at: float, purpose: str,
+                     generation: int) -> None:
+    """Raises sqlite3.IntegrityError when this authenticator's (generation's) step was already used:
+    the replay guard."""
+    conn.execute("INSERT INTO totp_used_steps (customer_id, generation, step, used_at, purpose) "
+                 "VALUES (?, ?, ?, ?, ?)", (customer_id, generation, step, at, purpose))
 
 
 def replace_recovery_codes(conn: sqlite3.Connection, customer_id: int, code_hashes: Iterable[str], *,
@@ -110,6 +114,14 @@ def session_by_token_hash(conn: sqlite3.Connection, token_hash: str) -> sqlite3.
 
 def session_by_id(conn: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+
+
+def clamp_session_times(conn: sqlite3.Connection, session_id: int, now: float) -> None:
+    """Times "in the future" (the clock was set back) count as now: no session outlives its timeouts
+    and no step-up stays recent because of a clock jump."""
+    conn.execute("UPDATE sessions SET created_at = min(created_at, ?), last_seen_at = min(last_seen_at, ?), "
+                 "step_up_at = CASE WHEN step_up_at IS NULL THEN NULL ELSE min(step_up_at, ?) END WHERE id = ?",
+                 (now, now, now, session_id))
 
 
 def touch_session(conn: sqlite3.Connection, session_id: int, at: float) -> None:
@@ -154,16 +166,62 @@ def throttle_state(conn: sqlite3.Connection, account_key: str) -> sqlite3.Row | 
     return conn.execute("SELECT * FROM login_throttle WHERE account_key = ?", (account_key,)).fetchone()
 
 
-def record_failure(conn: sqlite3.Connection, *, account_key: str, customer_id: int | None, source: str,
-                   kind: str, at: float) -> int:
-    """Logs the failure and returns the account's consecutive-failure count after it."""
-    conn.execute("INSERT INTO login_failures (at, account_key, customer_id, source, kind) VALUES (?, ?, ?, ?, ?)",
-                 (at, account_key, customer_id, source, kind))
+def reserve_attempt(conn: sqlite3.Connection, *, account_key: str, customer_id: int | None, source: str,
+                    kind: str, at: float) -> tuple[int, int]:
+    """Counts an attempt as a failure *before* its secret is compared (a pending row); returns
+    (attempt id, the account's consecutive-failure count including it)."""
+    cur = conn.execute("INSERT INTO login_failures (at, account_key, customer_id, source, kind, pending) "
+                       "VALUES (?, ?, ?, ?, ?, 1)", (at, account_key, customer_id, source, kind))
     conn.execute("INSERT INTO login_throttle (account_key, consecutive_failures, last_failure_at) VALUES (?, 1, ?) "
                  "ON CONFLICT (account_key) DO UPDATE SET consecutive_failures = consecutive_failures + 1, "
                  "last_failure_at = excluded.last_failure_at", (account_key, at))
-    return conn.execute("SELECT consecutive_failures FROM login_throttle WHERE account_key = ?",
-                        (account_key,)).fetchone()[0]
+    n = conn.execute("SELECT consecutive_failures FROM login_throttle WHERE account_key = ?",
+                     (account_key,)).fetchone()[0]
+    return int(cur.lastrowid), n
+
+
+def settle_failed_attempt(conn: sqlite3.Connection, attempt_id: int, *, kind: str) -> None:
+    """The reserved attempt failed: it stays counted, with what failed."""
+    conn.execute("UPDATE login_failures SET pending = 0, kind = ? WHERE id = ?", (kind, attempt_id))
+
+
+def release_attempt(conn: sqlite3.Connection, attempt_id: int, account_key: str, *, lock_after: int) -> None:
+    """The reserved attempt succeeded: it no longer counts as a failure (and no longer holds a lock
+    that only it made)."""
+    if conn.execute("DELETE FROM login_failures WHERE id = ?", (attempt_id,)).rowcount != 1:
+        return
+    conn.execute("UPDATE login_throttle SET consecutive_failures = max(0, consecutive_failures - 1) "
+                 "WHERE account_key = ?", (account_key,))
+    conn.execute("UPDATE login_throttle SET locked_until = NULL WHERE account_key = ? AND ? > 0 "
+                 "AND consecutive_failures < ?", (account_key, lock_after, lock_after))
+
+
+def attempt_exists(conn: sqlite3.Connection, attempt_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM login_failures WHERE id = ?", (attempt_id,)).fetchone() is not None
+
+
+def clamp_account_times(conn: sqlite3.Connection, account_key: str, now: float, cap: float) -> None:
+    """Anything recorded "in the future" (the clock was set back) counts as now, and a lock never
+    reaches further than `cap` seconds from now."""
+    conn.execute("UPDATE login_failures SET at = ? WHERE account_key = ? AND at > ?", (now, account_key, now))
+    conn.execute("UPDATE login_throttle SET last_failure_at = min(last_failure_at, ?), "
+                 "locked_until = CASE WHEN locked_until IS NULL THEN NULL ELSE min(locked_until, ?) END "
+                 "WHERE account_key = ?", (now, now + cap, account_key))
+
+
+def latest_attempt_at(conn: sqlite3.Connection, since: float) -> float | None:
+    """When the newest counted sign-in attempt (failed or still pending) at or after `since` was made."""
+    return conn.execute("SELECT max(at) FROM login_failures WHERE at >= ?", (since,)).fetchone()[0]
+
+
+def clamp_recent_failures(conn: sqlite3.Connection, now: float) -> None:
+    conn.execute("UPDATE login_failures SET at = ? WHERE at > ?", (now, now))
+
+
+def recent_mail(conn: sqlite3.Connection, to: str, subject: str, since: float) -> bool:
+    """Whether a message with this subject went to `to` at or after `since` (one notice per window)."""
+    return conn.execute("SELECT 1 FROM mailbox WHERE to_addr = ? AND subject = ? AND sent_at >= ? LIMIT 1",
+                        (to, subject, since)).fetchone() is not None
 
 
 def set_locked_until(conn: sqlite3.Connection, account_key: str, until: float) -> None:
@@ -172,6 +230,14 @@ def set_locked_until(conn: sqlite3.Connection, account_key: str, until: float) -
 
 def clear_throttle(conn: sqlite3.Connection, account_key: str) -> None:
     conn.execute("DELETE FROM login_throttle WHERE account_key = ?", (account_key,))
+    conn.execute("UPDATE login_failures SET pending = 0 WHERE account_key = ? AND pending = 1", (account_key,))
+
+
+def forget_failures(conn: sqlite3.Connection, account_key: str) -> int:
+    """A supervisor's unlock: the account's failures of the last hours stop counting."""
+    conn.execute("DELETE FROM login_throttle WHERE account_key = ?", (account_key,))
+    return conn.execute("UPDATE login_failures SET account_key = account_key || '#unlocked' "
+                        "WHERE account_key = ?", (account_key,)).rowcount
 
 
 def failures_of_account_since(conn: sqlite3.Connection, account_key: str, since: float) -> list[float]:
@@ -215,6 +281,11 @@ def stuffing_state(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM stuffing_state WHERE id = 1").fetchone()
 
 
+def clamp_stuffing_state(conn: sqlite3.Connection, now: float, window: float) -> None:
+    conn.execute("UPDATE stuffing_state SET wave_started = min(wave_started, ?), "
+                 "active_until = min(active_until, ?) WHERE id = 1", (now, now + window))
+
+
 def set_stuffing_state(conn: sqlite3.Connection, *, wave_started: float | None, active_until: float | None) -> None:
     conn.execute("INSERT INTO stuffing_state (id, wave_started, active_until) VALUES (1, ?, ?) "
                  "ON CONFLICT (id) DO UPDATE SET wave_started = excluded.wave_started, "
@@ -239,8 +310,16 @@ def live_reset_code(conn: sqlite3.Connection, customer_id: int, now: float, max_
         "ORDER BY id DESC LIMIT 1", (customer_id, now, max_attempts)).fetchone()
 
 
-def count_reset_attempt(conn: sqlite3.Connection, reset_id: int) -> None:
-    conn.execute("UPDATE reset_codes SET attempts = attempts + 1 WHERE id = ?", (reset_id,))
+def reserve_reset_attempt(conn: sqlite3.Connection, reset_id: int, max_attempts: int) -> bool:
+    """Counts one guess at the code before it is compared; False when no guess is left."""
+    return conn.execute("UPDATE reset_codes SET attempts = attempts + 1 WHERE id = ? AND attempts < ?",
+                        (reset_id, max_attempts)).rowcount == 1
+
+
+def clamp_reset_codes(conn: sqlite3.Connection, customer_id: int, now: float, lifetime: float) -> None:
+    """A code created "in the future" (the clock was set back) counts as created now."""
+    conn.execute("UPDATE reset_codes SET created_at = ?, expires_at = min(expires_at, ?) "
+                 "WHERE customer_id = ? AND created_at > ?", (now, now + lifetime, customer_id, now))
 
 
 def use_reset_code(conn: sqlite3.Connection, reset_id: int, at: float) -> bool:
