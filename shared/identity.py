@@ -787,7 +787,7 @@ class IdentityService:
                 audit.record(conn, at=now, event="reset_requested", customer_id=None, known_account=False,
                              source=source)
                 return None
-            store.clamp_reset_codes(conn, cid, now, policy.reset_code_seconds)  # a clock set back: counts as now
+            store.clamp_reset_codes(conn, cid, now)  # a clock set back: counts as now
             if policy.throttle_logins and \
                     store.reset_requests_since(conn, cid, now - HOUR) >= RESET_REQUESTS_PER_HOUR:
                 audit.record(conn, at=now, event="reset_rate_limited", severity="warning", customer_id=cid,
@@ -826,7 +826,7 @@ class IdentityService:
             row = store.customer_by_email(conn, key)
             live = None
             if row is not None:
-                store.clamp_reset_codes(conn, row["id"], now, policy.reset_code_seconds)
+                store.clamp_reset_codes(conn, row["id"], now)
                 live = store.live_reset_code(conn, row["id"], now, RESET_MAX_ATTEMPTS)
                 if live is not None and not store.reserve_reset_attempt(conn, live["id"], RESET_MAX_ATTEMPTS):
                     live = None

@@ -7,8 +7,11 @@ the site may ask for one). Every account it gets into is drained at a till by a 
 resale goods.
 
 - 2019: password only, no throttling: every reused password is a takeover and money is lost.
-- hardened: the right password is not enough (TOTP); the wave of failures across many accounts
-  raises a `stuffing_alert` and slows the sources down; owners whose password was right are told.
+- hardened: the right password is not enough (TOTP), and the reply does not confirm it either: a
+  right password with a wrong code gets the same reply as a wrong password, so the list is not
+  "cleaned" for later use. The wave of failures across many accounts raises a `stuffing_alert`
+  and slows every sign-in down, whatever source the bot claims; owners whose password was right
+  are told (inside, the core knows).
 """
 from __future__ import annotations
 
@@ -75,7 +78,9 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
     r.step(Actor.ATTACKER, "leak", f"leaked list of {len(pairs):,} e-mail/password pairs; the bot will try "
            f"{total:,} from {sources} addresses at {rate:g}/s", attacker_gain=None, progress=0.2)
 
-    counts = {"attempts": 0, "blocked": 0, "taken_over": 0, "wrong": 0, "second_factor": 0, "throttled": 0}
+    counts = {"attempts": 0, "blocked": 0, "taken_over": 0, "wrong": 0, "second_factor": 0, "throttled": 0,
+              "hidden": 0}
+    right = {(p.email, p.password) for p in reusing}  # pairs whose password is right
     yen_lost = 0
     alert_seen = False
     next_bucket = 0.0
@@ -92,11 +97,14 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
             counts["throttled"] += 1
         except InvalidCredentials:
             counts["wrong"] += 1
+            if (email, password) in right:  # right password, but the reply looked like a wrong one
+                counts["hidden"] += 1
+                counts["blocked"] += 1
         except (TotpRequired, TotpInvalid, TotpReused):
             counts["blocked"] += 1
             counts["second_factor"] += 1
-            r.step(Actor.ATTACKER, "sign_in", "password right, second factor refused",
-                   detail=f"{email} from {source}", attacker_gain=False)
+            r.step(Actor.ATTACKER, "sign_in", "password confirmed (the reply says so), second factor refused",
+                   detail=f"{email} from {source}", attacker_gain=True)
         else:
             counts["taken_over"] += 1
             r.step(Actor.ATTACKER, "sign_in", "account taken over with the leaked password",
@@ -114,14 +122,26 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
                    f"{n + 1:,} of {total:,} tried: {counts['taken_over']} taken over, {counts['blocked']} blocked, "
                    f"{counts['wrong']} wrong passwords", progress=0.2 + 0.8 * (n + 1) / total)
 
-    r.note(f"Attempts {counts['attempts']:,}: wrong password {counts['wrong']:,}; right password but second "
-           f"factor refused {counts['second_factor']:,}; throttled or locked {counts['throttled']:,}; taken over "
+    confirmed = counts["second_factor"] + counts["taken_over"]
+    r.note(f"Attempts {counts['attempts']:,}: refused as a wrong password {counts['wrong']:,} (of which "
+           f"{counts['hidden']:,} had the right password); right password confirmed by the reply "
+           f"{counts['second_factor']:,}; throttled or locked {counts['throttled']:,}; taken over "
            f"{counts['taken_over']:,}.")
+    if confirmed == 0:
+        r.note("The leaked passwords were NOT confirmed to the attacker: a right password with a wrong second "
+               "factor got the same reply as a wrong password, so the bot cannot tell which pairs work. "
+               f"Inside, the core recognised the {counts['hidden']:,} right one(s): audited, counted, and the "
+               "owners were told to change their password.")
+    else:
+        r.note(f"The replies confirmed {confirmed:,} leaked password(s) to the attacker: a reply that differs "
+               "for a right password tells the bot which pairs work, for this site and any other that reuses them.")
     if counts["taken_over"]:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=yen_lost, takeovers=counts["taken_over"])
     by = "TOTP second factor + throttling"
     if alert_seen:
         by += " (stuffing alert)"
+    if confirmed == 0:
+        by += "; leaked passwords not confirmed to the attacker"
     return r.finish(outcome=Outcome.BLOCKED, blocked_by=by, yen_lost=yen_lost, takeovers=0)
 
 

@@ -26,6 +26,12 @@ def register(sub, common) -> None:
     q.add_argument("--email", required=True)
     q.set_defaults(func=cmd_customer_show)
     cs.add_parser("list", parents=[common], help="every customer").set_defaults(func=cmd_customer_list)
+    q = cs.add_parser("unlock", parents=[common],
+                      help="a supervisor ends a sign-in lock on an account (supervisor PIN on stdin)")
+    q.add_argument("--email", required=True)
+    q.add_argument("--supervisor-id", required=True, type=int)
+    q.add_argument("--pin-stdin", action="store_true", required=True)
+    q.set_defaults(func=cmd_customer_unlock)
 
     p = sub.add_parser("login", parents=[common], help="sign in (password on stdin)")
     p.add_argument("--email", required=True)
@@ -104,6 +110,11 @@ def cmd_customer_show(core, args) -> dict:
 
 def cmd_customer_list(core, args) -> dict:
     return {"customers": [_customer_json(c) for c in core.identity.customers()]}
+
+
+def cmd_customer_unlock(core, args) -> dict:
+    c = core.identity.unlock(args.email, supervisor_id=args.supervisor_id, pin=_secret("PIN"))
+    return {"unlocked": True, **_customer_json(c)}
 
 
 def cmd_login(core, args) -> dict:

@@ -316,10 +316,12 @@ def reserve_reset_attempt(conn: sqlite3.Connection, reset_id: int, max_attempts:
                         (reset_id, max_attempts)).rowcount == 1
 
 
-def clamp_reset_codes(conn: sqlite3.Connection, customer_id: int, now: float, lifetime: float) -> None:
-    """A code created "in the future" (the clock was set back) counts as created now."""
-    conn.execute("UPDATE reset_codes SET created_at = ?, expires_at = min(expires_at, ?) "
-                 "WHERE customer_id = ? AND created_at > ?", (now, now + lifetime, customer_id, now))
+def clamp_reset_codes(conn: sqlite3.Connection, customer_id: int, now: float) -> None:
+    """A code created "in the future" (the clock was set back) counts as a request made now (for the
+    rate limit) and no longer works: its lifetime cannot be trusted."""
+    conn.execute("UPDATE reset_codes SET created_at = ?, expires_at = min(expires_at, ?), "
+                 "used_at = coalesce(used_at, ?) WHERE customer_id = ? AND created_at > ?",
+                 (now, now, now, customer_id, now))
 
 
 def use_reset_code(conn: sqlite3.Connection, reset_id: int, at: float) -> bool:
