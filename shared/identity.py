@@ -3,17 +3,28 @@ credential changes.
 
 The rules and where they come from (BACKGROUND.md):
 - Sign-in is password + TOTP (or a recovery code) under `hardened`, password only under `2019`.
+- No password oracle under hardened: without a valid second factor the reply is the same whether
+  the password was right or wrong (TotpRequired when no factor is given, InvalidCredentials when a
+  wrong one is), and both paths do the same work. A right password with a missing or wrong factor
+  is still audited, counted and told to the owner (at most one notice an hour).
 - Failures are counted per account *key* (the e-mail as typed), so an unknown e-mail is throttled,
   locked and answered exactly like a known one; the Argon2 work is done for unknown e-mails too.
+- Every attempt limit is RESERVED before the comparison: one write transaction checks the limits
+  and counts the attempt (a pending `login_failures` row); the expensive comparison (Argon2, TOTP,
+  recovery-code hash) runs after it commits; a second write transaction settles the attempt (a
+  success deletes its row). N concurrent attempts never get more comparisons than the limit allows.
 - Growing delays after `delay_after_failures`, a lock after `lock_after_failures`, never more
-  than `max_failures_per_hour` (NIST 800-63B §5.2.2). Delays are computed from the clock and
-  refused with `Throttled(retry_after)`; nothing sleeps.
+  than `max_failures_per_hour` (NIST 800-63B §5.2.2). Every delay and lock is clamped to
+  [0, policy.max_lock_seconds]; a time recorded "in the future" (the clock was set back) is
+  rewritten to now. Nothing sleeps. A supervisor (`unlock`) or the owner (a reset) can unlock.
 - A stuffing wave (failures on `stuffing_threshold` different accounts within the window) writes
-  one `stuffing_alert` and, while it lasts, slows every source that had no successful sign-in
-  before the wave to one attempt per `STUFFING_SPACING_SECONDS`.
-- Every accepted TOTP step is inserted into `totp_used_steps` (UNIQUE(customer_id, step)) in the
-  transaction that acts on it, so the same code works once, even from two processes at once.
-- A refused attempt is recorded in its own write transaction after the refused one rolled back.
+  one `stuffing_alert` and, while it lasts, admits one sign-in per STUFFING_SPACING_SECONDS in all:
+  the `source` label comes from the caller, so it earns no trust.
+- Every accepted TOTP step is inserted into `totp_used_steps` (UNIQUE(customer_id, generation,
+  step); the generation grows with each new authenticator) in the transaction that acts on it, so
+  the same code works once, even from two processes at once.
+- Events that change who can act for the customer (sign-out, revoked session, new password, e-mail,
+  authenticator or recovery codes, reset) withdraw the outstanding payment codes in their transaction.
 """
 from __future__ import annotations
 
@@ -25,7 +36,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from typing import Callable, NoReturn
+from typing import Callable
 
 from shared import audit, mailbox, passwords
 from shared import totp as totp_mod

@@ -134,3 +134,42 @@ def test_cli_secrets_come_only_from_stdin(tmp_path):
     assert rc == 2 and out["error"]["code"] == "usage"
     rc, out, _ = qrpay(db, "login", "--email", "a@example.jp", "--password", "x")
     assert rc == 2
+
+
+def test_cli_supervisor_unlocks_a_locked_account(tmp_path):
+    from shared.clock import FixedClock
+    from shared.core import Core
+    from shared.errors import InvalidCredentials, Locked, Throttled
+
+    db = tmp_path / "unlock.sqlite3"
+    core = Core.open(db, clock=FixedClock(T))
+    try:
+        e = core.identity.register("aoi@example.jp", "Aoi", PW)
+        core.identity.confirm_totp(e.email, totp.totp_code(e.totp_secret, T - 30))
+        sup = core.staff.add("Suzuki", "supervisor", "7395")
+        for _ in range(60):
+            try:
+                core.identity.sign_in(e.email, "wrong password 42", totp="000000")
+            except InvalidCredentials:
+                pass
+            except Throttled as t:
+                core.clock.advance(t.details["retry_after"])
+            except Locked:
+                break
+        locked_at = core.now()
+    finally:
+        core.close()
+    rc, out, _ = qrpay(db, "login", "--email", e.email, "--password-stdin", "--totp", otp(e.totp_secret, locked_at + 30),
+                       stdin=PW + "\n", now=locked_at + 30)
+    assert rc == 1 and out["error"]["code"] == "locked"
+    rc, out, _ = qrpay(db, "customer", "unlock", "--email", e.email, "--supervisor-id", str(sup.id), "--pin-stdin",
+                       stdin="0000\n", now=locked_at + 40)
+    assert rc == 1 and out["error"]["code"] == "invalid_credentials"
+    rc, out, err = qrpay(db, "customer", "unlock", "--email", e.email, "--supervisor-id", str(sup.id),
+                         "--pin-stdin", stdin="7395\n", now=locked_at + 50)
+    assert rc == 0 and out["unlocked"] is True and out["email"] == e.email, err
+    rc, out, err = qrpay(db, "login", "--email", e.email, "--password-stdin", "--totp",
+                         otp(e.totp_secret, locked_at + 60), stdin=PW + "\n", now=locked_at + 60)
+    assert rc == 0 and out["customer_id"] == e.customer_id, err
+    rc, alerts, _ = qrpay(db, "audit", "list", now=locked_at + 60)
+    assert "account_unlocked" in [r["event"] for r in alerts["rows"]]

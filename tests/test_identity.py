@@ -3,13 +3,10 @@
 Every test runs on a real SQLite file with a FixedClock; nothing sleeps."""
 import dataclasses
 import json
-import sys
-import types
 
 import pytest
 from argon2 import PasswordHasher
 
-import shared
 from shared import passwords, totp
 from shared.core import Core
 from shared.errors import (Conflict, InvalidCredentials, Locked, NotFound, SessionInvalid, StepUpRequired,

@@ -196,10 +196,6 @@ def release_attempt(conn: sqlite3.Connection, attempt_id: int, account_key: str,
                  "AND consecutive_failures < ?", (account_key, lock_after, lock_after))
 
 
-def attempt_exists(conn: sqlite3.Connection, attempt_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM login_failures WHERE id = ?", (attempt_id,)).fetchone() is not None
-
-
 def clamp_account_times(conn: sqlite3.Connection, account_key: str, now: float, cap: float) -> None:
     """Anything recorded "in the future" (the clock was set back) counts as now, and a lock never
     reaches further than `cap` seconds from now."""
