@@ -359,7 +359,6 @@ class IdentityService:
         error: Exception | None = None
         srow = None
         token = secrets.token_urlsafe(32)
-        new_hash = passwords.hash_secret(password) if pw_ok and passwords.needs_rehash(row["password_hash"]) else None
         with self.core.db.write() as conn:
             if not pw_ok:
                 reason = "unknown_email" if row is None else "wrong_password"
@@ -372,7 +371,7 @@ class IdentityService:
                     notify=self._password_known_notice(source, "no second factor was given"))
             else:
                 try:
-                    srow = self._complete_sign_in(conn, attempt, row, proof, token=token, new_hash=new_hash,
+                    srow = self._complete_sign_in(conn, attempt, row, proof, token=token, password=password,
                                                   needs_factor=needs_factor, now=now, policy=policy)
                 except _FactorRefused as refused:
                     reused = refused.reason == "totp_reused"
@@ -388,7 +387,7 @@ class IdentityService:
         return _session(srow, token)
 
     def _complete_sign_in(self, conn: sqlite3.Connection, attempt: "_Attempt", seen: sqlite3.Row,
-                          proof: "_FactorProof", *, token: str, new_hash: str | None, needs_factor: bool,
+                          proof: "_FactorProof", *, token: str, password: str, needs_factor: bool,
                           now: float, policy: Policy) -> sqlite3.Row:
         """The accepted sign-in, inside the settling transaction. Consumes the factor first, so a
         refusal (raised as _FactorRefused) has written nothing yet."""
@@ -403,6 +402,9 @@ class IdentityService:
             if factor is Factor.TOTP and not row["totp_enrolled"]:
                 store.set_totp_enrolled(conn, cid)
                 audit.record(conn, at=now, event="totp_enrolled", customer_id=cid)
+        # A rehash (new Argon2 parameters) only once the sign-in is certain: done earlier, its cost
+        # would tell a right password from a wrong one. Rare: once per customer per parameter change.
+        new_hash = passwords.hash_secret(password) if passwords.needs_rehash(row["password_hash"]) else None
         device, source = attempt.device, attempt.source
         sid = store.insert_session(conn, customer_id=cid, token_hash=_token_hash(token), device=device,
                                    source=source, at=now, step_up_at=now if factor is not Factor.NONE else None)
@@ -617,8 +619,8 @@ class IdentityService:
     def _notify_once(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
                      kind: str = "notice") -> None:
         """A notice, unless the same one went to the owner within the last hour (no flooding)."""
-        row = store.customer_by_id(conn, customer_id)
-        if row is None or store.recent_mail(conn, row["email"], subject, self.core.now() - NOTICE_WINDOW_SECONDS):
+        row, now = store.customer_by_id(conn, customer_id), self.core.now()
+        if row is None or store.recent_mail(conn, row["email"], subject, now - NOTICE_WINDOW_SECONDS, now):
             return
         self.notify_owner(conn, customer_id, subject=subject, body=body, kind=kind)
 
@@ -643,11 +645,10 @@ class IdentityService:
 
     def stuffing_active(self) -> bool:
         policy, now = self.core.policy, self.core.now()
-        with self.core.db.read() as conn:
+        with self.core.db.write() as conn:  # a wave recorded "in the future" lasts one window from now
+            store.clamp_stuffing_state(conn, now, max(0, policy.stuffing_window_seconds))
             state = store.stuffing_state(conn)
-        if state is None or state["active_until"] is None:
-            return False
-        return min(state["active_until"], now + policy.stuffing_window_seconds) > now
+        return state is not None and state["active_until"] is not None and state["active_until"] > now
 
     def unlock(self, email_or_customer_id: str | int, *, supervisor_id: int, pin: str) -> Customer:
         """A supervisor ends a lock (and the delays) on a customer's account: audited, owner told."""
@@ -850,7 +851,7 @@ class IdentityService:
         proof = self._factor_proof(row["totp_secret"] if row is not None else None, totp, recovery_code, now) \
             if uniform else _NO_PROOF
         needs_factor = uniform and (row is None or bool(row["totp_enrolled"]))
-        new_hash = passwords.hash_secret(new_password) if ok and not (needs_factor and no_factor) else None
+        new_hash = passwords.hash_secret(new_password)  # in every path: its cost must not tell a right code
         wrong = InvalidCredentials(_WRONG_RESET, code="reset_code_invalid")
         error: Exception | None = None
         with self.core.db.write() as conn:

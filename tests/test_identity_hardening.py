@@ -208,6 +208,25 @@ def test_hardened_sign_in_does_not_tell_a_right_password_from_a_wrong_one(core, 
     assert events(core, "totp_reused")  # the core still knows what it was
 
 
+def test_a_pending_rehash_does_not_make_a_right_password_slower(core, monkeypatch):
+    """New Argon2 parameters make the next successful sign-in rehash; that extra hash must not run
+    for a right password with a missing or wrong factor, or its cost would be the oracle."""
+    from argon2 import PasswordHasher
+
+    e = enrol(core)
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
+    hashes = []
+    real = passwords.hash_secret
+    monkeypatch.setattr(passwords, "hash_secret", lambda s: hashes.append(1) or real(s))
+    for factor in ({}, {"totp": BAD}, {"recovery_code": "aaaa-bbbb-cccc-dddd"}):
+        with pytest.raises((TotpRequired, InvalidCredentials)):
+            core.identity.sign_in(e.email, PW, **factor)
+    assert hashes == []
+    core.clock.advance(30)
+    core.identity.sign_in(e.email, PW, totp=totp.totp_code(e.totp_secret, core.now()))
+    assert hashes == [1] and events(core, "login_succeeded")[0].details["rehashed"] is True
+
+
 def test_a_right_password_without_the_factor_is_audited_counted_and_told_once(core):
     e = enrol(core)
     core.clock.advance(3600)

@@ -214,10 +214,11 @@ def clamp_recent_failures(conn: sqlite3.Connection, now: float) -> None:
     conn.execute("UPDATE login_failures SET at = ? WHERE at > ?", (now, now))
 
 
-def recent_mail(conn: sqlite3.Connection, to: str, subject: str, since: float) -> bool:
-    """Whether a message with this subject went to `to` at or after `since` (one notice per window)."""
-    return conn.execute("SELECT 1 FROM mailbox WHERE to_addr = ? AND subject = ? AND sent_at >= ? LIMIT 1",
-                        (to, subject, since)).fetchone() is not None
+def recent_mail(conn: sqlite3.Connection, to: str, subject: str, since: float, now: float) -> bool:
+    """Whether a message with this subject went to `to` between `since` and `now` (one notice per
+    window; a message dated "in the future" by a clock set back does not silence the next ones)."""
+    return conn.execute("SELECT 1 FROM mailbox WHERE to_addr = ? AND subject = ? AND sent_at >= ? AND sent_at <= ? "
+                        "LIMIT 1", (to, subject, since, now)).fetchone() is not None
 
 
 def set_locked_until(conn: sqlite3.Connection, account_key: str, until: float) -> None:
