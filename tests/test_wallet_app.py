@@ -190,7 +190,7 @@ def test_lockout_shows_time_remaining_and_counts_down(qtbot, window, core, clock
     register(core, clock)
     for _ in range(core.policy.lock_after_failures):
         try:
-            core.identity.sign_in(EMAIL, "wrong password here")
+            core.identity.sign_in(EMAIL, "wrong password here", totp="000000")
         except QrpayError as e:
             assert e.code in ("invalid_credentials", "locked")
         clock.advance(400)  # past each growing delay, so every attempt counts
