@@ -4,7 +4,7 @@
 - `PRAGMA integrity_check` and `PRAGMA foreign_key_check`;
 - the ledger (`ledger.check`): every transfer sums to 0 with two or more integer postings, every
   balance equals the sum of its postings, no wallet is negative, the append-only triggers exist;
-- the audit log's hash chain (`audit.verify`);
+- the audit log: hash chain, signed head, key, witness, Z report heads (`audit.verify`);
 - whatever other modules add.
 
 Other modules add their own invariants in one of two ways:
@@ -50,10 +50,10 @@ def _sqlite_checks(conn: sqlite3.Connection) -> list[str]:
 
 
 def _audit_checks(conn: sqlite3.Connection) -> list[str]:
-    v = audit.verify(conn)
-    if v.ok:
-        return []
-    return [f"audit: row {v.first_bad_row}: {v.reason}"]
+    from shared.reports import stored_z_heads
+
+    v = audit.verify(conn, expected=stored_z_heads(conn))
+    return [f"audit: {p.check}: {p.message}" for p in v.problems]
 
 
 def _module_checks() -> list[tuple[str, CheckFn]]:

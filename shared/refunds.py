@@ -23,7 +23,7 @@ from shared.money import format_yen
 from shared.receipts import business_date_of, jst_text
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
-from shared.tax import CartLine, RateTotal, totals
+from shared.tax import CartLine, RateTotal, refund_tax, totals
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -82,6 +82,7 @@ class RefundService:
             sale = load_sale(conn, row)
             refund_lines = self._lines(conn, sale, wanted)
             money = totals(refund_lines)
+            before = sales_store.refunded_by_rate(conn, sale.id)  # by earlier refunds of this sale
             terminal = terminal_id or sale.terminal_id
             day = business_date_of(now)
             if sales_store.z_report(conn, terminal, day) is not None:
@@ -98,7 +99,12 @@ class RefundService:
                                       at=now, business_date=day, transfer_id=moved.id, request=request)
             sales_store.insert_refund_lines(conn, refund_id, ((l.jan, l.qty, l.amount, l.tax_rate)
                                                               for l in refund_lines))
-            sales_store.insert_refund_taxes(conn, refund_id, ((r.rate, r.taxable_incl, r.tax) for r in money.by_rate))
+            # The refund's tax is what the sale's tax falls by (tax.refund_tax), so a sale refunded line by
+            # line nets to exactly ¥0 of tax (the X/Z reports recompute it the same way).
+            sold = {r.rate: r.taxable_incl for r in sale.by_rate}
+            sales_store.insert_refund_taxes(conn, refund_id, (
+                (r.rate, r.taxable_incl, refund_tax(sold[r.rate], before.get(r.rate, 0), r.taxable_incl, r.rate))
+                for r in money.by_rate))
             audit.record(conn, at=now, event="refund", severity="warning", customer_id=sale.customer_id,
                          actor=f"staff:{supervisor.id}", refund_id=refund_id, sale_id=sale.id, amount=money.total,
                          terminal=terminal, receipt_no=sale.receipt_no, full=wanted is None)

@@ -91,6 +91,17 @@ def tax_included(total_of_rate: int, rate: int) -> int:
     return amount * rate // (100 + rate)
 
 
+def refund_tax(sold: int, refunded_before: int, amount: int, rate: int) -> int:
+    """The tax a refund of `amount` (at `rate`) takes off a sale that had `sold` at that rate, of which
+    `refunded_before` was already refunded: how much the sale's once-rounded tax falls. Refunds of a
+    sale therefore add up to exactly its tax, however the lines are split (no ¥1 left over)."""
+    left = yen(sold) - yen(refunded_before)
+    amount = yen(amount)
+    if amount < 0 or left < amount:
+        raise InputError("A refund cannot take more than what is left of the sale at that rate.")
+    return tax_included(left, rate) - tax_included(left - amount, rate)
+
+
 def make_line(*, jan: str, name_ja: str, name_en: str, unit_price: int, qty: int, tax_rate: int) -> CartLine:
     price = yen(unit_price)
     if price <= 0:

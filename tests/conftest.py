@@ -13,6 +13,19 @@ from shared.core import Core
 T0 = 1_795_600_000.0  # 2026-11-25T09:46:40Z: a fixed "now" for tests
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_config_dir(tmp_path_factory):
+    """Audit keys (shared/audit_key.py) go to a per-run folder, never the user's config dir; set in
+    os.environ so subprocesses and workers use it too."""
+    old = os.environ.get("QRPAY_CONFIG_DIR")
+    os.environ["QRPAY_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if old is None:
+        os.environ.pop("QRPAY_CONFIG_DIR", None)
+    else:
+        os.environ["QRPAY_CONFIG_DIR"] = old
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(T0)

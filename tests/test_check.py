@@ -105,7 +105,7 @@ def test_a_tampered_audit_row_is_found(core, db_path, capsys):
     c.execute("UPDATE audit_log SET details = '{}' WHERE id = 1")
     c.close()
     rc, out = qrpay_check(db_path, capsys)
-    assert rc == 1 and out["error"]["message"].startswith("audit: row 1")
+    assert rc == 1 and out["error"]["message"].startswith("audit: chain_broken: chain broken at row 1")
 
 
 def test_other_modules_can_add_checks(core, monkeypatch):

@@ -104,10 +104,11 @@ def test_done_when_flow(qrpay, tmp_path):
     x = qrpay.run("report", "x", "--terminal", "T1", "--date", "2026-11-25", at=t + 10)
     assert (x["sales_count"], x["gross"], x["refunds_total"], x["net"]) == (1, 1070, 150, 920)
     assert x["agrees_with_ledger"] is True
-    z = qrpay.run("report", "z", "--terminal", "T1", "--date", "2026-11-25", at=t + 11)
+    z_args = ("report", "z", "--terminal", "T1", "--date", "2026-11-25", "--supervisor-id", str(sup["id"]),
+              "--pin-stdin")
+    z = qrpay.run(*z_args, at=t + 11, stdin=sup["pin"] + "\n")
     assert z["net"] == 920
-    assert qrpay.run("report", "z", "--terminal", "T1", "--date", "2026-11-25", at=t + 12, expect=1)["error"]["code"] \
-        == "already_closed"
+    assert qrpay.run(*z_args, at=t + 12, stdin=sup["pin"] + "\n", expect=1)["error"]["code"] == "already_closed"
 
     journal = qrpay.run("journal", "--terminal", "T1", "--date", "2026-11-25", at=t + 13)
     assert [(s["sale_id"], s["entry_method"]) for s in journal["sales"]] == [("qa-sale-1", "keyed")]

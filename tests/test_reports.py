@@ -73,11 +73,11 @@ def test_reports_agree_with_the_ledger_across_midnight(core, demo, wallets):
 
 def test_z_report_closes_the_day_once(core, demo, wallets, day_of_trade):
     x = core.reports.x_report("T1", DAY)
-    z = core.reports.z_report("T1", DAY)
+    z = core.reports.z_report("T1", DAY, **sup(demo))
     assert z.kind == "Z" and (z.sales_count, z.gross, z.net, z.tax_by_rate) == (x.sales_count, x.gross, x.net,
                                                                                  x.tax_by_rate)
     with pytest.raises(Conflict) as e:
-        core.reports.z_report("T1", DAY)
+        core.reports.z_report("T1", DAY, **sup(demo))
     assert e.value.code == "already_closed"
     assert core.reports.z_report_get("T1", DAY) == z
     assert core.audit_recent(event="z_report")[0].details["net"] == z.net

@@ -349,7 +349,8 @@ def test_journal_uses_the_japanese_business_day(core, demo, wallets):
 
 def test_a_closed_terminal_day_takes_no_more_sales(core, demo, wallets):
     core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text, lines=[(TEA, 1)], sale_id="z1")
-    core.reports.z_report("T1", "2026-11-25")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    core.reports.z_report("T1", "2026-11-25", supervisor_id=sup["id"], pin=sup["pin"])
     code = wallets.code(0)
     with pytest.raises(Conflict) as e:
         core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=code.text, lines=[(TEA, 1)], sale_id="z2")

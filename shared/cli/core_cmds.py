@@ -37,7 +37,14 @@ def register(sub, common) -> None:
     q.add_argument("--alerts", action="store_true", help="only alerts")
     q.add_argument("--limit", type=int, default=100)
     q.set_defaults(func=cmd_audit_list)
-    au.add_parser("verify", parents=[common]).set_defaults(func=cmd_audit_verify)
+    q = au.add_parser("verify", parents=[common], help="every check of the log; names the one that fails")
+    q.add_argument("--against-z", action="append", default=[], metavar="ROWS:HASH",
+                   help="a head printed on a Z report: the log must still extend it (repeatable)")
+    q.set_defaults(func=cmd_audit_verify)
+    q = au.add_parser("adopt", parents=[common],
+                      help="re-sign the log's current head with this machine's key (after a lost key); an alert")
+    q.add_argument("--yes", action="store_true", required=True, help="I know this accepts the log as it is now")
+    q.set_defaults(func=cmd_audit_adopt)
 
     p = sub.add_parser("mailbox", parents=[common], help="messages the system sent to an address")
     p.add_argument("--to", required=True, metavar="ADDR")
@@ -91,14 +98,43 @@ def cmd_audit_list(core, args) -> dict:
                       "customer_id": r.customer_id, "actor": r.actor, "details": r.details} for r in rows]}
 
 
+def _parse_head(text: str) -> tuple[str, int, str]:
+    import re
+
+    from shared.errors import InputError
+    m = re.fullmatch(r"\s*(\d{1,12})\s*:\s*([0-9a-fA-F]{64})\s*", text)
+    if not m:
+        raise InputError("Give a printed head as ROWS:HASH (the row count and the 64-hex-digit hash on the Z report).")
+    return f"the head given ({m.group(1)} rows)", int(m.group(1)), m.group(2).lower()
+
+
+def _verify(core, against: list[str] = ()):
+    from shared import audit
+    from shared.reports import stored_z_heads
+
+    given = [_parse_head(t) for t in against]
+    with core.db.read() as conn:
+        return audit.verify(conn, expected=[*stored_z_heads(conn), *given])
+
+
 def cmd_audit_verify(core, args):
-    v = core.audit_verify()
-    result = {"ok": v.ok, "rows": v.rows, "first_bad_row": v.first_bad_row, "reason": v.reason}
+    v = _verify(core, args.against_z)
+    result = v.to_json()
     if not v.ok:
         from shared.cli.main import emit
-        emit(result, args.json if hasattr(args, "json") else False)
+        emit(result, getattr(args, "json", False))
         return 1
     return result
+
+
+def cmd_audit_adopt(core, args) -> dict:
+    from shared import audit
+    v = _verify(core)
+    with core.db.write() as conn:
+        rows = audit.adopt(conn, at=core.now(), actor="cli", problems=v.problems)
+    after = _verify(core)
+    return {"adopted_rows": rows, "found": [p.check for p in v.problems], "ok": after.ok,
+            "key_path": after.key_path, "key_fingerprint": after.key_fingerprint}
 
 
 def cmd_mailbox(core, args) -> dict:

@@ -63,6 +63,9 @@ def register(sub, common) -> None:
     p.add_argument("kind", choices=["x", "z", "z-get"], help="z closes the day; z-get reprints a closed day")
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="business day in Japan time")
+    p.add_argument("--supervisor-id", "--supervisor", dest="supervisor_id", type=int, metavar="ID",
+                   help="z: the approving supervisor")
+    p.add_argument("--pin-stdin", action="store_true", help="z: read the supervisor's PIN from stdin")
     p.set_defaults(func=cmd_report)
 
 
@@ -190,7 +193,10 @@ def cmd_report(core, args) -> dict:
     if args.kind == "x":
         report = core.reports.x_report(args.terminal, args.date)
     elif args.kind == "z":
-        report = core.reports.z_report(args.terminal, args.date, actor="cli")
+        from shared.cli.main import UsageError
+        if args.supervisor_id is None or not args.pin_stdin:
+            raise UsageError("qrpay report z: closing a day needs --supervisor-id ID --pin-stdin (PIN on stdin)")
+        report = core.reports.z_report(args.terminal, args.date, supervisor_id=args.supervisor_id, pin=_pin())
     else:
         report = core.reports.z_report_get(args.terminal, args.date)
     return report.to_json()

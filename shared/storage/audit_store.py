@@ -17,6 +17,10 @@ def insert(conn: sqlite3.Connection, *, at: float, event: str, severity: str, cu
     return int(cur.lastrowid)
 
 
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+
 def all_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     return iter(conn.execute("SELECT * FROM audit_log ORDER BY id"))
 

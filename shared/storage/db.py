@@ -20,13 +20,27 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from shared.errors import StorageError
+from shared.errors import InputError, StorageError
 
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# Python run inside a migration's transaction after its SQL, keyed by the name after the number
+# (so renumbering a migration does not lose its hook): "module:function", called as fn(conn, path).
+_MIGRATION_HOOKS = {"audit_anchor": "shared.audit:adopt_on_migration"}
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that knows its file and carries what must happen after the next COMMIT."""
+
+    db_path: Path
+    after_commit: list
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_commit = []
 
 
 def default_db_path() -> Path:
@@ -71,9 +85,27 @@ def split_sql(script: str) -> list[str]:
     return statements
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
+def _check_file(path: Path, *, create: bool = True) -> None:
+    try:
+        exists = path.exists()
+        if exists and path.is_dir():
+            raise StorageError(f"{path} is a folder, not a database file.", code="not_a_database")
+    except OSError as e:  # e.g. a name too long for the file system
+        raise StorageError(f"Cannot use {str(path)[:200]} as a database ({e.strerror}).", code="db_unreadable") from None
+    if not exists:
+        if not create:
+            raise StorageError(f"There is no database at {path}; nothing was created. Run `qrpay init` "
+                               "(or give the right --db).", code="no_database")
         parent = path.parent
+        if parent.exists() and not parent.is_dir():
+            raise StorageError(f"Cannot create the database: {parent} is a file, not a folder.",
+                               code="db_unwritable")
+        for up in parent.parents:  # a file somewhere up the path: mkdir would say "not a directory"
+            if up.exists():
+                if not up.is_dir():
+                    raise StorageError(f"Cannot create the database: {up} is a file, not a folder.",
+                                       code="db_unwritable")
+                break
         if not parent.exists():
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -81,8 +113,6 @@ def _check_file(path: Path) -> None:
                 raise StorageError(f"Cannot create the folder for the database: {parent} ({e.strerror}).",
                                    code="db_unwritable") from None
         return
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a database file.", code="not_a_database")
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -96,15 +126,17 @@ def _check_file(path: Path) -> None:
 class Database:
     """One SQLite connection per process, shared by its threads behind a lock."""
 
-    def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True, create: bool = True) -> None:
+        """`create=False`: a missing file is refused (`no_database`) instead of created (read commands)."""
         self.path = Path(path)
-        _check_file(self.path)
+        _check_file(self.path, create=create)
         self._lock = threading.RLock()
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
-                                         timeout=BUSY_TIMEOUT_MS / 1000)
+                                         timeout=BUSY_TIMEOUT_MS / 1000, factory=_Connection)
         except sqlite3.Error as e:
             raise StorageError(f"Cannot open the database {self.path}: {e}.", code="db_unreadable") from None
+        self._conn.db_path = self.path
         try:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -146,12 +178,19 @@ class Database:
                         continue
                     for statement in split_sql(sql):
                         self._conn.execute(statement)
+                    hook = _MIGRATION_HOOKS.get(_MIGRATION_NAME.match(name).group(2))
+                    if hook:
+                        import importlib
+                        module, _, fn = hook.partition(":")
+                        getattr(importlib.import_module(module), fn)(self._conn, self.path)
                     self._conn.execute(f"PRAGMA user_version = {version}")
                     self._conn.execute("COMMIT")
                     log.info("applied migration %s", name)
                 except BaseException:
                     self._conn.execute("ROLLBACK")
+                    self._conn.after_commit.clear()
                     raise
+                self._run_after_commit()
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -167,15 +206,29 @@ class Database:
             except BaseException as e:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                self._conn.after_commit.clear()
                 if _is_storage_failure(e):  # a full disk or read-only file mid-transaction: clear error
                     raise _storage_error(e) from None
+                if isinstance(e, OverflowError):
+                    raise _overflow() from None
                 raise
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.OperationalError as e:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                self._conn.after_commit.clear()
                 raise _storage_error(e) from None
+            self._run_after_commit()
+
+    def _run_after_commit(self) -> None:
+        """What the transaction asked for once it is durable (e.g. the audit witness); best effort."""
+        todo, self._conn.after_commit = self._conn.after_commit, []
+        for fn in todo:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - never turn a committed change into an error
+                log.warning("an after-commit step failed", exc_info=True)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -191,6 +244,8 @@ class Database:
                 self._end_read()
                 if _is_storage_failure(e):
                     raise _storage_error(e) from None
+                if isinstance(e, OverflowError):
+                    raise _overflow() from None
                 raise
             self._end_read()
 
@@ -211,6 +266,11 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _overflow() -> InputError:
+    # sqlite3 raises OverflowError for a Python int beyond 64 bits: no id or amount can be that big.
+    return InputError("A number is too large (beyond 64 bits); nothing was saved.", code="number_too_large")
 
 
 def _is_storage_failure(e: BaseException) -> bool:

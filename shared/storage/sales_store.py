@@ -84,6 +84,13 @@ def refunded_qty(conn: sqlite3.Connection, sale_id: str) -> dict[str, int]:
         "WHERE r.sale_id = ? GROUP BY l.jan", (sale_id,))}
 
 
+def refunded_by_rate(conn: sqlite3.Connection, sale_id: str) -> dict[int, int]:
+    """Tax rate → yen already refunded from this sale at that rate."""
+    return {int(r[0]): int(r[1]) for r in conn.execute(
+        "SELECT l.tax_rate, sum(l.amount) FROM refund_lines l JOIN refunds r ON r.id = l.refund_id "
+        "WHERE r.sale_id = ? GROUP BY l.tax_rate", (sale_id,))}
+
+
 def insert_refund(conn: sqlite3.Connection, *, refund_id: str, sale_id: str, terminal_id: str, supervisor_id: int,
                   customer_id: int, total: int, at: float, business_date: str, transfer_id: int,
                   request: str) -> None:
@@ -130,6 +137,27 @@ def day_refund_tax(conn: sqlite3.Connection, terminal_id: str, business_date: st
         "SELECT x.rate, sum(x.taxable_incl) AS taxable_incl, sum(x.tax) AS tax FROM refund_taxes x "
         "JOIN refunds r ON r.id = x.refund_id WHERE r.terminal_id = ? AND r.business_date = ? "
         "GROUP BY x.rate ORDER BY x.rate", (terminal_id, business_date)).fetchall()
+
+
+def day_refund_amounts(conn: sqlite3.Connection, terminal_id: str, business_date: str) -> list[sqlite3.Row]:
+    """Per refund of the day and rate: the sale's amount at that rate (`sold`), what earlier refunds of
+    the same sale took at that rate (`before`, in the order refunds were written), and this refund's
+    amount (`amount`)."""
+    return conn.execute(
+        "WITH per AS (SELECT r.rowid AS seq, r.id, r.sale_id, r.terminal_id, r.business_date, l.tax_rate AS rate, "
+        "  sum(l.amount) AS amount FROM refunds r JOIN refund_lines l ON l.refund_id = r.id "
+        "  WHERE r.sale_id IN (SELECT sale_id FROM refunds WHERE terminal_id = ? AND business_date = ?) "
+        "  GROUP BY r.id, l.tax_rate) "
+        "SELECT p.rate, p.amount, coalesce(x.taxable_incl, 0) AS sold, "
+        "  coalesce((SELECT sum(q.amount) FROM per q WHERE q.sale_id = p.sale_id AND q.rate = p.rate "
+        "            AND q.seq < p.seq), 0) AS before "
+        "FROM per p LEFT JOIN sale_taxes x ON x.sale_id = p.sale_id AND x.rate = p.rate "
+        "WHERE p.terminal_id = ? AND p.business_date = ? ORDER BY p.seq, p.rate",
+        (terminal_id, business_date, terminal_id, business_date)).fetchall()
+
+
+def all_z_reports(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM z_reports ORDER BY closed_at, terminal_id").fetchall()
 
 
 def ledger_net_for_day(conn: sqlite3.Connection, account: str, terminal_id: str, business_date: str) -> int:
