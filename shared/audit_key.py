@@ -171,10 +171,19 @@ def write_witness(db_id: str, db_file: str | os.PathLike[str], head: Head) -> No
     """Move the witness forward to `head` (never back). Best effort: a failure only leaves it behind."""
     try:
         path = witness_path(db_id, db_file)
+        _ensure_dir(path.parent)
+        lock_fd = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    except (OSError, StorageError):
+        return
+    try:
+        try:
+            import fcntl
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)  # two processes committing at once: the larger head wins
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
         old = read_witness(db_id, db_file)
         if old is not None and old.rows >= head.rows:
             return
-        _ensure_dir(path.parent)
         tmp = path.with_name(path.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -182,5 +191,7 @@ def write_witness(db_id: str, db_file: str | os.PathLike[str], head: Head) -> No
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except (OSError, StorageError):
+    except OSError:
         pass
+    finally:
+        os.close(lock_fd)

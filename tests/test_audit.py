@@ -55,3 +55,268 @@ def test_secrets_are_refused_in_details(core):
     with pytest.raises(ValueError):
         with core.db.write() as conn:
             audit.record(conn, at=core.now(), event="x", password="hunter2")
+
+
+# -- the signed head: attacks by someone who holds only the database file -------------------------------
+# Each attack is made with a plain sqlite3 connection (what the sqlite3 shell can do, triggers and all),
+# then judged by the real `qrpay audit verify` in a subprocess, which must name the failing check.
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from shared import audit_key
+from shared.core import Core
+from shared.clock import FixedClock
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def qrpay_verify(db_path, *extra):
+    p = subprocess.run([sys.executable, "-m", "shared.cli.main", "audit", "verify", "--db", str(db_path), "--json",
+                        *extra], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "Traceback" not in p.stderr, p.stderr
+    return p.returncode, json.loads(p.stdout)
+
+
+def failed(out) -> set[str]:
+    return {p["check"] for p in out["problems"]}
+
+
+def _rehash_all(conn):
+    """The attacker recomputes every hash from the first row on (the algorithm is public)."""
+    prev = audit.GENESIS
+    for r in conn.execute("SELECT id, at, event, severity, customer_id, actor, details FROM audit_log ORDER BY id"
+                          ).fetchall():
+        h = audit._digest(prev, r[1], r[2], r[3], r[4], r[5], r[6])
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, r[0]))
+        prev = h
+    return prev
+
+
+def _forge_head(conn, rows, last_hash):
+    """Rewrite the stored head to match the log; the old signature is all the attacker has."""
+    head = json.loads(conn.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0])
+    head.update(rows=rows, hash=last_hash)
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (json.dumps(head),))
+
+
+def test_the_untouched_log_verifies_in_a_subprocess_and_shows_the_key(core, db_path):
+    _fill(core)
+    core.close()
+    rc, out = qrpay_verify(db_path)
+    assert rc == 0 and out["ok"] and out["rows"] == 5 and out["problems"] == []
+    db_id = sqlite3.connect(db_path).execute("SELECT value FROM settings WHERE key='db_id'").fetchone()[0]
+    assert out["key_path"] == str(Path(os.environ["QRPAY_CONFIG_DIR"]) / f"audit-{db_id}.key")
+    assert out["signed_head"]["rows"] == 5 and len(out["key_fingerprint"]) == 16
+
+
+def test_edit_a_row_and_recompute_every_hash(core, db_path):
+    _fill(core)
+    core.close()
+    c = _raw(db_path)
+    c.execute("UPDATE audit_log SET details = '{\"attempt\":99}' WHERE id = 2")
+    last = _rehash_all(c)
+    assert qrpay_verify(db_path)[1]["failed_check"] == "head_hash_differs"     # the chain itself holds now
+    _forge_head(c, 5, last)                                                    # and with the head rewritten too
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "head_signature_invalid"
+    assert "chain_broken" not in failed(out)
+
+
+def test_delete_the_tail_and_rewrite_the_anchor(core, db_path):
+    _fill(core)
+    core.close()
+    c = _raw(db_path)
+    c.execute("DELETE FROM audit_log WHERE id >= 4")
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and {"row_count_differs", "rollback"} <= failed(out)
+    last = c.execute("SELECT hash FROM audit_log WHERE id = 3").fetchone()[0]
+    _forge_head(c, 3, last)
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "head_signature_invalid"
+    assert "rollback" in failed(out)        # the witness outside the file also remembers 5 rows
+
+
+def test_wipe_both_the_log_and_the_anchor(core, db_path):
+    _fill(core)
+    core.close()
+    c = _raw(db_path)
+    c.execute("DELETE FROM audit_log")
+    c.execute("DELETE FROM settings WHERE key = 'audit_head'")
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "anchor_missing" and "rollback" in failed(out)
+    assert out["rows"] == 0
+
+
+def test_wiping_the_database_id_too_is_named(core, db_path):
+    _fill(core)
+    core.close()
+    c = _raw(db_path)
+    c.execute("DELETE FROM audit_log")
+    c.execute("DELETE FROM settings WHERE key IN ('audit_head', 'db_id')")
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "db_id_missing" and "anchor_missing" in failed(out)
+
+
+def test_replacing_the_file_with_an_older_copy_is_a_rollback(core, db_path, tmp_path):
+    _fill(core, 3)
+    core.close()
+    old = tmp_path / "old.sqlite3"
+    shutil.copy(db_path, old)
+    core = Core.open(db_path, clock=FixedClock(2_000_000_000))
+    _fill(core, 4)
+    core.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    shutil.copy(old, db_path)                 # a consistent, validly signed, older database
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "rollback" and out["witness_rows"] == 7 and out["rows"] == 3
+
+
+def test_a_rollback_on_a_machine_without_the_witness_is_caught_by_the_printed_z_head(core, db_path, tmp_path):
+    """With the witness gone (another machine, or the config dir wiped), the paper Z report is the anchor."""
+    _fill(core, 3)
+    old_rows, _ = _head(db_path)
+    core.close()
+    old = tmp_path / "old.sqlite3"
+    shutil.copy(db_path, old)
+    core = Core.open(db_path, clock=FixedClock(2_000_000_000))
+    _fill(core, 2)
+    core.close()
+    printed = "%d:%s" % _head(db_path)                     # what the Z report printed
+    for w in Path(os.environ["QRPAY_CONFIG_DIR"]).glob("*.head*"):
+        w.unlink()
+    assert qrpay_verify(old)[0] == 0                        # alone, the old copy looks fine
+    rc, out = qrpay_verify(old, "--against-z", printed)
+    assert rc == 1 and out["failed_check"] == "expected_head_mismatch" and old_rows == 3
+    assert qrpay_verify(db_path, "--against-z", printed)[0] == 0
+    rc, out = qrpay_verify(db_path, "--against-z", "3:" + "ab" * 32)
+    assert rc == 1 and out["failed_check"] == "expected_head_mismatch"
+
+
+def _head(db_path):
+    c = sqlite3.connect(db_path)
+    h = json.loads(c.execute("SELECT value FROM settings WHERE key='audit_head'").fetchone()[0])
+    c.close()
+    return h["rows"], h["hash"]
+
+
+def test_a_missing_key_is_named_and_writes_are_refused(core, db_path):
+    _fill(core)
+    with core.db.read() as conn:
+        key = audit_key.key_path(conn.execute("SELECT value FROM settings WHERE key='db_id'").fetchone()[0])
+    moved = key.with_suffix(".away")
+    key.rename(moved)
+    try:
+        rc, out = qrpay_verify(db_path)
+        assert rc == 1 and out["failed_check"] == "key_missing" and out["key_path"] == str(key)
+        from shared.errors import StorageError
+        with pytest.raises(StorageError) as e:
+            core.set_policy("2019")
+        assert e.value.code == "audit_key_missing"
+        assert core.policy.name == "hardened"            # nothing was written
+    finally:
+        moved.rename(key)
+    assert qrpay_verify(db_path)[0] == 0
+
+
+def test_writes_after_tampering_are_refused_so_the_log_is_never_resigned(core, db_path):
+    from shared.errors import StorageError
+    _fill(core)
+    _raw(db_path).execute("DELETE FROM audit_log WHERE id = 5")
+    with pytest.raises(StorageError) as e:
+        core.set_policy("2019")
+    assert e.value.code == "audit_head_invalid" and core.policy.name == "hardened"
+    rc, out = qrpay_verify(db_path)
+    assert rc == 1 and out["failed_check"] == "row_count_differs"
+
+
+def test_adopt_is_explicit_and_leaves_an_alert(core, db_path):
+    _fill(core)
+    with core.db.read() as conn:
+        key = audit_key.key_path(conn.execute("SELECT value FROM settings WHERE key='db_id'").fetchone()[0])
+    core.close()
+    key.unlink()                                     # the key is lost for good
+    p = subprocess.run([sys.executable, "-m", "shared.cli.main", "audit", "adopt", "--yes", "--db", str(db_path),
+                        "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = json.loads(p.stdout)
+    assert p.returncode == 0 and out["found"] == ["key_missing"] and out["ok"] and out["adopted_rows"] == 5
+    rc, out = qrpay_verify(db_path)
+    assert rc == 0 and out["rows"] == 6
+    c = Core.open(db_path)
+    alert = c.alerts()[0]
+    c.close()
+    assert alert.event == "audit_anchor_adopted" and alert.details["found"] == ["key_missing"]
+    p = subprocess.run([sys.executable, "-m", "shared.cli.main", "audit", "adopt", "--yes", "--db", str(db_path),
+                        "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 1 and json.loads(p.stdout)["error"]["code"] == "nothing_to_adopt"
+
+
+def test_the_key_is_private_and_one_per_database(tmp_path):
+    a, b = Core.open(tmp_path / "a.sqlite3"), Core.open(tmp_path / "b.sqlite3")
+    ids = []
+    for c in (a, b):
+        with c.db.read() as conn:
+            ids.append(conn.execute("SELECT value FROM settings WHERE key='db_id'").fetchone()[0])
+        c.close()
+    assert ids[0] != ids[1]
+    for db_id in ids:
+        path = audit_key.key_path(db_id)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert audit_key.key_path(ids[0]).read_bytes() != audit_key.key_path(ids[1]).read_bytes()
+    # the key never lands in the database
+    for name in ("a", "b"):
+        blob = (tmp_path / f"{name}.sqlite3").read_bytes()
+        for db_id in ids:
+            assert audit_key.key_path(db_id).read_text().strip().encode() not in blob
+
+
+def test_a_database_from_before_the_signed_head_is_adopted_with_a_notice(tmp_path):
+    """An old demo database (schema 5, unsigned anchor in settings) is upgraded on open: its log is
+    adopted, a warning is recorded in it and printed, and from then on it is signed."""
+    from shared.storage import db as dbm
+    path = tmp_path / "old.sqlite3"
+    c = sqlite3.connect(path, isolation_level=None)
+    for version, name, sql in dbm.migrations():
+        if version > 5:
+            break
+        for st in dbm.split_sql(sql):
+            c.execute(st)
+        c.execute(f"PRAGMA user_version = {version}")
+    prev = audit.GENESIS
+    for i in range(3):
+        h = audit._digest(prev, 1.0 + i, "login_failed", "info", None, None, "{}")
+        c.execute("INSERT INTO audit_log (at, event, severity, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                  (1.0 + i, "login_failed", "info", "{}", prev, h))
+        prev = h
+    c.execute("INSERT INTO settings VALUES ('audit_anchor', ?)", (json.dumps({"hash": prev, "id": 3}),))
+    c.close()
+    p = subprocess.run([sys.executable, "-m", "shared.cli.main", "audit", "verify", "--db", str(path), "--json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = json.loads(p.stdout)
+    assert p.returncode == 0 and out["rows"] == 4, p.stderr
+    assert "adopted" in p.stderr and "3 rows" in p.stderr
+    core = Core.open(path)
+    row = core.audit_recent(event="audit_log_adopted")[0]
+    core.close()
+    assert row.severity == "warning" and row.details["rows"] == 3 and row.details["chain_intact"] is True
+    assert qrpay_verify(path)[0] == 0      # adopted once, not again
+
+
+def test_parallel_writers_keep_the_head_signed(db_path):
+    """Four processes record events at once (BEGIN IMMEDIATE serialises them): the head stays right."""
+    Core.open(db_path).close()
+    code = ("import sys; from shared.core import Core; from shared import audit\n"
+            "c = Core.open(sys.argv[1])\n"
+            "for i in range(25):\n"
+            "    with c.db.write() as conn: audit.record(conn, at=c.now(), event='x', n=i)\n"
+            "c.close()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db_path)], cwd=ROOT) for _ in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0] * 4
+    rc, out = qrpay_verify(db_path)
+    assert rc == 0 and out["rows"] == 100 and out["witness_rows"] == 100
