@@ -144,9 +144,11 @@ class JournalView(QWidget):
 
 class ReportsView(QWidget):
     def __init__(self, core, *, terminal_id: str, documents_dir: Path, shift_float: Callable[[], int | None],
-                 confirm: Callable[[QWidget, str], bool] = ask_yes_no, parent: QWidget | None = None) -> None:
+                 confirm: Callable[[QWidget, str], bool] = ask_yes_no, ask: Callable[..., object] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
+        self._ask = ask
         self._terminal_id = terminal_id
         self._documents_dir = documents_dir
         self._shift_float = shift_float
@@ -182,9 +184,17 @@ class ReportsView(QWidget):
         except QrpayError:
             return ""
 
+    def _html(self, rep) -> str:
+        text = report_html(rep, store_name=self._store_name(), shift_float=self._shift_float())
+        head = getattr(rep, "audit_head", None)
+        if head:  # a Z report prints the audit log's head: the paper anchor `qrpay audit verify --against-z` checks
+            text = text.replace("</body>", f"<p style='font-family: monospace; font-size: small'>監査ログ Audit log: "
+                                           f"{int(rep.audit_rows)} rows<br>{head[:32]}<br>{head[32:]}</p></body>")
+        return text
+
     def _show(self, rep) -> None:
         self.report = rep
-        self.view.show_html(report_html(rep, store_name=self._store_name(), shift_float=self._shift_float()))
+        self.view.show_html(self._html(rep))
         self.save_button.setEnabled(True)
 
     @Slot()
@@ -208,7 +218,16 @@ class ReportsView(QWidget):
                                                "booked on it for that day.").replace("%1", self._terminal_id)
                                  .replace("%2", day)):
                 return
-            self._show(self._core.reports.z_report(self._terminal_id, day, actor="supervisor"))
+            ask = self._ask
+            if ask is None:
+                from pos_app.supervisor_pin import SupervisorPinDialog
+                ask = SupervisorPinDialog.ask
+            approval = ask(self, action=self.tr("Close terminal %1 for %2 (Z report)").replace("%1", self._terminal_id)
+                           .replace("%2", day))
+            if approval is None:
+                return
+            self._show(self._core.reports.z_report(self._terminal_id, day, supervisor_id=approval.supervisor_id,
+                                                   pin=approval.pin))
             self.banner.show_state("ok", self.tr("Day closed."))
         except QrpayError as e:
             self.banner.show_state("danger", plain_error(e))
@@ -218,7 +237,7 @@ class ReportsView(QWidget):
         rep = self.report
         if rep is None:
             return
-        path = save_pdf(report_html(rep, store_name=self._store_name(), shift_float=self._shift_float()),
+        path = save_pdf(self._html(rep),
                         self._documents_dir / f"{rep.kind.lower()}-report-{rep.terminal_id}-{rep.business_date}.pdf",
                         title=f"{rep.kind} report")
         self.banner.show_state("ok", self.tr("Saved %1").replace("%1", str(path)))

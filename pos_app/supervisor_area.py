@@ -38,7 +38,7 @@ class SupervisorArea(QWidget):
         self.refunds = RefundPanel(core, lang=lang, ask=ask)
         self.journal = JournalView(core, terminal_id=terminal_id, documents_dir=documents_dir)
         self.reports = ReportsView(core, terminal_id=terminal_id, documents_dir=documents_dir,
-                                   shift_float=shift_float, confirm=confirm)
+                                   shift_float=shift_float, confirm=confirm, ask=ask)
         self.alerts = AlertsPanel(core, ask=ask)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.refunds, self.tr("Refunds"))
