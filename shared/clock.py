@@ -54,9 +54,20 @@ class SimulatedClock:
         return self._base.now() + self._offset()
 
 
+# The times the simulator accepts from outside (`--now`, `clock set`): 1970 up to the end of 9998,
+# so every derived time (Japan's business day at UTC+9, expiries, a ten-year clock offset) still
+# fits in a datetime.
+MIN_TIME = 0.0                                  # 1970-01-01T00:00:00Z
+MAX_TIME = 253_370_764_799.0                    # 9998-12-31T23:59:59Z
+
+
 def to_iso(t: float) -> str:
-    """ISO-8601 in UTC with a Z, to the second (what the CLI and receipts show)."""
-    return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO-8601 in UTC with a Z, to the second (what the CLI and receipts show). A time outside what a
+    datetime can hold (a damaged row) is shown as @<unix seconds> instead of raising."""
+    try:
+        return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError, TypeError):
+        return f"@{t!r}"
 
 
 def parse_iso(text: str) -> float:
@@ -72,4 +83,11 @@ def parse_iso(text: str) -> float:
         raise InputError(f"Not an ISO-8601 time: {text[:40]!r}.") from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
+    try:
+        t = dt.timestamp()
+    except (OverflowError, ValueError, OSError):  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        t = float("nan")
+    if not MIN_TIME <= t <= MAX_TIME:
+        raise InputError(f"{text[:40]!r} is out of range: give a time from 1970-01-01 to 9998-12-31 (UTC).",
+                         code="time_out_of_range")
+    return t

@@ -63,6 +63,8 @@ class Transfer:
 def wallet_account(customer_id: int) -> str:
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):
         raise TypeError("a customer id is an int")
+    if not 0 < customer_id < 2 ** 63:  # an id sqlite could never have issued (e.g. beyond 64 bits)
+        raise InputError("No such customer.", code="not_found")
     return f"{WALLET_PREFIX}{customer_id}"
 
 

@@ -4,6 +4,16 @@ Global options: `--db PATH`, `--json`, `--now ISO8601` (pins the time for this o
 Exit status: 0 done, 1 refused by a rule (JSON: {"error": {"code", "message"}}), 2 usage error.
 JSON goes to stdout, errors included. Secrets (passwords, PINs) are read only from stdin.
 
+Hostile input is stopped here, once for every command:
+- an argument or stdin that is not valid UTF-8 is a usage error (exit 2) before anything runs;
+- every `int` argument is checked to fit in 64 bits (sqlite's integers), and the storage layer
+  turns any OverflowError into InputError for callers of the core's API;
+- only the commands in `CREATES_DATABASE` may create a missing database file; every other command
+  (all the read-only ones included) refuses a path where there is none (`no_database`);
+- output paths (`output_path`) must be in an existing folder; any OSError left is a clean refusal;
+- text output escapes control characters, ANSI escapes and bidi overrides (`safe_text`), so a
+  stored name or address cannot act on the terminal; JSON escapes the ones JSON leaves raw.
+
 Each command group lives in its own module with a `register(subparsers)` function that adds
 subcommands whose handler is `func(core, args) -> dict`.
 """
@@ -12,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from shared.errors import QrpayError
@@ -31,8 +43,90 @@ GROUPS = (
 )
 
 
+# The commands that may start from nothing (create the database file); any other command on a
+# path with no database refuses instead of creating an empty one (e.g. `check` reporting "ok").
+CREATES_DATABASE = {"init", "seed-demo", "customer add", "staff add", "policy set", "clock set",
+                    "clock advance", "clock reset"}
+
+INT64_MAX = 2 ** 63 - 1
+
+
 class UsageError(Exception):
     """Wrong use of the command line (exit 2)."""
+
+
+# -- terminal safety ----------------------------------------------------------------------------------
+# C0/C1 controls (ESC starts ANSI sequences, CR overwrites a line, 0x9b is an 8-bit CSI), DEL, the
+# bidi embeddings/overrides/isolates and marks, and the Unicode line/paragraph separators.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufff9-\ufffb"
+_UNSAFE_TEXT = re.compile(f"[{_UNSAFE}\t]")
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def safe_text(value: object) -> str:
+    """`value` as text a terminal shows but does not obey: controls (except newline) and bidi
+    overrides become visible escapes like \\x1b, \\u202e."""
+    text = _SURROGATE.sub("\ufffd", str(value))
+    return _UNSAFE_TEXT.sub(_escape, text)
+
+
+def _json_text(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # json leaves DEL, C1 controls, bidi controls and U+2028/9 raw; \uXXXX keeps the same value
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", _SURROGATE.sub("\ufffd", text))
+
+
+def _int64(text: str) -> int:
+    """argparse `type` for every int argument: a whole number that fits sqlite's 64-bit integers."""
+    t = text.strip()
+    if not t or len(t) > 4000 or not re.fullmatch(r"[+-]?[0-9]+", t):
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:30]!r}")
+    if len(t.lstrip("+-").lstrip("0")) > 19 or not -INT64_MAX <= int(t) <= INT64_MAX:
+        raise argparse.ArgumentTypeError(f"{t[:30]} is out of range (beyond 64 bits)")
+    return int(t)
+
+
+_int64.__name__ = "int"
+
+
+def output_path(text: str) -> Path:
+    """argparse `type` for a file the command will write: its folder must already exist (checked
+    before anything is done, so a bad path leaves nothing half-done)."""
+    if not text or "\x00" in text:
+        raise argparse.ArgumentTypeError("give a file name to write to")
+    path = Path(text)
+    try:
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text[:200]} is a folder, not a file name")
+        if not folder.is_dir():
+            raise argparse.ArgumentTypeError(f"cannot write {text[:200]}: {str(folder)[:200]} is not a folder")
+    except OSError as e:
+        raise argparse.ArgumentTypeError(f"cannot write {text[:200]}: {e.strerror}") from None
+    return path
+
+
+def output_dir(text: str) -> Path:
+    """argparse `type` for a folder the command will write into (created if missing): nothing on
+    the way may be a file."""
+    if not text or "\x00" in text:
+        raise argparse.ArgumentTypeError("give a folder")
+    path = Path(text)
+    try:
+        for p in (path, *path.parents):
+            if p.exists():
+                if not p.is_dir():
+                    raise argparse.ArgumentTypeError(f"cannot use {text[:200]}: {str(p)[:200]} is a file, not a folder")
+                break
+    except OSError as e:
+        raise argparse.ArgumentTypeError(f"cannot use {text[:200]}: {e.strerror}") from None
+    return path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,15 +155,68 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub, common)
+    _harden(parser, [])
     return parser
+
+
+# The arguments that name a file or a folder the command writes, checked before the command runs.
+OUTPUTS = {("code issue", "png"): output_path, ("attack", "report"): output_path, ("lab make-codes", "dir"): output_dir}
+
+
+def _harden(parser: argparse.ArgumentParser, path: list[str]) -> None:
+    """Every leaf command learns its name (`cmd_path`), every `int` argument becomes 64-bit bounded,
+    and output paths are checked (`OUTPUTS`)."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for a in parser._actions:
+        if a.type is int:
+            a.type = _int64
+        check = OUTPUTS.get((" ".join(path), a.dest))
+        if check is not None and a.type is None:
+            a.type = check
+    if not subs:
+        parser.set_defaults(cmd_path=" ".join(path))
+        return
+    for name, sp in subs[0].choices.items():
+        _harden(sp, path + [name])
 
 
 def read_secret_stdin(what: str = "password") -> str:
     """A secret from stdin: the first line, without its line ending."""
-    line = sys.stdin.readline()
+    try:
+        line = sys.stdin.readline()
+    except UnicodeDecodeError:
+        raise UsageError(f"the {what} on standard input is not valid UTF-8") from None
+    if _SURROGATE.search(line):
+        raise UsageError(f"the {what} on standard input is not valid UTF-8")
     if not line:
         raise UsageError(f"expected the {what} on standard input")
     return line.rstrip("\r\n")
+
+
+STDIN_LIMIT = 1 << 20
+
+
+def _buffer_stdin() -> None:
+    """Read stdin (up to 1 MiB) now and keep it as checked UTF-8 text for `read_secret_stdin`."""
+    import io
+
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        data = raw.read(STDIN_LIMIT + 1)
+        if len(data) > STDIN_LIMIT:
+            raise UsageError("standard input is too long")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not valid UTF-8") from None
+    else:
+        try:
+            text = sys.stdin.read(STDIN_LIMIT + 1)
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not valid UTF-8") from None
+        if _SURROGATE.search(text):
+            raise UsageError("standard input is not valid UTF-8")
+    sys.stdin = io.StringIO(text)
 
 
 def _human(data: Any, indent: int = 0) -> str:
@@ -81,25 +228,39 @@ def _human(data: Any, indent: int = 0) -> str:
                 lines.append(f"{pad}{k}:")
                 lines.append(_human(v, indent + 1))
             else:
-                lines.append(f"{pad}{k}: {v}")
+                lines.append(f"{pad}{safe_text(k)}: {safe_text(v)}")
         return "\n".join(lines)
     if isinstance(data, list):
-        return "\n".join(_human(v, indent) if isinstance(v, (dict, list)) else f"{pad}- {v}" for v in data)
-    return f"{pad}{data}"
+        return "\n".join(_human(v, indent) if isinstance(v, (dict, list)) else f"{pad}- {safe_text(v)}"
+                         for v in data)
+    return f"{pad}{safe_text(data)}"
 
 
 def emit(data: Any, as_json: bool, stream=None) -> None:
     stream = stream or sys.stdout
     if as_json:
-        stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        stream.write(_json_text(data) + "\n")
     else:
         stream.write(_human(data) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # never die printing an odd character
+        except (AttributeError, ValueError):
+            pass
+    try:
+        sys.stdin.reconfigure(errors="strict")  # non-UTF-8 on stdin: a clean usage error, not mojibake
+    except (AttributeError, ValueError):
+        pass
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    for i, arg in enumerate(argv, start=1):
+        if not isinstance(arg, str) or _SURROGATE.search(arg):
+            _fail_usage(f"qrpay: argument {i} is not valid UTF-8 text; nothing was done", as_json)
+            return 2
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -111,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = getattr(args, "json", False)
     handler: Callable[..., Any] = args.func
     try:
+        if any(v is True for k, v in vars(args).items() if k.endswith("_stdin")):
+            _buffer_stdin()  # checked before the database is opened: bad bytes write nothing
         core = None
         if getattr(handler, "needs_core", True):
             core = open_core(args)
@@ -123,10 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail_usage(str(e), as_json)
         return 2
     except QrpayError as e:
-        if as_json:
-            emit({"error": e.to_json()}, True)
-        else:
-            sys.stderr.write(f"refused ({e.code}): {e.message}\n")
+        _fail(e.to_json(), as_json)
+        return 1
+    except OSError as e:  # a file the command reads or writes: a refusal, not a traceback
+        _fail({"code": "io_error", "message": f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")},
+              as_json)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -142,8 +306,14 @@ def open_core(args: argparse.Namespace):
     from shared.clock import parse_iso
     from shared.core import Core
 
+    from shared.storage.db import Database, default_db_path
+
     clock = FixedClock(parse_iso(args.now)) if getattr(args, "now", None) else None
-    return Core.open(getattr(args, "db", None), clock=clock)
+    path = Path(getattr(args, "db", None) or default_db_path())
+    if _SURROGATE.search(str(path)):
+        raise UsageError("qrpay: the database path is not valid UTF-8 text")
+    create = getattr(args, "cmd_path", None) in CREATES_DATABASE
+    return Core(Database(path, create=create), clock)
 
 
 def no_core(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -152,11 +322,18 @@ def no_core(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _fail(error: dict, as_json: bool) -> None:
+    if as_json:
+        emit({"error": error}, True)
+    else:
+        sys.stderr.write(f"refused ({safe_text(error.get('code'))}): {safe_text(error.get('message'))}\n")
+
+
 def _fail_usage(message: str, as_json: bool) -> None:
     if as_json:
         emit({"error": {"code": "usage", "message": message}}, True)
     else:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(safe_text(message) + "\n")
 
 
 if __name__ == "__main__":
