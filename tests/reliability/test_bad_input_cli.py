@@ -409,7 +409,7 @@ def test_integers_beyond_64_bits_in_the_core_api(world, tmp_path):
         }
         for name, call in calls.items():
             for n in (2 ** 64, -2 ** 70, 2 ** 63):
-                with pytest.raises(QrpayError, match="") as e:
+                with pytest.raises(QrpayError) as e:
                     call(n)
                 assert e.value.code, (name, n)
     finally:
