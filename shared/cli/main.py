@@ -46,7 +46,7 @@ GROUPS = (
 # The commands that may start from nothing (create the database file); any other command on a
 # path with no database refuses instead of creating an empty one (e.g. `check` reporting "ok").
 CREATES_DATABASE = {"init", "seed-demo", "customer add", "staff add", "policy set", "clock set",
-                    "clock advance", "clock reset"}
+                    "clock advance", "clock reset", "lab make-codes"}
 
 INT64_MAX = 2 ** 63 - 1
 
@@ -216,6 +216,8 @@ def _buffer_stdin() -> None:
             raise UsageError("standard input is not valid UTF-8") from None
         if _SURROGATE.search(text):
             raise UsageError("standard input is not valid UTF-8")
+    if not text:
+        raise UsageError("expected the secret on standard input (a --…-stdin option was given)")
     sys.stdin = io.StringIO(text)
 
 
