@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 DB_ID_KEY = "db_id"
 HEAD_KEY = "audit_head"
-_LEGACY_ANCHOR_KEY = "audit_anchor"   # the unsigned anchor of schema 5 and before
+_LEGACY_ANCHOR_KEY = "audit_anchor"   # the unsigned anchor of databases before the audit_anchor migration
 _SEVERITIES = ("info", "warning", "alert")
 _FORBIDDEN_KEYS = {"password", "totp", "code", "reset_code", "token", "session", "secret", "pin", "recovery_code"}
 
