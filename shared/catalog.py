@@ -23,8 +23,8 @@ from shared.tax import check_rate
 if TYPE_CHECKING:
     from shared.core import Core
 
-_REGISTRATION = re.compile(r"^T\d{13}$")
-_TERMINAL_ID = re.compile(r"^T\d{1,3}$")
+_REGISTRATION = re.compile(r"T[0-9]{13}")      # always fullmatch: no "\n", no non-ASCII digits
+_TERMINAL_ID = re.compile(r"T[0-9]{1,3}")
 _MAX_NAME = 80
 
 
@@ -102,7 +102,7 @@ def registration_number_for(base12: str) -> str:
 def valid_registration_no(s: object) -> bool:
     """"T" + 13 digits. (Sole proprietors' numbers carry no corporate check digit, so only the
     form is checked; `registration_number_for` produces corporate ones.)"""
-    return isinstance(s, str) and bool(_REGISTRATION.match(s))
+    return isinstance(s, str) and bool(_REGISTRATION.fullmatch(s))
 
 
 def _name(text: object, what: str) -> str:
@@ -192,7 +192,7 @@ class Catalog:
             return [_terminal(r) for r in catalog_store.terminals(conn)]
 
     def terminal(self, terminal_id: str) -> Terminal:
-        if not isinstance(terminal_id, str) or not _TERMINAL_ID.match(terminal_id):
+        if not isinstance(terminal_id, str) or not _TERMINAL_ID.fullmatch(terminal_id):
             raise InputError("A terminal id looks like T1.")
         with self._core.db.read() as conn:
             r = catalog_store.terminal(conn, terminal_id)
@@ -201,7 +201,7 @@ class Catalog:
         return _terminal(r)
 
     def add_terminal(self, terminal_id: str, *, store_id: int, name: str = "") -> Terminal:
-        if not isinstance(terminal_id, str) or not _TERMINAL_ID.match(terminal_id):
+        if not isinstance(terminal_id, str) or not _TERMINAL_ID.fullmatch(terminal_id):
             raise InputError("A terminal id looks like T1 (T and up to three digits).")
         name = name.strip() if isinstance(name, str) and name.strip() else f"Register {terminal_id[1:]}"
         with self._core.db.write() as conn:

@@ -51,10 +51,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from shared import audit
 from shared.clock import to_iso
-from shared.errors import (CodeParseError, CodeRefused, InputError, Locked, NotFound, QrpayError,
-                           StepUpRequired)
+from shared.errors import (CodeParseError, CodeRefused, Conflict, InputError, Locked, NotFound, QrpayError,
+                           SessionInvalid, StepUpRequired)
 from shared.policy import Policy
-from shared.storage import codes_store, settings_store
+from shared.storage import codes_store, identity_store, settings_store
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -324,12 +324,32 @@ def render_png(text: str, path, *, box_size: int = 10) -> None:
 
 
 # -- module-level operations other services call inside their own transactions ----------------------
+def _in_write(conn: sqlite3.Connection, what: str) -> None:
+    if not conn.in_transaction:
+        raise RuntimeError(f"{what} must run inside the caller's write transaction")
+
+
 def revoke_all_for_customer(conn: sqlite3.Connection, customer_id: int, *, reason: str, at: float) -> int:
-    """Revoke every code of the customer that could still pay (password reset, freeze); returns how many."""
+    """Revoke every code of the customer that could still pay (password reset, freeze, a changed
+    second factor); returns how many. Runs inside the caller's write transaction, so the revocation
+    commits with the event that caused it, or not at all."""
+    _in_write(conn, "revoke_all_for_customer")
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int):
+        raise InputError("A customer id is a number.")
     n = codes_store.revoke_outstanding(conn, customer_id, reason=reason, at=at)
     if n:
         audit.record(conn, at=at, event="codes_revoked", severity="info", customer_id=customer_id,
                      count=n, reason=reason)
+    return n
+
+
+def revoke_all_outstanding(conn: sqlite3.Connection, *, reason: str, at: float, actor: str = "system") -> int:
+    """Revoke every code of every customer that could still pay (a switch to the hardened policy:
+    codes issued under a weaker one must not outlive it); one audit row with the count."""
+    _in_write(conn, "revoke_all_outstanding")
+    n = codes_store.revoke_all_outstanding(conn, reason=reason, at=at)
+    audit.record(conn, at=at, event="codes_revoked", severity="warning", actor=actor, count=n, reason=reason,
+                 scope="all_customers")
     return n
 
 
@@ -427,6 +447,16 @@ class CodeService:
         nonce, numeric = secrets.token_bytes(16), new_numeric()
         with self.core.db.write() as conn:
             now = self.core.now()
+            # Everything the checks above relied on is checked again inside this transaction: a
+            # password reset, a freeze or a switch to a stricter policy that committed meanwhile
+            # (and withdrew the customer's codes) must not be followed by a code issued under the
+            # old rules.
+            if self.core.policy != policy:
+                raise Conflict("The security policy changed while the code was being made; show the code again.",
+                               code="policy_changed")
+            live = identity_store.session_by_id(conn, session.id)
+            if live is None or live["revoked_at"] is not None:
+                raise SessionInvalid("Your session has ended. Sign in again.")
             frozen = codes_store.customer_frozen(conn, customer_id)
             if frozen is None:
                 raise NotFound("No such customer.")
@@ -472,8 +502,10 @@ class CodeService:
         if digits is not None:
             row = codes_store.code_by_numeric_hash(conn, numeric_hash(digits))
             if row is None:
-                raise refused("bad_signature", "This code number was not issued by us; check the digits.",
-                              form="numeric")
+                # Usually a typo: a wrong digit is "not a code", not a forgery (a forgery of a keyed
+                # number is a guess at 10^18 values; the QR form's signature is what catches fakes).
+                raise refused("malformed", "This code number is not a live payment code; check the digits.",
+                              form="numeric", why="unknown number")
             return row, "numeric", None
         code = parse_code(presented)  # type: ignore[arg-type]
         self._load_key(conn)
@@ -487,6 +519,17 @@ class CodeService:
                 or row["wallet_ref"] != code.wallet_ref.hex() or row["counter"] != code.counter:
             raise refused("bad_signature", "This payment code was not issued by this system; do not accept it.")
         return row, "qr", code
+
+    def identify(self, conn: sqlite3.Connection, presented: object) -> str | None:
+        """The nonce of the stored code a presentation denotes when it is a WHOLE, genuine code of
+        ours (QR text with a valid signature matching the stored row, or the exact 20-digit number);
+        None for anything else (a fragment, a nonce typed in, a forgery). Writes nothing; ignores
+        state and expiry (a retried sale may present its already-paid code)."""
+        try:
+            row, _, _ = self._row_for(conn, presented)
+        except CodeRefused:
+            return None
+        return row["nonce"]
 
     def verify_for_redeem(self, conn: sqlite3.Connection, presented: str | bytes, *, now: float,
                           amount: int | None = None) -> VerifiedCode:
@@ -536,19 +579,19 @@ class CodeService:
 
     def record_refusal(self, presented: str | bytes, reason: str, *, terminal_id: str | int | None = None) -> None:
         """Audit a refused code in its own write transaction (after the sale's rolled back) and, when the
-        code is ours and genuine, mark it refused: under single use a code seen refused is burned."""
+        presentation is a WHOLE, genuine code of ours, mark it refused: under single use a code seen
+        refused is burned. A fragment (the nonce typed in, a prefix, a number with a wrong digit, a
+        truncated text) or a forgery naming a real nonce never touches the real code: otherwise
+        anyone who glimpsed a code could burn it and make its owner's payment look like a replay."""
         event, severity = _REFUSAL_EVENTS.get(reason, ("code_refused", "warning"))
         with self.core.db.write() as conn:
             now = self.core.now()
             row, form, key_id = None, "unknown", None
-            if isinstance(presented, str) and _NONCE_HEX.fullmatch(presented):
-                row, form = codes_store.code_by_nonce(conn, presented), "nonce"
-            else:
-                try:
-                    row, form, _ = self._row_for(conn, presented)
-                except CodeRefused as e:
-                    form = "numeric" if numeric_form(presented) else "qr"
-                    key_id = e.details.get("key_id")
+            try:
+                row, form, _ = self._row_for(conn, presented)
+            except CodeRefused as e:
+                form = "numeric" if numeric_form(presented) else "qr"
+                key_id = e.details.get("key_id")
             details: dict[str, Any] = {"reason": reason, "form": form}
             if terminal_id is not None:
                 details["terminal_id"] = terminal_id

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from shared import audit, mailbox
 from shared.clock import Clock, FixedClock, SimulatedClock, SystemClock
 from shared.errors import InputError
-from shared.policy import DEFAULT_POLICY, Policy, policy_named
+from shared.policy import DEFAULT_POLICY, HARDENED, Policy, policy_named
 from shared.storage import settings_store
 from shared.storage.db import Database, default_db_path
 
@@ -61,14 +61,29 @@ class Core:
         return policy_named(name)
 
     def set_policy(self, name: str, *, actor: str = "trainer") -> Policy:
+        """Switch the policy for both apps at once.
+
+        Rule: switching TO `hardened` FROM any other (less strict) policy withdraws ALL outstanding
+        payment codes of every customer, in the same transaction as the switch, audited with their
+        count (`codes_revoked`, reason `policy_hardened`). Codes issued under the weaker policy
+        may lack a step-up, live a day, be reusable, not supersede each other or carry a larger
+        cap; rather than judging each one, none of them survives. Customers show a new code,
+        issued under the hardened rules. (Issuing re-checks the policy inside its own write
+        transaction, so a code being made during the switch is refused, not issued under the old
+        rules.) Switching to the same policy, or away from hardened, withdraws nothing.
+        """
         new = policy_named(name)
         with self.db.write() as conn:
             old = settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY)
             settings_store.put(conn, _POLICY_KEY, new.name)
             if old != new.name:
-                audit.record(conn, at=self.now(), event="policy_changed",
+                now = self.now()
+                audit.record(conn, at=now, event="policy_changed",
                              severity="alert" if new.is_insecure else "warning", actor=actor,
                              old=old, new=new.name)
+                if new.name == HARDENED.name:
+                    from shared.codes import revoke_all_outstanding
+                    revoke_all_outstanding(conn, reason="policy_hardened", at=now, actor=actor)
         return new
 
     # -- shared simulated clock -----------------------------------------------------------

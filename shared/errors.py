@@ -91,6 +91,13 @@ class Conflict(QrpayError):
     code = "conflict"
 
 
+class IdempotencyConflict(Conflict):
+    """An idempotency key (sale id, refund id, top-up key) reused for a different request: HTTP 409.
+    `code` is sale_id_conflict, refund_id_conflict or idempotency_key_conflict."""
+
+    code = "idempotency_conflict"
+
+
 class LimitExceeded(QrpayError):
     code = "limit_exceeded"
 

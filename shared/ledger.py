@@ -11,7 +11,8 @@ Rules, each enforced where it cannot be bypassed:
   transaction (and by a CHECK on the balance cache), so two processes cannot both spend the
   same yen;
 - the client's key makes a transfer idempotent: the same key returns the first transfer and
-  moves nothing; the same key with other postings is a `Conflict`;
+  moves nothing; the same key with another kind or other postings is a `Conflict` (never the
+  first transfer silently returned); keys are strict (printable ASCII, no surrounding spaces);
 - postings are append-only (database triggers); corrections are `reverse()`-ing transfers.
 
 Accounts: `wallet:<customer_id>`, `store:<store_id>`, `card_clearing` (money arriving from cards,
@@ -33,8 +34,8 @@ CARD_CLEARING = "card_clearing"
 REFUNDS = "refunds"
 WALLET_PREFIX = "wallet:"
 STORE_PREFIX = "store:"
-_ACCOUNT = re.compile(r"^[a-z][a-z_]{0,31}(:[A-Za-z0-9_\-]{1,40})?$")
-_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
+_ACCOUNT = re.compile(r"[a-z][a-z_]{0,31}(:[A-Za-z0-9_\-]{1,40})?")   # always fullmatch
+_KIND = re.compile(r"[a-z][a-z_]{0,31}")
 _MAX_KEY = 200
 _MAX_POSTINGS = 1000
 _MAX_AMOUNT = 10**12  # far above any real wallet; keeps sums well inside SQLite's 64-bit integers
@@ -92,7 +93,7 @@ def _normalise(postings: Iterable[tuple[str, int] | Posting]) -> tuple[Posting, 
     out = []
     for p in postings:
         account, amount = (p.account, p.amount) if isinstance(p, Posting) else p
-        if not isinstance(account, str) or not _ACCOUNT.match(account):
+        if not isinstance(account, str) or not _ACCOUNT.fullmatch(account):
             raise InputError(f"Not a ledger account name: {str(account)[:50]!r}.")
         out.append(Posting(account, _amount(amount)))
         if len(out) > _MAX_POSTINGS:
@@ -121,9 +122,12 @@ def transfer(conn: sqlite3.Connection, *, key: str, kind: str, postings: Iterabl
     """Record one balanced transfer inside the caller's write transaction (see the module doc)."""
     if not conn.in_transaction:
         raise RuntimeError("ledger.transfer must run inside a write transaction")
-    if not isinstance(key, str) or not key or len(key) > _MAX_KEY:
-        raise InputError("A transfer needs an idempotency key (1–200 characters).")
-    if not isinstance(kind, str) or not _KIND.match(kind):
+    if not isinstance(key, str) or not key or len(key) > _MAX_KEY or not key.isascii() or not key.isprintable() \
+            or key != key.strip():
+        # Strict: "k" and "k\n" must never be two transfers (the same money moved twice).
+        raise InputError("A transfer needs an idempotency key (1–200 printable ASCII characters, no surrounding "
+                         "spaces).")
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
         raise InputError(f"Not a transfer kind: {str(kind)[:32]!r}.")
     if not isinstance(memo, str) or len(memo) > 500:
         raise InputError("A memo is text of at most 500 characters.")

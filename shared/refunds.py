@@ -4,7 +4,15 @@ A refund is linked to its sale and can be the whole remainder of the sale or som
 Per line it never returns more units than were sold minus what earlier refunds returned, so the
 total refunded can never exceed what was paid. The tax of the refunded part is computed by the
 same once-per-rate rule as a receipt. The refund id makes the request idempotent: the same id
-again returns the first refund; the same id for a different refund is a Conflict.
+again returns the first refund. "The same" means the same sale, lines asked for, terminal and
+approving supervisor (a fingerprint stored with the refund, compared in constant time); the same
+id for anything else is refused with `IdempotencyConflict` code `refund_id_conflict`, audited in
+its own transaction, and nothing moves. The units left to refund are read and the refund written
+in one write transaction, so parallel refunds of the same line never return more than was sold.
+
+A refund to a frozen wallet is allowed on purpose: a freeze stops money leaving the wallet
+(payments, and top-ups that launder stolen cards into it), but a supervisor-approved refund only
+returns the customer's own money from the store; refusing it would leave it with the store.
 
 The refund is booked on the terminal of the original sale (unless another one is named) and on
 the business day it happens, which is where the X/Z reports look for it.
@@ -17,8 +25,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shared import audit, ledger
-from shared.errors import Conflict, NotFound
+from shared import audit, idempotency, ledger
+from shared.errors import Conflict, IdempotencyConflict, NotFound
 from shared.money import format_yen
 from shared.receipts import business_date_of, jst_text
 from shared.sales import check_sale_id, load_sale, normalise_lines
@@ -53,6 +61,12 @@ def _request_text(wanted: tuple[tuple[str, int], ...] | None) -> str:
     return json.dumps({"lines": None if wanted is None else sorted(wanted)}, separators=(",", ":"))
 
 
+class _IdConflict(Exception):
+    def __init__(self, sale_id: str, customer_id: int) -> None:
+        super().__init__("refund_id_conflict")
+        self.sale_id, self.customer_id = sale_id, customer_id
+
+
 class RefundService:
     def __init__(self, core: "Core") -> None:
         self.core = core
@@ -69,14 +83,31 @@ class RefundService:
             terminal_id = self.core.catalog.terminal(terminal_id).id
         now = self.core.now()
         request = _request_text(wanted)
+        try:
+            return self._refund(sale_id=sale_id, wanted=wanted, request=request, supervisor=supervisor,
+                                refund_id=refund_id, terminal_id=terminal_id, now=now)
+        except _IdConflict as clash:
+            with self.core.db.write() as conn:
+                audit.record(conn, at=now, event="refund_id_conflict", severity="warning",
+                             actor=f"staff:{supervisor.id}", customer_id=clash.customer_id, refund_id=refund_id,
+                             sale_id=sale_id, first_sale_id=clash.sale_id)
+            raise IdempotencyConflict("This refund id was already used for a different refund; nothing was moved.",
+                                      code="refund_id_conflict", refund_id=refund_id) from None
+
+    def _refund(self, *, sale_id: str, wanted, request: str, supervisor, refund_id: str, terminal_id: str | None,
+                now: float) -> Refund:
         with self.core.db.write() as conn:
+            row = sales_store.sale(conn, sale_id)
             first = sales_store.refund(conn, refund_id)
             if first is not None:
-                if first["sale_id"] != sale_id or first["request"] != request:
-                    raise Conflict("This refund id was already used for a different refund; nothing was moved.",
-                                   refund_id=refund_id)
+                # The request as it would be booked: the sale's terminal unless another one was named.
+                booked = terminal_id or (row["terminal_id"] if row is not None else "")
+                fp = self._fingerprint(conn, sale_id, request, booked, supervisor.id)
+                stored = first["request_fp"] or self._fingerprint(
+                    conn, first["sale_id"], first["request"], first["terminal_id"], int(first["supervisor_id"]))
+                if not idempotency.same(stored, fp):
+                    raise _IdConflict(first["sale_id"], int(first["customer_id"]))
                 return self._load(conn, first)
-            row = sales_store.sale(conn, sale_id)
             if row is None:
                 raise NotFound(f"No sale {sale_id}.")
             sale = load_sale(conn, row)
@@ -96,7 +127,8 @@ class RefundService:
                           (ledger.wallet_account(sale.customer_id), money.total)])
             sales_store.insert_refund(conn, refund_id=refund_id, sale_id=sale.id, terminal_id=terminal,
                                       supervisor_id=supervisor.id, customer_id=sale.customer_id, total=money.total,
-                                      at=now, business_date=day, transfer_id=moved.id, request=request)
+                                      at=now, business_date=day, transfer_id=moved.id, request=request,
+                                      request_fp=self._fingerprint(conn, sale.id, request, terminal, supervisor.id))
             sales_store.insert_refund_lines(conn, refund_id, ((l.jan, l.qty, l.amount, l.tax_rate)
                                                               for l in refund_lines))
             # The refund's tax is what the sale's tax falls by (tax.refund_tax), so a sale refunded line by
@@ -113,6 +145,11 @@ class RefundService:
                 body=(f"{format_yen(money.total)} was refunded to your wallet by {store['name_ja']} "
                       f"({store['name_en']}) on {jst_text(now)}, for receipt {sale.receipt_no}."))
             return self._load(conn, sales_store.refund(conn, refund_id))
+
+    @staticmethod
+    def _fingerprint(conn: sqlite3.Connection, sale_id: str, request: str, terminal_id: str, supervisor_id: int) -> str:
+        return idempotency.fingerprint(conn, "refund", sale=sale_id, request=request, terminal=terminal_id,
+                                       supervisor=int(supervisor_id))
 
     @staticmethod
     def _lines(conn: sqlite3.Connection, sale, wanted) -> list[CartLine]:

@@ -17,6 +17,14 @@ journal. The `qrpay` CLI is a keyed entry unless `--entry` says otherwise (`--im
 The entry method is not part of what makes a retry "the same request": a till that retries from
 its camera after the clerk's keyed attempt timed out is asking for the same sale; the sale keeps
 the entry method of the attempt that succeeded.
+
+A retried sale id is the same request or nothing: the sale stores a fingerprint
+(`shared.idempotency`) of its terminal, clerk, cart and the payment code's identity (its nonce,
+whether the code came as QR text or as the 20-digit number). A retry whose fingerprint differs
+(another code — garbage, a forgery, another customer's live code —, another cart, terminal or
+clerk) is refused with `IdempotencyConflict` code `sale_id_conflict`, audited in its own
+transaction (a keyed hash of the presented code, never the code), and the presented code is left
+untouched: its owner can still pay with it.
 """
 from __future__ import annotations
 
@@ -26,9 +34,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from shared import audit, ledger
+from shared import audit, idempotency, ledger
 from shared.catalog import normalize_jan
-from shared.errors import CodeRefused, Conflict, InputError, InsufficientFunds, NotFound
+from shared.errors import CodeRefused, Conflict, IdempotencyConflict, InputError, InsufficientFunds, NotFound
 from shared.money import format_yen
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, jst_text, mask_ref
 from shared.storage import catalog_store, sales_store
@@ -37,9 +45,9 @@ from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, to
 if TYPE_CHECKING:
     from shared.core import Core
 
-_SALE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
-_RECEIPT_NO = re.compile(r"^T\d{1,3}-\d{6,}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SALE_ID = idempotency.ID_PATTERN              # always fullmatch: "S1\n" is not "S1"
+_RECEIPT_NO = re.compile(r"T[0-9]{1,3}-[0-9]{6,12}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_LINES = 60
 DAY_SECONDS = 24 * 3600
 
@@ -92,13 +100,11 @@ class SaleSummary:
 
 
 def check_sale_id(sale_id: object, what: str = "sale id") -> str:
-    if not isinstance(sale_id, str) or not _SALE_ID.match(sale_id):
-        raise InputError(f"A {what} is 1–64 letters, digits, '-', '_', '.' or ':'.")
-    return sale_id
+    return idempotency.check_id(sale_id, what)
 
 
 def check_business_date(text: object) -> str:
-    if not isinstance(text, str) or not _DATE.match(text):
+    if not isinstance(text, str) or not _DATE.fullmatch(text):
         raise InputError("Give the business day as YYYY-MM-DD.")
     from datetime import date
     try:
@@ -155,6 +161,18 @@ def priced_cart(conn: sqlite3.Connection, wanted: Iterable[tuple[str, int]]) -> 
     return totals(out)
 
 
+class _IdConflict(Exception):
+    """Carries a sale-id conflict out of the rolled-back transaction, to be audited after."""
+
+    def __init__(self, sale_id: str, differs: list[str], customer_id: int) -> None:
+        super().__init__("sale_id_conflict")
+        self.sale_id, self.differs, self.customer_id = sale_id, differs, customer_id
+
+
+def _canonical_cart(wanted: Iterable[tuple[str, int]]) -> list[list]:
+    return [[jan, int(qty)] for jan, qty in sorted(wanted)]
+
+
 class _Refusal(Exception):
     """Carries a CodeRefused out of the rolled-back transaction, with the alert to record after."""
 
@@ -189,7 +207,7 @@ class SalesService:
                 policy, now = self.core.policy, self.core.now()
                 first = sales_store.sale(conn, sale_id)
                 if first is not None:
-                    return self._retry(conn, first, terminal.id, wanted)
+                    return self._retry(conn, first, terminal.id, clerk.id, wanted, code)
                 cart = priced_cart(conn, wanted)
                 store = catalog_store.store(conn, terminal.store_id)
                 day = business_date_of(now)
@@ -216,7 +234,8 @@ class SalesService:
                     conn, sale_id=sale_id, receipt_no=receipt_no, terminal_id=terminal.id, store_id=store["id"],
                     clerk_id=clerk.id, clerk_name=clerk.name, customer_id=cid, code_nonce=verified.nonce,
                     wallet_ref=mask_ref(verified.wallet_ref), total=cart.total, at=now,
-                    business_date=day, transfer_id=moved.id, entry_method=entry.value)
+                    business_date=day, transfer_id=moved.id, entry_method=entry.value,
+                    request_fp=self._fingerprint(conn, terminal.id, clerk.id, wanted, verified.nonce))
                 sales_store.insert_sale_lines(conn, sale_id, (
                     (l.jan, l.name_ja, l.name_en, l.unit_price, l.qty, l.amount, l.tax_rate) for l in cart.lines))
                 sales_store.insert_sale_taxes(conn, sale_id, ((r.rate, r.taxable_incl, r.tax) for r in cart.by_rate))
@@ -236,14 +255,47 @@ class SalesService:
         except _Refusal as refused:
             self._after_refusal(refused, code, terminal.id, now)
             raise refused.error from None
+        except _IdConflict as clash:
+            self._after_conflict(clash, code, terminal.id, clerk.id, now)
+            raise IdempotencyConflict(
+                "This sale id was already used for a different payment (another code, cart, terminal or clerk); "
+                "nothing was charged. Start a new sale.", code="sale_id_conflict", sale_id=sale_id) from None
 
-    def _retry(self, conn: sqlite3.Connection, first: sqlite3.Row, terminal_id: str,
-               wanted: tuple[tuple[str, int], ...]) -> Sale:
+    @staticmethod
+    def _fingerprint(conn: sqlite3.Connection, terminal_id: str, clerk_id: int, wanted: Iterable[tuple[str, int]],
+                     code_ref: str) -> str:
+        return idempotency.fingerprint(conn, "sale", terminal=terminal_id, clerk=int(clerk_id),
+                                       cart=_canonical_cart(wanted), code=code_ref)
+
+    def _retry(self, conn: sqlite3.Connection, first: sqlite3.Row, terminal_id: str, clerk_id: int,
+               wanted: tuple[tuple[str, int], ...], code: str) -> Sale:
+        """The first sale when this is the same request again; else `_IdConflict` (nothing written)."""
+        # The presented code counts only as a whole, genuine code of ours: its nonce, whatever its form.
+        nonce = self.core.codes.identify(conn, code)
+        code_ref = nonce if nonce is not None else "unidentified:" + idempotency.secret_ref(conn, code)
+        computed = self._fingerprint(conn, terminal_id, clerk_id, wanted, code_ref)
+        stored = first["request_fp"]
+        if stored is None:  # a sale written before fingerprints: the same rule, from its columns
+            stored = self._fingerprint(conn, first["terminal_id"], int(first["clerk_id"]),
+                                       [(l["jan"], int(l["qty"])) for l in sales_store.sale_lines(conn, first["id"])],
+                                       first["code_nonce"])
+        if idempotency.same(stored, computed):
+            return load_sale(conn, first)
         sale = load_sale(conn, first)
-        if sale.terminal_id != terminal_id or sorted((l.jan, l.qty) for l in sale.lines) != sorted(wanted):
-            raise Conflict("This sale id was already used for a different cart; nothing was charged.",
-                           sale_id=sale.id)
-        return sale
+        differs = [name for name, same in (
+            ("code", nonce is not None and idempotency.same(first["code_nonce"], nonce)),
+            ("cart", _canonical_cart((l.jan, l.qty) for l in sale.lines) == _canonical_cart(wanted)),
+            ("terminal", sale.terminal_id == terminal_id),
+            ("clerk", sale.clerk_id == clerk_id)) if not same]
+        raise _IdConflict(sale.id, differs or ["request"], sale.customer_id)
+
+    def _after_conflict(self, clash: _IdConflict, code: str, terminal_id: str, clerk_id: int, now: float) -> None:
+        """Audited in its own transaction; a different code under a paid sale's id is an alert."""
+        with self.core.db.write() as conn:
+            audit.record(conn, at=now, event="sale_id_conflict",
+                         severity="alert" if "code" in clash.differs else "warning", actor=f"staff:{clerk_id}",
+                         customer_id=clash.customer_id, sale_id=clash.sale_id, terminal=terminal_id,
+                         differs=",".join(clash.differs), presented_code_ref=idempotency.secret_ref(conn, code))
 
     def _check_money(self, conn: sqlite3.Connection, verified, total: int, policy, now: float) -> None:
         cid = verified.customer_id
@@ -311,12 +363,11 @@ class SalesService:
 
     def receipt(self, sale_id_or_receipt_no: str) -> Receipt:
         key = sale_id_or_receipt_no
-        if not isinstance(key, str) or not key.strip():
-            raise InputError("Give a sale id or a receipt number.")
-        key = key.strip()
+        if not isinstance(key, str) or not (_SALE_ID.fullmatch(key) or _RECEIPT_NO.fullmatch(key)):
+            raise InputError("Give a sale id or a receipt number (e.g. T1-000042), exactly, without spaces.")
         with self.core.db.read() as conn:
-            row = sales_store.sale(conn, key) if _SALE_ID.match(key) else None
-            if row is None and _RECEIPT_NO.match(key):
+            row = sales_store.sale(conn, key) if _SALE_ID.fullmatch(key) else None
+            if row is None and _RECEIPT_NO.fullmatch(key):
                 row = sales_store.sale_by_receipt(conn, key)
             if row is None:
                 raise NotFound(f"No sale or receipt {key[:40]}.")

@@ -3,6 +3,15 @@
 A PIN is 4–8 digits, stored as an Argon2id hash. Five wrong PINs in a row lock the staff member
 for 15 minutes (a till is in a shop, not on the internet, so no growing delays are needed); an
 unknown staff id costs the same Argon2 work as a wrong PIN.
+
+Every attempt is reserved — counted as a failure — in the write transaction that checks the lock,
+BEFORE the Argon2 comparison; a right PIN then clears the count (shared/attempts.py). So N
+parallel attempts (several tills, several processes) get at most `LOCK_AFTER_FAILURES`
+comparisons: while that many are being checked the next one is refused at once (`throttled`,
+"try again in a moment") and a right PIN arriving then is not compared, let alone accepted. A lock
+never lasts longer than the policy's `max_lock_seconds` (or `MAX_LOCK_SECONDS` when the policy has
+no cap): if the clock jumps back and the stored end lies further ahead, it is pulled in to now +
+the cap.
 """
 from __future__ import annotations
 
@@ -11,12 +20,13 @@ import math
 import sqlite3
 from dataclasses import dataclass
 
-from shared import audit, passwords
-from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied
+from shared import attempts, audit, passwords
+from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied, Throttled
 from shared.storage import staff_store as store
 
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 15 * 60
+MAX_LOCK_SECONDS = 60 * 60   # the cap when the policy sets none (2019)
 _MAX_NAME = 60
 _WRONG = "The staff number or PIN is wrong."
 
@@ -77,16 +87,33 @@ class StaffService:
             raise NotFound("No such staff member.")
         return _staff(row)
 
+    def _cap(self) -> int:
+        policy_cap = self.core.policy.max_lock_seconds
+        return policy_cap if policy_cap > 0 else MAX_LOCK_SECONDS
+
     def verify(self, staff_id: int, pin: str) -> Staff:
-        """The staff member when the PIN is right; InvalidCredentials or Locked otherwise."""
+        """The staff member when the PIN is right; InvalidCredentials, Locked or Throttled otherwise."""
         if not isinstance(pin, str):
             raise InputError("Type the PIN.")
-        now = self.core.now()
-        with self.core.db.read() as conn:
+        cap = self._cap()
+        with self.core.db.write() as conn:  # check the limit and reserve the attempt: one transaction
+            now = self.core.now()
             row = store.by_id(conn, staff_id) if _is_id(staff_id) else None
-        if row is not None and row["locked_until"] is not None and row["locked_until"] > now:
-            raise Locked(f"Too many wrong PINs: locked for {math.ceil((row['locked_until'] - now) / 60)} more "
-                         "minute(s). Ask a supervisor.", until=row["locked_until"])
+            decision = None
+            if row is not None:
+                decision = attempts.decide(failures=int(row["failures"]), locked_until=row["locked_until"],
+                                           attempt_at=row["attempt_at"], now=now, limit=LOCK_AFTER_FAILURES,
+                                           lock_seconds=LOCK_SECONDS, cap=cap)
+                if decision.action == "go":
+                    store.reserve_attempt(conn, row["id"], now)
+                elif decision.write_lock:
+                    store.lock(conn, row["id"], decision.until)
+        if decision is not None and decision.action == "locked":
+            raise Locked(f"Too many wrong PINs: locked for {max(1, math.ceil((decision.until - now) / 60))} more "
+                         "minute(s). Ask a supervisor.", until=decision.until)
+        if decision is not None and decision.action == "busy":
+            raise Throttled("Several PIN checks for this staff member are in progress; try again in a moment.",
+                            retry_after=math.ceil(decision.retry_after))
         if row is None:
             passwords.burn_time(pin)
             with self.core.db.write() as conn:
@@ -95,24 +122,31 @@ class StaffService:
             raise InvalidCredentials(_WRONG)
         if passwords.verify_secret(row["pin_hash"], pin):
             rehash = passwords.hash_secret(pin) if passwords.needs_rehash(row["pin_hash"]) else None
-            if row["failures"] or row["locked_until"] is not None or rehash:
-                with self.core.db.write() as conn:
-                    store.clear_failures(conn, row["id"])
-                    if rehash:
-                        store.set_pin_hash(conn, row["id"], rehash)
+            with self.core.db.write() as conn:
+                store.clear_failures(conn, row["id"])
+                if rehash:
+                    store.set_pin_hash(conn, row["id"], rehash)
             return _staff(row)
         locked_until = None
         with self.core.db.write() as conn:
-            n = store.record_failure(conn, row["id"])
+            now = self.core.now()
+            current = store.by_id(conn, row["id"])
+            failures = int(current["failures"]) if current is not None else 0
             audit.record(conn, at=now, event="staff_login_failed", severity="warning", actor=f"staff:{row['id']}",
-                         staff_id=row["id"], reason="wrong_pin", consecutive_failures=n)
-            if n >= LOCK_AFTER_FAILURES:
-                locked_until = now + LOCK_SECONDS
-                store.lock(conn, row["id"], locked_until)
-                audit.record(conn, at=now, event="staff_locked", severity="alert", actor=f"staff:{row['id']}",
-                             staff_id=row["id"], until=locked_until)
+                         staff_id=row["id"], reason="wrong_pin", consecutive_failures=failures)
+            already = current is not None and current["locked_until"] is not None and current["locked_until"] > now
+            if current is not None and not already:
+                locked_until = attempts.lock_after_failure(failures_now=failures, limit=LOCK_AFTER_FAILURES,
+                                                           now=now, lock_seconds=LOCK_SECONDS, cap=cap)
+                if locked_until is not None:
+                    store.lock(conn, row["id"], locked_until)
+                    audit.record(conn, at=now, event="staff_locked", severity="alert", actor=f"staff:{row['id']}",
+                                 staff_id=row["id"], until=locked_until)
+            elif already:
+                locked_until = current["locked_until"]
         if locked_until is not None:
-            raise Locked("Too many wrong PINs: locked for 15 minutes. Ask a supervisor.", until=locked_until)
+            raise Locked(f"Too many wrong PINs: locked for {max(1, math.ceil((locked_until - now) / 60))} minutes. "
+                         "Ask a supervisor.", until=locked_until)
         raise InvalidCredentials(_WRONG)
 
     def require_supervisor(self, staff_id: int, pin: str) -> Staff:

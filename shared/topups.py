@@ -20,26 +20,47 @@ by the "issuer", so QA can try refusals:
 Any other Luhn-valid number of a known brand is accepted, e.g. 4242 4242 4242 4242 (Visa),
 5555 5555 5555 4444 and 2223 0031 2200 3222 (Mastercard), 3782 822463 10005 (Amex),
 3530 1113 3330 0000 (JCB).
+
+Idempotency: the same key again is the same top-up only if the amount and the card number are the
+same (a keyed fingerprint of the request is stored, never the card number); anything else is
+`IdempotencyConflict` code `idempotency_key_conflict`, audited, and nothing is charged. Keys are
+strict (1–64 of letters, digits, '-', '_', '.', ':'; no surrounding whitespace).
+
+Everything the money depends on is checked again inside the write transaction that posts it: the
+session is still live, the wallet is not frozen, the policy is the one the customer was
+authenticated under, and the per-transaction, 24-hour, 30-day and velocity limits (counted from
+the committed top-ups inside that transaction, so parallel top-ups cannot overshoot a cap).
+
+The 2019 top-up password has an attempt limit: `TOPUP_PASSWORD_LOCK_AFTER` wrong passwords lock
+it for `TOPUP_PASSWORD_LOCK_SECONDS` (never longer than the policy's `max_lock_seconds`, or
+`TOPUP_PASSWORD_MAX_LOCK_SECONDS` when the policy has none). The attempt is reserved in the write
+transaction that checks the limit, before the Argon2 comparison, so parallel guesses get no more
+comparisons than the limit.
 """
 from __future__ import annotations
 
 import enum
+import math
 import secrets
+from contextlib import contextmanager
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from shared import audit, ledger, passwords
-from shared.errors import (Conflict, InputError, InvalidCredentials, LimitExceeded, Locked, PermissionDenied,
-                           StepUpRequired, TotpRequired, WeakPassword)
+from shared import attempts, audit, idempotency, ledger, passwords
+from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCredentials, LimitExceeded, Locked,
+                           PermissionDenied, SessionInvalid, StepUpRequired, Throttled, TotpRequired,
+                           WeakPassword)
 from shared.money import format_yen, yen
 from shared.policy import Policy
-from shared.storage import topups_store
+from shared.storage import codes_store, identity_store, topups_store
 
 DAY = 24 * 3600
 MONTH = 30 * DAY
 JST = timezone(timedelta(hours=9), "JST")
-_MAX_KEY = 100
+TOPUP_PASSWORD_LOCK_AFTER = 5
+TOPUP_PASSWORD_LOCK_SECONDS = 15 * 60
+TOPUP_PASSWORD_MAX_LOCK_SECONDS = 60 * 60
 
 
 class CardBrand(enum.Enum):
@@ -54,6 +75,7 @@ class Card:
     brand: CardBrand
     last4: str
     decline_reason: str | None = None   # set for the documented test numbers the "issuer" refuses
+    digits: str = field(default="", repr=False, compare=False)  # for the request fingerprint only; never stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +148,7 @@ def parse_card(number: object) -> Card:
     if brand is None:
         raise InputError("Only Visa, Mastercard, American Express and JCB cards can be used.",
                          code="card_unsupported")
-    return Card(brand, digits[-4:], DECLINED_TEST_CARDS.get(digits))
+    return Card(brand, digits[-4:], DECLINED_TEST_CARDS.get(digits), digits)
 
 
 def jst(t: float) -> str:
@@ -140,9 +162,15 @@ def _topup(row: sqlite3.Row) -> TopUp:
 def _idempotency_key(key: object) -> str:
     if key is None:
         return "auto-" + secrets.token_hex(16)
-    if not isinstance(key, str) or not key.strip() or len(key) > _MAX_KEY or not key.isprintable():
-        raise InputError(f"A request id is 1 to {_MAX_KEY} printable characters.")
-    return key.strip()
+    return idempotency.check_id(key, "request id")
+
+
+def _lock_cap(policy: Policy) -> int:
+    return policy.max_lock_seconds if policy.max_lock_seconds > 0 else TOPUP_PASSWORD_MAX_LOCK_SECONDS
+
+
+class _KeyConflict(Exception):
+    pass
 
 
 class _Velocity(LimitExceeded):
@@ -209,15 +237,16 @@ class TopUpService:
 
         # A retry after a time-out returns the first result before asking for a (now used) code again.
         if idempotency_key is not None:
-            with self.core.db.read() as conn:
+            with self._conflicts_audited(cid, key), self.core.db.write() as conn:
                 first = topups_store.by_key(conn, cid, key)
-            if first is not None:
-                return self._same_or_conflict(first, amount, card)
+                if first is not None:
+                    return self._same_or_conflict(conn, first, cid, amount, card)
 
+        # Early refusals (no one-time code or password attempt is spent on them); every one of
+        # them is checked again inside the transaction that moves the money.
         if self.core.identity.customer(cid).frozen:
             raise Locked("This wallet is frozen by support; top-ups are not possible. Contact support.")
         policy = self.core.policy
-        # Limits first: a refused top-up should not cost the customer a one-time code.
         self._guarded(lambda conn: _check_limits(conn, cid, amount, self.core.now(), policy), cid, amount,
                       read_only=True)
         self._authenticate(token, cid, policy, totp=totp, topup_password=topup_password)
@@ -231,15 +260,25 @@ class TopUpService:
             now = self.core.now()
             again = topups_store.by_key(conn, cid, key)  # a concurrent retry committed first
             if again is not None:
-                return self._same_or_conflict(again, amount, card)
-            _check_limits(conn, cid, amount, now, policy)
+                return self._same_or_conflict(conn, again, cid, amount, card)
+            # What the customer was let in under must still hold now, in this transaction.
+            live = identity_store.session_by_id(conn, s.id)
+            if live is None or live["revoked_at"] is not None:
+                raise SessionInvalid("Your session has ended. Sign in again.")
+            if codes_store.customer_frozen(conn, cid) is not False:
+                raise Locked("This wallet is frozen by support; top-ups are not possible. Contact support.")
+            current = self.core.policy
+            if current != policy:
+                raise Conflict("The security policy changed during the top-up; nothing was charged. Try again.",
+                               code="policy_changed")
+            _check_limits(conn, cid, amount, now, current)
             t = ledger.transfer(conn, key=f"topup:{cid}:{key}", kind="topup", at=now, customer_id=cid,
                                 memo=f"Top-up from {card.brand.value} •••• {card.last4}",
                                 postings=[(ledger.CARD_CLEARING, -amount), (ledger.wallet_account(cid), amount)])
             balance = ledger.wallet_balance(conn, cid)
             tid = topups_store.insert(conn, customer_id=cid, transfer_id=t.id, idempotency_key=key, amount=amount,
                                       card_brand=card.brand.value, card_last4=card.last4, balance_after=balance,
-                                      at=now)
+                                      at=now, request_fp=self._fingerprint(conn, cid, amount, card))
             audit.record(conn, at=now, event="topup", customer_id=cid, amount=amount, card_brand=card.brand.value,
                          card_last4=card.last4, topup_id=tid, transfer_id=t.id, session_id=s.id)
             self.core.identity.notify_owner(
@@ -249,7 +288,24 @@ class TopUpService:
                      "not you, contact support at once: your wallet can be frozen.")
             return TopUp(tid, amount, balance, card.brand.value, card.last4, now)
 
-        return self._guarded(commit, cid, amount)
+        with self._conflicts_audited(cid, key):
+            return self._guarded(commit, cid, amount)
+
+    @staticmethod
+    def _fingerprint(conn: sqlite3.Connection, cid: int, amount: int, card: Card) -> str:
+        return idempotency.fingerprint(conn, "topup", customer=cid, amount=amount, card=card.digits)
+
+    @contextmanager
+    def _conflicts_audited(self, cid: int, key: str):
+        """A reused key is refused after its transaction rolled back, and audited in one of its own."""
+        try:
+            yield
+        except _KeyConflict:
+            with self.core.db.write() as conn:
+                audit.record(conn, at=self.core.now(), event="idempotency_key_conflict", severity="warning",
+                             customer_id=cid, scope="topup", key_ref=idempotency.secret_ref(conn, key))
+            raise IdempotencyConflict("This request id was already used for a different top-up; nothing was "
+                                      "charged.", code="idempotency_key_conflict") from None
 
     def _guarded(self, fn, cid: int, amount: int, *, read_only: bool = False):
         """Runs `fn` in a transaction; a velocity refusal is rolled back, then its alert is
@@ -272,9 +328,16 @@ class TopUpService:
                          "were made within a minute. If this was not you, change your password and contact support.")
             raise LimitExceeded(refused.message, **refused.details) from None
 
-    def _same_or_conflict(self, row: sqlite3.Row, amount: int, card: Card) -> TopUp:
-        if row["amount"] != amount or row["card_brand"] != card.brand.value or row["card_last4"] != card.last4:
-            raise Conflict("This request id was already used for a different top-up; nothing was charged.")
+    def _same_or_conflict(self, conn: sqlite3.Connection, row: sqlite3.Row, cid: int, amount: int,
+                          card: Card) -> TopUp:
+        computed = self._fingerprint(conn, cid, amount, card)
+        if row["request_fp"] is None:  # written before fingerprints: what was stored must match
+            same = (row["amount"] == amount and row["card_brand"] == card.brand.value
+                    and row["card_last4"] == card.last4)
+        else:
+            same = idempotency.same(row["request_fp"], computed)
+        if not same:
+            raise _KeyConflict()
         return _topup(row)
 
     def _authenticate(self, token: str, cid: int, policy: Policy, *, totp: str | None,
@@ -284,17 +347,56 @@ class TopUpService:
                 raise TotpRequired("Enter the 6-digit code from your authenticator app to top up.")
             self.core.identity.step_up(token, totp=totp)  # consumes the code: it cannot be replayed
             return
-        with self.core.db.read() as conn:
-            stored = topups_store.password_hash(conn, cid)
-        if stored is None:
-            raise PermissionDenied("Set a top-up password first.", code="topup_password_required")
         if not isinstance(topup_password, str) or not topup_password:
-            raise PermissionDenied("Enter your top-up password.", code="topup_password_required")
-        if not passwords.verify_secret(stored, topup_password[:1024]):
+            with self.core.db.read() as conn:
+                has = topups_store.password_hash(conn, cid) is not None
+            raise PermissionDenied("Enter your top-up password." if has else "Set a top-up password first.",
+                                   code="topup_password_required")
+        # Reserve the attempt (count it as failed) in the transaction that checks the limit, BEFORE
+        # the Argon2 comparison: parallel guesses can never get more comparisons than the limit.
+        cap = _lock_cap(policy)
+        with self.core.db.write() as conn:
+            now = self.core.now()
+            row = topups_store.password_row(conn, cid)
+            decision = None
+            if row is not None:
+                decision = attempts.decide(failures=int(row["failures"]), locked_until=row["locked_until"],
+                                           attempt_at=row["attempt_at"], now=now, limit=TOPUP_PASSWORD_LOCK_AFTER,
+                                           lock_seconds=TOPUP_PASSWORD_LOCK_SECONDS, cap=cap)
+                if decision.action == "go":
+                    topups_store.reserve_password_attempt(conn, cid, now)
+                elif decision.write_lock:
+                    topups_store.set_password_lock(conn, cid, decision.until)
+        if row is None:
+            raise PermissionDenied("Set a top-up password first.", code="topup_password_required")
+        if decision.action == "locked":
+            raise Locked(f"Too many wrong top-up passwords: try again in "
+                         f"{max(1, math.ceil((decision.until - now) / 60))} minute(s).", until=decision.until)
+        if decision.action == "busy":
+            raise Throttled("Several top-up password checks are in progress; try again in a moment.",
+                            retry_after=math.ceil(decision.retry_after))
+        if passwords.verify_secret(row["hash"], topup_password[:1024]):
             with self.core.db.write() as conn:
-                audit.record(conn, at=self.core.now(), event="topup_password_failed", severity="warning",
-                             customer_id=cid)
-            raise InvalidCredentials("The top-up password is wrong.")
+                topups_store.clear_password_failures(conn, cid)
+            return
+        locked_until = None
+        with self.core.db.write() as conn:
+            now = self.core.now()
+            current = topups_store.password_row(conn, cid)
+            failures = int(current["failures"]) if current is not None else 0
+            audit.record(conn, at=now, event="topup_password_failed", severity="warning", customer_id=cid,
+                         consecutive_failures=failures)
+            if current is not None and not (current["locked_until"] is not None and current["locked_until"] > now):
+                locked_until = attempts.lock_after_failure(failures_now=failures, limit=TOPUP_PASSWORD_LOCK_AFTER,
+                                                           now=now, lock_seconds=TOPUP_PASSWORD_LOCK_SECONDS, cap=cap)
+                if locked_until is not None:
+                    topups_store.set_password_lock(conn, cid, locked_until)
+                    audit.record(conn, at=now, event="topup_password_locked", severity="alert", customer_id=cid,
+                                 until=locked_until)
+        if locked_until is not None:
+            raise Locked("Too many wrong top-up passwords: the top-up password is locked for "
+                         f"{max(1, math.ceil((locked_until - now) / 60))} minutes.", until=locked_until)
+        raise InvalidCredentials("The top-up password is wrong.")
 
     # -- the 2019 top-up password -----------------------------------------------------------------
     def has_topup_password(self, token: str) -> bool:

@@ -14,7 +14,7 @@ from shared import codes
 from shared.clock import FixedClock
 from shared.codes import PREFIX, CodeState, Ed25519PrivateKey, parse_code, sign_code
 from shared.core import Core
-from shared.errors import CodeRefused, Locked, NotFound, StepUpRequired
+from shared.errors import CodeRefused, Locked, NotFound, QrpayError, StepUpRequired
 
 PASSWORD = "correct horse battery staple 42"
 EMAIL = "hanako.yamada@example.jp"
@@ -230,7 +230,8 @@ def test_numeric_form_is_redeemable_once(core, hanako):
 
 def test_an_unknown_number_and_foreign_text_are_refused(core, hanako):
     core.codes.issue(hanako.token)
-    assert refusal(core, "88" + "0" * 18) == "bad_signature"
+    # an unknown 20-digit number is a typo far more often than a forgery: not a code, no forgery alert
+    assert refusal(core, "88" + "0" * 18) == "malformed"
     assert refusal(core, "4901234567894") == "not_ours"
     assert refusal(core, "https://example.com/") == "not_ours"
     assert refusal(core, "QP1:AAAA") == "malformed"
@@ -259,12 +260,44 @@ def test_2019_codes_are_long_lived_reusable_and_need_no_step_up(core, clock, han
         assert conn.execute("SELECT COUNT(*) FROM code_redemptions WHERE nonce = ?", (first.nonce,)).fetchone()[0] == 3
 
 
-def test_switching_back_to_hardened_makes_old_2019_codes_single_use(core, hanako):
+def test_switching_back_to_hardened_withdraws_every_2019_code(core, hanako):
+    """Item 2: a switch to hardened withdraws ALL outstanding codes in the switch's transaction:
+    a used reusable one, an unused day-long one issued without a step-up, in both forms."""
     core.set_policy("2019")
-    issued = core.codes.issue(hanako.token)
-    redeem(core, issued.text, "s1")
+    used = core.codes.issue(hanako.token)
+    redeem(core, used.text, "s1")
+    unused = core.codes.issue(hanako.token)              # no step-up, 24 h, not superseding
+    core.set_policy("2019")                              # the same policy again withdraws nothing
+    assert verify(core, unused.text).nonce == unused.nonce
     core.set_policy("hardened")
-    assert refusal(core, issued.text) == "replayed"
+    for presented in (used.text, used.numeric, unused.text, unused.numeric):
+        with pytest.raises(CodeRefused) as e:
+            verify(core, presented)
+        assert e.value.code == "superseded" and e.value.message == codes.MESSAGES["revoked"]
+    assert core.codes.status(hanako.token, unused.nonce).state is CodeState.REVOKED
+    row = core.audit_recent(event="codes_revoked")[0]
+    assert (row.details["count"], row.details["reason"]) == (2, "policy_hardened")
+    # the switch and the withdrawal are one transaction: the policy row comes just before it
+    assert [a.event for a in core.audit_recent(limit=2)] == ["codes_revoked", "policy_changed"]
+    core.set_policy("hardened")                          # hardened again: nothing new to withdraw
+    assert len(core.audit_recent(event="codes_revoked")) == 1
+
+
+def test_a_code_issued_during_a_policy_switch_follows_the_new_policy(core, hanako, monkeypatch):
+    """Issuing read the 2019 policy; the switch to hardened committed before its write: refused,
+    never a 2019 code that escaped the withdrawal."""
+    core.set_policy("2019")
+    real_ttl = core.codes.ttl_seconds
+
+    def switch_meanwhile(policy=None):
+        core.set_policy("hardened")                      # another app, between the checks and the write
+        return real_ttl(policy)
+    monkeypatch.setattr(core.codes, "ttl_seconds", switch_meanwhile)
+    with pytest.raises(QrpayError) as e:
+        core.codes.issue(hanako.token)
+    assert e.value.code == "policy_changed"
+    with core.db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM payment_codes WHERE state = 'issued'").fetchone()[0] == 0
 
 
 # -- refusals are audited and burn the code -----------------------------------------------------------

@@ -62,6 +62,14 @@ def revoke_outstanding(conn: sqlite3.Connection, customer_id: int, *, reason: st
         (at, reason, customer_id, at)).rowcount
 
 
+def revoke_all_outstanding(conn: sqlite3.Connection, *, reason: str, at: float) -> int:
+    """`revoke_outstanding` for every customer at once."""
+    return conn.execute(
+        "UPDATE payment_codes SET state = 'revoked', state_at = ?, reason = ? "
+        "WHERE expires_at > ? AND (state IN ('issued', 'refused') OR (state = 'paid' AND single_use = 0))",
+        (at, reason, at)).rowcount
+
+
 def set_state(conn: sqlite3.Connection, code_id: int, state: str, *, at: float, reason: str | None) -> None:
     conn.execute("UPDATE payment_codes SET state = ?, state_at = ?, reason = ? WHERE id = ?",
                  (state, at, reason, code_id))

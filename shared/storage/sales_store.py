@@ -27,13 +27,13 @@ def sale_taxes(conn: sqlite3.Connection, sale_id: str) -> list[sqlite3.Row]:
 
 def insert_sale(conn: sqlite3.Connection, *, sale_id: str, receipt_no: str, terminal_id: str, store_id: int,
                 clerk_id: int, clerk_name: str, customer_id: int, code_nonce: str, wallet_ref: str, total: int,
-                at: float, business_date: str, transfer_id: int, entry_method: str) -> None:
+                at: float, business_date: str, transfer_id: int, entry_method: str, request_fp: str) -> None:
     conn.execute(
         "INSERT INTO sales (id, receipt_no, terminal_id, store_id, clerk_id, clerk_name, customer_id, code_nonce, "
-        "wallet_ref, total, at, business_date, transfer_id, entry_method) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "wallet_ref, total, at, business_date, transfer_id, entry_method, request_fp) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sale_id, receipt_no, terminal_id, store_id, clerk_id, clerk_name, customer_id, code_nonce, wallet_ref,
-         total, at, business_date, transfer_id, entry_method))
+         total, at, business_date, transfer_id, entry_method, request_fp))
 
 
 def insert_sale_lines(conn: sqlite3.Connection, sale_id: str, lines: Iterable[tuple]) -> None:
@@ -93,12 +93,12 @@ def refunded_by_rate(conn: sqlite3.Connection, sale_id: str) -> dict[int, int]:
 
 def insert_refund(conn: sqlite3.Connection, *, refund_id: str, sale_id: str, terminal_id: str, supervisor_id: int,
                   customer_id: int, total: int, at: float, business_date: str, transfer_id: int,
-                  request: str) -> None:
+                  request: str, request_fp: str) -> None:
     conn.execute(
         "INSERT INTO refunds (id, sale_id, terminal_id, supervisor_id, customer_id, total, at, business_date, "
-        "transfer_id, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "transfer_id, request, request_fp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (refund_id, sale_id, terminal_id, supervisor_id, customer_id, total, at, business_date, transfer_id,
-         request))
+         request, request_fp))
 
 
 def insert_refund_lines(conn: sqlite3.Connection, refund_id: str, lines: Iterable[tuple[str, int, int, int]]) -> None:

@@ -5,11 +5,11 @@ import sqlite3
 
 
 def insert(conn: sqlite3.Connection, *, customer_id: int, transfer_id: int, idempotency_key: str, amount: int,
-           card_brand: str, card_last4: str, balance_after: int, at: float) -> int:
+           card_brand: str, card_last4: str, balance_after: int, at: float, request_fp: str) -> int:
     cur = conn.execute(
         "INSERT INTO topups (customer_id, transfer_id, idempotency_key, amount, card_brand, card_last4, "
-        "balance_after, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (customer_id, transfer_id, idempotency_key, amount, card_brand, card_last4, balance_after, at))
+        "balance_after, at, request_fp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (customer_id, transfer_id, idempotency_key, amount, card_brand, card_last4, balance_after, at, request_fp))
     return int(cur.lastrowid)
 
 
@@ -49,3 +49,25 @@ def set_password_hash(conn: sqlite3.Connection, customer_id: int, hash_: str, at
     conn.execute("INSERT INTO topup_passwords (customer_id, hash, set_at) VALUES (?, ?, ?) "
                  "ON CONFLICT (customer_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
                  (customer_id, hash_, at))
+
+
+def password_row(conn: sqlite3.Connection, customer_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM topup_passwords WHERE customer_id = ?", (customer_id,)).fetchone()
+
+
+def reserve_password_attempt(conn: sqlite3.Connection, customer_id: int, at: float) -> int:
+    """Count one more attempt (as failed until it proves right), stamped `at`; returns the new count."""
+    conn.execute("UPDATE topup_passwords SET failures = failures + 1, attempt_at = ? WHERE customer_id = ?",
+                 (at, customer_id))
+    return int(conn.execute("SELECT failures FROM topup_passwords WHERE customer_id = ?",
+                            (customer_id,)).fetchone()[0])
+
+
+def set_password_lock(conn: sqlite3.Connection, customer_id: int, until: float) -> None:
+    conn.execute("UPDATE topup_passwords SET locked_until = ?, failures = 0, attempt_at = NULL WHERE customer_id = ?",
+                 (until, customer_id))
+
+
+def clear_password_failures(conn: sqlite3.Connection, customer_id: int) -> None:
+    conn.execute("UPDATE topup_passwords SET failures = 0, locked_until = NULL, attempt_at = NULL "
+                 "WHERE customer_id = ?", (customer_id,))

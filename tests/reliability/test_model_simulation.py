@@ -296,7 +296,23 @@ class PaymentModel(RuleBasedStateMachine):
                                 sale_id=sale.sale_id)
             raise AssertionError("a sale id was reused for another cart")
         except QrpayError as e:
-            assert e.code == "conflict", e.code
+            assert e.code == "sale_id_conflict", e.code
+
+    @rule(sale=sales, code=codes, numeric=st.booleans())
+    def retry_with_another_code(self, sale, code, numeric):
+        """Issue 11 item 1: a paid sale's id with any other code is refused and leaves that code alone."""
+        self._next("r")
+        presented = code.numeric if numeric else code.text
+        try:
+            again = self.core.sales.pay(terminal_id=sale.terminal, clerk_id=self.clerk, code=presented,
+                                        lines=list(sale.lines.items()), sale_id=sale.sale_id)
+            got = "ok"
+        except QrpayError as e:
+            got = e.code
+        if code.nonce == sale.code.nonce:  # the same code in either form: the same request
+            assert got == "ok" and again.id == sale.sale_id and again.total == sale.total, got
+        else:                              # nothing moved, and the code's state (in the model) is unchanged
+            assert got == "sale_id_conflict", got
 
     @rule(sale=sales, full=st.booleans(), pick=st.integers(0, 2), qty=st.integers(1, 31))
     def refund(self, sale, full, pick, qty):
