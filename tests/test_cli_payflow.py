@@ -154,3 +154,31 @@ def test_pay_entry_option_is_recorded_and_shown(qrpay):
            "--db", str(qrpay.db), "--now", to_iso(t + 4)]
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0 and "screen" in p.stdout and "entry_method" in p.stdout
+
+
+def test_pay_with_a_used_sale_id_and_another_code_is_refused(qrpay):
+    """Issue 11 item 1 through the CLI: `qrpay pay --sale-id S` with an approved sale's id and any
+    other code (garbage, another customer's live code) exits 1 with sale_id_conflict, audited, and
+    the other customer's code still pays. Ids are strict: "S1 " is bad input, not a new sale."""
+    demo = qrpay.run("seed-demo", at=T0)
+    clerk = demo["staff"][0]
+    item = demo["items"][0]["jan"] + ":1"
+    issued = []
+    for c in demo["customers"][:2]:
+        session = qrpay.run("login", "--email", c["email"], "--password-stdin",
+                            "--totp", totp_code(c["totp_secret"], T0 + 5), at=T0 + 5,
+                            stdin=c["password"] + "\n")["session"]
+        issued.append(qrpay.run("code", "issue", "--session", session,
+                                "--totp", totp_code(c["totp_secret"], T0 + 40), at=T0 + 40))
+    t = T0 + 45
+    pay = ["pay", "--terminal", "T1", "--clerk", str(clerk["id"]), "--pin-stdin", "--items", item]
+    paid = qrpay.run(*pay, "--code", issued[0]["code"], "--sale-id", "S1", at=t, stdin=clerk["pin"] + "\n")
+    for code in ("QP1:GARBAGE", issued[1]["code"]):
+        out = qrpay.run(*pay, "--code", code, "--sale-id", "S1", at=t + 1, stdin=clerk["pin"] + "\n", expect=1)
+        assert out["error"]["code"] == "sale_id_conflict" and paid["receipt_no"] not in json.dumps(out)
+    out = qrpay.run(*pay, "--numeric", issued[1]["numeric"], "--sale-id", "S1 ", at=t + 2,
+                    stdin=clerk["pin"] + "\n", expect=1)
+    assert out["error"]["code"] == "bad_input"
+    theirs = qrpay.run(*pay, "--code", issued[1]["code"], "--sale-id", "S2", at=t + 3, stdin=clerk["pin"] + "\n")
+    assert theirs["receipt_no"] == "T1-000002"
+    assert qrpay.run("check", at=t + 4)["ok"] is True
