@@ -177,8 +177,8 @@ def make_codes(core: "Core", directory: str | os.PathLike[str], *, seed: int = 1
     add("12_numeric_only.png", "numeric", "ok", "the 20 digits printed under the valid code, keyed in",
         keyed=valid.numeric, nonce=valid.nonce)
     wrong = valid.numeric[:-1] + str((int(valid.numeric[-1]) + 1) % 10)
-    add("13_numeric_mistyped.png", "numeric", "bad_signature", "the same digits with the last one mistyped",
-        keyed=wrong)
+    add("13_numeric_mistyped.png", "numeric", "malformed", "the same digits with the last one mistyped: not a code "
+        "(a typo, not a forgery; it never touches the real code)", keyed=wrong)
     base = qr_image(valid.text, box=8)
     for n, (name, settings) in enumerate(DEGRADED, start=14):
         frame = synth_frame(base, seed=n, **settings).frame

@@ -61,18 +61,26 @@ def _describe(kind: EntryKind, row: sqlite3.Row) -> str:
     return memo or row["kind"]
 
 
+def _check_customer_id(customer_id: object) -> int:
+    """A customer id from a caller: a positive int that fits SQLite (never a bool, str or float)."""
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id < 2**63:
+        raise InputError("A customer id is a positive whole number.")
+    return customer_id
+
+
 class WalletService:
     def __init__(self, core) -> None:
         self.core = core
 
     def balance(self, customer_id: int) -> int:
+        _check_customer_id(customer_id)
         with self.core.db.read() as conn:
             return ledger.wallet_balance(conn, customer_id)
 
     def history(self, customer_id: int, limit: int = 100) -> list[HistoryEntry]:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
             raise InputError("The history length must be 1 to 10,000 entries.")
-        account = ledger.wallet_account(customer_id)
+        account = ledger.wallet_account(_check_customer_id(customer_id))
         with self.core.db.read() as conn:
             rows = ledger_store.account_entries(conn, account, limit)
         out = []
@@ -94,8 +102,7 @@ class WalletService:
             reason = ""
         if not isinstance(reason, str) or len(reason) > _MAX_REASON or not reason.isprintable():
             raise InputError(f"The reason is at most {_MAX_REASON} printable characters.")
-        if isinstance(customer_id, bool) or not isinstance(customer_id, int):
-            raise InputError("A customer id is a number.")
+        _check_customer_id(customer_id)
         supervisor = self.core.staff.require_supervisor(supervisor_id, pin)
         self.core.identity.customer(customer_id)  # NotFound before anything is written
         now = self.core.now()

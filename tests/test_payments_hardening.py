@@ -455,3 +455,11 @@ def test_ids_from_callers_are_never_stripped(core):
             check_id(bad)
     with pytest.raises(NotFound):
         core.sales.receipt("S-unknown")
+
+
+@pytest.mark.parametrize("bad", ["1", True, 1.0, 0, -1, 2**63, None])
+def test_wallet_customer_ids_from_callers_are_checked(core, demo, bad):
+    with pytest.raises(InputError):
+        core.wallet.balance(bad)
+    with pytest.raises(InputError):
+        core.wallet.history(bad)
