@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizePolicy, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -32,7 +32,8 @@ from pos_app.reports_view import ask_yes_no
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.receipts import Receipt
-from shared.scanning import decoder_named, open_source
+from shared.sales import EntryMethod
+from shared.scanning import CameraError, decoder_named, open_source
 from shared.scanning.decoders import Decoder
 from ui_common import app as ui_app
 from ui_common.tasks import run_in_background
@@ -41,7 +42,8 @@ from ui_common.widgets import Banner, PolicyBadge
 log = logging.getLogger(__name__)
 
 POLICY_POLL_MS = 3000
-SOURCE_CHOICES = ["0", "1", "screen"]
+SOURCE_AUTO = "auto"
+SOURCE_SETTING = "scanner/source"
 
 
 class PaymentUnconfirmed(QrpayError):
@@ -51,28 +53,48 @@ class PaymentUnconfirmed(QrpayError):
     code = "payment_unconfirmed"
 
 
-def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None) -> SourceFactory:
+def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None,
+                           open_camera: Callable[[str], object] | None = None) -> SourceFactory:
     """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
-    "camera"), a digit is a webcam, "screen[:x,y,w,h]" a screen region."""
-    if spec.startswith("screen"):
+    "camera"), a digit is a webcam, "screen[:x,y,w,h]" the screen, and "auto" webcam 0 if one
+    opens, else the screen (the one-laptop demo needs no choice and no click)."""
+    opener = open_camera or (lambda s: open_source(s, loop=True, realtime=True))
+    if spec.startswith("screen") or spec == SOURCE_AUTO:
         if screen_grabber_for is None:
             raise ValueError("screen capture needs the GUI")
         from pos_app.screen_source import ScreenSource
-        grabber = screen_grabber_for(spec)
-        return lambda: ScreenSource(grabber, description=spec)
-    return lambda: open_source(spec, loop=True, realtime=True)
+        grabber = screen_grabber_for("screen" if spec == SOURCE_AUTO else spec)
+        if spec != SOURCE_AUTO:
+            return lambda: ScreenSource(grabber, description=spec)
+
+        def camera_else_screen():
+            try:
+                return opener("0")
+            except CameraError:
+                log.info("no webcam: reading the code from the screen")
+                return ScreenSource(grabber, description="screen")
+
+        return camera_else_screen
+    return lambda: opener(spec)
 
 
 class PosWindow(QMainWindow):
     def __init__(self, core, *, terminal_id: str = "T1", source_factory: SourceFactory | None = None,
-                 decoder: Decoder | None = None, camera: str = "0", lang: str | None = None,
+                 decoder: Decoder | None = None, camera: str | None = None, lang: str | None = None,
                  documents_dir: Path | None = None, ask: Callable[..., object] | None = None,
-                 confirm: Callable[[QWidget, str], bool] = ask_yes_no, poll_ms: int = POLICY_POLL_MS) -> None:
+                 confirm: Callable[[QWidget, str], bool] = ask_yes_no, poll_ms: int = POLICY_POLL_MS,
+                 settings: QSettings | None = None, open_camera: Callable[[str], object] | None = None) -> None:
         super().__init__()
         self.core = core
         self.terminal_id = terminal_id
         self.lang = lang or ui_app.language()
-        self._camera = camera
+        # The source: --camera if given, else what the presenter chose last on this machine, else
+        # automatic (a webcam if one opens, else the screen).
+        self.settings = settings if settings is not None else QSettings("qrpay-sim", "pos_app")
+        saved = self.settings.value(SOURCE_SETTING, "", type=str)
+        self._camera = camera or saved or SOURCE_AUTO
+        self._injected_spec = camera
+        self._open_camera = open_camera
         self._source_factory = source_factory
         self._decoder = decoder
         self._ask = ask or SupervisorPinDialog.ask
@@ -133,8 +155,9 @@ class PosWindow(QMainWindow):
         self.till = till
 
         self.scanner = ScannerPanel(decoder_factory=self._new_decoder, source_factory_for=self._factory_for,
-                                    source_spec=camera, source_choices=SOURCE_CHOICES)
+                                    source_spec=self._camera, source_choices=self._source_choices())
         self.scanner.code_submitted.connect(self._code_submitted)
+        self.scanner.source_changed.connect(self._remember_source)
         self.scanner.cancelled.connect(self.cancel_payment)
         self.result = ResultPanel()
         self.result.new_sale.connect(self.new_sale)
@@ -173,15 +196,28 @@ class PosWindow(QMainWindow):
     def _new_decoder(self) -> Decoder:
         return self._decoder if self._decoder is not None else decoder_named("cascade")
 
+    def _source_choices(self) -> list[tuple[str, str]]:
+        return [(SOURCE_AUTO, self.tr("Automatic: webcam, else the screen")),
+                ("0", self.tr("Webcam 1")), ("1", self.tr("Webcam 2")),
+                ("screen", self.tr("Screen: the wallet window"))]
+
     def _factory_for(self, spec: str) -> SourceFactory:
-        if spec == self._camera and self._source_factory is not None:
+        if spec == self._injected_spec and self._source_factory is not None:
             return self._source_factory
-        return default_source_factory(spec, screen_grabber_for=self._screen_grabber)
+        return default_source_factory(spec, screen_grabber_for=self._screen_grabber, open_camera=self._open_camera)
+
+    @Slot(str)
+    def _remember_source(self, spec: str) -> None:
+        self._camera = spec
+        self.settings.setValue(SOURCE_SETTING, spec)
+        self.settings.sync()
 
     def _screen_grabber(self, spec: str):
         from pos_app.screen_source import ScreenGrabber, parse_screen_spec
         if spec not in self._screen_grabbers:
-            self._screen_grabbers[spec] = ScreenGrabber(parse_screen_spec(spec), parent=self)
+            # The till paints over its own window in every grab: the preview must not show itself.
+            self._screen_grabbers[spec] = ScreenGrabber(parse_screen_spec(spec), exclude=self.frameGeometry,
+                                                        parent=self)
         return self._screen_grabbers[spec]
 
     def _update_bar(self) -> None:
@@ -277,18 +313,19 @@ class PosWindow(QMainWindow):
         self.pages.setCurrentWidget(self.scanner)
         self.scanner.begin(format_yen(self.cart.total))
 
-    @Slot(str)
-    def _code_submitted(self, text: str) -> None:
+    @Slot(str, str)
+    def _code_submitted(self, text: str, entry: str) -> None:
         if self.shift is None or self.sale_id is None:
             return
         self.scanner.set_verifying()
         core, terminal_id, clerk_id = self.core, self.terminal_id, self.shift.clerk.id
         lines, sale_id = list(self._paying_lines), self.sale_id
+        entry_method = EntryMethod(entry)
 
         def pay():
             try:
                 return core.sales.pay(terminal_id=terminal_id, clerk_id=clerk_id, code=text, lines=lines,
-                                      sale_id=sale_id)
+                                      sale_id=sale_id, entry_method=entry_method)
             except QrpayError:
                 raise
             except Exception as e:

@@ -85,16 +85,19 @@ class PreviewWidget(QWidget):
 
 
 class ScannerPanel(QWidget):
-    code_submitted = Signal(str)      # QR text or the 20-digit number
+    code_submitted = Signal(str, str)  # QR text or the 20-digit number; how it came in: camera|screen|keyed
+    source_changed = Signal(str)       # the presenter chose another source (the window remembers it)
     cancelled = Signal()
 
     def __init__(self, *, decoder_factory: Callable[[], Decoder], source_factory_for: Callable[[str], SourceFactory],
-                 source_spec: str, source_choices: list[str], parent: QWidget | None = None) -> None:
+                 source_spec: str, source_choices: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._decoder_factory = decoder_factory
         self._source_factory_for = source_factory_for
         self._scan: ScanThread | None = None
         self._busy = False
+        self._entry = "camera"          # set from the source that opened
+        self.opened_source = ""         # its description ("screen", "camera 0", a file name)
 
         self.amount_label = QLabel()
         self.amount_label.setProperty("role", "amount")
@@ -108,10 +111,16 @@ class ScannerPanel(QWidget):
         self.retry_button.clicked.connect(self.restart)
         self.source_box = QComboBox()
         self.source_box.setEditable(True)
-        self.source_box.setMinimumWidth(220)
-        for choice in dict.fromkeys([source_spec, *source_choices]):
-            self.source_box.addItem(choice)
+        self.source_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.source_box.setMinimumWidth(200)
+        self.source_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for spec, text in source_choices:
+            self.source_box.addItem(text, spec)
+        self._select_spec(source_spec)
         self.source_box.setToolTip(self.tr("Camera number, video file, image pattern, or \"screen\""))
+        # A choice takes effect at once: picking from the list, or typing a spec and pressing Enter.
+        self.source_box.activated.connect(self._source_picked)
+        self.source_box.lineEdit().returnPressed.connect(self._source_picked)
         self.source_row = QWidget()
         srow = QHBoxLayout(self.source_row)
         srow.setContentsMargins(0, 0, 0, 0)
@@ -119,7 +128,6 @@ class ScannerPanel(QWidget):
         srow.addWidget(self.source_label)
         srow.addWidget(self.source_box, 1)
         srow.addWidget(self.retry_button)
-        self.source_row.hide()
 
         self.manual_button = QPushButton(self.tr("Enter code by hand"))
         self.manual_button.clicked.connect(self.show_manual_entry)
@@ -164,7 +172,37 @@ class ScannerPanel(QWidget):
     # -- scanning session ------------------------------------------------------------------------
     @property
     def source_spec(self) -> str:
-        return self.source_box.currentText().strip()
+        text = self.source_box.currentText().strip()
+        i = self.source_box.findText(text)
+        if i >= 0 and self.source_box.itemData(i):
+            return str(self.source_box.itemData(i))
+        return text
+
+    def _select_spec(self, spec: str) -> None:
+        i = self.source_box.findData(spec)
+        if i < 0:
+            self.source_box.addItem(spec, spec)
+            i = self.source_box.count() - 1
+        self.source_box.setCurrentIndex(i)
+
+    def set_source(self, spec: str) -> None:
+        """Switch to `spec` now (a running scan restarts on it) and tell the window to remember it."""
+        self._select_spec(spec)
+        self._source_picked()
+
+    @Slot()
+    def _source_picked(self, *_: object) -> None:
+        spec = self.source_spec
+        if not spec:
+            return
+        self.source_changed.emit(spec)
+        if self.isVisible() and not self._busy:
+            self.restart()
+
+    @property
+    def entry_method(self) -> str:
+        """How a code read now came in: "screen" or "camera" (a video file stands in for a camera)."""
+        return self._entry
 
     def begin(self, amount_text: str) -> None:
         """Open the scanner for a payment of `amount_text`."""
@@ -179,7 +217,8 @@ class ScannerPanel(QWidget):
     @Slot()
     def restart(self) -> None:
         self.stop_scanning()
-        self.source_row.hide()
+        self.retry_button.hide()
+        self.opened_source = ""
         self.preview.clear()
         self.preview.set_placeholder(self.tr("Starting the camera…"))
         self.set_status(self.tr("Looking for a code…"))
@@ -193,6 +232,7 @@ class ScannerPanel(QWidget):
         scan.worker.outline.connect(self.preview.set_outline)
         scan.worker.code_read.connect(self._on_code_read)
         scan.worker.source_lost.connect(self._camera_lost)
+        scan.worker.opened.connect(self._source_opened)
         self._scan = scan
         scan.start()
 
@@ -213,7 +253,7 @@ class ScannerPanel(QWidget):
         self.set_status(self.tr("Looking for a code…"))
         if self._scan is not None and self._scan.is_running():
             self._scan.resume()
-        elif not self.source_row.isVisible():
+        elif self.retry_button.isHidden():
             self.restart()
 
     def set_status(self, text: str, kind: str = "") -> None:
@@ -231,12 +271,20 @@ class ScannerPanel(QWidget):
         for w in (self.manual_button, self.manual_submit, self.manual_edit, self.cancel_button):
             w.setEnabled(on)
 
+    @Slot(str)
+    def _source_opened(self, description: str) -> None:
+        self.opened_source = description
+        self._entry = "screen" if description.startswith("screen") else "camera"
+        if self._entry == "screen":
+            self.preview.set_placeholder(self.tr("Looking at the screen…"))
+            self.set_status(self.tr("Looking for the wallet's code on the screen…"))
+
     @Slot(str, object, str)
     def _on_code_read(self, text: str, corners, symbology: str) -> None:
         if self._busy:
             return
         self.preview.set_outline(corners)
-        self.code_submitted.emit(text)
+        self.code_submitted.emit(text, self._entry)
 
     @Slot(str, bool)
     def _camera_lost(self, detail: str, live: bool) -> None:
@@ -245,7 +293,7 @@ class ScannerPanel(QWidget):
         self.preview.set_placeholder(self.tr("No picture"))
         self.set_status(self.tr("Camera not available — retry, choose another source, or type the code"), "error")
         self.source_row.setToolTip(detail)
-        self.source_row.show()
+        self.retry_button.show()
         self.manual_row.show()
 
     # -- keyed entry -----------------------------------------------------------------------------
@@ -263,7 +311,7 @@ class ScannerPanel(QWidget):
             self.manual_hint.setText(self.tr("Type all 20 digits shown under the customer's code."))
             return
         self.manual_hint.clear()
-        self.code_submitted.emit(digits)
+        self.code_submitted.emit(digits, "keyed")
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.stop_scanning()

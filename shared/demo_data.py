@@ -13,10 +13,17 @@ history shows the transfer as "Demo opening balance".
 
 A database that already has a store is refused (`Conflict`, code `already_seeded`): seeding is
 not repeatable, because the generated secrets are only known at the moment they are printed.
+So that a presenter can see them again at any time (`qrpay demo` prints them on every start, the
+till's Presenter menu shows them, `seed-demo` on a seeded database prints them), seeding also
+writes them to `credentials_path(db)` beside the database file, readable by its owner only. That
+file holds demo passwords in clear: it is made for a throw-away demo database, never a real one.
 """
 from __future__ import annotations
 
+import json
+import os
 import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared import audit, ledger, totp
@@ -98,10 +105,43 @@ def _pin() -> str:
             return pin
 
 
+def credentials_path(db_path: str | os.PathLike[str]) -> Path:
+    """Where the demo credentials of the database at `db_path` are kept (beside it)."""
+    return Path(str(db_path) + ".credentials.json")
+
+
+def save_credentials(db_path: str | os.PathLike[str], demo: dict[str, Any]) -> Path:
+    """Write the staff PINs and the customers' passwords (no TOTP secrets: the database has them),
+    created with mode 0600 so other users of the machine cannot read them."""
+    path = credentials_path(db_path)
+    data = {"staff": [{k: s[k] for k in ("id", "name", "role", "pin")} for s in demo["staff"]],
+            "customers": [{k: c[k] for k in ("customer_id", "email", "name", "password", "balance")}
+                          for c in demo["customers"]]}
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+    return path
+
+
+def load_credentials(db_path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The saved credentials, or None when the database was not seeded here (or the file is unreadable)."""
+    try:
+        data = json.loads(credentials_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("staff"), list) or not isinstance(data.get("customers"), list):
+        return None
+    return data
+
+
 def seed_demo(core: "Core") -> dict[str, Any]:
     if core.catalog.has_store():
+        saved = credentials_path(core.db.path)
+        hint = (f" Its demo accounts are in {saved} (`qrpay demo --show-credentials` prints them)."
+                if saved.exists() else "")
         raise Conflict("This database already has a store (it was seeded before); use a new database file "
-                       "for a fresh demo.", code="already_seeded")
+                       "for a fresh demo." + hint, code="already_seeded")
     core.codes.ensure_issuer_key()
     store = core.catalog.add_store(**STORE)
     terminals = [core.catalog.add_terminal(tid, store_id=store.id, name=f"レジ {tid[1:]} / Register {tid[1:]}")
@@ -135,6 +175,7 @@ def seed_demo(core: "Core") -> dict[str, Any]:
     with core.db.write() as conn:
         audit.record(conn, at=core.now(), event="demo_seeded", actor="seed-demo", store_id=store.id,
                      items=len(items), staff=len(staff), customers=len(customers))
+    save_credentials(core.db.path, {"staff": staff, "customers": customers})
     return {
         "store": {"id": store.id, "name_ja": store.name_ja, "name_en": store.name_en,
                   "registration_no": store.registration_no, "address": store.address},

@@ -1,8 +1,20 @@
 """The kiosk demo: the till, the wallet and the authenticator side by side, each in its own process.
 
-`qrpay demo` prepares the database and runs this module; it reads the screen size with Qt, tiles
-the three windows to fit (1366×768 and 1920×1080 both work), starts them, and waits. Closing one
-window does not close the others; Ctrl+C stops them all.
+`qrpay demo` prepares the database, takes the demo's lock and becomes this module; it reads the
+screen size with Qt, tiles the three windows to fit (1366×768 and 1920×1080 both work), starts
+them, and watches them:
+
+- closing the till, Ctrl+C, SIGTERM or SIGHUP end the demo: every window closes;
+- each app watches this process too (`QRPAY_DEMO_LAUNCHER_PID`) and quits if it disappears, so
+  even a killed launcher leaves no window behind;
+- SIGUSR1 is a request, its words in `<db>.demo.request`: "show" (reopen a closed wallet or
+  authenticator, raise every window: what a second `qrpay demo` and the till's Presenter menu
+  ask), "reset" (close everything, seed a fresh database, start again), "hand-over" (a person
+  touched a window during autoplay: every app stops its autoplay);
+- `--autoplay --once`: the till's exit code is the demo's (0 once the sale is recorded), and
+  everything is closed after `--timeout` seconds at the latest (exit 1).
+
+The apps' side of these requests is `DemoLink` below.
 """
 from __future__ import annotations
 
@@ -11,7 +23,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
+
+REQUEST_SHOW, REQUEST_RESET, REQUEST_HAND_OVER = "show", "reset", "hand-over"
+ENV_PID, ENV_REQUEST = "QRPAY_DEMO_LAUNCHER_PID", "QRPAY_DEMO_REQUEST_FILE"
 
 
 @dataclass(frozen=True)
@@ -40,23 +57,129 @@ def tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, 
     }
 
 
-def screen_size() -> tuple[int, int, int, int]:
+def screen_size(*, full: bool = False) -> tuple[int, int, int, int]:
+    """The primary screen's available area (its whole area with `full`: the kiosk covers the panels)."""
     from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    geo = app.primaryScreen().availableGeometry()
+    screen = app.primaryScreen()
+    geo = screen.geometry() if full else screen.availableGeometry()
     return geo.x(), geo.y(), geo.width(), geo.height()
 
 
-def commands(db: str, *, lang: str | None, kiosk: bool, camera: str | None) -> dict[str, list[str]]:
+def commands(db: str, *, lang: str | None, kiosk: bool, camera: str | None, autoplay: bool = False,
+             once: bool = False, timeout: float | None = None) -> dict[str, list[str]]:
     py = sys.executable
     extra = (["--lang", lang] if lang else []) + (["--kiosk"] if kiosk else [])
-    pos = [py, "-m", "pos_app", "--db", db] + extra + (["--camera", camera] if camera else [])
+    play = ["--autoplay"] if autoplay else []
+    pos = [py, "-m", "pos_app", "--db", db] + extra + (["--camera", camera] if camera else []) + play
+    if autoplay and once:
+        pos += ["--once"] + (["--timeout", str(timeout)] if timeout else [])
     return {
         "pos": pos,
-        "wallet": [py, "-m", "wallet_app", "--db", db, "--profile", "kiosk-phone"] + extra,
+        "wallet": [py, "-m", "wallet_app", "--db", db, "--profile", "kiosk-phone"] + extra + play,
         "authenticator": [py, "-m", "wallet_app", "--db", db, "--authenticator"] + (["--lang", lang] if lang else []),
     }
+
+
+class Launcher:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.db = str(args.db)
+        self.request_file = Path(self.db + ".demo.request")
+        full = bool(args.kiosk)
+        x, y, w, h = screen_size(full=full)
+        self.layout = tiles(w, h, left=x, top=y)
+        self.cmds = commands(self.db, lang=args.lang, kiosk=args.kiosk, camera=args.camera, autoplay=args.autoplay,
+                             once=args.once, timeout=args.timeout)
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._pending: list[int] = []
+
+    def start(self, name: str) -> None:
+        env = dict(os.environ, QRPAY_GEOMETRY=self.layout[name].env(), **{ENV_PID: str(os.getpid()),
+                   ENV_REQUEST: str(self.request_file)})
+        if self.args.kiosk:
+            env["QRPAY_FRAMELESS"] = "1"
+        self.procs[name] = subprocess.Popen(self.cmds[name], env=env)
+
+    def start_all(self) -> None:
+        for name in self.cmds:
+            self.start(name)
+
+    def stop_all(self, timeout: float = 10.0) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def signal_children(self, sig: int) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                try:
+                    proc.send_signal(sig)
+                except OSError:
+                    pass
+
+    def handle_request(self) -> None:
+        try:
+            word = self.request_file.read_text(encoding="utf-8").strip() or REQUEST_SHOW
+            self.request_file.unlink(missing_ok=True)
+        except OSError:
+            word = REQUEST_SHOW
+        if word == REQUEST_RESET:
+            from shared.cli.demo_cmds import prepare
+
+            self.stop_all()
+            prepare(Path(self.db), reset=True, policy=None)
+            self.start_all()
+        elif word == REQUEST_HAND_OVER:
+            self._tell_children(REQUEST_HAND_OVER)
+        else:
+            for name in ("wallet", "authenticator"):
+                if self.procs[name].poll() is not None:
+                    self.start(name)
+            self._tell_children(REQUEST_SHOW)
+
+    def _tell_children(self, word: str) -> None:
+        if hasattr(signal, "SIGUSR1"):
+            self.request_file.with_suffix(".children").write_text(word, encoding="utf-8")
+            self.signal_children(signal.SIGUSR1)
+
+    def run(self) -> int:
+        ending: list[int] = []
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                signal.signal(sig, lambda s, _f: ending.append(s))
+        if hasattr(signal, "SIGUSR1"):
+            signal.signal(signal.SIGUSR1, lambda s, _f: self._pending.append(s))
+        self.request_file.unlink(missing_ok=True)
+        self.start_all()
+        deadline = time.monotonic() + self.args.timeout if self.args.once else None
+        code = 0
+        while True:
+            time.sleep(0.2)
+            if ending:
+                code = 130 if ending[0] == signal.SIGINT else 143
+                break
+            if self._pending:
+                self._pending.clear()
+                self.handle_request()
+            pos = self.procs["pos"].poll()
+            if pos is not None:        # closing the till ends the demo
+                code = pos
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                sys.stderr.write("qrpay demo: --once timed out before a sale was recorded\n")
+                code = 1
+                break
+        self.stop_all()
+        return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,24 +187,100 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", required=True)
     p.add_argument("--lang", choices=("ja", "en"))
     p.add_argument("--kiosk", action="store_true")
-    p.add_argument("--camera", help="the till's camera source (default: a webcam if present, else the screen)")
+    p.add_argument("--camera", help="the till's source (default: the last choice, else a webcam if present, "
+                                    "else the screen)")
+    p.add_argument("--autoplay", action="store_true")
+    p.add_argument("--once", action="store_true")
+    p.add_argument("--timeout", type=float, default=180.0)
+    p.add_argument("--lock-fd", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    x, y, w, h = screen_size()
-    layout = tiles(w, h, left=x, top=y)
-    procs = []
-    for name, cmd in commands(args.db, lang=args.lang, kiosk=args.kiosk, camera=args.camera).items():
-        env = dict(os.environ, QRPAY_GEOMETRY=layout[name].env())
-        procs.append(subprocess.Popen(cmd, env=env))
+    if args.lock_fd is None:  # started directly, not by `qrpay demo`: take the lock here
+        from shared.cli.demo_cmds import bring_to_front, take_demo_lock
+        from shared.errors import QrpayError
+
+        try:
+            args.lock_fd = take_demo_lock(Path(args.db))
+        except QrpayError as e:
+            bring_to_front(int(e.details.get("pid") or 0))
+            sys.stderr.write(f"qrpay demo: {e.message}\n")
+            return 3
+    return Launcher(args).run()
+
+
+# -- the apps' side ---------------------------------------------------------------------------------
+class DemoLink:
+    """In an app the launcher started: quit when the launcher is gone, raise the window or stop
+    autoplay when it asks, and send it requests (`request("show")` reopens a closed wallet).
+
+    Python runs signal handlers only between bytecodes, and a Qt event loop idles in C++; a
+    500 ms timer gives the handlers (and the launcher check) a chance to run."""
+
+    def __init__(self, window, *, on_hand_over=None) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.window = window
+        self.on_hand_over = on_hand_over
+        self.launcher_pid = int(os.environ.get(ENV_PID, "0") or 0)
+        self.request_file = Path(os.environ.get(ENV_REQUEST, "")) if os.environ.get(ENV_REQUEST) else None
+        self._signals: list[int] = []
+        if hasattr(signal, "SIGUSR1"):
+            signal.signal(signal.SIGUSR1, lambda s, _f: self._signals.append(s))
+        # SIGTERM from the launcher: leave the event loop (windows close, the database is closed).
+        signal.signal(signal.SIGTERM, lambda s, _f: self._signals.append(s))
+        self._timer = QTimer(window)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._check)
+        self._timer.start()
+
+    @property
+    def active(self) -> bool:
+        return self.launcher_pid > 0
+
+    def _check(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.active and not _alive(self.launcher_pid):
+            QApplication.instance().exit(0)
+            return
+        while self._signals:
+            sig = self._signals.pop(0)
+            if sig == signal.SIGTERM:
+                QApplication.instance().exit(0)
+                return
+            word = REQUEST_SHOW
+            if self.request_file is not None:
+                try:
+                    word = self.request_file.with_suffix(".children").read_text(encoding="utf-8").strip()
+                except OSError:
+                    pass
+            if word == REQUEST_HAND_OVER:
+                if self.on_hand_over is not None:
+                    self.on_hand_over()
+            else:
+                self.window.showNormal() if self.window.isMinimized() else None
+                self.window.raise_()
+                self.window.activateWindow()
+
+    def request(self, word: str) -> bool:
+        """Ask the launcher for `word`; False when not started by a launcher."""
+        if not self.active or self.request_file is None or not hasattr(signal, "SIGUSR1"):
+            return False
+        self.request_file.write_text(word, encoding="utf-8")
+        try:
+            os.kill(self.launcher_pid, signal.SIGUSR1)
+        except OSError:
+            return False
+        return True
+
+
+def _alive(pid: int) -> bool:
     try:
-        for proc in procs:
-            proc.wait()
-    except KeyboardInterrupt:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            proc.wait(timeout=10)
-    return max((proc.returncode or 0) for proc in procs) if procs else 0
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 if __name__ == "__main__":

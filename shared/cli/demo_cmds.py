@@ -1,13 +1,24 @@
 """`qrpay demo`: a demo database with demo data, then the till, the wallet and the authenticator
-side by side (each its own process, started by ui_common.launcher — the core imports no Qt)."""
+side by side (each its own process, started by ui_common.launcher — the core imports no Qt).
+
+One demo per database: `qrpay demo` takes an exclusive lock on `<db>.demo.lock` before it touches
+the database and hands the locked file to the launcher, which holds it until its windows are
+gone. A second `qrpay demo` on the same database asks the running one to bring its windows to the
+front and exits with a clear message: it opens no window and no second shift on T1, and
+`--reset` never deletes a database a running demo is using.
+
+This process becomes the launcher (exec), so Ctrl+C, SIGTERM or closing the till end the whole
+demo: there is no middle process whose death would leave the windows open.
+"""
 from __future__ import annotations
 
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
 
 from shared.cli.main import no_core
+from shared.errors import Conflict
 
 
 def register(sub, common) -> None:
@@ -15,8 +26,19 @@ def register(sub, common) -> None:
     p.add_argument("--reset", action="store_true", help="throw the demo database away and seed a fresh one")
     p.add_argument("--policy", choices=["hardened", "2019"], default=None)
     p.add_argument("--lang", choices=["ja", "en"])
-    p.add_argument("--kiosk", action="store_true", help="full screen, large type, idle reset")
-    p.add_argument("--camera", help="the till's camera source (index, video file, image pattern or 'screen')")
+    p.add_argument("--kiosk", action="store_true",
+                   help="full screen, large type, idle reset; a supervisor leaves with the till's "
+                        "'Leave kiosk' button and a PIN")
+    p.add_argument("--camera", help="the till's source: a webcam index, a video file, an image pattern, 'screen', "
+                                    "or 'auto' (default: the presenter's last choice, else a webcam if one opens, "
+                                    "else the screen)")
+    p.add_argument("--autoplay", action="store_true",
+                   help="attract mode: a customer pays at the till in a loop, through the real windows; "
+                        "a key or a touch hands control back")
+    p.add_argument("--once", action="store_true",
+                   help="with --autoplay: one round, then exit 0 once the sale is recorded (non-zero on failure)")
+    p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")
+    p.add_argument("--show-credentials", action="store_true", help="print the demo accounts and exit")
     p.add_argument("--no-windows", action="store_true", help="prepare the database only")
     p.set_defaults(func=cmd_demo)
 
@@ -28,22 +50,62 @@ def demo_db_path(args) -> Path:
     return Path(user_data_dir("qrpay-sim", appauthor=False)) / "demo.sqlite3"
 
 
+def lock_path(db: Path) -> Path:
+    return Path(str(db) + ".demo.lock")
+
+
+def take_demo_lock(db: Path) -> int:
+    """An fd holding the exclusive lock of `db`'s demo (inherited by the launcher), or Conflict
+    `demo_running` with the running launcher's pid in details."""
+    import fcntl
+
+    path = lock_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            pid = int(os.read(fd, 32).decode("ascii", "replace").strip() or 0)
+        except ValueError:
+            pid = 0
+        os.close(fd)
+        raise Conflict(f"A demo is already running on {db}: its windows were brought to the front. "
+                       "Close it first (or use another --db) to start a new one.",
+                       code="demo_running", pid=pid) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode("ascii"))
+    return fd
+
+
+def bring_to_front(pid: int) -> None:
+    """Ask a running launcher to reopen closed windows and raise them all (SIGUSR1)."""
+    if pid > 0 and hasattr(signal, "SIGUSR1"):
+        try:
+            os.kill(pid, signal.SIGUSR1)
+        except OSError:
+            pass
+
+
 def prepare(path: Path, *, reset: bool, policy: str | None, now: str | None = None) -> dict:
-    """Create (or reuse) the demo database and seed it once; returns what seed-demo printed."""
+    """Create (or reuse) the demo database and seed it once; returns what seed-demo printed,
+    with the saved demo accounts under "credentials"."""
     from shared.clock import FixedClock, parse_iso
     from shared.core import Core
-    from shared.demo_data import seed_demo
+    from shared.demo_data import credentials_path, load_credentials, seed_demo
 
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        credentials_path(path).unlink(missing_ok=True)
     core = Core.open(path, clock=FixedClock(parse_iso(now)) if now else None)
     try:
         core.codes.ensure_issuer_key()
         seeded = None if core.catalog.has_store() else seed_demo(core)
         if policy:
             core.set_policy(policy, actor="demo")
-        return {"db": str(path), "seeded": seeded is not None, "demo": seeded, "policy": core.policy.name}
+        return {"db": str(path), "seeded": seeded is not None, "demo": seeded, "policy": core.policy.name,
+                "credentials": load_credentials(path)}
     finally:
         core.close()
 
@@ -51,26 +113,49 @@ def prepare(path: Path, *, reset: bool, policy: str | None, now: str | None = No
 @no_core
 def cmd_demo(core, args):
     path = demo_db_path(args)
+    if args.show_credentials:
+        from shared.demo_data import load_credentials
+        creds = load_credentials(path)
+        if creds is None:
+            raise Conflict(f"No demo accounts are saved for {path} (it was not seeded by this version).",
+                           code="no_credentials")
+        sys.stdout.write(credentials_text(creds))
+        return 0
+    if args.once and not args.autoplay:
+        raise Conflict("--once goes with --autoplay.", code="usage")
+    lock_fd = None
+    if not args.no_windows:
+        try:
+            lock_fd = take_demo_lock(path)
+        except Conflict as e:
+            bring_to_front(int(e.details.get("pid") or 0))
+            raise
     info = prepare(path, reset=args.reset, policy=args.policy, now=getattr(args, "now", None))
     if args.no_windows:
         return info
     sys.stderr.write(f"demo database: {path}\n")
-    if info["demo"]:
-        sys.stderr.write(credentials_text(info["demo"]))
-    cmd = [sys.executable, "-m", "ui_common.launcher", "--db", str(path)]
+    if info["credentials"]:
+        sys.stderr.write(credentials_text(info["credentials"]))
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os.set_inheritable(lock_fd, True)
+    cmd = [sys.executable, "-m", "ui_common.launcher", "--db", str(path), "--lock-fd", str(lock_fd)]
     for flag in ("lang", "camera"):
         if getattr(args, flag):
             cmd += [f"--{flag}", getattr(args, flag)]
-    if args.kiosk:
-        cmd.append("--kiosk")
-    return subprocess.call(cmd, env=dict(os.environ))
+    for flag in ("kiosk", "autoplay", "once"):
+        if getattr(args, flag):
+            cmd.append(f"--{flag}")
+    if args.once:
+        cmd += ["--timeout", str(args.timeout)]
+    os.execv(sys.executable, cmd)  # this process becomes the launcher (same pid, same lock)
 
 
-def credentials_text(demo: dict) -> str:
+def credentials_text(creds: dict) -> str:
     """What the presenter needs at hand: staff PINs and the customers' passwords."""
-    lines = ["", "Demo accounts (also in the Authenticator window for TOTP codes):"]
-    for s in demo["staff"]:
-        lines.append(f"  staff {s['id']}  {s['name']:<12} {s['role']:<10} PIN {s['pin']}")
-    for c in demo["customers"]:
-        lines.append(f"  customer {c['email']:<28} password {c['password']}  balance ¥{c['balance']:,}")
+    lines = ["", "Demo accounts (TOTP codes: the Authenticator window):"]
+    for s in creds["staff"]:
+        lines.append(f"  staff {s['id']}  {s['name']:<28} {s['role']:<10} PIN {s['pin']}")
+    for c in creds["customers"]:
+        lines.append(f"  customer {c['email']:<20} password {c['password']}")
     return "\n".join(lines) + "\n\n"
