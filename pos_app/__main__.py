@@ -1,8 +1,12 @@
 """`python -m pos_app [--db PATH] [--terminal ID] [--camera SOURCE] [--lang ja|en] [--decoder NAME]`
 
-SOURCE: a webcam index (0), a video file (played in a loop at its frame rate), an image sequence
-(frames/%04d.png), a still image or a folder of them, or "screen" / "screen:X,Y,W,H" (a region of
-this screen: the single-laptop kiosk reading the wallet window).
+SOURCE: "auto" (webcam 0 if one opens, else the screen), a webcam index (0), a video file (played
+in a loop at its frame rate), an image sequence (frames/%04d.png), a still image or a folder of
+them, "screen" (the till finds the wallet's code on this screen by itself) or "screen:X,Y,W,H" (a
+fixed region). Without --camera the till uses the presenter's last choice on this machine, else "auto".
+
+`--autoplay` (attract mode) signs in the first clerk of the demo accounts saved beside the
+database and takes customers in a loop; `--once` does one round and exits 0 once the sale is recorded.
 
 For screenshots and demos only: `--screen till|scanner|receipt|refund|report|alerts|signin` drives
 the window to that screen, signing in with the staff given in QRPAY_POS_DEMO="CLERK:PIN[:SUPERVISOR:PIN]".
@@ -21,14 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qrpay-pos", description="The store clerk's till (qrpay-sim).")
     p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
     p.add_argument("--terminal", metavar="ID", default="T1", help="this till's terminal id (default T1)")
-    p.add_argument("--camera", metavar="SOURCE", default="0",
-                   help='webcam index, video file, image pattern, image, or "screen[:X,Y,W,H]" (default 0)')
+    p.add_argument("--camera", metavar="SOURCE",
+                   help='"auto", webcam index, video file, image pattern, image, or "screen[:X,Y,W,H]" '
+                        '(default: the last choice on this machine, else auto)')
     p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
     p.add_argument("--decoder", choices=("cascade", "zxing", "zbar"), default="cascade")
     p.add_argument("--kiosk", action="store_true",
                    help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
     p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
     p.add_argument("--trainer", action="store_true", help="open the trainer window (policy, clock, attack scenarios)")
+    p.add_argument("--autoplay", action="store_true", help="attract mode: customers pay in a loop until a key or touch")
+    p.add_argument("--once", action="store_true", help="with --autoplay: one sale, then exit 0 (non-zero on failure)")
+    p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")
     p.add_argument("--screen", help=argparse.SUPPRESS)
     return p
 
@@ -65,17 +73,46 @@ def main(argv: Sequence[str] | None = None) -> int:
                        ask=ask, **extra)
     window.resize(1366, 768)
     from ui_common.app import apply_window_geometry
+    from ui_common.launcher import DemoLink
     placed = apply_window_geometry(window)
+    link = DemoLink(window)
+    window.set_demo_link(link, db_path=str(core.db.path))
     if args.kiosk:
         _make_kiosk(window, idle_minutes=args.idle_minutes)
-        if not placed:
-            window.showFullScreen()
-    window.show()
+    if args.kiosk and not placed:
+        window.showFullScreen()        # alone on the screen: truly full screen, no frame
+    else:
+        window.show()
     if args.screen and demo:
         QTimer.singleShot(200, lambda: _drive(window, args.screen, demo[0]))
+    exit_code: list[int] = []
+    if args.autoplay:
+        player = _start_autoplay(window, core, once=args.once, timeout_s=args.timeout, link=link)
+        if player is None:
+            return 2
+        player.finished.connect(lambda c: (exit_code.append(c), app.exit(c)))
     code = app.exec()
+    window.shutdown()
     core.close()
-    return code
+    return exit_code[0] if exit_code else code
+
+
+def _start_autoplay(window, core, *, once: bool, timeout_s: float, link):
+    from pos_app.autoplay import TillAutoplay
+    from shared.demo_data import load_credentials
+
+    creds = load_credentials(core.db.path)
+    clerk = next((s for s in (creds or {}).get("staff", []) if s.get("role") == "clerk"), None)
+    if clerk is None:
+        print("qrpay-pos: --autoplay needs the demo accounts saved by `qrpay demo` beside the database",
+              file=sys.stderr)
+        return None
+    player = TillAutoplay(window, clerk_id=int(clerk["id"]), pin=str(clerk["pin"]), once=once, timeout_s=timeout_s)
+    link.on_hand_over = player.stop
+    player.handed_over.connect(lambda: link.request("hand-over"))
+    window.autoplay = player
+    player.start()
+    return player
 
 
 def _make_kiosk(window, *, idle_minutes: float) -> None:
@@ -86,6 +123,7 @@ def _make_kiosk(window, *, idle_minutes: float) -> None:
     watcher = IdleWatcher(minutes=idle_minutes, parent=window)
     watcher.idle.connect(window.reset_for_next_customer)
     window.idle_watcher = watcher
+    window.set_kiosk(True)
 
     def guard() -> bool:
         approval = SupervisorPinDialog.ask(window, action=window.tr("Leave kiosk mode"))

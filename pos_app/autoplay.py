@@ -58,8 +58,9 @@ class TillAutoplay(QObject):
             self._deadline.start()
         self._after(self._sign_in, 300)
 
-    def stop(self) -> None:
-        """Hand the till back: no further step (a payment already sent completes as usual)."""
+    def stop(self, *, quiet: bool = False) -> None:
+        """Hand the till back: no further step (a payment already sent completes as usual).
+        `quiet`: the window is closing; nobody is told."""
         if not self.running:
             return
         self.running = False
@@ -68,8 +69,9 @@ class TillAutoplay(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        self.window.cart.show_message(self.tr("Autoplay stopped: the till is yours."))
-        self.handed_over.emit()
+        if not quiet:
+            self.window.cart.show_message(self.tr("Autoplay stopped: the till is yours."))
+            self.handed_over.emit()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         if self.running and event.type() in _HUMAN_INPUT and event.spontaneous():

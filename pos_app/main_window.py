@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizePolicy, QStackedWidget,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QMainWindow, QMenu, QPushButton, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from pos_app.cart_panel import CartPanel
 from pos_app.catalog_panel import CatalogPanel
 from pos_app.clerk_signin import ClerkSignIn, Shift
+from pos_app.elided_label import ElidedLabel
 from pos_app.messages import clerk_message, plain_error
 from pos_app.receipt_view import receipt_html, save_pdf
 from pos_app.result_panel import ResultPanel
@@ -98,6 +99,7 @@ class PosWindow(QMainWindow):
         self._source_factory = source_factory
         self._decoder = decoder
         self._ask = ask or SupervisorPinDialog.ask
+        self._confirm = confirm
         self._screen_grabbers: dict[str, object] = {}
         if documents_dir is None:
             from platformdirs import user_documents_dir
@@ -113,24 +115,42 @@ class PosWindow(QMainWindow):
         self.setMinimumSize(760, 560)  # fits beside the wallet on a 1366×768 kiosk
 
         # -- top bar ----------------------------------------------------------------------------
-        self.store_label = QLabel()
+        # The store and the clerk share the room left by the buttons; a long name ends in "…"
+        # (the full text is in the tooltip) instead of being cut mid-letter.
+        self.store_label = ElidedLabel()
         self.store_label.setProperty("role", "title")
-        self.clerk_label = QLabel()
+        self.clerk_label = ElidedLabel()
         self.badge = PolicyBadge()
         self.supervisor_button = QPushButton("◆ " + self.tr("Supervisor"))
         self.supervisor_button.setProperty("role", "supervisor")
         self.supervisor_button.clicked.connect(self.open_supervisor_area)
         self.signout_button = QPushButton(self.tr("Close shift"))
         self.signout_button.clicked.connect(self.sign_out)
-        for b in (self.supervisor_button, self.signout_button):
+        self.presenter_button = QToolButton()
+        self.presenter_button.setText("☰ " + self.tr("Presenter"))
+        self.presenter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presenter_menu = QMenu(self.presenter_button)
+        self.presenter_button.setMenu(self.presenter_menu)
+        self.presenter_button.hide()
+        self.leave_kiosk_button = QPushButton("◆ " + self.tr("Leave kiosk"))
+        self.leave_kiosk_button.setProperty("role", "supervisor")
+        self.leave_kiosk_button.setToolTip(self.tr("A supervisor's number and PIN close the kiosk"))
+        self.leave_kiosk_button.clicked.connect(self.close)
+        self.leave_kiosk_button.hide()
+        for b in (self.supervisor_button, self.signout_button, self.presenter_button, self.leave_kiosk_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bar = QHBoxLayout()
-        bar.addWidget(self.store_label)
-        bar.addWidget(self.clerk_label, 1)
+        bar.addWidget(self.store_label, 3)
+        bar.addWidget(self.clerk_label, 2)
         bar.addWidget(self.badge)
         bar.addWidget(self.supervisor_button)
         bar.addWidget(self.signout_button)
+        bar.addWidget(self.presenter_button)
+        bar.addWidget(self.leave_kiosk_button)
         self.policy_banner = Banner()
+        self.demo_link = None
+        self.db_path: str | None = None
+        self.autoplay = None
 
         # -- pages ------------------------------------------------------------------------------
         self.signin = ClerkSignIn(core)
@@ -231,7 +251,7 @@ class PosWindow(QMainWindow):
             self.clerk_label.setText("")
         else:
             role = self.tr("supervisor") if self.shift.is_supervisor else self.tr("clerk")
-            self.clerk_label.setText(f"  {self.shift.clerk.name} ({role})")
+            self.clerk_label.setText(f"{self.shift.clerk.name} ({role})")
         signed_in = self.shift is not None
         self.supervisor_button.setVisible(signed_in)
         self.signout_button.setVisible(signed_in)
@@ -410,20 +430,60 @@ class PosWindow(QMainWindow):
             self.show_till()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
-        # Beside the wallet on a 1366×768 kiosk the till is narrow: give the cart half the width
-        # and drop the clerk's name from the top bar (it is on every receipt) so nothing is clipped.
+        # Beside the wallet on a 1366×768 kiosk the till is narrow: give the cart half the width.
         narrow = self.width() < 1100
         self._till_layout.setStretch(0, 1 if narrow else 3)
         self._till_layout.setStretch(1, 1 if narrow else 2)
-        self.clerk_label.setVisible(not narrow)
-        self.store_label.setSizePolicy(QSizePolicy.Policy.Ignored if narrow else QSizePolicy.Policy.Preferred,
-                                       QSizePolicy.Policy.Preferred)
         super().resizeEvent(event)
+
+    # -- kiosk and presenter -------------------------------------------------------------------------
+    def set_kiosk(self, on: bool) -> None:
+        """Kiosk: the visible way out is the "Leave kiosk" button (a supervisor's PIN, via exit_guard)."""
+        self.leave_kiosk_button.setVisible(on)
+
+    def set_demo_link(self, link, *, db_path: str | None) -> None:
+        """Started by `qrpay demo`: the Presenter menu (demo accounts, reopen the wallet, reset)."""
+        from shared.demo_data import credentials_path
+
+        self.demo_link = link
+        self.db_path = db_path
+        menu = self.presenter_menu
+        menu.clear()
+        has_creds = db_path is not None and credentials_path(db_path).exists()
+        if has_creds:
+            self.accounts_action = menu.addAction(self.tr("Demo accounts…"), self.show_demo_accounts)
+        if link is not None and link.active:
+            self.reopen_action = menu.addAction(self.tr("Bring back the wallet"), lambda: link.request("show"))
+            menu.addSeparator()
+            self.reset_action = menu.addAction(self.tr("Reset demo…"), self.reset_demo)
+        self.presenter_button.setVisible(not menu.isEmpty())
+
+    @Slot()
+    def show_demo_accounts(self) -> None:
+        from pos_app.demo_accounts import DemoAccountsDialog
+        from shared.demo_data import load_credentials
+
+        creds = load_credentials(self.db_path) if self.db_path else None
+        if creds is not None:
+            DemoAccountsDialog(creds, parent=self).exec()
+
+    @Slot()
+    def reset_demo(self) -> None:
+        if self.demo_link is None:
+            return
+        if self._confirm(self, self.tr("Reset the demo? Every sale, sign-in and balance goes back to the start, "
+                                       "and new passwords are made.")):
+            self.demo_link.request("reset")
+
+    def shutdown(self) -> None:
+        self._policy_timer.stop()
+        self.scanner.stop_scanning()
+        if self.autoplay is not None:
+            self.autoplay.stop(quiet=True)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.exit_guard is not None and not self.exit_guard():
             event.ignore()
             return
-        self._policy_timer.stop()
-        self.scanner.stop_scanning()
+        self.shutdown()
         super().closeEvent(event)

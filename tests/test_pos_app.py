@@ -225,7 +225,7 @@ def test_keyed_numeric_entry_when_the_camera_is_missing(qtbot, core, seeded, sta
     sources.factory = no_camera
     total = ring_up(window, seeded)
     qtbot.mouseClick(window.cart.pay_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.scanner.source_row.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.scanner.retry_button.isVisible(), timeout=WAIT_MS)
     assert window.scanner.status.text().startswith("Camera not available")
     assert window.scanner.manual_row.isVisible() and window.scanner.retry_button.isEnabled()
     qtbot.waitUntil(lambda: no_scan_thread_running(window), timeout=WAIT_MS)
@@ -243,6 +243,8 @@ def test_keyed_numeric_entry_when_the_camera_is_missing(qtbot, core, seeded, sta
     qtbot.mouseClick(window.scanner.manual_submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result.kind == "approved", timeout=WAIT_MS)
     assert core.wallet.balance(customer["customer_id"]) == before - total
+    from shared.sales import EntryMethod
+    assert core.sales.journal("T1", _today(core))[-1].entry_method is EntryMethod.KEYED
 
 
 def test_camera_lost_mid_scan_then_retry_with_another_source(qtbot, core, seeded, staff, window, sources):
@@ -251,7 +253,7 @@ def test_camera_lost_mid_scan_then_retry_with_another_source(qtbot, core, seeded
     sources.factory = lambda: lost
     ring_up(window, seeded)
     qtbot.mouseClick(window.cart.pay_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.scanner.source_row.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.scanner.retry_button.isVisible(), timeout=WAIT_MS)
     assert "Camera not available" in window.scanner.status.text()
     qtbot.waitUntil(lambda: no_scan_thread_running(window), timeout=WAIT_MS)
     assert lost.released
@@ -268,7 +270,7 @@ def test_video_that_ends_counts_as_a_stopped_camera(qtbot, core, seeded, staff, 
     sources.factory = lambda: open_source(str(video))
     ring_up(window, seeded)
     qtbot.mouseClick(window.cart.pay_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.scanner.source_row.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.scanner.retry_button.isVisible(), timeout=WAIT_MS)
     assert window.result.kind == ""
     qtbot.waitUntil(lambda: no_scan_thread_running(window), timeout=WAIT_MS)
 
@@ -445,3 +447,101 @@ def test_japanese_translation_is_shipped(qtbot, core, seeded):
         w.close()
     finally:
         QCoreApplication.removeTranslator(t)
+
+
+# -- where the till's codes come from: choice at once, remembered, no webcam → the screen ----------
+def _source_window(qtbot, core, staff, tmp_path, *, open_camera, settings=None):
+    from PySide6.QtCore import QSettings
+
+    sup = staff[1]
+    settings = settings or QSettings(str(tmp_path / "pos.ini"), QSettings.Format.IniFormat)
+    w = PosWindow(core, terminal_id="T1", decoder=decoder_named("cascade"), lang="en", settings=settings,
+                  open_camera=open_camera, documents_dir=tmp_path / "docs",
+                  ask=lambda *a, **k: Approval(sup["id"], sup["pin"], "test"), confirm=lambda *_: True, poll_ms=200)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    return w, settings
+
+
+def test_a_source_choice_takes_effect_at_once_and_is_remembered(qtbot, core, seeded, staff, tmp_path):
+    """Picking a source restarts the scan on it with no Retry press, and the next till on this
+    machine starts with it; the sale records that the code came from a camera."""
+    from shared.sales import EntryMethod
+
+    issued, _ = issue_code(core, seeded)
+    opened: list[str] = []
+
+    def cameras(spec):
+        opened.append(spec)
+        frames = [qr_image(issued.text)] if spec == "1" else [empty_frame(seed=4)]
+        return ListSource(frames, is_live=True)
+
+    w, settings = _source_window(qtbot, core, staff, tmp_path, open_camera=cameras)
+    assert w.scanner.source_spec == "auto"
+    sign_in(qtbot, w, staff[0])
+    ring_up(w, seeded)
+    qtbot.mouseClick(w.cart.pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: opened == ["0"], timeout=WAIT_MS)        # auto: webcam 0 first
+    box = w.scanner.source_box
+    box.setCurrentIndex(box.findData("1"))
+    box.activated.emit(box.currentIndex())                           # what a click in the list does
+    qtbot.waitUntil(lambda: w.result.kind == "approved", timeout=WAIT_MS)
+    assert opened == ["0", "1"]
+    assert settings.value("scanner/source") == "1"
+    sale = core.sales.journal("T1", _today(core))[-1]
+    assert sale.entry_method is EntryMethod.CAMERA
+    w.close()
+    wait_for_tasks(qtbot)
+    again, _ = _source_window(qtbot, core, staff, tmp_path, open_camera=cameras, settings=settings)
+    assert again.scanner.source_spec == "1"
+    again.close()
+    # --camera on the command line still wins over the remembered choice
+    explicit = PosWindow(core, camera="screen", settings=settings, lang="en", poll_ms=200)
+    qtbot.addWidget(explicit)
+    assert explicit.scanner.source_spec == "screen"
+    explicit.close()
+    wait_for_tasks(qtbot)
+
+
+def _today(core) -> str:
+    from datetime import datetime, timedelta, timezone
+    return datetime.fromtimestamp(core.now(), timezone(timedelta(hours=9))).strftime("%Y-%m-%d")
+
+
+def test_no_camera_reads_the_code_from_the_screen_and_the_sale_says_so(qtbot, core, seeded, staff, tmp_path):
+    """No webcam opens: the automatic source falls back to the screen by itself (no click), reads
+    the wallet's code there, and the journal records the sale as read from the screen."""
+    from pos_app.screen_source import Grab
+    from shared.sales import EntryMethod
+    from shared.scanning import CameraError
+
+    def no_camera(spec):
+        raise CameraError(f"no camera at index {spec}")
+
+    issued, customer = issue_code(core, seeded)
+    w, _ = _source_window(qtbot, core, staff, tmp_path, open_camera=no_camera)
+
+    class StillScreen:                  # the GUI-thread grabber, showing the wallet's code
+        searching = False
+        locked = None
+
+        def activate(self, on):
+            pass
+
+        def take(self):
+            frame = qr_image(issued.text)
+            return Grab(np.repeat(frame[:, :, None], 3, axis=2) if frame.ndim == 2 else frame, 0, 0, 1.0)
+
+    w._screen_grabbers["screen"] = StillScreen()
+    sign_in(qtbot, w, staff[0])
+    total = ring_up(w, seeded)
+    before = core.wallet.balance(customer["customer_id"])
+    qtbot.mouseClick(w.cart.pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.result.kind == "approved", timeout=WAIT_MS)
+    assert w.scanner.opened_source == "screen" and w.scanner.entry_method == "screen"
+    assert core.wallet.balance(customer["customer_id"]) == before - total
+    sale = core.sales.journal("T1", _today(core))[-1]
+    assert sale.entry_method is EntryMethod.SCREEN
+    w.close()
+    wait_for_tasks(qtbot)

@@ -152,7 +152,7 @@ def test_screen_source_spec_and_pixels(qtbot):
     import pytest as _pytest
     from PySide6.QtGui import QColor, QImage
 
-    from pos_app.screen_source import ScreenGrabber, ScreenSource, parse_screen_spec, qimage_to_bgr
+    from pos_app.screen_source import Grab, ScreenGrabber, ScreenSource, parse_screen_spec, qimage_to_bgr
     from shared.scanning import CameraError
 
     assert parse_screen_spec("screen") is None
@@ -164,9 +164,85 @@ def test_screen_source_spec_and_pixels(qtbot):
     img.fill(QColor(255, 0, 0))
     bgr = qimage_to_bgr(img)
     assert bgr.shape == (20, 33, 3) and tuple(bgr[5, 32]) == (0, 0, 255)
-    grabber = ScreenGrabber(interval_ms=10)
+    grabber = ScreenGrabber(parse_screen_spec("screen:0,0,33,20"), interval_ms=10)
     source = ScreenSource(grabber)
-    grabber._latest = bgr                   # what the GUI-thread grab would have stored
+    grabber._latest = Grab(bgr, 0, 0, 1.0)  # what the GUI-thread grab would have stored
     assert source.read() is bgr and source.read() is None   # each frame handed over once
     source.release()
     assert source.read() is None and not source.failed
+
+
+class FakeGrabber:
+    """The GUI-thread half, standing still: hands over the frames the test puts in."""
+
+    searching = True
+
+    def __init__(self) -> None:
+        self.locked = None
+        self.frames: list = []
+        self.active = False
+
+    def lock_on(self, rect) -> None:
+        self.locked = rect
+
+    def screen_rect(self):
+        from PySide6.QtCore import QRect
+        return QRect(0, 0, 1366, 768)
+
+    def activate(self, on: bool) -> None:
+        self.active = on
+
+    def take(self):
+        return self.frames.pop(0) if self.frames else None
+
+
+def test_screen_source_finds_the_code_locks_on_it_and_searches_again_when_it_is_gone(qtbot):
+    """No region given: the till finds the wallet's QR on a (masked) screen grab, then watches only
+    that region (never the whole screen again while the code is there), and goes back to
+    searching the whole screen once the code has been gone for LOST_AFTER_FRAMES grabs."""
+    import numpy as np
+
+    from pos_app.screen_source import LOST_AFTER_FRAMES, Grab, ScreenSource
+    from shared.scanning.synth import qr_image
+
+    screen = np.full((768, 1366, 3), 235, np.uint8)
+    code = qr_image("qrpay-test-code", box=6)
+    if code.ndim == 2:
+        code = np.repeat(code[:, :, None], 3, axis=2)
+    h, w = code.shape[:2]
+    screen[200:200 + h, 1000:1000 + w] = code
+    grabber = FakeGrabber()
+    source = ScreenSource(grabber)
+    assert grabber.active
+    grabber.frames.append(Grab(screen, 0, 0, 1.0))
+    assert source.read() is screen
+    r = grabber.locked
+    assert r is not None
+    assert r.left() < 1000 and r.top() < 200 and r.right() > 1000 + w and r.bottom() > 200 + h
+    assert r.width() < 2 * w and r.height() < 2 * h       # the code's region, not the screen
+    # Locked: the crop with the code keeps the lock; grabs without it count down to a new search.
+    crop = screen[r.top():r.bottom() + 1, r.left():r.right() + 1].copy()
+    grabber.frames.append(Grab(crop, r.left(), r.top(), 1.0))
+    source.read()
+    assert grabber.locked == r
+    blank = np.full_like(crop, 235)
+    for _ in range(LOST_AFTER_FRAMES - 1):
+        grabber.frames.append(Grab(blank, r.left(), r.top(), 1.0))
+        source.read()
+    assert grabber.locked == r
+    grabber.frames.append(Grab(blank, r.left(), r.top(), 1.0))
+    source.read()
+    assert grabber.locked is None
+    source.release()
+    assert not grabber.active
+
+
+def test_lock_region_maps_frame_pixels_to_screen_pixels_on_a_scaled_display():
+    from PySide6.QtCore import QRect
+
+    from pos_app.screen_source import Grab, lock_region
+
+    grab = Grab(None, 100, 50, 2.0)     # a 200 % display: 2 frame pixels per screen pixel
+    r = lock_region(((200, 200), (400, 200), (400, 400), (200, 400)), grab, QRect(0, 0, 1366, 768))
+    # the code spans screen 200..300 × 150..250; the margin is 35 % of 100 px
+    assert (r.left(), r.top(), r.width(), r.height()) == (165, 115, 170, 170)

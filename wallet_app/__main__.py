@@ -31,6 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--demo-customer", help=argparse.SUPPRESS)
     p.add_argument("--demo-password", help=argparse.SUPPRESS)
     p.add_argument("--tour", metavar="OUTDIR", help=argparse.SUPPRESS)
+    p.add_argument("--autoplay", action="store_true",
+                   help="attract mode: a demo customer signs in and pays at the till in a loop (qrpay demo --autoplay)")
     return p.parse_args(argv)
 
 
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         window = AuthenticatorWindow(core)
         apply_window_geometry(window)
         window.show()
+        from ui_common.launcher import DemoLink
+        link = DemoLink(window)  # noqa: F841 - quits with the demo launcher
         code = app.exec()
         del window
         core.close()
@@ -73,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         if not placed:
             window.showFullScreen()
     window.show()
+    from ui_common.launcher import DemoLink
+    link = DemoLink(window)  # quits with the demo launcher, raises the window when asked
+    if args.autoplay:
+        from wallet_app.autoplay import start_autoplay
+        window.autoplay = start_autoplay(window, link)
     if args.tour:
         from wallet_app.screenshot_hooks import tour
 
