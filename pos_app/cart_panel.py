@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
                                QWidget)
 
 from pos_app.messages import plain_error
+from pos_app.elided_label import ElidedLabel
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK, CartLine, CartTotals
@@ -23,8 +24,7 @@ class CartLineRow(QFrame):
         self.setObjectName("cartLine")
         self.jan = line.jan
         mark = f" {REDUCED_MARK}" if line.reduced else ""
-        self.name = QLabel(f"{name}{mark}")
-        self.name.setWordWrap(True)
+        self.name = ElidedLabel(name, suffix=mark, lines=2)
         self.unit = QLabel(f"{format_yen(line.unit_price)} × {line.qty}")
         self.unit.setProperty("role", "muted")
         self.minus = QPushButton("−")

@@ -9,11 +9,13 @@ from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (QGridLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
+from pos_app.elided_label import ElidedLabel
 from shared.catalog import Item, valid_ean13
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK
 
-COLUMNS = 3
+COLUMNS = 4             # at most; a narrow till (beside the wallet) shows fewer, wider tiles
+TILE_MIN_WIDTH = 170
 
 
 class _Tile(QPushButton):
@@ -65,6 +67,7 @@ class CatalogPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(scroll, 1)
         self.tiles: dict[str, QPushButton] = {}
+        self._columns = 0
         self.refresh()
 
     @Slot()
@@ -81,8 +84,8 @@ class CatalogPanel(QWidget):
             tile = _Tile(3 * line + 28)
             tile.setObjectName("catalogTile")
             tile.setAccessibleName(f"{item_name(item, self._lang)} {format_yen(item.price)}")
-            name = QLabel(f"{item_name(item, self._lang)}{mark}")
-            name.setWordWrap(True)
+            # Two lines at most; a longer name ends in "…" and the ※ after it always shows.
+            name = ElidedLabel(item_name(item, self._lang), suffix=mark, lines=2)
             price = QLabel(format_yen(item.price))
             price.setObjectName("tilePrice")
             inner = QVBoxLayout(tile)
@@ -101,11 +104,30 @@ class CatalogPanel(QWidget):
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             tile.setToolTip(f"{item.name_ja} / {item.name_en} — JAN {item.jan}")
             tile.clicked.connect(lambda _=False, jan=item.jan: self.item_chosen.emit(jan))
-            self._grid.addWidget(tile, i // COLUMNS, i % COLUMNS)
             self.tiles[item.jan] = tile
-        for c in range(COLUMNS):
-            self._grid.setColumnStretch(c, 1)
+        self._columns = 0
+        self._place_tiles()
         self.empty.setVisible(not items)
+
+    def _columns_for(self, width: int) -> int:
+        """As many columns as fit tiles of TILE_MIN_WIDTH px (at least 2, at most COLUMNS)."""
+        return max(2, min(COLUMNS, width // TILE_MIN_WIDTH))
+
+    def _place_tiles(self) -> None:
+        columns = self._columns_for(self.width())
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self.tiles.values():
+            self._grid.removeWidget(tile)
+        for i, tile in enumerate(self.tiles.values()):
+            self._grid.addWidget(tile, i // columns, i % columns)
+        for c in range(COLUMNS):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_tiles()
 
     @Slot()
     def _search_enter(self) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QMainWindow, QMenu, QPushButton, QStackedWidget, QToolButton,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QMainWindow, QMenu, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from pos_app.cart_panel import CartPanel
@@ -126,9 +126,10 @@ class PosWindow(QMainWindow):
         self.supervisor_button.clicked.connect(self.open_supervisor_area)
         self.signout_button = QPushButton(self.tr("Close shift"))
         self.signout_button.clicked.connect(self.sign_out)
-        self.presenter_button = QToolButton()
-        self.presenter_button.setText("☰ " + self.tr("Presenter"))
-        self.presenter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presenter_button = QPushButton("☰")
+        self.presenter_button.setToolTip(self.tr("Presenter: demo accounts, bring back the wallet, reset"))
+        self.presenter_button.setAccessibleName(self.tr("Presenter"))
+        self.presenter_button.setStyleSheet("QPushButton::menu-indicator { image: none; width: 0px; }")
         self.presenter_menu = QMenu(self.presenter_button)
         self.presenter_button.setMenu(self.presenter_menu)
         self.presenter_button.hide()
@@ -139,14 +140,25 @@ class PosWindow(QMainWindow):
         self.leave_kiosk_button.hide()
         for b in (self.supervisor_button, self.signout_button, self.presenter_button, self.leave_kiosk_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        bar = QHBoxLayout()
-        bar.addWidget(self.store_label, 3)
-        bar.addWidget(self.clerk_label, 2)
-        bar.addWidget(self.badge)
-        bar.addWidget(self.supervisor_button)
-        bar.addWidget(self.signout_button)
-        bar.addWidget(self.presenter_button)
-        bar.addWidget(self.leave_kiosk_button)
+        # Wide: one row. Narrow (beside the wallet): the store and clerk get the first row to
+        # themselves and the badge and buttons move to a second one (see resizeEvent).
+        self._actions = QWidget()
+        actions = QHBoxLayout(self._actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addStretch(1)
+        for w in (self.badge, self.supervisor_button, self.signout_button, self.presenter_button,
+                  self.leave_kiosk_button):
+            actions.addWidget(w)
+        self._row1 = QHBoxLayout()
+        self._row1.addWidget(self.store_label)
+        self._row1.addWidget(self.clerk_label, 1)
+        self._row1.addWidget(self._actions)
+        self._row2 = QHBoxLayout()
+        bar = QVBoxLayout()
+        bar.setSpacing(6)
+        bar.addLayout(self._row1)
+        bar.addLayout(self._row2)
+        self._two_rows = False
         self.policy_banner = Banner()
         self.demo_link = None
         self.db_path: str | None = None
@@ -255,6 +267,7 @@ class PosWindow(QMainWindow):
         signed_in = self.shift is not None
         self.supervisor_button.setVisible(signed_in)
         self.signout_button.setVisible(signed_in)
+        self._fit_header()
 
     @Slot()
     def refresh_policy(self) -> None:
@@ -435,11 +448,27 @@ class PosWindow(QMainWindow):
         self._till_layout.setStretch(0, 1 if narrow else 3)
         self._till_layout.setStretch(1, 1 if narrow else 2)
         super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """One row if the store, the clerk and the buttons all fit; else the buttons go below."""
+        need = (self.store_label.sizeHint().width() + self.clerk_label.sizeHint().width()
+                + self._actions.sizeHint().width() + 64)
+        self._place_actions(two_rows=need > self.width())
+
+    def _place_actions(self, *, two_rows: bool) -> None:
+        if two_rows == self._two_rows:
+            return
+        self._two_rows = two_rows
+        source, target = (self._row1, self._row2) if two_rows else (self._row2, self._row1)
+        source.removeWidget(self._actions)
+        target.addWidget(self._actions, 1 if two_rows else 0)
 
     # -- kiosk and presenter -------------------------------------------------------------------------
     def set_kiosk(self, on: bool) -> None:
         """Kiosk: the visible way out is the "Leave kiosk" button (a supervisor's PIN, via exit_guard)."""
         self.leave_kiosk_button.setVisible(on)
+        self._fit_header()
 
     def set_demo_link(self, link, *, db_path: str | None) -> None:
         """Started by `qrpay demo`: the Presenter menu (demo accounts, reopen the wallet, reset)."""
@@ -457,6 +486,7 @@ class PosWindow(QMainWindow):
             menu.addSeparator()
             self.reset_action = menu.addAction(self.tr("Reset demo…"), self.reset_demo)
         self.presenter_button.setVisible(not menu.isEmpty())
+        self._fit_header()
 
     @Slot()
     def show_demo_accounts(self) -> None:

@@ -30,6 +30,7 @@ from shared.scanning import CameraError
 LOST_AFTER_FRAMES = 15      # ~1.5 s of grabs without the code before searching the whole screen again
 MARGIN = 0.35               # the locked region: the code plus this much of its size on every side
 MIN_MARGIN_PX = 24
+MASK_COLOUR = "#1f2430"     # the till's own window in a grab: the preview's background, not a grey block
 
 
 def parse_screen_spec(spec: str) -> QRect | None:
@@ -134,7 +135,7 @@ class ScreenGrabber(QObject):
             hidden = exclude.intersected(area).translated(-area.x(), -area.y())
             p = QPainter(image)
             p.fillRect(int(hidden.x() * scale), int(hidden.y() * scale), int(hidden.width() * scale) + 1,
-                       int(hidden.height() * scale) + 1, QColor("#808080"))
+                       int(hidden.height() * scale) + 1, QColor(MASK_COLOUR))
             p.end()
         grab = Grab(qimage_to_bgr(image), area.x(), area.y(), scale)
         with self._lock:
