@@ -116,26 +116,12 @@ def _start_autoplay(window, core, *, once: bool, timeout_s: float, link):
 
 
 def _make_kiosk(window, *, idle_minutes: float) -> None:
-    from pos_app.supervisor_pin import SupervisorPinDialog
-    from shared.errors import QrpayError
     from ui_common.kiosk import IdleWatcher
 
     watcher = IdleWatcher(minutes=idle_minutes, parent=window)
     watcher.idle.connect(window.reset_for_next_customer)
     window.idle_watcher = watcher
     window.set_kiosk(True)
-
-    def guard() -> bool:
-        approval = SupervisorPinDialog.ask(window, action=window.tr("Leave kiosk mode"))
-        if approval is None:
-            return False
-        try:
-            window.core.staff.require_supervisor(approval.supervisor_id, approval.pin)
-        except QrpayError:  # a wrong PIN keeps the kiosk running; the core audited the failure
-            return False
-        return True
-
-    window.exit_guard = guard
 
 
 def _demo_staff():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -59,24 +60,29 @@ def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], obj
     """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
     "camera"), a digit is a webcam, "screen[:x,y,w,h]" the screen, and "auto" webcam 0 if one
     opens, else the screen (the one-laptop demo needs no choice and no click)."""
-    opener = open_camera or (lambda s: open_source(s, loop=True, realtime=True))
-    if spec.startswith("screen") or spec == SOURCE_AUTO:
-        if screen_grabber_for is None:
-            raise ValueError("screen capture needs the GUI")
-        from pos_app.screen_source import ScreenSource
-        grabber = screen_grabber_for("screen" if spec == SOURCE_AUTO else spec)
-        if spec != SOURCE_AUTO:
-            return lambda: ScreenSource(grabber, description=spec)
+    opener = open_camera or _open_looping
+    if not (spec.startswith("screen") or spec == SOURCE_AUTO):
+        return partial(opener, spec)
+    if screen_grabber_for is None:
+        raise ValueError("screen capture needs the GUI")
+    from pos_app.screen_source import ScreenSource
+    if spec != SOURCE_AUTO:
+        return partial(ScreenSource, screen_grabber_for(spec), description=spec)
+    return partial(_camera_else_screen, opener, screen_grabber_for("screen"))
 
-        def camera_else_screen():
-            try:
-                return opener("0")
-            except CameraError:
-                log.info("no webcam: reading the code from the screen")
-                return ScreenSource(grabber, description="screen")
 
-        return camera_else_screen
-    return lambda: opener(spec)
+def _open_looping(spec: str):
+    return open_source(spec, loop=True, realtime=True)
+
+
+def _camera_else_screen(opener, grabber):
+    """Runs in the scan worker's thread: webcam 0, or the screen when no webcam opens."""
+    from pos_app.screen_source import ScreenSource
+    try:
+        return opener("0")
+    except CameraError:
+        log.info("no webcam: reading the code from the screen")
+        return ScreenSource(grabber, description="screen")
 
 
 class PosWindow(QMainWindow):
@@ -466,9 +472,21 @@ class PosWindow(QMainWindow):
 
     # -- kiosk and presenter -------------------------------------------------------------------------
     def set_kiosk(self, on: bool) -> None:
-        """Kiosk: the visible way out is the "Leave kiosk" button (a supervisor's PIN, via exit_guard)."""
+        """Kiosk: the visible way out is the "Leave kiosk" button; closing asks for a supervisor's PIN."""
         self.leave_kiosk_button.setVisible(on)
+        self.exit_guard = self._supervisor_may_leave if on else None
         self._fit_header()
+
+    def _supervisor_may_leave(self) -> bool:
+        approval = self._ask(self, action=self.tr("Leave kiosk mode"))
+        if approval is None:
+            return False
+        try:
+            self.core.staff.require_supervisor(approval.supervisor_id, approval.pin)
+        except QrpayError as e:  # a wrong PIN keeps the kiosk running; the core audited the failure
+            self.cart.show_message(plain_error(e))
+            return False
+        return True
 
     def set_demo_link(self, link, *, db_path: str | None) -> None:
         """Started by `qrpay demo`: the Presenter menu (demo accounts, reopen the wallet, reset)."""

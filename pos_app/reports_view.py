@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,7 +22,8 @@ from ui_common.widgets import Banner
 
 def ask_yes_no(parent: QWidget, text: str) -> bool:
     """The one confirmation of this view; tests replace it."""
-    return QMessageBox.question(parent, parent.tr("Please confirm"), text) == QMessageBox.StandardButton.Yes
+    title = QCoreApplication.translate("ReportsView", "Please confirm")
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
 
 
 class _DayField(QLineEdit):

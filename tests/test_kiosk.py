@@ -78,3 +78,52 @@ def test_wallet_idle_reset_returns_to_welcome(qtbot, core):
     watcher.trigger_now()
     assert window.stack.currentWidget() is window.welcome
     window.shutdown()
+
+
+def test_kiosk_till_has_a_visible_way_out_that_needs_a_supervisor_pin(qtbot, core):
+    """The "Leave kiosk" button is on screen in kiosk mode; it closes the till only with a
+    supervisor's correct PIN (a clerk's PIN or a wrong one keeps the kiosk running)."""
+    from pos_app.main_window import PosWindow
+    from pos_app.supervisor_pin import Approval
+    from shared.demo_data import seed_demo
+
+    demo = seed_demo(core)
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    answers = [Approval(sup["id"], "000000" if sup["pin"] != "000000" else "111111", ""),
+               Approval(clerk["id"], clerk["pin"], ""), None, Approval(sup["id"], sup["pin"], "")]
+    window = PosWindow(core, camera="99", ask=lambda *a, **k: answers.pop(0))
+    qtbot.addWidget(window)
+    window.set_kiosk(True)
+    window.show()
+    assert window.leave_kiosk_button.isVisible()
+    for _ in range(3):
+        window.leave_kiosk_button.click()
+        assert window.isVisible()
+    window.leave_kiosk_button.click()
+    assert not window.isVisible() and not answers
+    plain = PosWindow(core, camera="99")
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.leave_kiosk_button.isVisible()
+    plain.close()
+    assert not plain.isVisible()
+
+
+def test_leave_kiosk_dialog_texts_are_translated_under_its_own_class(qtbot):
+    """The guard's texts go through self.tr of LeaveKioskDialog (not a QDialog instance's tr,
+    which lupdate files under another context), and the shipped translation has them."""
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    from ui_common.kiosk import LeaveKioskDialog
+
+    ts = ET.parse(Path(__file__).parents[1] / "ui_common" / "i18n" / "ui_common_ja.ts")
+    ctx = next((c for c in ts.getroot().iter("context") if c.findtext("name") == "LeaveKioskDialog"), None)
+    assert ctx is not None
+    found = {m.findtext("source"): m.findtext("translation") for m in ctx.iter("message")}
+    for text in ("Leave kiosk mode", "Supervisor ID", "PIN"):
+        assert found.get(text), text
+    dlg = LeaveKioskDialog()
+    qtbot.addWidget(dlg)
+    assert dlg.windowTitle() == "Leave kiosk mode"

@@ -7,7 +7,7 @@ and re-arms on the next input.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                  QEvent.Type.TouchBegin, QEvent.Type.Wheel}
@@ -43,29 +43,35 @@ class IdleWatcher(QObject):
         self.idle.emit()
 
 
+class LeaveKioskDialog(QDialog):
+    """A supervisor's number and PIN, asked before a kiosk window may close (its own class, so
+    lupdate files the texts under the context the runtime looks them up in)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Leave kiosk mode"))
+        form = QFormLayout(self)
+        self.staff = QLineEdit()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Supervisor ID"), self.staff)
+        form.addRow(self.tr("PIN"), self.pin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 def supervisor_guard(parent, core):
     """A close guard for kiosk windows: a supervisor's id and PIN, checked by the core."""
-    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
-
     from shared.errors import QrpayError
 
     def guard() -> bool:
-        dlg = QDialog(parent)
-        dlg.setWindowTitle(dlg.tr("Leave kiosk mode"))
-        form = QFormLayout(dlg)
-        staff = QLineEdit()
-        pin = QLineEdit()
-        pin.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(dlg.tr("Supervisor ID"), staff)
-        form.addRow(dlg.tr("PIN"), pin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
-        if dlg.exec() != QDialog.DialogCode.Accepted or not staff.text().strip().isdigit():
+        dlg = LeaveKioskDialog(parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.staff.text().strip().isdigit():
             return False
         try:
-            core.staff.require_supervisor(int(staff.text().strip()), pin.text())
+            core.staff.require_supervisor(int(dlg.staff.text().strip()), dlg.pin.text())
         except QrpayError:
             return False
         return True

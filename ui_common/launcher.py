@@ -227,6 +227,8 @@ class DemoLink:
             signal.signal(signal.SIGUSR1, lambda s, _f: self._signals.append(s))
         # SIGTERM from the launcher: leave the event loop (windows close, the database is closed).
         signal.signal(signal.SIGTERM, lambda s, _f: self._signals.append(s))
+        if os.environ.get("QRPAY_FRAMELESS") and self.active:
+            _frameless(window)
         self._timer = QTimer(window)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._check)
@@ -271,6 +273,17 @@ class DemoLink:
         except OSError:
             return False
         return True
+
+
+def _frameless(window) -> None:
+    """The kiosk demo: no title bars, above the desktop's panels; the tiles cover the whole screen."""
+    from PySide6.QtCore import Qt
+
+    geometry = window.geometry()
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    window.setGeometry(geometry)
+    window.show()
 
 
 def _alive(pid: int) -> bool:

@@ -84,7 +84,9 @@
     <message numerus="yes">
         <location filename="../../pos_app/alerts_panel.py" line="89" />
         <source>%n alert(s)</source>
-        <translation><numerusform>アラート %n 件</numerusform></translation>
+        <translation>
+            <numerusform>アラート %n 件</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="107" />
@@ -109,37 +111,37 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="81" />
+        <location filename="../../pos_app/cart_panel.py" line="82" />
         <source>Cart</source>
         <translation>カート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="97" />
+        <location filename="../../pos_app/cart_panel.py" line="98" />
         <source>Tap an item or scan its barcode.</source>
         <translation>商品をタップするか、バーコードをスキャンしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="108" />
+        <location filename="../../pos_app/cart_panel.py" line="109" />
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="121" />
+        <location filename="../../pos_app/cart_panel.py" line="122" />
         <source>Discard cart</source>
         <translation>カートを破棄</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="200" />
+        <location filename="../../pos_app/cart_panel.py" line="201" />
         <source>%1% taxable %2 (tax %3)</source>
         <translation>%1%対象 %2（内消費税 %3）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="204" />
+        <location filename="../../pos_app/cart_panel.py" line="205" />
         <source>※ reduced rate (8%)</source>
         <translation>※は軽減税率（8%）対象</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="209" />
+        <location filename="../../pos_app/cart_panel.py" line="210" />
         <source>Pay by QR %1</source>
         <translation>QRで支払い %1</translation>
     </message>
@@ -147,12 +149,12 @@
 <context>
     <name>CatalogPanel</name>
     <message>
-        <location filename="../../pos_app/catalog_panel.py" line="46" />
+        <location filename="../../pos_app/catalog_panel.py" line="48" />
         <source>Search by name or JAN…</source>
         <translation>商品名・JANで検索…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/catalog_panel.py" line="59" />
+        <location filename="../../pos_app/catalog_panel.py" line="61" />
         <source>No item matches.</source>
         <translation>該当する商品はありません。</translation>
     </message>
@@ -196,62 +198,107 @@
     </message>
 </context>
 <context>
-    <name>Crash</name>
+    <name>DemoAccountsDialog</name>
     <message>
-        <location filename="../app.py" line="55" />
-        <source>Something went wrong</source>
-        <translation>問題が発生しました</translation>
+        <location filename="../../pos_app/demo_accounts.py" line="13" />
+        <source>Demo accounts</source>
+        <translation>デモ用アカウント</translation>
     </message>
     <message>
-        <location filename="../app.py" line="56" />
-        <source>An unexpected error happened. Nothing was charged twice; the details are in the log. You can keep using the app.</source>
-        <translation>予期しないエラーが発生しました。二重に請求されることはありません。詳細はログにあります。このまま使い続けられます。</translation>
+        <location filename="../../pos_app/demo_accounts.py" line="15" />
+        <source>Staff (sign in at the till)</source>
+        <translation>スタッフ（レジでサインイン）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <source>Role</source>
+        <translation>役割</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="19" />
+        <source>Customers (sign in on the wallet; codes in the Authenticator)</source>
+        <translation>お客様（ウォレットでログイン。​コードは認証アプリに表示）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="20" />
+        <source>E-mail</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="20" />
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="29" />
+        <source>supervisor</source>
+        <translation>責任者</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/demo_accounts.py" line="29" />
+        <source>clerk</source>
+        <translation>担当</translation>
     </message>
 </context>
 <context>
     <name>JournalView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="44" />
+        <location filename="../../pos_app/reports_view.py" line="45" />
         <source>Show</source>
         <translation>表示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="49" />
+        <location filename="../../pos_app/reports_view.py" line="50" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="49" />
+        <location filename="../../pos_app/reports_view.py" line="50" />
         <source>Receipt</source>
         <translation>レシート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="49" />
+        <location filename="../../pos_app/reports_view.py" line="50" />
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="49" />
+        <location filename="../../pos_app/reports_view.py" line="50" />
         <source>Items</source>
         <translation>点数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="59" />
+        <location filename="../../pos_app/reports_view.py" line="60" />
         <source>Reprint (Save PDF)</source>
         <translation>再発行（PDF保存）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="61" />
+        <location filename="../../pos_app/reports_view.py" line="62" />
         <source>Refund…</source>
         <translation>返品…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="65" />
+        <location filename="../../pos_app/reports_view.py" line="66" />
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="138" />
+        <location filename="../../pos_app/reports_view.py" line="139" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
@@ -476,64 +523,116 @@
     </message>
 </context>
 <context>
-    <name>PolicyBadge</name>
-    <message>
-        <location filename="../widgets.py" line="23" />
-        <source>2019 settings — insecure, for training</source>
-        <translation>2019年設定 — 安全ではありません（研修用）</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="31" />
-        <source>Hardened</source>
-        <translation>強化設定</translation>
-    </message>
-</context>
-<context>
     <name>PosWindow</name>
     <message>
-        <location filename="../../pos_app/main_window.py" line="89" />
+        <location filename="../../pos_app/main_window.py" line="120" />
         <source>qrpay till — %1</source>
         <translation>qrpay レジ — %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="97" />
+        <location filename="../../pos_app/main_window.py" line="130" />
         <source>Supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="100" />
+        <location filename="../../pos_app/main_window.py" line="133" />
         <source>Close shift</source>
         <translation>締めてサインアウト</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="190" />
+        <location filename="../../pos_app/main_window.py" line="136" />
+        <source>Presenter: demo accounts, bring back the wallet, reset</source>
+        <translation>説明者用：デモ用アカウント、ウォレットの再表示、リセット</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="137" />
+        <source>Presenter</source>
+        <translation>説明者用メニュー</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="142" />
+        <source>Leave kiosk</source>
+        <translation>キオスク終了</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="144" />
+        <source>A supervisor's number and PIN close the kiosk</source>
+        <translation>責任者の番号とPINでキオスクを終了します</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="238" />
+        <source>Automatic: webcam, else the screen</source>
+        <translation>自動：カメラ、なければ画面</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="239" />
+        <source>Webcam 1</source>
+        <translation>カメラ 1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="239" />
+        <source>Webcam 2</source>
+        <translation>カメラ 2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="240" />
+        <source>Screen: the wallet window</source>
+        <translation>画面：ウォレットのウィンドウ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="266" />
         <source>No store set up</source>
         <translation>店舗が未設定です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="195" />
+        <location filename="../../pos_app/main_window.py" line="271" />
         <source>supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="195" />
+        <location filename="../../pos_app/main_window.py" line="271" />
         <source>clerk</source>
         <translation>担当</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="212" />
+        <location filename="../../pos_app/main_window.py" line="289" />
         <source>2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor.</source>
         <translation>2019年設定 — 安全ではありません（研修用）。コードは再利用でき、ログインに二要素認証がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="338" />
+        <location filename="../../pos_app/main_window.py" line="416" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="346" />
+        <location filename="../../pos_app/main_window.py" line="424" />
         <source>Open the supervisor area</source>
         <translation>責任者メニューを開く</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="481" />
+        <source>Leave kiosk mode</source>
+        <translation>キオスクモードを終了</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="501" />
+        <source>Demo accounts…</source>
+        <translation>デモ用アカウント…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="503" />
+        <source>Bring back the wallet</source>
+        <translation>ウォレットを再表示</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="505" />
+        <source>Reset demo…</source>
+        <translation>デモをリセット…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/main_window.py" line="522" />
+        <source>Reset the demo? Every sale, sign-in and balance goes back to the start, and new passwords are made.</source>
+        <translation>デモをリセットしますか？​売上・ログイン・残高はすべて最初の状態に戻り、​新しいパスワードが作られます。</translation>
     </message>
 </context>
 <context>
@@ -582,42 +681,47 @@
 <context>
     <name>ReportsView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="156" />
+        <location filename="../../pos_app/reports_view.py" line="25" />
+        <source>Please confirm</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="157" />
         <source>X report (running)</source>
         <translation>X レポート（点検）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="158" />
+        <location filename="../../pos_app/reports_view.py" line="159" />
         <source>Z report (close the day)</source>
         <translation>Z レポート（精算）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="161" />
+        <location filename="../../pos_app/reports_view.py" line="162" />
         <source>Save PDF</source>
         <translation>PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="167" />
+        <location filename="../../pos_app/reports_view.py" line="168" />
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="205" />
+        <location filename="../../pos_app/reports_view.py" line="206" />
         <source>This day is already closed; this is the stored Z report.</source>
         <translation>この営業日は精算済みです。保存済みの Z レポートを表示しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="207" />
+        <location filename="../../pos_app/reports_view.py" line="208" />
         <source>Close terminal %1 for %2? No more sales or refunds can be booked on it for that day.</source>
         <translation>レジ %1 の %2 を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="212" />
+        <location filename="../../pos_app/reports_view.py" line="213" />
         <source>Day closed.</source>
         <translation>精算しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="224" />
+        <location filename="../../pos_app/reports_view.py" line="225" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
@@ -668,73 +772,83 @@
 <context>
     <name>ScannerPanel</name>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="107" />
+        <location filename="../../pos_app/scanner_panel.py" line="110" />
         <source>Retry</source>
         <translation>再試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="114" />
+        <location filename="../../pos_app/scanner_panel.py" line="120" />
         <source>Camera number, video file, image pattern, or "screen"</source>
         <translation>カメラ番号、動画ファイル、画像パターン、または "screen"</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="118" />
+        <location filename="../../pos_app/scanner_panel.py" line="127" />
         <source>Source:</source>
         <translation>入力元:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="124" />
+        <location filename="../../pos_app/scanner_panel.py" line="132" />
         <source>Enter code by hand</source>
         <translation>コードを手入力</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="126" />
+        <location filename="../../pos_app/scanner_panel.py" line="134" />
         <source>Back to cart</source>
         <translation>カートに戻る</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="130" />
+        <location filename="../../pos_app/scanner_panel.py" line="138" />
         <source>20-digit number under the customer's code</source>
         <translation>コードの下にある20桁の番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="133" />
+        <location filename="../../pos_app/scanner_panel.py" line="141" />
         <source>Submit code</source>
         <translation>コードを送信</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="152" />
+        <location filename="../../pos_app/scanner_panel.py" line="160" />
         <source>Scan the customer's code</source>
         <translation>お客様のコードを読み取ってください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="184" />
+        <location filename="../../pos_app/scanner_panel.py" line="223" />
         <source>Starting the camera…</source>
         <translation>カメラを起動しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="185" />
-        <location filename="../../pos_app/scanner_panel.py" line="213" />
+        <location filename="../../pos_app/scanner_panel.py" line="224" />
+        <location filename="../../pos_app/scanner_panel.py" line="253" />
         <source>Looking for a code…</source>
         <translation>コードを探しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="228" />
+        <location filename="../../pos_app/scanner_panel.py" line="268" />
         <source>Verifying…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="245" />
+        <location filename="../../pos_app/scanner_panel.py" line="279" />
+        <source>Looking at the screen…</source>
+        <translation>画面を見ています…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="280" />
+        <source>Looking for the wallet's code on the screen…</source>
+        <translation>画面上でウォレットのコードを探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/scanner_panel.py" line="293" />
         <source>No picture</source>
         <translation>映像がありません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="246" />
+        <location filename="../../pos_app/scanner_panel.py" line="294" />
         <source>Camera not available — retry, choose another source, or type the code</source>
         <translation>カメラを使用できません — 再試行、別の入力元を選択、またはコードを手入力してください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="263" />
+        <location filename="../../pos_app/scanner_panel.py" line="311" />
         <source>Type all 20 digits shown under the customer's code.</source>
         <translation>コードの下に表示された20桁をすべて入力してください。</translation>
     </message>
@@ -816,6 +930,14 @@
     </message>
 </context>
 <context>
+    <name>TillAutoplay</name>
+    <message>
+        <location filename="../../pos_app/autoplay.py" line="73" />
+        <source>Autoplay stopped: the till is yours.</source>
+        <translation>自動デモを止めました。​レジを操作できます。</translation>
+    </message>
+</context>
+<context>
     <name>TrainerChart</name>
     <message>
         <location filename="../../pos_app/trainer_chart.py" line="93" />
@@ -829,21 +951,13 @@
     </message>
     <message>
         <location filename="../../pos_app/trainer_chart.py" line="94" />
-        <source>Taken over</source>
-        <translation>乗っ取り</translation>
+        <source>Taken over (right scale)</source>
+        <translation>乗っ取り（右目盛り）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="153" />
+        <location filename="../../pos_app/trainer_chart.py" line="160" />
         <source>simulated time since the attack started</source>
         <translation>攻撃開始からの経過時間（シミュレーション）</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../pos_app/reports_view.py" line="25" />
-        <source>Please confirm</source>
-        <translation>確認</translation>
     </message>
 </context>
 </TS>
