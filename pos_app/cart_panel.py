@@ -8,7 +8,7 @@ its limit, an unknown JAN) is undone and explained in the cart's own message lin
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from pos_app.messages import plain_error
@@ -85,6 +85,8 @@ class CartPanel(QWidget):
         self._rows = QVBoxLayout(self._rows_host)
         self._rows.setContentsMargins(0, 0, 0, 0)
         self._rows.setSpacing(4)
+        # The rows keep their height and the list scrolls; squeezed rows would cut their text.
+        self._rows.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self._rows.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -190,6 +192,7 @@ class CartPanel(QWidget):
         while self._rows.count() > 1:
             w = self._rows.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone now: a deleted-later widget would still be painted and measured
                 w.deleteLater()
         totals = self.totals
         lines = totals.lines if totals else ()

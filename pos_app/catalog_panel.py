@@ -75,6 +75,7 @@ class CatalogPanel(QWidget):
         while self._grid.count():
             w = self._grid.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone now: a deleted-later widget would still be painted and measured
                 w.deleteLater()
         self.tiles = {}
         items = self._core.catalog.search(self.search.text())

@@ -4,7 +4,6 @@ reduced-rate item stays visible however long the name (UI.md, "Checks that catch
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
@@ -32,12 +31,23 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         fm = self.fontMetrics()
-        return QSize(fm.horizontalAdvance("…" + self._suffix) + 4, fm.lineSpacing() + 2)
+        shown = max(1, self.text().count("\n") + 1)   # never squeezed below the lines it shows
+        return QSize(fm.horizontalAdvance("…" + self._suffix) + 4, fm.lineSpacing() * shown + 2)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         fm = self.fontMetrics()
         shown = max(1, self.text().count("\n") + 1)
         return QSize(fm.horizontalAdvance(self.full_text()) + 4, fm.lineSpacing() * shown + 2)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return self._lines > 1
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        """The height of what would be shown at `width`: one to `lines` lines."""
+        m = self.contentsMargins()
+        room = max(0, width - m.left() - m.right() - 2)
+        shown = self._fit(self.fontMetrics(), room).count("\n") + 1 if self.full_text() else 1
+        return self.fontMetrics().lineSpacing() * shown + 2 + m.top() + m.bottom()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -58,42 +68,65 @@ class ElidedLabel(QLabel):
 
     def _fit(self, fm, room: int) -> str:
         full, suffix = self._full, self._suffix
-        glue = "\u00a0" if suffix else ""   # ※ stays with the last word, a space before it
         if self._lines == 1 or room <= 0:
             if fm.horizontalAdvance(full + suffix) <= room:
                 return full + suffix
             return fm.elidedText(full, Qt.TextElideMode.ElideRight, max(0, room - fm.horizontalAdvance(suffix))) + suffix
-        # Several lines: Qt's line breaking (word boundaries; Japanese between characters, as
-        # UAX #14 allows), never inside an English word; the last line is elided and keeps the suffix.
-        text = full + (glue + suffix.strip() if suffix else "")
-        spans = _wrapped(text, self.font(), room)
-        if len(spans) <= self._lines and all(fm.horizontalAdvance(text[a:b].rstrip()) <= room for a, b in spans):
-            return "\n".join(text[a:b].rstrip() for a, b in spans)
-        out = []
-        for a, b in spans[: self._lines - 1]:
-            line = text[a:b].rstrip()
-            out.append(line if fm.horizontalAdvance(line) <= room
-                       else fm.elidedText(line, Qt.TextElideMode.ElideRight, room))
-        start = spans[self._lines - 1][0] if len(spans) >= self._lines else 0
-        rest = full[start:] if start < len(full) else ""
-        tail = glue + suffix.strip() if suffix else ""
-        out.append(fm.elidedText(rest, Qt.TextElideMode.ElideRight, max(0, room - fm.horizontalAdvance(tail))) + tail)
-        return "\n".join(out)
+        # Several lines, broken at spaces ("ポテトチップス / うすしお", never "う/すしお"); a word
+        # wider than a line is broken between Japanese characters (not before 。」ょ …) or, in
+        # English, elided. The last line ends in "…" if the name does not fit, and keeps the ※.
+        tail = "\u00a0" + suffix.strip() if suffix else ""
+        lines = wrap_words(full + tail, fm, room)
+        if len(lines) <= self._lines and all(fm.horizontalAdvance(line) <= room for line in lines):
+            return "\n".join(lines)
+        head = [line if fm.horizontalAdvance(line) <= room else fm.elidedText(line, Qt.TextElideMode.ElideRight, room)
+                for line in lines[: self._lines - 1]]
+        rest = " ".join(lines[self._lines - 1:])
+        if tail and rest.endswith(tail):
+            rest = rest[: -len(tail)]
+        last = fm.elidedText(rest, Qt.TextElideMode.ElideRight, max(0, room - fm.horizontalAdvance(tail))) + tail
+        return "\n".join(head + [last])
 
 
-def _wrapped(text: str, font, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of `text` laid out at `width` px with word wrapping."""
-    layout = QTextLayout(text, font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    layout.setTextOption(option)
-    spans = []
-    layout.beginLayout()
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        spans.append((line.textStart(), line.textStart() + line.textLength()))
-    layout.endLayout()
-    return spans
+NO_LINE_START = set("、。，．・：；？！ー〜～」』）］｝〕〉》】ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々,.:;?!)]}%※\u00a0")
+
+
+def _is_japanese(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3000 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
+
+
+def wrap_words(text: str, fm, room: int) -> list[str]:
+    """`text` in lines of at most `room` px: greedy by space-separated words; a Japanese word
+    wider than a line is cut between characters, moving the cut back so that no line starts
+    with a character kinsoku forbids there."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = word if not current else current + " " + word
+        if fm.horizontalAdvance(trial) <= room:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        if fm.horizontalAdvance(word) <= room or not any(_is_japanese(c) for c in word):
+            current = word
+            continue
+        piece = ""
+        for ch in word:
+            if piece and fm.horizontalAdvance(piece + ch) > room and ch not in NO_LINE_START:
+                lines.append(piece)
+                piece = ""
+            elif piece and fm.horizontalAdvance(piece + ch) > room:   # keep 。/ょ with the previous char
+                cut = len(piece) - 1
+                while cut > 0 and piece[cut] in NO_LINE_START:
+                    cut -= 1
+                if cut > 0:
+                    lines.append(piece[:cut])
+                    piece = piece[cut:]
+            piece += ch
+        current = piece
+    if current:
+        lines.append(current)
+    return lines

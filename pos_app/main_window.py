@@ -23,6 +23,7 @@ from pos_app.cart_panel import CartPanel
 from pos_app.catalog_panel import CatalogPanel
 from pos_app.clerk_signin import ClerkSignIn, Shift
 from pos_app.elided_label import ElidedLabel
+from pos_app.flow_layout import FlowLayout
 from pos_app.messages import clerk_message, plain_error
 from pos_app.receipt_view import receipt_html, save_pdf
 from pos_app.result_panel import ResultPanel
@@ -149,9 +150,7 @@ class PosWindow(QMainWindow):
         # Wide: one row. Narrow (beside the wallet): the store and clerk get the first row to
         # themselves and the badge and buttons move to a second one (see resizeEvent).
         self._actions = QWidget()
-        actions = QHBoxLayout(self._actions)
-        actions.setContentsMargins(0, 0, 0, 0)
-        actions.addStretch(1)
+        actions = FlowLayout(self._actions, align_right=True)
         for w in (self.badge, self.supervisor_button, self.signout_button, self.presenter_button,
                   self.leave_kiosk_button):
             actions.addWidget(w)
@@ -165,6 +164,7 @@ class PosWindow(QMainWindow):
         bar.addLayout(self._row1)
         bar.addLayout(self._row2)
         self._two_rows = False
+        self._insecure = False
         self.policy_banner = Banner()
         self.demo_link = None
         self.db_path: str | None = None
@@ -284,9 +284,17 @@ class PosWindow(QMainWindow):
             return
         if policy.name != self.badge.policy_name:
             self.badge.set_policy(policy.name)
-        if policy.is_insecure:
-            self.policy_banner.show_state("warning", self.tr(
-                "2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor."))
+        self._insecure = policy.is_insecure
+        self._show_policy_banner()
+
+    def _show_policy_banner(self) -> None:
+        """Under 2019 settings a banner says what is unsafe; beside the wallet (two-row header) the
+        striped badge alone says it, with the sentence as its tooltip, so the till keeps its room."""
+        text = self.tr("2019 settings — insecure, for training. Codes can be reused and sign-in has no second "
+                       "factor.") if self._insecure else ""
+        self.badge.setToolTip(text)
+        if self._insecure and not self._two_rows:
+            self.policy_banner.show_state("warning", text)
         else:
             self.policy_banner.clear()
 
@@ -469,6 +477,7 @@ class PosWindow(QMainWindow):
         source, target = (self._row1, self._row2) if two_rows else (self._row2, self._row1)
         source.removeWidget(self._actions)
         target.addWidget(self._actions, 1 if two_rows else 0)
+        self._show_policy_banner()
 
     # -- kiosk and presenter -------------------------------------------------------------------------
     def set_kiosk(self, on: bool) -> None:

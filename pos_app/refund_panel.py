@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
+from pos_app.elided_label import ElidedLabel
 from pos_app.messages import plain_error
 from pos_app.supervisor_pin import SupervisorPinDialog
 from shared.errors import QrpayError
@@ -148,6 +149,7 @@ class RefundPanel(QWidget):
         while self._grid.count():
             w = self._grid.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone now: a deleted-later widget would still be painted and measured
                 w.deleteLater()
         self.spins, self._prices = {}, {}
         r = self.receipt
@@ -161,7 +163,7 @@ class RefundPanel(QWidget):
             for i, line in enumerate(r.lines):
                 name = line.name_ja if self._lang == "ja" else line.name_en
                 mark = f" {REDUCED_MARK}" if line.reduced else ""
-                self._grid.addWidget(QLabel(f"{name}{mark}"), i, 0)
+                self._grid.addWidget(ElidedLabel(name, suffix=mark, lines=2), i, 0)
                 self._grid.addWidget(QLabel(f"{format_yen(line.unit_price)} × {line.qty}"), i, 1)
                 spin = QtyStepper(left.get(line.jan, 0))
                 spin.valueChanged.connect(self._selection_changed)

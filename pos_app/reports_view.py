@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from pos_app.messages import plain_error
 from pos_app.receipt_view import ReceiptView, receipt_html, report_html, save_pdf
+from pos_app.flow_layout import FlowLayout
 from shared.errors import QrpayError
+from shared.sales import EntryMethod
 from shared.money import format_yen
 from shared.receipts import business_date_of, jst_text
 from ui_common.widgets import Banner
@@ -46,8 +48,9 @@ class JournalView(QWidget):
         show.clicked.connect(self.refresh)
         self.day.returnPressed.connect(self.refresh)
         self.banner = Banner()
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Receipt"), self.tr("Total"), self.tr("Items")])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Receipt"), self.tr("Total"), self.tr("Items"),
+                                              self.tr("Code read by")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -71,10 +74,11 @@ class JournalView(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.receipt, 1)
-        rb = QHBoxLayout()
-        rb.addWidget(self.refund_button)
-        rb.addWidget(self.save_button)
-        rl.addLayout(rb)
+        rb = QWidget()
+        flow = FlowLayout(rb, align_right=True)
+        flow.addWidget(self.refund_button)
+        flow.addWidget(self.save_button)
+        rl.addWidget(rb)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(right)
@@ -98,7 +102,8 @@ class JournalView(QWidget):
         self.table.setRowCount(len(sales))
         self._receipt_nos = [s.receipt_no for s in sales]
         for row, s in enumerate(sales):
-            cells = [jst_text(s.at)[11:16], s.receipt_no, format_yen(s.total), str(sum(l.qty for l in s.lines))]
+            cells = [jst_text(s.at)[11:16], s.receipt_no, format_yen(s.total), str(sum(l.qty for l in s.lines)),
+                     self._entry_text(s.entry_method)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 2:
@@ -108,6 +113,11 @@ class JournalView(QWidget):
             self.receipt.show_html("")
             self.current = None
         self._update_buttons()
+
+    def _entry_text(self, method: EntryMethod) -> str:
+        """How the customer's code came in, in words (the journal's last column)."""
+        return {EntryMethod.CAMERA: self.tr("camera"), EntryMethod.SCREEN: self.tr("screen"),
+                EntryMethod.KEYED: self.tr("keyed by hand")}.get(method, method.value)
 
     def select_receipt(self, receipt_no: str) -> None:
         if receipt_no in self._receipt_nos:
@@ -166,15 +176,19 @@ class ReportsView(QWidget):
         self.save_button.setEnabled(False)
         self.banner = Banner()
         self.view = ReceiptView()
+        # Two rows: the day, then the three actions; one row cut "X report (running)" beside the wallet.
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Business day")))
         top.addWidget(self.day)
-        top.addWidget(self.x_button)
-        top.addWidget(self.z_button)
         top.addStretch(1)
-        top.addWidget(self.save_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.x_button)
+        actions.addWidget(self.z_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
 

@@ -3,8 +3,8 @@ or a red "✕ Refused" panel with the reason in plain words and what to do next.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from pos_app.messages import ClerkMessage
 from pos_app.receipt_view import ReceiptView
@@ -13,6 +13,7 @@ from shared.receipts import Receipt
 from ui_common import theme
 
 _FLASH_MS = 350
+NARROW_PX = 1000
 
 
 def _panel_style(colour: str) -> str:
@@ -54,7 +55,11 @@ class ResultPanel(QWidget):
         self.primary.setMinimumHeight(64)
         self.primary.clicked.connect(self._primary_clicked)
         self.secondary = QPushButton()
+        self.secondary.setMinimumHeight(64)
         self.secondary.clicked.connect(self._secondary_clicked)
+        for b in (self.primary, self.secondary):   # the buttons keep their height; the words above make room
+            b.setSizePolicy(b.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Fixed)
+            b.installEventFilter(self)
 
         v = QVBoxLayout(self.verdict)
         v.setContentsMargins(32, 24, 32, 24)
@@ -90,8 +95,9 @@ class ResultPanel(QWidget):
         self.secondary.setText(self.tr("Print / Save PDF"))
         self.secondary.show()
         self._repolish()
+        self.primary.setFocus()   # Enter starts the next sale
         self.receipt.show_receipt(receipt)
-        self.receipt.show()
+        self.receipt.setVisible(self.width() >= NARROW_PX)
         QApplication.beep()
         self._flash(theme.OK)
 
@@ -110,6 +116,20 @@ class ResultPanel(QWidget):
         self.secondary.show()
         self._repolish()
         self.receipt.hide()
+        self.primary.setFocus()   # Enter goes back to the scanner
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        # The theme draws a thicker border on the focused button: its size hint grows by 2 px,
+        # which the layout only honours when told.
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            obj.updateGeometry()
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        # Beside the wallet the verdict needs the whole width to be read from afar; the receipt
+        # is one click away (Print / Save PDF).
+        super().resizeEvent(event)
+        self.receipt.setVisible(self.kind == "approved" and self.width() >= NARROW_PX)
 
     def show_saved(self, text: str) -> None:
         self.saved.setText(text)
@@ -127,6 +147,7 @@ class ResultPanel(QWidget):
         for b in (self.primary, self.secondary):
             b.style().unpolish(b)
             b.style().polish(b)
+            b.updateGeometry()  # a new role can change the size it needs
 
     def _primary_clicked(self) -> None:
         (self.new_sale if self.kind == "approved" else self.back_to_scanner).emit()

@@ -29,7 +29,7 @@ class PreviewWidget(QWidget):
         self._image: QImage | None = None
         self._corners = None
         self._placeholder = ""
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(240, 120)   # the rest of the scanner must fit beside the wallet in kiosk type
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     @Slot(QImage)
@@ -261,6 +261,7 @@ class ScannerPanel(QWidget):
         self.status.setProperty("role", "error" if kind == "error" else "title")
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+        self.status.updateGeometry()  # a new role can change the size it needs
 
     def set_verifying(self) -> None:
         self._busy = True

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from pos_app.elided_label import ElidedLabel
 
 from pos_app.alerts_panel import AlertsPanel
 from pos_app.refund_panel import RefundPanel
@@ -25,7 +27,7 @@ class SupervisorArea(QWidget):
                  confirm: Callable[[QWidget, str], bool] = ask_yes_no, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("supervisorArea")
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setStyleSheet(f"color: white; background: {theme.SUPERVISOR}; padding: 8px 16px;"
                                  "border-radius: 10px; font-weight: 700;")
         back = QPushButton(self.tr("Leave supervisor area"))

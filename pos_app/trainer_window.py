@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from pos_app.trainer_chart import ChartPoint, TrainerChart, format_elapsed
+from pos_app.flow_layout import FlowLayout
 from shared.clock import FixedClock
 from shared.errors import InputError, QrpayError
 from ui_common import app as ui_app
@@ -483,8 +484,10 @@ class TrainerWindow(QMainWindow):
         head.addWidget(title)
         self.badge = PolicyBadge()
         head.addWidget(self.badge)
-        head.addStretch(1)
-        head.addWidget(QLabel(self.tr("Policy:")))
+        switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
+        switch_flow = FlowLayout(switch, spacing=12, align_right=True)
+        head.addWidget(switch, 1)
+        switch_flow.addWidget(QLabel(self.tr("Policy:")))
         self.policy_buttons: dict[str, QPushButton] = {}
         self.policy_group = QButtonGroup(self)
         self.policy_group.setExclusive(True)
@@ -498,7 +501,7 @@ class TrainerWindow(QMainWindow):
             b.clicked.connect(lambda _=False, n=name: self.set_policy(n))
             self.policy_group.addButton(b)
             self.policy_buttons[name] = b
-            head.addWidget(b)
+            switch_flow.addWidget(b)
         outer.addLayout(head)
 
         # Row 2: the shared simulated clock
@@ -612,8 +615,8 @@ class TrainerWindow(QMainWindow):
         self.sizes_grid.setHorizontalSpacing(10)
         self.sizes_grid.setVerticalSpacing(4)
         cv.addLayout(self.sizes_grid)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        run_row = QWidget()   # one row when there is room, more when the type is large
+        buttons = FlowLayout(run_row, spacing=8)
         buttons.addWidget(QLabel(self.tr("Run under:")))
         self.run_buttons: dict[str, QPushButton] = {}
         for key, text, role in (("hardened", "▶ " + self.tr("Hardened"), "primary"),
@@ -631,12 +634,11 @@ class TrainerWindow(QMainWindow):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_run)
         buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
         self.live_check = QCheckBox(self.tr("Run on this database"))
         self.live_check.setToolTip(self.tr("Off: each run uses a fresh temporary database, so the demo data is "
                                            "untouched. On: the attack really happens in this database."))
         buttons.addWidget(self.live_check)
-        cv.addLayout(buttons)
+        cv.addWidget(run_row)
         lay.addWidget(card)
 
         # The outcome, big, one line per policy run
@@ -758,12 +760,14 @@ class TrainerWindow(QMainWindow):
         while self.sizes_grid.count():
             w = self.sizes_grid.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone now: a deleted-later widget would still be painted and measured
                 w.deleteLater()
         self._size_widgets = {}
         shown = [o for o in spec.sizes if o.name not in HIDDEN_SIZES]
         per_row = 4
         for i, opt in enumerate(shown):
             label = QLabel(size_label(opt.name, opt.help))
+            label.setWordWrap(True)   # "Victim balance ¥" takes two lines in kiosk type rather than being cut
             label.setToolTip(opt.help)
             spin = QSpinBox()
             spin.setGroupSeparatorShown(True)

@@ -543,5 +543,9 @@ def test_no_camera_reads_the_code_from_the_screen_and_the_sale_says_so(qtbot, co
     assert core.wallet.balance(customer["customer_id"]) == before - total
     sale = core.sales.journal("T1", _today(core))[-1]
     assert sale.entry_method is EntryMethod.SCREEN
+    journal = w.supervisor.journal        # the till's journal says how the code came in
+    journal.day.setText(_today(core))
+    journal.refresh()
+    assert journal.table.item(journal.table.rowCount() - 1, 4).text() == "screen"
     w.close()
     wait_for_tasks(qtbot)
