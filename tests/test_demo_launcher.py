@@ -111,6 +111,12 @@ def test_a_second_demo_opens_nothing_and_ending_the_first_closes_its_windows(dis
     first = subprocess.Popen(qrpay("--db", str(db), "demo"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     try:
+        # At once, while the first is still starting: its "come to the front" request must not kill it.
+        lock = Path(str(db) + ".demo.lock")
+        assert wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid), 60)
+        early = subprocess.run(qrpay("--db", str(db), "demo"), cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=60)
+        assert early.returncode != 0 and "already running" in early.stderr
         assert wait_for(lambda: len(children_of(first.pid)) == 3, 60), "the demo did not start its three apps"
         apps = children_of(first.pid)
         if shutil.which("xdotool"):

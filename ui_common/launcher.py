@@ -100,7 +100,9 @@ class Launcher:
                    ENV_REQUEST: str(self.request_file)})
         if self.args.kiosk:
             env["QRPAY_FRAMELESS"] = "1"
-        self.procs[name] = subprocess.Popen(self.cmds[name], env=env)
+        # SIGUSR1 ignored until the app's DemoLink handles it: a request that arrives while the
+        # app is still starting (seconds on a busy laptop) must not kill it (the default action).
+        self.procs[name] = subprocess.Popen(self.cmds[name], env=env, preexec_fn=_ignore_requests)
 
     def start_all(self) -> None:
         for name in self.cmds:
@@ -173,6 +175,8 @@ class Launcher:
             pos = self.procs["pos"].poll()
             if pos is not None:        # closing the till ends the demo
                 code = pos
+                if pos != 0:
+                    sys.stderr.write(f"qrpay demo: the till exited with code {pos}\n")
                 break
             if deadline is not None and time.monotonic() > deadline:
                 sys.stderr.write("qrpay demo: --once timed out before a sale was recorded\n")
@@ -273,6 +277,11 @@ class DemoLink:
         except OSError:
             return False
         return True
+
+
+def _ignore_requests() -> None:
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
 
 
 def _frameless(window) -> None:

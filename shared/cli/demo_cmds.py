@@ -130,6 +130,8 @@ def cmd_demo(core, args):
         except Conflict as e:
             bring_to_front(int(e.details.get("pid") or 0))
             raise
+        if hasattr(signal, "SIGUSR1"):   # a second demo's "come to the front" must not kill this one
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)   # while it starts (the launcher handles it)
     info = prepare(path, reset=args.reset, policy=args.policy, now=getattr(args, "now", None))
     if args.no_windows:
         return info
