@@ -50,7 +50,7 @@ class JournalView(QWidget):
         self.banner = Banner()
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Receipt"), self.tr("Total"), self.tr("Items"),
-                                              self.tr("Code read by")])
+                                              self.tr("Entry")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

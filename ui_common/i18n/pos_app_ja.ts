@@ -116,32 +116,32 @@
         <translation>カート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="98" />
+        <location filename="../../pos_app/cart_panel.py" line="100" />
         <source>Tap an item or scan its barcode.</source>
         <translation>商品をタップするか、バーコードをスキャンしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="109" />
+        <location filename="../../pos_app/cart_panel.py" line="111" />
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="122" />
+        <location filename="../../pos_app/cart_panel.py" line="124" />
         <source>Discard cart</source>
         <translation>カートを破棄</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="201" />
+        <location filename="../../pos_app/cart_panel.py" line="204" />
         <source>%1% taxable %2 (tax %3)</source>
         <translation>%1%対象 %2（内消費税 %3）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="205" />
+        <location filename="../../pos_app/cart_panel.py" line="208" />
         <source>※ reduced rate (8%)</source>
         <translation>※は軽減税率（8%）対象</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="210" />
+        <location filename="../../pos_app/cart_panel.py" line="213" />
         <source>Pay by QR %1</source>
         <translation>QRで支払い %1</translation>
     </message>
@@ -258,47 +258,67 @@
 <context>
     <name>JournalView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="45" />
+        <location filename="../../pos_app/reports_view.py" line="47" />
         <source>Show</source>
         <translation>表示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="50" />
+        <location filename="../../pos_app/reports_view.py" line="52" />
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="50" />
+        <location filename="../../pos_app/reports_view.py" line="52" />
         <source>Receipt</source>
         <translation>レシート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="50" />
+        <location filename="../../pos_app/reports_view.py" line="52" />
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="50" />
+        <location filename="../../pos_app/reports_view.py" line="52" />
         <source>Items</source>
         <translation>点数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="60" />
+        <location filename="../../pos_app/reports_view.py" line="53" />
+        <source>Entry</source>
+        <translation>入力方法</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="63" />
         <source>Reprint (Save PDF)</source>
         <translation>再発行（PDF保存）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="62" />
+        <location filename="../../pos_app/reports_view.py" line="65" />
         <source>Refund…</source>
         <translation>返品…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="66" />
+        <location filename="../../pos_app/reports_view.py" line="69" />
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="139" />
+        <location filename="../../pos_app/reports_view.py" line="119" />
+        <source>camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="119" />
+        <source>screen</source>
+        <translation>画面</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="120" />
+        <source>keyed by hand</source>
+        <translation>手入力</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="149" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
@@ -525,37 +545,37 @@
 <context>
     <name>PosWindow</name>
     <message>
-        <location filename="../../pos_app/main_window.py" line="120" />
+        <location filename="../../pos_app/main_window.py" line="121" />
         <source>qrpay till — %1</source>
         <translation>qrpay レジ — %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="130" />
+        <location filename="../../pos_app/main_window.py" line="131" />
         <source>Supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="133" />
+        <location filename="../../pos_app/main_window.py" line="134" />
         <source>Close shift</source>
         <translation>締めてサインアウト</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="136" />
+        <location filename="../../pos_app/main_window.py" line="137" />
         <source>Presenter: demo accounts, bring back the wallet, reset</source>
         <translation>説明者用：デモ用アカウント、ウォレットの再表示、リセット</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="137" />
+        <location filename="../../pos_app/main_window.py" line="138" />
         <source>Presenter</source>
         <translation>説明者用メニュー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="142" />
+        <location filename="../../pos_app/main_window.py" line="143" />
         <source>Leave kiosk</source>
         <translation>キオスク終了</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="144" />
+        <location filename="../../pos_app/main_window.py" line="145" />
         <source>A supervisor's number and PIN close the kiosk</source>
         <translation>責任者の番号とPINでキオスクを終了します</translation>
     </message>
@@ -595,42 +615,42 @@
         <translation>担当</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="289" />
+        <location filename="../../pos_app/main_window.py" line="293" />
         <source>2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor.</source>
         <translation>2019年設定 — 安全ではありません（研修用）。コードは再利用でき、ログインに二要素認証がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="416" />
+        <location filename="../../pos_app/main_window.py" line="424" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="424" />
+        <location filename="../../pos_app/main_window.py" line="432" />
         <source>Open the supervisor area</source>
         <translation>責任者メニューを開く</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="481" />
+        <location filename="../../pos_app/main_window.py" line="490" />
         <source>Leave kiosk mode</source>
         <translation>キオスクモードを終了</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="501" />
+        <location filename="../../pos_app/main_window.py" line="510" />
         <source>Demo accounts…</source>
         <translation>デモ用アカウント…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="503" />
+        <location filename="../../pos_app/main_window.py" line="512" />
         <source>Bring back the wallet</source>
         <translation>ウォレットを再表示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="505" />
+        <location filename="../../pos_app/main_window.py" line="514" />
         <source>Reset demo…</source>
         <translation>デモをリセット…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="522" />
+        <location filename="../../pos_app/main_window.py" line="531" />
         <source>Reset the demo? Every sale, sign-in and balance goes back to the start, and new passwords are made.</source>
         <translation>デモをリセットしますか？​売上・ログイン・残高はすべて最初の状態に戻り、​新しいパスワードが作られます。</translation>
     </message>
@@ -638,42 +658,42 @@
 <context>
     <name>RefundPanel</name>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="85" />
+        <location filename="../../pos_app/refund_panel.py" line="86" />
         <source>Receipt number, e.g. T1-000001</source>
         <translation>レシート番号（例: T1-000001）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="87" />
+        <location filename="../../pos_app/refund_panel.py" line="88" />
         <source>Find receipt</source>
         <translation>レシートを検索</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="156" />
+        <location filename="../../pos_app/refund_panel.py" line="158" />
         <source>Type the receipt number printed on the customer's receipt.</source>
         <translation>お客様のレシートに印字されたレシート番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="158" />
+        <location filename="../../pos_app/refund_panel.py" line="160" />
         <source>Receipt %1 — %2 — paid %3, refunded so far %4</source>
         <translation>レシート %1 — %2 — 支払い %3、返品済み %4</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="181" />
+        <location filename="../../pos_app/refund_panel.py" line="183" />
         <source>Refund all %1</source>
         <translation>全額返品 %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="183" />
+        <location filename="../../pos_app/refund_panel.py" line="185" />
         <source>Refund selected %1</source>
         <translation>選択分を返品 %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="193" />
+        <location filename="../../pos_app/refund_panel.py" line="195" />
         <source>Refund %1 to the customer's wallet (receipt %2)</source>
         <translation>%1 をお客様のウォレットに返金します（レシート %2）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="211" />
+        <location filename="../../pos_app/refund_panel.py" line="213" />
         <source>Refunded %1 to the customer's wallet.</source>
         <translation>%1 をお客様のウォレットに返金しました。</translation>
     </message>
@@ -681,47 +701,47 @@
 <context>
     <name>ReportsView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="25" />
+        <location filename="../../pos_app/reports_view.py" line="27" />
         <source>Please confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="157" />
+        <location filename="../../pos_app/reports_view.py" line="167" />
         <source>X report (running)</source>
         <translation>X レポート（点検）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="159" />
+        <location filename="../../pos_app/reports_view.py" line="169" />
         <source>Z report (close the day)</source>
         <translation>Z レポート（精算）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="162" />
+        <location filename="../../pos_app/reports_view.py" line="172" />
         <source>Save PDF</source>
         <translation>PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="168" />
+        <location filename="../../pos_app/reports_view.py" line="179" />
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="206" />
+        <location filename="../../pos_app/reports_view.py" line="220" />
         <source>This day is already closed; this is the stored Z report.</source>
         <translation>この営業日は精算済みです。保存済みの Z レポートを表示しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="208" />
+        <location filename="../../pos_app/reports_view.py" line="222" />
         <source>Close terminal %1 for %2? No more sales or refunds can be booked on it for that day.</source>
         <translation>レジ %1 の %2 を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="213" />
+        <location filename="../../pos_app/reports_view.py" line="227" />
         <source>Day closed.</source>
         <translation>精算しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="225" />
+        <location filename="../../pos_app/reports_view.py" line="239" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
@@ -729,42 +749,42 @@
 <context>
     <name>ResultPanel</name>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="83" />
+        <location filename="../../pos_app/result_panel.py" line="88" />
         <source>Approved %1</source>
         <translation>承認 %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="84" />
+        <location filename="../../pos_app/result_panel.py" line="89" />
         <source>Receipt %1</source>
         <translation>レシート %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="86" />
+        <location filename="../../pos_app/result_panel.py" line="91" />
         <source>Hand the customer the receipt.</source>
         <translation>お客様にレシートをお渡しください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="88" />
+        <location filename="../../pos_app/result_panel.py" line="93" />
         <source>New sale</source>
         <translation>次のお会計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="90" />
+        <location filename="../../pos_app/result_panel.py" line="95" />
         <source>Print / Save PDF</source>
         <translation>印刷 / PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="101" />
+        <location filename="../../pos_app/result_panel.py" line="107" />
         <source>Refused</source>
         <translation>拒否</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="107" />
+        <location filename="../../pos_app/result_panel.py" line="113" />
         <source>Back to scanner</source>
         <translation>スキャンに戻る</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="109" />
+        <location filename="../../pos_app/result_panel.py" line="115" />
         <source>Cancel payment</source>
         <translation>支払いを中止</translation>
     </message>
@@ -823,32 +843,32 @@
         <translation>コードを探しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="268" />
+        <location filename="../../pos_app/scanner_panel.py" line="269" />
         <source>Verifying…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="279" />
+        <location filename="../../pos_app/scanner_panel.py" line="280" />
         <source>Looking at the screen…</source>
         <translation>画面を見ています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="280" />
+        <location filename="../../pos_app/scanner_panel.py" line="281" />
         <source>Looking for the wallet's code on the screen…</source>
         <translation>画面上でウォレットのコードを探しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="293" />
+        <location filename="../../pos_app/scanner_panel.py" line="294" />
         <source>No picture</source>
         <translation>映像がありません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="294" />
+        <location filename="../../pos_app/scanner_panel.py" line="295" />
         <source>Camera not available — retry, choose another source, or type the code</source>
         <translation>カメラを使用できません — 再試行、別の入力元を選択、またはコードを手入力してください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="311" />
+        <location filename="../../pos_app/scanner_panel.py" line="312" />
         <source>Type all 20 digits shown under the customer's code.</source>
         <translation>コードの下に表示された20桁をすべて入力してください。</translation>
     </message>
@@ -856,32 +876,32 @@
 <context>
     <name>SupervisorArea</name>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="31" />
+        <location filename="../../pos_app/supervisor_area.py" line="33" />
         <source>Leave supervisor area</source>
         <translation>責任者メニューを閉じる</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="44" />
+        <location filename="../../pos_app/supervisor_area.py" line="46" />
         <source>Refunds</source>
         <translation>返品</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="45" />
+        <location filename="../../pos_app/supervisor_area.py" line="47" />
         <source>Journal</source>
         <translation>取引履歴</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="46" />
+        <location filename="../../pos_app/supervisor_area.py" line="48" />
         <source>X / Z reports</source>
         <translation>X / Z レポート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="47" />
+        <location filename="../../pos_app/supervisor_area.py" line="49" />
         <source>Alerts</source>
         <translation>アラート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="57" />
+        <location filename="../../pos_app/supervisor_area.py" line="59" />
         <source>Supervisor area — %1</source>
         <translation>責任者メニュー — %1</translation>
     </message>
