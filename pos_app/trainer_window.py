@@ -1106,7 +1106,8 @@ class TrainerWindow(QMainWindow):
         if result is None or not rows:
             return
         m = result.victim.messages[rows[0].row()]
-        self.mail_body.setPlainText(f"{m.subject}\n{self.tr('To')}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")
+        to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
+        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")
 
     # -- the incident report ------------------------------------------------------------------
     def default_report_path(self) -> Path:

@@ -1,15 +1,15 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="312"/>
+        <location filename="../../pos_app/trainer_window.py" line="313" />
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="314"/>
+        <location filename="../../pos_app/trainer_window.py" line="315" />
         <source>Simulated date and time (Japan time):</source>
         <translation>シミュレーションの日時（日本時間）:</translation>
     </message>
@@ -17,22 +17,22 @@
 <context>
     <name>TrainerChart</name>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="93"/>
+        <location filename="../../pos_app/trainer_chart.py" line="93" />
         <source>Sign-in attempts</source>
         <translation>ログイン試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="93"/>
+        <location filename="../../pos_app/trainer_chart.py" line="93" />
         <source>Blocked</source>
         <translation>阻止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="94"/>
+        <location filename="../../pos_app/trainer_chart.py" line="94" />
         <source>Taken over (right scale)</source>
         <translation>乗っ取り（右目盛り）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_chart.py" line="160"/>
+        <location filename="../../pos_app/trainer_chart.py" line="160" />
         <source>simulated time since the attack started</source>
         <translation>攻撃開始からのシミュレーション経過時間</translation>
     </message>
@@ -40,565 +40,570 @@
 <context>
     <name>TrainerWindow</name>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="66"/>
+        <location filename="../../pos_app/trainer_window.py" line="67" />
         <source>Credential stuffing</source>
         <translation>リスト型アカウントハッキング</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="67"/>
+        <location filename="../../pos_app/trainer_window.py" line="68" />
         <source>Leaked passwords replayed against sign-in.</source>
         <translation>漏えいしたパスワードでログインを試す。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="68"/>
+        <location filename="../../pos_app/trainer_window.py" line="69" />
         <source>A leaked e-mail/password list is replayed against sign-in; reused passwords are taken over and drained at a till.</source>
         <translation>他サービスから漏えいしたメールアドレスとパスワードの一覧でログインを試み、使い回しのアカウントを乗っ取って店頭で残高を使い切る。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="71"/>
+        <location filename="../../pos_app/trainer_window.py" line="72" />
         <source>Password-reset hijack</source>
         <translation>パスワード再設定の乗っ取り</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="72"/>
-        <source>The reset goes to the attacker&apos;s address.</source>
+        <location filename="../../pos_app/trainer_window.py" line="73" />
+        <source>The reset goes to the attacker's address.</source>
         <translation>再設定の連絡が攻撃者のアドレスに届く。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="73"/>
+        <location filename="../../pos_app/trainer_window.py" line="74" />
         <source>The attacker asks for a password reset and types in their own address for it.</source>
         <translation>攻撃者がパスワード再設定を申し込み、送り先に自分のメールアドレスを入力する。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="76"/>
+        <location filename="../../pos_app/trainer_window.py" line="77" />
         <source>Top-up takeover</source>
         <translation>チャージの乗っ取り</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="77"/>
+        <location filename="../../pos_app/trainer_window.py" line="78" />
         <source>Top-up password changed, then rapid top-ups.</source>
         <translation>チャージ用パスワードを変え、連続チャージ。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="78"/>
+        <location filename="../../pos_app/trainer_window.py" line="79" />
         <source>The attacker changes the top-up password, then tops up three times in one minute.</source>
         <translation>攻撃者がチャージ用パスワードを変更し、1分間に3回チャージする。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="81"/>
+        <location filename="../../pos_app/trainer_window.py" line="82" />
         <source>Screenshot replay</source>
         <translation>スクリーンショットの再利用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="82"/>
+        <location filename="../../pos_app/trainer_window.py" line="83" />
         <source>A used or lifted code shown again at a till.</source>
         <translation>使用済み・盗み見たコードをレジで再提示。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="83"/>
+        <location filename="../../pos_app/trainer_window.py" line="84" />
         <source>A photographed code is shown after it was used or refreshed; a code lifted at till A is spent at till B.</source>
         <translation>撮影したコードを使用後や更新後に提示し、レジAで盗み見たコードをレジBで使う。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="86"/>
+        <location filename="../../pos_app/trainer_window.py" line="87" />
         <source>Expired and skewed codes</source>
         <translation>期限切れ・時刻ずれのコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="87"/>
+        <location filename="../../pos_app/trainer_window.py" line="88" />
         <source>An old code; a phone whose clock is wrong.</source>
         <translation>古いコードと、時計がずれたスマホ。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="88"/>
+        <location filename="../../pos_app/trainer_window.py" line="89" />
         <source>An old code is presented, and a code from a phone whose clock runs hours ahead.</source>
         <translation>古いコードを提示し、さらに時計が数時間進んだスマホのコードを提示する。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="91"/>
+        <location filename="../../pos_app/trainer_window.py" line="92" />
         <source>Forged code</source>
         <translation>偽造コード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="92"/>
+        <location filename="../../pos_app/trainer_window.py" line="93" />
         <source>Altered amount cap or wallet; another key.</source>
         <translation>上限額やウォレットを改ざん、別の鍵で署名。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="93"/>
+        <location filename="../../pos_app/trainer_window.py" line="94" />
         <source>A code with its amount cap or wallet altered, and one signed with another key.</source>
         <translation>上限額やウォレットを書き換えたコードと、別の鍵で署名したコード。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="96"/>
+        <location filename="../../pos_app/trainer_window.py" line="97" />
         <source>Double spend</source>
         <translation>二重払い</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="97"/>
+        <location filename="../../pos_app/trainer_window.py" line="98" />
         <source>One code at two tills at the same instant.</source>
         <translation>1つのコードを2台のレジで同時に提示。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="98"/>
+        <location filename="../../pos_app/trainer_window.py" line="99" />
         <source>One code is presented at two tills at the same instant.</source>
         <translation>1つのコードを2台のレジで同時に提示する。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="100"/>
+        <location filename="../../pos_app/trainer_window.py" line="101" />
         <source>Resale velocity</source>
         <translation>転売目的の連続購入</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="101"/>
+        <location filename="../../pos_app/trainer_window.py" line="102" />
         <source>Many high-value purchases in minutes.</source>
         <translation>数分間に高額商品を大量購入。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="102"/>
+        <location filename="../../pos_app/trainer_window.py" line="103" />
         <source>A taken-over wallet buys many high-value, easy-to-resell goods within minutes.</source>
         <translation>乗っ取られたウォレットで、換金しやすい高額商品を数分のうちに大量に買う。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="106"/>
+        <location filename="../../pos_app/trainer_window.py" line="107" />
         <source>Accounts</source>
         <translation>アカウント数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="107"/>
+        <location filename="../../pos_app/trainer_window.py" line="108" />
         <source>Leaked pairs</source>
         <translation>漏えい件数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="108"/>
+        <location filename="../../pos_app/trainer_window.py" line="109" />
         <source>Reusing</source>
         <translation>使い回し率</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="109"/>
+        <location filename="../../pos_app/trainer_window.py" line="110" />
         <source>Attempts</source>
         <translation>試行回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="110"/>
+        <location filename="../../pos_app/trainer_window.py" line="111" />
         <source>Attempts / s</source>
         <translation>毎秒の試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="111"/>
+        <location filename="../../pos_app/trainer_window.py" line="112" />
         <source>Bot addresses</source>
         <translation>ボットのIP数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="112"/>
+        <location filename="../../pos_app/trainer_window.py" line="113" />
         <source>Victim balance ¥</source>
         <translation>被害者の残高 ¥</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="113"/>
+        <location filename="../../pos_app/trainer_window.py" line="114" />
         <source>Yen per top-up</source>
         <translation>1回のチャージ額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="114"/>
+        <location filename="../../pos_app/trainer_window.py" line="115" />
         <source>Top-ups</source>
         <translation>チャージ回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="115"/>
+        <location filename="../../pos_app/trainer_window.py" line="116" />
         <source>Basket ¥</source>
         <translation>購入額 ¥</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="116"/>
+        <location filename="../../pos_app/trainer_window.py" line="117" />
         <source>Lift delay (s)</source>
         <translation>盗用までの秒数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="117"/>
+        <location filename="../../pos_app/trainer_window.py" line="118" />
         <source>Code age (s)</source>
         <translation>コードの古さ（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="118"/>
+        <location filename="../../pos_app/trainer_window.py" line="119" />
         <source>Phone clock ahead (s)</source>
         <translation>スマホ時計の進み（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="119"/>
+        <location filename="../../pos_app/trainer_window.py" line="120" />
         <source>Rounds</source>
         <translation>回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="120"/>
+        <location filename="../../pos_app/trainer_window.py" line="121" />
         <source>Purchases</source>
         <translation>購入回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="121"/>
+        <location filename="../../pos_app/trainer_window.py" line="122" />
         <source>Seconds between</source>
         <translation>購入間隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="122"/>
+        <location filename="../../pos_app/trainer_window.py" line="123" />
         <source>Gives up after</source>
         <translation>断念までの拒否数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="124"/>
-        <location filename="../../pos_app/trainer_window.py" line="491"/>
-        <location filename="../../pos_app/trainer_window.py" line="619"/>
+        <location filename="../../pos_app/trainer_window.py" line="125" />
+        <location filename="../../pos_app/trainer_window.py" line="494" />
+        <location filename="../../pos_app/trainer_window.py" line="622" />
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="125"/>
-        <location filename="../../pos_app/trainer_window.py" line="620"/>
+        <location filename="../../pos_app/trainer_window.py" line="126" />
+        <location filename="../../pos_app/trainer_window.py" line="623" />
         <source>2019</source>
         <translation>2019年設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="126"/>
+        <location filename="../../pos_app/trainer_window.py" line="127" />
         <source>Type a skew such as +5m, -90s or +2h.</source>
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="458"/>
+        <location filename="../../pos_app/trainer_window.py" line="459" />
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="481"/>
+        <location filename="../../pos_app/trainer_window.py" line="482" />
         <source>Attack trainer</source>
         <translation>攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="487"/>
+        <location filename="../../pos_app/trainer_window.py" line="490" />
         <source>Policy:</source>
         <translation>ポリシー:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="491"/>
+        <location filename="../../pos_app/trainer_window.py" line="494" />
         <source>2019 (insecure)</source>
         <translation>2019年（危険）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="692"/>
+        <location filename="../../pos_app/trainer_window.py" line="694" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="702"/>
+        <location filename="../../pos_app/trainer_window.py" line="704" />
         <source>Before → after</source>
         <translation>前 → 後</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="816"/>
+        <location filename="../../pos_app/trainer_window.py" line="820" />
         <source>Simulated time</source>
         <translation>シミュレーション時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1061"/>
+        <location filename="../../pos_app/trainer_window.py" line="1065" />
         <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
         <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="523"/>
+        <location filename="../../pos_app/trainer_window.py" line="526" />
         <source>+30 s</source>
         <translation>+30秒</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="523"/>
+        <location filename="../../pos_app/trainer_window.py" line="526" />
         <source>+1 min</source>
         <translation>+1分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="523"/>
+        <location filename="../../pos_app/trainer_window.py" line="526" />
         <source>+10 min</source>
         <translation>+10分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="529"/>
+        <location filename="../../pos_app/trainer_window.py" line="532" />
         <source>Skew</source>
         <translation>ずれ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="531"/>
+        <location filename="../../pos_app/trainer_window.py" line="534" />
         <source>+5m</source>
         <translation>+5m</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="532"/>
+        <location filename="../../pos_app/trainer_window.py" line="535" />
         <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
         <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="536"/>
+        <location filename="../../pos_app/trainer_window.py" line="539" />
         <source>Apply</source>
         <translation>適用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="539"/>
+        <location filename="../../pos_app/trainer_window.py" line="542" />
         <source>Set…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="542"/>
+        <location filename="../../pos_app/trainer_window.py" line="545" />
         <source>Reset</source>
         <translation>リセット</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="550"/>
+        <location filename="../../pos_app/trainer_window.py" line="553" />
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定 — 安全ではありません（研修用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="578"/>
+        <location filename="../../pos_app/trainer_window.py" line="581" />
         <source>Scenarios</source>
         <translation>シナリオ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="617"/>
+        <location filename="../../pos_app/trainer_window.py" line="620" />
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="621"/>
+        <location filename="../../pos_app/trainer_window.py" line="624" />
         <source>Both</source>
         <translation>両方</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="630"/>
+        <location filename="../../pos_app/trainer_window.py" line="633" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="635"/>
+        <location filename="../../pos_app/trainer_window.py" line="637" />
         <source>Run on this database</source>
         <translation>このデータベースで実行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="636"/>
+        <location filename="../../pos_app/trainer_window.py" line="638" />
         <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
         <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="671"/>
+        <location filename="../../pos_app/trainer_window.py" line="673" />
         <source>Steps</source>
         <translation>経過</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="674"/>
+        <location filename="../../pos_app/trainer_window.py" line="676" />
         <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="676"/>
+        <location filename="../../pos_app/trainer_window.py" line="678" />
         <source>Chart</source>
         <translation>グラフ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678"/>
-        <location filename="../../pos_app/trainer_window.py" line="715"/>
+        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="717" />
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678"/>
+        <location filename="../../pos_app/trainer_window.py" line="680" />
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678"/>
+        <location filename="../../pos_app/trainer_window.py" line="680" />
         <source>Event</source>
         <translation>イベント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678"/>
-        <location filename="../../pos_app/trainer_window.py" line="702"/>
+        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="704" />
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678"/>
+        <location filename="../../pos_app/trainer_window.py" line="680" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="699"/>
-        <location filename="../../pos_app/trainer_window.py" line="1095"/>
+        <location filename="../../pos_app/trainer_window.py" line="701" />
+        <location filename="../../pos_app/trainer_window.py" line="1099" />
         <source>Balances</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="702"/>
+        <location filename="../../pos_app/trainer_window.py" line="704" />
         <source>Change</source>
         <translation>増減</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="712"/>
-        <location filename="../../pos_app/trainer_window.py" line="1096"/>
+        <location filename="../../pos_app/trainer_window.py" line="714" />
+        <location filename="../../pos_app/trainer_window.py" line="1100" />
         <source>Mailbox</source>
         <translation>メール</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="715"/>
+        <location filename="../../pos_app/trainer_window.py" line="717" />
         <source>Subject</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="730"/>
+        <location filename="../../pos_app/trainer_window.py" line="732" />
         <source>What the victim saw</source>
         <translation>被害者から見えたこと</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="732"/>
+        <location filename="../../pos_app/trainer_window.py" line="734" />
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="817"/>
+        <location filename="../../pos_app/trainer_window.py" line="821" />
         <source>real time {offset}</source>
         <translation>実時間 {offset}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="818"/>
+        <location filename="../../pos_app/trainer_window.py" line="822" />
         <source>fixed clock</source>
         <translation>固定時計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="894"/>
+        <location filename="../../pos_app/trainer_window.py" line="898" />
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="896"/>
+        <location filename="../../pos_app/trainer_window.py" line="900" />
         <source>This scenario has no chart; see the steps.</source>
         <translation>このシナリオにはグラフがありません。経過をご覧ください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="901"/>
+        <location filename="../../pos_app/trainer_window.py" line="905" />
         <source>Running {scenario} under {policies}…</source>
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="918"/>
+        <location filename="../../pos_app/trainer_window.py" line="922" />
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="942"/>
+        <location filename="../../pos_app/trainer_window.py" line="946" />
         <source>under {policy}</source>
         <translation>{policy}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="962"/>
+        <location filename="../../pos_app/trainer_window.py" line="966" />
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="962"/>
+        <location filename="../../pos_app/trainer_window.py" line="966" />
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="962"/>
+        <location filename="../../pos_app/trainer_window.py" line="966" />
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="963"/>
+        <location filename="../../pos_app/trainer_window.py" line="967" />
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="977"/>
+        <location filename="../../pos_app/trainer_window.py" line="981" />
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1016"/>
+        <location filename="../../pos_app/trainer_window.py" line="1020" />
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1028"/>
+        <location filename="../../pos_app/trainer_window.py" line="1032" />
         <source>The run could not finish: {reason}</source>
         <translation>実行を完了できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1033"/>
+        <location filename="../../pos_app/trainer_window.py" line="1037" />
         <source>BLOCKED by {defence}</source>
         <translation>阻止 — 防御: {defence}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1034"/>
+        <location filename="../../pos_app/trainer_window.py" line="1038" />
         <source>ATTACK SUCCEEDED — {yen} lost, 1 account taken over</source>
         <translation>攻撃成功 — 被害 {yen}、1件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1035"/>
+        <location filename="../../pos_app/trainer_window.py" line="1039" />
         <source>ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over</source>
         <translation>攻撃成功 — 被害 {yen}、{n}件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1058"/>
+        <location filename="../../pos_app/trainer_window.py" line="1062" />
         <source>No attempts were made.</source>
         <translation>試行はありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1063"/>
+        <location filename="../../pos_app/trainer_window.py" line="1067" />
         <source>✓ hold</source>
         <translation>✓ 正常</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1063"/>
+        <location filename="../../pos_app/trainer_window.py" line="1067" />
         <source>✕ broken: {p}</source>
         <translation>✕ 不整合: {p}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1067"/>
+        <location filename="../../pos_app/trainer_window.py" line="1071" />
         <source>Alerts ({n})</source>
         <translation>警報（{n}件）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1075"/>
+        <location filename="../../pos_app/trainer_window.py" line="1079" />
         <source>Balances ({n} watched)</source>
         <translation>残高（{n}人）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1077"/>
+        <location filename="../../pos_app/trainer_window.py" line="1081" />
         <source>Mailbox: {n} messages arrived</source>
         <translation>メール: {n}通が届きました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1093"/>
+        <location filename="../../pos_app/trainer_window.py" line="1097" />
         <source>The audit rows and alerts of the run appear here when it finishes.</source>
         <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680"/>
-        <location filename="../../pos_app/trainer_window.py" line="1094"/>
+        <location filename="../../pos_app/trainer_window.py" line="682" />
+        <location filename="../../pos_app/trainer_window.py" line="1098" />
         <source>Alerts</source>
         <translation>警報</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1116"/>
+        <location filename="../../pos_app/trainer_window.py" line="1109" />
+        <source>To</source>
+        <translation>宛先</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="1121" />
         <source>Save incident report</source>
         <translation>インシデント報告を保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1117"/>
+        <location filename="../../pos_app/trainer_window.py" line="1122" />
         <source>HTML report (*.html)</source>
         <translation>HTML 報告書 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1139"/>
+        <location filename="../../pos_app/trainer_window.py" line="1144" />
         <source>The report could not be saved: {reason}</source>
         <translation>報告書を保存できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1142"/>
+        <location filename="../../pos_app/trainer_window.py" line="1147" />
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>
