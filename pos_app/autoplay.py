@@ -74,7 +74,7 @@ class TillAutoplay(QObject):
             self.handed_over.emit()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if self.running and event.type() in _HUMAN_INPUT and event.spontaneous():
+        if self.running and event.type() in _HUMAN_INPUT:   # autoplay itself only calls slots: no input events
             QTimer.singleShot(0, self.stop)
         return False
 

@@ -70,3 +70,41 @@ def test_seeding_twice_is_refused(core, seeded):
         seed_demo(core)
     assert e.value.code == "already_seeded"
     assert len(core.catalog.items()) == len(seeded["items"])
+
+
+def test_the_accounts_are_saved_beside_the_database_for_the_owner_only(core, seeded):
+    """The presenter can see them again at any time: the file beside the database (mode 0600)
+    holds exactly what seeding printed, and seeding again says where it is."""
+    import os
+    import stat
+
+    from shared.demo_data import credentials_path, load_credentials
+
+    path = credentials_path(core.db.path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    saved = load_credentials(core.db.path)
+    assert [(s["id"], s["pin"]) for s in saved["staff"]] == [(s["id"], s["pin"]) for s in seeded["staff"]]
+    assert [(c["email"], c["password"]) for c in saved["customers"]] == \
+        [(c["email"], c["password"]) for c in seeded["customers"]]
+    assert "totp_secret" not in json_text(path)
+    with pytest.raises(Conflict) as e:
+        seed_demo(core)
+    assert str(path) in e.value.message
+
+
+def json_text(path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_qrpay_demo_prints_the_accounts_every_time(tmp_path, capsys):
+    from shared.cli.main import main
+
+    db = tmp_path / "demo.sqlite3"
+    assert main(["--db", str(db), "demo", "--no-windows"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "demo", "--show-credentials"]) == 0     # the second time too
+    out = capsys.readouterr().out
+    from shared.demo_data import load_credentials
+    creds = load_credentials(db)
+    assert all(s["pin"] in out for s in creds["staff"]) and all(c["password"] in out for c in creds["customers"])
+    assert main(["--db", str(tmp_path / "never-seeded.sqlite3"), "demo", "--show-credentials"]) != 0

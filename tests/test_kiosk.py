@@ -127,3 +127,103 @@ def test_leave_kiosk_dialog_texts_are_translated_under_its_own_class(qtbot):
     dlg = LeaveKioskDialog()
     qtbot.addWidget(dlg)
     assert dlg.windowTitle() == "Leave kiosk mode"
+
+
+# -- the demo's presenter conveniences ----------------------------------------------------------------
+def test_presenter_menu_shows_the_demo_accounts_and_asks_the_launcher(qtbot, tmp_path, monkeypatch):
+    """Started by the launcher: the ☰ menu shows the saved accounts (PINs and passwords), asks the
+    launcher to bring back a closed wallet, and resets the demo after a confirmation."""
+    from pos_app.demo_accounts import DemoAccountsDialog
+    from pos_app.main_window import PosWindow
+    from shared.core import Core
+    from shared.demo_data import seed_demo
+
+    db = tmp_path / "demo.sqlite3"
+    core = Core.open(db)
+    demo = seed_demo(core)
+    requests: list[str] = []
+
+    class Link:
+        active = True
+
+        def request(self, word):
+            requests.append(word)
+            return True
+
+    answers = [False, True]
+    w = PosWindow(core, camera="99", confirm=lambda *_: answers.pop(0))
+    qtbot.addWidget(w)
+    w.set_demo_link(Link(), db_path=str(db))
+    w.show()
+    assert w.presenter_button.isVisible()
+    shown = []
+    monkeypatch.setattr(DemoAccountsDialog, "exec", lambda self: shown.append(self))
+    w.accounts_action.trigger()
+    table = shown[0].staff
+    cells = {table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())}
+    assert {s["pin"] for s in demo["staff"]} <= cells
+    customers = shown[0].customers
+    assert {customers.item(r, 1).text() for r in range(customers.rowCount())} == {c["password"] for c in demo["customers"]}
+    w.reopen_action.trigger()
+    w.reset_action.trigger()          # "no" to the confirmation: nothing asked
+    w.reset_action.trigger()
+    assert requests == ["show", "reset"]
+    w.close()
+    core.close()
+    alone = PosWindow(Core.open(tmp_path / "other.sqlite3"), camera="99")
+    qtbot.addWidget(alone)
+    alone.set_demo_link(None, db_path=str(tmp_path / "other.sqlite3"))
+    alone.show()
+    assert not alone.presenter_button.isVisible()      # not a demo: no presenter menu
+    alone.close()
+    alone.core.close()
+
+
+def test_the_launcher_reopens_a_closed_wallet_and_resets_the_demo(tmp_path, monkeypatch):
+    """What the till's menu asks for: "show" restarts a wallet or authenticator that ended (and
+    nothing else); "reset" stops everything, seeds a fresh database and starts all three again."""
+    import argparse
+
+    from shared.cli.demo_cmds import prepare
+    from shared.demo_data import load_credentials
+    from ui_common import launcher
+
+    db = tmp_path / "demo.sqlite3"
+    prepare(db, reset=False, policy=None)
+    old = load_credentials(db)
+    monkeypatch.setattr(launcher, "screen_size", lambda full=False: (0, 0, 1366, 768))
+    args = argparse.Namespace(db=str(db), lang=None, kiosk=False, camera=None, autoplay=False, once=False,
+                              timeout=180.0)
+    app = launcher.Launcher(args)
+
+    class Proc:
+        def __init__(self, name, alive=True):
+            self.name, self.alive, self.signals = name, alive, []
+
+        def poll(self):
+            return None if self.alive else 0
+
+        def send_signal(self, sig):
+            self.signals.append(sig)
+            self.alive = False
+
+        def wait(self, timeout=None):
+            return 0
+
+    started: list[str] = []
+
+    def start(name):
+        started.append(name)
+        app.procs[name] = Proc(name)
+
+    monkeypatch.setattr(app, "start", start)
+    app.procs = {"pos": Proc("pos"), "wallet": Proc("wallet", alive=False), "authenticator": Proc("authenticator")}
+    app.handle_request()                      # no request file: "show"
+    assert started == ["wallet"]
+    assert (tmp_path / "demo.sqlite3.demo.children").read_text() == "show"
+    started.clear()
+    app.request_file.write_text("reset", encoding="utf-8")
+    app.handle_request()
+    assert started == ["pos", "wallet", "authenticator"]
+    new = load_credentials(db)
+    assert new is not None and new["customers"][0]["password"] != old["customers"][0]["password"]

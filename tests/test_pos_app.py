@@ -549,3 +549,52 @@ def test_no_camera_reads_the_code_from_the_screen_and_the_sale_says_so(qtbot, co
     assert journal.table.item(journal.table.rowCount() - 1, 4).text() == "screen"
     w.close()
     wait_for_tasks(qtbot)
+
+
+# -- attract mode (the till's half; the whole demo runs under Xvfb in test_demo_launcher.py) -------
+def test_autoplay_once_rings_up_pays_and_finishes_with_0(qtbot, core, seeded, staff, window, sources):
+    from pos_app.autoplay import TillAutoplay
+
+    issued, customer = issue_code(core, seeded)
+    sources.factory = lambda: ListSource([qr_image(issued.text)], is_live=True)
+    clerk = staff[0]
+    player = TillAutoplay(window, clerk_id=clerk["id"], pin=clerk["pin"], once=True, step_ms=20)
+    with qtbot.waitSignal(player.finished, timeout=WAIT_MS) as done:
+        player.start()
+    assert done.args == [0]
+    sale = core.sales.journal("T1", _today(core))[-1]
+    assert sale.id == player.last_sale_id and sale.customer_id == customer["customer_id"]
+    assert len(sale.lines) >= 1 and window.result.kind == "approved"
+
+
+def test_autoplay_once_fails_on_a_refusal_and_on_time_out(qtbot, core, seeded, staff, window, sources):
+    from pos_app.autoplay import TillAutoplay
+
+    sources.factory = lambda: ListSource([qr_image("https://example.com/not-a-code")], is_live=True)
+    clerk = staff[0]
+    player = TillAutoplay(window, clerk_id=clerk["id"], pin=clerk["pin"], once=True, step_ms=20)
+    with qtbot.waitSignal(player.finished, timeout=WAIT_MS) as done:
+        player.start()
+    assert done.args == [1] and not core.sales.journal("T1", _today(core))
+    window.cancel_payment()
+    sources.factory = lambda: ListSource([empty_frame(seed=5)], is_live=True)     # no code ever shows
+    slow = TillAutoplay(window, clerk_id=clerk["id"], pin=clerk["pin"], once=True, step_ms=20, timeout_s=1.5)
+    with qtbot.waitSignal(slow.finished, timeout=WAIT_MS) as done:
+        slow.start()
+    assert done.args == [1]
+    window.scanner.stop_scanning()
+
+
+def test_a_key_press_hands_the_till_back_to_the_presenter(qtbot, core, seeded, staff, window, sources):
+    from pos_app.autoplay import TillAutoplay
+
+    sources.factory = lambda: ListSource([empty_frame(seed=6)], is_live=True)
+    clerk = staff[0]
+    player = TillAutoplay(window, clerk_id=clerk["id"], pin=clerk["pin"], step_ms=200)
+    player.start()
+    qtbot.waitUntil(lambda: window.shift is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(player.handed_over, timeout=WAIT_MS):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not player.running and not player._timer.isActive()    # no next step is scheduled
+    assert "Autoplay stopped" in window.cart.message.text()
+    window.scanner.stop_scanning()
