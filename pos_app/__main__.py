@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        ask=ask, **extra)
     window.resize(1366, 768)
     from ui_common.app import apply_window_geometry
-    from ui_common.launcher import DemoLink
+    from ui_common.launcher import DemoLink, keep_frame_in_tile
     placed = apply_window_geometry(window)
     link = DemoLink(window)
     window.set_demo_link(link, db_path=str(core.db.path))
@@ -83,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.showFullScreen()        # alone on the screen: truly full screen, no frame
     else:
         window.show()
+        if placed:
+            keep_frame_in_tile(window)
     if args.screen and demo:
         QTimer.singleShot(200, lambda: _drive(window, args.screen, demo[0]))
     exit_code: list[int] = []

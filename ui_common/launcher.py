@@ -279,6 +279,29 @@ class DemoLink:
         return True
 
 
+def keep_frame_in_tile(window) -> None:
+    """A window manager adds a title bar and borders around the geometry the launcher asked for,
+    which pushes the window's bottom off the screen and over its neighbour: once the frame is
+    known, shrink the window so that its frame, not its inside, fills the tile."""
+    from PySide6.QtCore import QRect, QTimer
+
+    spec = os.environ.get("QRPAY_GEOMETRY", "")
+    try:
+        x, y, w, h = (int(v) for v in spec.split(","))
+    except ValueError:
+        return
+    tile = QRect(x, y, w, h)
+
+    def fit() -> None:
+        frame, inner = window.frameGeometry(), window.geometry()
+        left, top = inner.x() - frame.x(), inner.y() - frame.y()
+        right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
+        if (left, top, right, bottom) != (0, 0, 0, 0) and not tile.contains(frame):
+            window.setGeometry(tile.adjusted(left, top, -right, -bottom))
+
+    QTimer.singleShot(400, fit)   # the frame is known once the window manager has framed the window
+
+
 def _ignore_requests() -> None:
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, signal.SIG_IGN)
