@@ -103,6 +103,23 @@ _SCENARIO_TEXTS = {
         QT_TRANSLATE_NOOP("TrainerWindow", "A taken-over wallet buys many high-value, easy-to-resell goods "
                                            "within minutes.")),
 }
+# What stops each attack under the hardened policy, said for a trainee, per scenario (a code,
+# not the core's English sentence): shown instead of the core's `blocked_by` in other languages.
+_DEFENCES = {
+    "credential-stuffing": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor + throttling"),
+    "reset-hijack": QT_TRANSLATE_NOOP("TrainerWindow", "reset code sent only to the address of record "
+                                                       "(+ second factor to finish)"),
+    "topup-takeover": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor for sign-in, top-ups and top-up "
+                                                         "credential changes"),
+    "screenshot-replay": QT_TRANSLATE_NOOP("TrainerWindow", "single-use codes that a refresh supersedes and that "
+                                                            "expire in 60 s"),
+    "expired-and-skewed": QT_TRANSLATE_NOOP("TrainerWindow", "60-second code lifetime and 30 seconds of clock "
+                                                             "tolerance"),
+    "forged-code": QT_TRANSLATE_NOOP("TrainerWindow", "Ed25519 signature over every field of the code"),
+    "double-spend": QT_TRANSLATE_NOOP("TrainerWindow", "single-use code redeemed inside the sale's transaction"),
+    "resale-velocity": QT_TRANSLATE_NOOP("TrainerWindow", "payment velocity rule (amount and count per 10 minutes) "
+                                                          "+ alert"),
+}
 _SIZE_LABELS = {
     "customers": QT_TRANSLATE_NOOP("TrainerWindow", "Accounts"),
     "leaked": QT_TRANSLATE_NOOP("TrainerWindow", "Leaked pairs"),
@@ -1034,10 +1051,16 @@ class TrainerWindow(QMainWindow):
         if result is None:
             return ""
         if result.outcome.value == "blocked":
-            return "✓ " + prefix + self.tr("BLOCKED by {defence}").format(defence=result.blocked_by or "?")
+            return "✓ " + prefix + self.tr("BLOCKED by {defence}").format(defence=self.defence_text(result))
         text = (self.tr("ATTACK SUCCEEDED — {yen} lost, 1 account taken over") if result.takeovers == 1 else
                 self.tr("ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over"))
         return "✕ " + prefix + text.format(yen=_yen(result.yen_lost), n=f"{result.takeovers:,}")
+
+    def defence_text(self, result) -> str:
+        """The core's own words in English; elsewhere the scenario's defence in the UI language."""
+        if ui_app.language() != "en" and result.name in _DEFENCES:
+            return _tr(_DEFENCES[result.name])
+        return result.blocked_by or "?"
 
     def _show_outcome(self, policy: str) -> None:
         result = self.results.get(policy)

@@ -270,3 +270,31 @@ def test_qt_binding_keeps_none_alive(qtbot):
         label.setText("tick")
     lost = before - sys.getrefcount(None)
     assert lost < 50, f"each Qt call lost a reference to None ({lost} in 1000 calls): avoid PySide6 6.12.0"
+
+
+def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, window):
+    """The outcome's defence comes from the scenario (a code), translated; the core's English
+    sentence is what English shows."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.trainer_window import _DEFENCES
+
+    run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
+    english = window.outcome_text("hardened")
+    app = QApplication.instance()
+    t = QTranslator(app)
+    assert t.load(str(Path(__file__).parents[1] / "ui_common" / "i18n" / "trainer_ja.qm"))
+    app.installTranslator(t)
+    app.setProperty("qrpay_language", "ja")
+    try:
+        japanese = window.outcome_text("hardened")
+        assert japanese != english and "TOTPによる二要素認証" in japanese
+        assert set(_DEFENCES) == set(SCENARIOS)        # a scenario added later needs its line here
+        from pos_app.trainer_window import _tr
+        assert all(not _tr(text).isascii() for text in _DEFENCES.values())
+    finally:
+        app.removeTranslator(t)
+        app.setProperty("qrpay_language", "en")

@@ -4,12 +4,12 @@
 <context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="313" />
+        <location filename="../../pos_app/trainer_window.py" line="330" />
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="315" />
+        <location filename="../../pos_app/trainer_window.py" line="332" />
         <source>Simulated date and time (Japan time):</source>
         <translation>シミュレーションの日時（日本時間）:</translation>
     </message>
@@ -160,450 +160,490 @@
         <translation>乗っ取られたウォレットで、換金しやすい高額商品を数分のうちに大量に買う。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="107" />
+        <location filename="../../pos_app/trainer_window.py" line="124" />
         <source>Accounts</source>
         <translation>アカウント数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="108" />
+        <location filename="../../pos_app/trainer_window.py" line="125" />
         <source>Leaked pairs</source>
         <translation>漏えい件数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="109" />
+        <location filename="../../pos_app/trainer_window.py" line="126" />
         <source>Reusing</source>
         <translation>使い回し率</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="110" />
+        <location filename="../../pos_app/trainer_window.py" line="127" />
         <source>Attempts</source>
         <translation>試行回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="111" />
+        <location filename="../../pos_app/trainer_window.py" line="128" />
         <source>Attempts / s</source>
         <translation>毎秒の試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="112" />
+        <location filename="../../pos_app/trainer_window.py" line="129" />
         <source>Bot addresses</source>
         <translation>ボットのIP数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="113" />
+        <location filename="../../pos_app/trainer_window.py" line="130" />
         <source>Victim balance ¥</source>
         <translation>被害者の残高 ¥</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="114" />
+        <location filename="../../pos_app/trainer_window.py" line="131" />
         <source>Yen per top-up</source>
         <translation>1回のチャージ額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="115" />
+        <location filename="../../pos_app/trainer_window.py" line="132" />
         <source>Top-ups</source>
         <translation>チャージ回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="116" />
+        <location filename="../../pos_app/trainer_window.py" line="133" />
         <source>Basket ¥</source>
         <translation>購入額 ¥</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="117" />
+        <location filename="../../pos_app/trainer_window.py" line="134" />
         <source>Lift delay (s)</source>
         <translation>盗用までの秒数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="118" />
+        <location filename="../../pos_app/trainer_window.py" line="135" />
         <source>Code age (s)</source>
         <translation>コードの古さ（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="119" />
+        <location filename="../../pos_app/trainer_window.py" line="136" />
         <source>Phone clock ahead (s)</source>
         <translation>スマホ時計の進み（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="120" />
+        <location filename="../../pos_app/trainer_window.py" line="137" />
         <source>Rounds</source>
         <translation>回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="121" />
+        <location filename="../../pos_app/trainer_window.py" line="138" />
         <source>Purchases</source>
         <translation>購入回数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="122" />
+        <location filename="../../pos_app/trainer_window.py" line="139" />
         <source>Seconds between</source>
         <translation>購入間隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="123" />
+        <location filename="../../pos_app/trainer_window.py" line="140" />
         <source>Gives up after</source>
         <translation>断念までの拒否数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="125" />
-        <location filename="../../pos_app/trainer_window.py" line="494" />
-        <location filename="../../pos_app/trainer_window.py" line="622" />
+        <location filename="../../pos_app/trainer_window.py" line="142" />
+        <location filename="../../pos_app/trainer_window.py" line="511" />
+        <location filename="../../pos_app/trainer_window.py" line="639" />
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="126" />
-        <location filename="../../pos_app/trainer_window.py" line="623" />
+        <location filename="../../pos_app/trainer_window.py" line="143" />
+        <location filename="../../pos_app/trainer_window.py" line="640" />
         <source>2019</source>
         <translation>2019年設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="127" />
+        <location filename="../../pos_app/trainer_window.py" line="144" />
         <source>Type a skew such as +5m, -90s or +2h.</source>
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="459" />
+        <location filename="../../pos_app/trainer_window.py" line="476" />
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="482" />
+        <location filename="../../pos_app/trainer_window.py" line="499" />
         <source>Attack trainer</source>
         <translation>攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="490" />
+        <location filename="../../pos_app/trainer_window.py" line="507" />
         <source>Policy:</source>
         <translation>ポリシー:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="494" />
+        <location filename="../../pos_app/trainer_window.py" line="511" />
         <source>2019 (insecure)</source>
         <translation>2019年（危険）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="694" />
+        <location filename="../../pos_app/trainer_window.py" line="711" />
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="704" />
+        <location filename="../../pos_app/trainer_window.py" line="721" />
         <source>Before → after</source>
         <translation>前 → 後</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="820" />
+        <location filename="../../pos_app/trainer_window.py" line="837" />
         <source>Simulated time</source>
         <translation>シミュレーション時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1065" />
+        <location filename="../../pos_app/trainer_window.py" line="1088" />
         <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
         <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="526" />
+        <location filename="../../pos_app/trainer_window.py" line="543" />
         <source>+30 s</source>
         <translation>+30秒</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="526" />
+        <location filename="../../pos_app/trainer_window.py" line="109" />
+        <source>TOTP second factor + throttling</source>
+        <translation>TOTPによる二要素認証＋試行回数の制限</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="110" />
+        <source>reset code sent only to the address of record (+ second factor to finish)</source>
+        <translation>再設定コードは登録済みのアドレスにだけ送信（完了には二要素認証も必要）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="112" />
+        <source>TOTP second factor for sign-in, top-ups and top-up credential changes</source>
+        <translation>ログイン・チャージ・チャージ用パスワード変更にTOTPによる二要素認証</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="114" />
+        <source>single-use codes that a refresh supersedes and that expire in 60 s</source>
+        <translation>1回限りのコード（更新で無効になり、60秒で期限切れ）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="116" />
+        <source>60-second code lifetime and 30 seconds of clock tolerance</source>
+        <translation>コードの有効期間60秒と、時計のずれの許容30秒</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="118" />
+        <source>Ed25519 signature over every field of the code</source>
+        <translation>コードの全項目にかかるEd25519署名</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="119" />
+        <source>single-use code redeemed inside the sale's transaction</source>
+        <translation>1回限りのコードを売上と同じトランザクションで使用済みに</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="120" />
+        <source>payment velocity rule (amount and count per 10 minutes) + alert</source>
+        <translation>支払い頻度のルール（10分あたりの金額と回数）＋警報</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/trainer_window.py" line="543" />
         <source>+1 min</source>
         <translation>+1分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="526" />
+        <location filename="../../pos_app/trainer_window.py" line="543" />
         <source>+10 min</source>
         <translation>+10分</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="532" />
+        <location filename="../../pos_app/trainer_window.py" line="549" />
         <source>Skew</source>
         <translation>ずれ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="534" />
+        <location filename="../../pos_app/trainer_window.py" line="551" />
         <source>+5m</source>
         <translation>+5m</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="535" />
+        <location filename="../../pos_app/trainer_window.py" line="552" />
         <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
         <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="539" />
+        <location filename="../../pos_app/trainer_window.py" line="556" />
         <source>Apply</source>
         <translation>適用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="542" />
+        <location filename="../../pos_app/trainer_window.py" line="559" />
         <source>Set…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="545" />
+        <location filename="../../pos_app/trainer_window.py" line="562" />
         <source>Reset</source>
         <translation>リセット</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="553" />
+        <location filename="../../pos_app/trainer_window.py" line="570" />
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定 — 安全ではありません（研修用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="581" />
+        <location filename="../../pos_app/trainer_window.py" line="598" />
         <source>Scenarios</source>
         <translation>シナリオ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="620" />
+        <location filename="../../pos_app/trainer_window.py" line="637" />
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="624" />
+        <location filename="../../pos_app/trainer_window.py" line="641" />
         <source>Both</source>
         <translation>両方</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="633" />
+        <location filename="../../pos_app/trainer_window.py" line="650" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="637" />
+        <location filename="../../pos_app/trainer_window.py" line="654" />
         <source>Run on this database</source>
         <translation>このデータベースで実行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="638" />
+        <location filename="../../pos_app/trainer_window.py" line="655" />
         <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
         <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="673" />
+        <location filename="../../pos_app/trainer_window.py" line="690" />
         <source>Steps</source>
         <translation>経過</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="676" />
+        <location filename="../../pos_app/trainer_window.py" line="693" />
         <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="678" />
+        <location filename="../../pos_app/trainer_window.py" line="695" />
         <source>Chart</source>
         <translation>グラフ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680" />
-        <location filename="../../pos_app/trainer_window.py" line="717" />
+        <location filename="../../pos_app/trainer_window.py" line="697" />
+        <location filename="../../pos_app/trainer_window.py" line="734" />
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="697" />
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="697" />
         <source>Event</source>
         <translation>イベント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680" />
-        <location filename="../../pos_app/trainer_window.py" line="704" />
+        <location filename="../../pos_app/trainer_window.py" line="697" />
+        <location filename="../../pos_app/trainer_window.py" line="721" />
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="680" />
+        <location filename="../../pos_app/trainer_window.py" line="697" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="701" />
-        <location filename="../../pos_app/trainer_window.py" line="1099" />
+        <location filename="../../pos_app/trainer_window.py" line="718" />
+        <location filename="../../pos_app/trainer_window.py" line="1122" />
         <source>Balances</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="704" />
+        <location filename="../../pos_app/trainer_window.py" line="721" />
         <source>Change</source>
         <translation>増減</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="714" />
-        <location filename="../../pos_app/trainer_window.py" line="1100" />
+        <location filename="../../pos_app/trainer_window.py" line="731" />
+        <location filename="../../pos_app/trainer_window.py" line="1123" />
         <source>Mailbox</source>
         <translation>メール</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="717" />
+        <location filename="../../pos_app/trainer_window.py" line="734" />
         <source>Subject</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="732" />
+        <location filename="../../pos_app/trainer_window.py" line="749" />
         <source>What the victim saw</source>
         <translation>被害者から見えたこと</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="734" />
+        <location filename="../../pos_app/trainer_window.py" line="751" />
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="821" />
+        <location filename="../../pos_app/trainer_window.py" line="838" />
         <source>real time {offset}</source>
         <translation>実時間 {offset}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="822" />
+        <location filename="../../pos_app/trainer_window.py" line="839" />
         <source>fixed clock</source>
         <translation>固定時計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="898" />
+        <location filename="../../pos_app/trainer_window.py" line="915" />
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="900" />
+        <location filename="../../pos_app/trainer_window.py" line="917" />
         <source>This scenario has no chart; see the steps.</source>
         <translation>このシナリオにはグラフがありません。経過をご覧ください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="905" />
+        <location filename="../../pos_app/trainer_window.py" line="922" />
         <source>Running {scenario} under {policies}…</source>
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="922" />
+        <location filename="../../pos_app/trainer_window.py" line="939" />
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="946" />
+        <location filename="../../pos_app/trainer_window.py" line="963" />
         <source>under {policy}</source>
         <translation>{policy}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="966" />
+        <location filename="../../pos_app/trainer_window.py" line="983" />
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="966" />
+        <location filename="../../pos_app/trainer_window.py" line="983" />
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="966" />
+        <location filename="../../pos_app/trainer_window.py" line="983" />
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="967" />
+        <location filename="../../pos_app/trainer_window.py" line="984" />
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="981" />
+        <location filename="../../pos_app/trainer_window.py" line="998" />
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1020" />
+        <location filename="../../pos_app/trainer_window.py" line="1037" />
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1032" />
+        <location filename="../../pos_app/trainer_window.py" line="1049" />
         <source>The run could not finish: {reason}</source>
         <translation>実行を完了できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1037" />
+        <location filename="../../pos_app/trainer_window.py" line="1054" />
         <source>BLOCKED by {defence}</source>
         <translation>阻止 — 防御: {defence}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1038" />
+        <location filename="../../pos_app/trainer_window.py" line="1055" />
         <source>ATTACK SUCCEEDED — {yen} lost, 1 account taken over</source>
         <translation>攻撃成功 — 被害 {yen}、1件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1039" />
+        <location filename="../../pos_app/trainer_window.py" line="1056" />
         <source>ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over</source>
         <translation>攻撃成功 — 被害 {yen}、{n}件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1062" />
+        <location filename="../../pos_app/trainer_window.py" line="1085" />
         <source>No attempts were made.</source>
         <translation>試行はありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1067" />
+        <location filename="../../pos_app/trainer_window.py" line="1090" />
         <source>✓ hold</source>
         <translation>✓ 正常</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1067" />
+        <location filename="../../pos_app/trainer_window.py" line="1090" />
         <source>✕ broken: {p}</source>
         <translation>✕ 不整合: {p}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1071" />
+        <location filename="../../pos_app/trainer_window.py" line="1094" />
         <source>Alerts ({n})</source>
         <translation>警報（{n}件）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1079" />
+        <location filename="../../pos_app/trainer_window.py" line="1102" />
         <source>Balances ({n} watched)</source>
         <translation>残高（{n}人）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1081" />
+        <location filename="../../pos_app/trainer_window.py" line="1104" />
         <source>Mailbox: {n} messages arrived</source>
         <translation>メール: {n}通が届きました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1097" />
+        <location filename="../../pos_app/trainer_window.py" line="1120" />
         <source>The audit rows and alerts of the run appear here when it finishes.</source>
         <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="682" />
-        <location filename="../../pos_app/trainer_window.py" line="1098" />
+        <location filename="../../pos_app/trainer_window.py" line="699" />
+        <location filename="../../pos_app/trainer_window.py" line="1121" />
         <source>Alerts</source>
         <translation>警報</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1109" />
+        <location filename="../../pos_app/trainer_window.py" line="1132" />
         <source>To</source>
         <translation>宛先</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1121" />
+        <location filename="../../pos_app/trainer_window.py" line="1144" />
         <source>Save incident report</source>
         <translation>インシデント報告を保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1122" />
+        <location filename="../../pos_app/trainer_window.py" line="1145" />
         <source>HTML report (*.html)</source>
         <translation>HTML 報告書 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1144" />
+        <location filename="../../pos_app/trainer_window.py" line="1167" />
         <source>The report could not be saved: {reason}</source>
         <translation>報告書を保存できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/trainer_window.py" line="1147" />
+        <location filename="../../pos_app/trainer_window.py" line="1170" />
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>
