@@ -706,42 +706,47 @@
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="167" />
+        <location filename="../../pos_app/reports_view.py" line="169" />
         <source>X report (running)</source>
         <translation>X レポート（点検）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="169" />
+        <location filename="../../pos_app/reports_view.py" line="171" />
         <source>Z report (close the day)</source>
         <translation>Z レポート（精算）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="172" />
+        <location filename="../../pos_app/reports_view.py" line="174" />
         <source>Save PDF</source>
         <translation>PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="179" />
+        <location filename="../../pos_app/reports_view.py" line="181" />
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="220" />
+        <location filename="../../pos_app/reports_view.py" line="230" />
         <source>This day is already closed; this is the stored Z report.</source>
         <translation>この営業日は精算済みです。保存済みの Z レポートを表示しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="222" />
+        <location filename="../../pos_app/reports_view.py" line="232" />
         <source>Close terminal %1 for %2? No more sales or refunds can be booked on it for that day.</source>
         <translation>レジ %1 の %2 を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="227" />
+        <location filename="../../pos_app/reports_view.py" line="240" />
+        <source>Close terminal %1 for %2 (Z report)</source>
+        <translation>レジ %1 の %2 を締める（Z レポート）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/reports_view.py" line="246" />
         <source>Day closed.</source>
         <translation>精算しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="239" />
+        <location filename="../../pos_app/reports_view.py" line="258" />
         <source>Saved %1</source>
         <translation>保存しました: %1</translation>
     </message>
