@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shared import audit, ledger
 from shared.errors import InputError
 from shared.money import format_yen
-from shared.storage import ledger_store
+from shared.storage import catalog_store, ledger_store, sales_store
 from shared.topups import jst as _jst
 
 _MAX_REASON = 200
@@ -25,21 +25,37 @@ class EntryKind(enum.Enum):
     PAYMENT = "payment"
     REFUND = "refund"
     REVERSAL = "reversal"
+    OPENING = "opening"    # a demo database's opening balance (seed-demo)
     OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryItem:
+    name_ja: str
+    name_en: str
+    qty: int
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
+    """One line of a customer's history, with what a payment app shows: where, what, which receipt.
+
+    `kind` is an EntryKind value the app translates; `description` is an English summary for the
+    CLI. A payment's or refund's store, items and receipt number come from the sale."""
     at: float
     kind: str          # an EntryKind value
     amount: int        # signed, from the wallet's side: a payment is negative
     description: str
     ref: str           # the sale id when there is one, else "T<transfer id>"
+    store_name_ja: str = ""
+    store_name_en: str = ""
+    receipt_no: str = ""
+    items: tuple[HistoryItem, ...] = ()
 
 
 def _kind(raw: str) -> EntryKind:
-    if raw == "seed":  # a demo opening balance reads like the top-up it stands for
-        return EntryKind.TOPUP
+    if raw == "seed":
+        return EntryKind.OPENING
     try:
         return EntryKind(raw)
     except ValueError:
@@ -58,6 +74,8 @@ def _describe(kind: EntryKind, row: sqlite3.Row) -> str:
         return memo or "Top-up"
     if kind is EntryKind.REVERSAL:
         return memo or "Correction"
+    if kind is EntryKind.OPENING:
+        return memo or "Demo opening balance"
     return memo or row["kind"]
 
 
@@ -66,6 +84,25 @@ def _check_customer_id(customer_id: object) -> int:
     if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id < 2**63:
         raise InputError("A customer id is a positive whole number.")
     return customer_id
+
+
+def _sale_details(conn: sqlite3.Connection, kind: EntryKind, row: sqlite3.Row) -> dict:
+    """Store, receipt number and items of the sale a payment or refund belongs to (a refund lists
+    the items it gave back)."""
+    sale = sales_store.sale(conn, row["sale_id"])
+    if sale is None:
+        return {}
+    store_row = catalog_store.store(conn, sale["store_id"])
+    lines = sales_store.sale_lines(conn, sale["id"])
+    items = tuple(HistoryItem(ln["name_ja"], ln["name_en"], int(ln["qty"])) for ln in lines)
+    key = row["key"] or ""
+    if kind is EntryKind.REFUND and key.startswith("refund:"):
+        names = {ln["jan"]: ln for ln in lines}
+        items = tuple(HistoryItem(names[r["jan"]]["name_ja"], names[r["jan"]]["name_en"], int(r["qty"]))
+                      for r in sales_store.refund_lines(conn, key[len("refund:"):]) if r["jan"] in names)
+    return {"store_name_ja": store_row["name_ja"] if store_row else "",
+            "store_name_en": store_row["name_en"] if store_row else "",
+            "receipt_no": sale["receipt_no"], "items": items}
 
 
 class WalletService:
@@ -81,14 +118,22 @@ class WalletService:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
             raise InputError("The history length must be 1 to 10,000 entries.")
         account = ledger.wallet_account(_check_customer_id(customer_id))
+        out = []
         with self.core.db.read() as conn:
             rows = ledger_store.account_entries(conn, account, limit)
-        out = []
-        for r in rows:
-            kind = _kind(r["kind"])
-            out.append(HistoryEntry(r["at"], kind.value, int(r["amount"]), _describe(kind, r),
-                                    str(r["sale_id"]) if r["sale_id"] else f"T{r['id']}"))
+            for r in rows:
+                kind = _kind(r["kind"])
+                extra = _sale_details(conn, kind, r) if r["sale_id"] else {}
+                out.append(HistoryEntry(r["at"], kind.value, int(r["amount"]), _describe(kind, r),
+                                        str(r["sale_id"]) if r["sale_id"] else f"T{r['id']}", **extra))
         return out
+
+    def change_counter(self) -> int:
+        """A number that moves whenever another connection (another process: the till) committed
+        a change to the database, so a wallet can poll once a second and re-read only then.
+        SQLite's `PRAGMA data_version` does exactly that and costs no table read."""
+        with self.core.db.read() as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
     # -- freeze ---------------------------------------------------------------------------------
     def freeze(self, customer_id: int, *, supervisor_id: int, pin: str, reason: str = "") -> None:

@@ -117,12 +117,11 @@ def test_sign_up_to_paid_end_to_end(qtbot, window, core, clock, tmp_path):
 
     signin = w.current_screen()
     assert signin is w.signin and signin.email.text() == EMAIL
+    # hardened: e-mail, password and code on one screen, sent together
+    assert signin.one_step and signin.one_step_code.isVisible()
     signin.password.setText(PASSWORD)
-    signin.submit()
-    wait_for_tasks(qtbot)
-    assert signin.page == signin.FACTOR
     clock.advance(30)  # the enrolment code is spent; the next one
-    signin.factor.setText(totp_now(core, secret))
+    signin.one_step_code.setText(totp_now(core, secret))
     signin.submit()
     wait_for_tasks(qtbot)
     assert w.current_screen() is w.home and w.signed_in
@@ -161,6 +160,11 @@ def test_sign_up_to_paid_end_to_end(qtbot, window, core, clock, tmp_path):
 
     history = w.show_history()
     assert history.entries.count() == 2
+    row = history.entries.row_widget(0)   # reads like a payment app: store, amount, item, receipt no.
+    assert row.title.full_text() == core.catalog.store().name_en
+    assert row.amount.text() == f"−¥{sale.total:,}"
+    assert item.name_en in row.items.full_text()
+    assert sale.receipt_no in row.when.full_text() and "S-wallet-1" not in row.when.full_text()
     history.show_receipt(sale.id)
     assert history.page == history.RECEIPT and sale.receipt_no in history.receipt_view.toPlainText()
 
@@ -196,6 +200,7 @@ def test_lockout_shows_time_remaining_and_counts_down(qtbot, window, core, clock
         clock.advance(400)  # past each growing delay, so every attempt counts
     signin = window.show_signin(EMAIL)
     signin.password.setText(PASSWORD)
+    signin.one_step_code.setText("123456")
     signin.submit()
     wait_for_tasks(qtbot)
     assert signin.wait_kind == "locked"
@@ -228,22 +233,132 @@ def test_code_refreshes_before_expiry_and_warns(qtbot, window, core, clock):
     assert pay.issued.nonce != old
 
 
-def test_code_hidden_while_window_not_in_front(qtbot, window, core, clock):
+def _show_code(window, core, clock):
     e = register(core, clock)
     sign_in(window, core, clock, e.totp_secret)
     pay = window.show_pay()
     pay.factor.setText(totp_now(core, e.totp_secret))
     pay.confirm()
     assert not pay.qr.is_hidden() and decode(grab_gray(pay.qr))
+    return pay
+
+
+def test_code_stays_shown_when_another_window_takes_the_focus(qtbot, window, core, clock):
+    """One laptop: the presenter clicks the till (another window) while the phone shows its code."""
+    pay = _show_code(window, core, clock)
     other = window.open_authenticator()
     other.activateWindow()
     qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=2000)
+    qtbot.wait(1100)  # a full tick of the window's timer: nothing covers the code later either
+    assert not pay.qr.is_hidden()
+    assert decode(grab_gray(pay.qr)) == [pay.issued.text]
+    assert any(ch.isdigit() for ch in pay.numeric.text())
+
+
+def test_code_covered_while_minimised_or_hidden(qtbot, window, core, clock):
+    """The defence a real phone has: the code is not on screen while the app is put away."""
+    pay = _show_code(window, core, clock)
+    window.showMinimized()
     qtbot.waitUntil(pay.qr.is_hidden, timeout=2000)
     assert decode(grab_gray(pay.qr)) == []
     assert not any(ch.isdigit() for ch in pay.numeric.text())
-    window.activateWindow()
+    window.showNormal()
     qtbot.waitUntil(lambda: not pay.qr.is_hidden(), timeout=2000)
     assert decode(grab_gray(pay.qr)) == [pay.issued.text]
+    window.hide()
+    assert pay.qr.is_hidden() and not window.code_may_show()
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not pay.qr.is_hidden(), timeout=2000)
+
+
+def test_hardened_sign_in_gives_one_answer_for_every_wrong_part(qtbot, window, core, clock):
+    """Wrong password with the right code and right password with a wrong code read the same, and
+    nothing on screen moves to a second step that would tell a bot the password was right."""
+    e = register(core, clock)
+    signin = window.show_signin(EMAIL)
+    seen = []
+    for password, code in ((PASSWORD, "000000"), ("not the password 1", totp_now(core, e.totp_secret)),
+                           ("not the password 2", "123456")):
+        clock.advance(400)  # past any growing delay
+        signin.password.setText(password)
+        signin.one_step_code.setText(code)
+        signin.submit()
+        wait_for_tasks(qtbot)
+        assert signin.page == signin.PASSWORD and not window.signed_in
+        seen.append(signin.banner.text())
+    assert len(set(seen)) == 1 and "password or code is wrong" in seen[0]
+    # no code typed: the screen asks for all three; nothing is sent
+    signin.password.setText(PASSWORD)
+    signin.one_step_code.clear()
+    signin.submit()
+    assert "code" in signin.banner.text() and not signin._busy
+
+
+def test_hardened_sign_in_with_a_recovery_code(qtbot, window, core, clock):
+    e = register(core, clock)
+    signin = window.show_signin(EMAIL)
+    signin.toggle_recovery()
+    assert signin.using_recovery
+    signin.password.setText(PASSWORD)
+    signin.one_step_code.setText(e.recovery_codes[0])
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert window.signed_in
+
+
+def test_unfinished_enrolment_signs_in_with_password_and_code(qtbot, window, core, clock):
+    e = core.identity.register(EMAIL, "Hanako", PASSWORD)   # the app was closed before the first code
+    assert not core.identity.customer_by_email(EMAIL).totp_enrolled
+    clock.advance(30)
+    signin = window.show_signin(EMAIL)
+    signin.password.setText(PASSWORD)
+    signin.one_step_code.setText(totp_now(core, e.totp_secret))
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert window.signed_in and core.identity.customer_by_email(EMAIL).totp_enrolled
+
+
+def test_2019_keeps_the_password_first_flow(qtbot, window, core, clock):
+    register(core, clock)
+    core.set_policy("2019")
+    window.refresh_policy()
+    signin = window.show_signin(EMAIL)
+    assert not signin.one_step and not signin.one_step_code.isVisibleTo(signin)
+    signin.password.setText(PASSWORD)
+    signin.submit()
+    wait_for_tasks(qtbot)
+    assert window.signed_in   # 7pay's launch settings: a password alone
+
+
+def test_balance_and_history_follow_the_till_without_reopening(qtbot, window, core, clock, db_path):
+    """A payment and a refund made by another process (another connection to the file) show on
+    Home within the window's 1 s tick."""
+    from shared.core import Core
+
+    e = register(core, clock)
+    terminal, clerk_id, item = seed_store(core)
+    with core.db.write() as conn:
+        from shared import ledger
+        cid = core.identity.customer_by_email(EMAIL).id
+        ledger.transfer(conn, key="t-live", kind="topup", at=core.now(), memo="test",
+                        postings=[(ledger.CARD_CLEARING, -5000), (ledger.wallet_account(cid), 5000)])
+    sign_in(window, core, clock, e.totp_secret)
+    home = window.current_screen()
+    assert home is window.home and home.balance.text() == "¥5,000"
+    till = Core.open(db_path, clock=clock)
+    try:
+        code = core.codes.issue(window.token, totp=totp_now(core, e.totp_secret))
+        sale = till.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code.text, lines=[(item.jan, 1)],
+                              sale_id="S-live-1")
+        qtbot.waitUntil(lambda: home.balance.text() == f"¥{5000 - sale.total:,}", timeout=3000)
+        assert home.recent.row_widget(0).entry.receipt_no == sale.receipt_no
+        boss = till.staff.add("Boss", "supervisor", "97531")
+        till.refunds.refund(sale_id=sale.id, supervisor_id=boss.id, pin="97531")
+        qtbot.waitUntil(lambda: home.balance.text() == "¥5,000", timeout=3000)
+        assert home.recent.row_widget(0).entry.kind == "refund"
+    finally:
+        till.close()
 
 
 def test_forgot_password_through_the_mailbox(qtbot, window, core, clock):
@@ -294,15 +409,17 @@ def test_japanese_ships_and_is_used(qtbot, qapp, core):
 
     assert (I18N_DIR / "wallet_app_ja.qm").exists()
     before = set(qapp.findChildren(QTranslator))
-    install_translator(qapp, "wallet_app", "ja")
+    install_translator(qapp, "wallet_app", "ja", phrase_wrap=True)
     try:
         w = WalletWindow(core)
         qtbot.addWidget(w)
-        assert w.welcome.title.text() == "ようこそ"
-        assert w.welcome.signin_button.text() == "ログイン"
+        from ui_common.app import plain_text
+
+        assert plain_text(w.welcome.title.text()) == "ようこそ"
+        assert plain_text(w.welcome.signin_button.text()) == "ログイン"
         w.signup.password.setText("password")
         w.signup.feedback.refresh()
-        assert "よく使われるパスワード" in w.signup.feedback.text()
+        assert "よく使われるパスワード" in plain_text(w.signup.feedback.text())
         w.close()
     finally:
         for t in set(qapp.findChildren(QTranslator)) - before:

@@ -12,7 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLocale, QRect, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -63,8 +63,12 @@ def install_excepthook() -> None:
     sys.excepthook = _excepthook
 
 
-def make_application(argv: list[str], *, app_name: str, lang: str | None = None, scale: float = 1.0) -> QApplication:
-    """Create (or reuse) the QApplication with the theme, a Japanese-capable font and the translator."""
+def make_application(argv: list[str], *, app_name: str, lang: str | None = None, scale: float = 1.0,
+                     phrase_wrap: bool = False) -> QApplication:
+    """Create (or reuse) the QApplication with the theme, a Japanese-capable font and the translator.
+
+    `phrase_wrap`: Japanese translations wrap only between phrases (see phrase_breaks); their
+    text() then holds invisible WORD JOINERs (compare with plain_text())."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName(app_name)
     app.setOrganizationName("qrpay-sim")
@@ -78,20 +82,96 @@ def make_application(argv: list[str], *, app_name: str, lang: str | None = None,
         font.setFamilies(chosen + ([theme.JAPANESE_FAMILY] if theme.JAPANESE_FAMILY in families else []))
     font.setPointSizeF(theme.BODY_PT * scale)
     app.setFont(font)
-    install_translator(app, app_name, language)
+    install_translator(app, app_name, language, phrase_wrap=phrase_wrap)
     app.setStyleSheet(theme.stylesheet(scale))
     return app
 
 
-def install_translator(app: QApplication, app_name: str, language: str) -> None:
-    """Load `<app_name>_<lang>.qm` and `ui_common_<lang>.qm` from ui_common/i18n (English needs none)."""
+WORD_JOINER = "\u2060"        # no line break here (zero width)
+PHRASE_BREAK = "\u200b"       # a line may break here (zero width); translators may place it by hand
+_CLOSING = set("、。，．・：；？！〜～」』）］｝〕〉》】")   # a phrase may end after these
+_OPENING = set("「『（［｛〔〈《【")
+
+
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if ch in _OPENING:
+        return "open"
+    if ch in _CLOSING:
+        return "close"
+    if 0x3041 <= o <= 0x309F:
+        return "hira"
+    if 0x30A0 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F:
+        return "kata"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or ch in "〆々":
+        return "kanji"
+    if 0xFF10 <= o <= 0xFF5A or 0xFF01 <= o <= 0xFF0F:  # full-width digits and letters
+        return "kanji"
+    return "other"
+
+
+def phrase_breaks(text: str) -> str:
+    """Let Japanese text wrap only between phrases, never inside a word or before 。、」ょ.
+
+    Qt breaks CJK text between any two characters ("くださ/い。"). Here every break between two
+    Japanese characters is forbidden with a zero-width WORD JOINER, except at phrase boundaries:
+    after closing punctuation, and where a run of kana particles/endings meets the next word
+    (hiragana → kanji, katakana or an opening bracket; before an honorific お/ご that starts a word)
+    — the bunsetsu heuristic. An explicit
+    ZERO WIDTH SPACE in a translation is kept as a break. Latin text and spaces are left to Qt.
+    """
+    if not text or WORD_JOINER in text or not any(_script(c) != "other" for c in text):
+        return text
+    out = []
+    prev = ""
+    for i, ch in enumerate(text):
+        if prev:
+            a, b = _script(prev), _script(ch)
+            nxt = _script(text[i + 1]) if i + 1 < len(text) else "other"
+            honorific = ch in "おご" and nxt in ("kanji", "kata")   # お送り, ご利用: the prefix starts the word
+            if "other" not in (a, b) and not (
+                    (a == "close" and b != "close")
+                    or (a == "hira" and b in ("kanji", "kata", "open") and prev not in "おご")
+                    or (a == "hira" and honorific)
+                    or (a in ("kanji", "kata") and b == "open")):
+                out.append(WORD_JOINER)
+        out.append(ch)
+        prev = ch if ch != PHRASE_BREAK else ""
+    return "".join(out)
+
+
+def plain_text(text: str) -> str:
+    """A translated text without the invisible break marks (for the clipboard and files)."""
+    return text.replace(WORD_JOINER, "").replace(PHRASE_BREAK, "")
+
+
+class PhraseTranslator(QTranslator):
+    """A QTranslator whose Japanese translations wrap at phrase boundaries (see phrase_breaks)."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D401 (Qt name)
+        text = super().translate(context, source_text, disambiguation, n)
+        # None is a null QString: "not here, ask the next translator"; "" would end the search
+        return phrase_breaks(text) if text else None
+
+
+_installed: list[QTranslator] = []
+
+
+def install_translator(app: QApplication, app_name: str, language: str, *, phrase_wrap: bool = False) -> None:
+    """Load `<app_name>_<lang>.qm` and `ui_common_<lang>.qm` from ui_common/i18n (English needs none).
+
+    Translators installed by an earlier call are removed first, so tests can switch languages in
+    one QApplication."""
+    while _installed:
+        app.removeTranslator(_installed.pop())
     if language == "en":
         return
     for base in (app_name, "ui_common"):
         qm = I18N_DIR / f"{base}_{language}.qm"
-        translator = QTranslator(app)
+        translator = PhraseTranslator(app) if phrase_wrap and language == "ja" else QTranslator(app)
         if qm.exists() and translator.load(str(qm)):
             app.installTranslator(translator)
+            _installed.append(translator)
         else:
             log.warning("no %s translation for %s", language, base)
 
@@ -101,12 +181,38 @@ def language() -> str:
     return (app.property("qrpay_language") if app else None) or "en"
 
 
-def apply_window_geometry(window) -> bool:
-    """Place a top-level window where the demo launcher asked (env QRPAY_GEOMETRY="x,y,w,h")."""
+def requested_geometry() -> QRect | None:
+    """The slot the demo launcher gave this window (env QRPAY_GEOMETRY="x,y,w,h"), or None."""
     spec = os.environ.get("QRPAY_GEOMETRY", "")
     try:
         x, y, w, h = (int(v) for v in spec.split(","))
     except ValueError:
+        return None
+    return QRect(x, y, w, h) if w > 0 and h > 0 else None
+
+
+def place_frame_in(window, slot: QRect) -> None:
+    """Put `window` so its *frame* (title bar and borders included) lies inside `slot`.
+
+    setGeometry() places the client area; a window manager adds its decorations outside it, which
+    pushed the demo's windows ~20 px off the screen. The decorations are known once the window is
+    shown, so the window is placed again then (and clamped to the screen's available area)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        slot = slot.intersected(screen.availableGeometry())
+    frame, geo = window.frameGeometry(), window.geometry()
+    left, top = geo.x() - frame.x(), geo.y() - frame.y()
+    right, bottom = frame.right() - geo.right(), frame.bottom() - geo.bottom()
+    window.setGeometry(slot.x() + left, slot.y() + top, max(1, slot.width() - left - right),
+                       max(1, slot.height() - top - bottom))
+
+
+def apply_window_geometry(window) -> bool:
+    """Place a top-level window where the demo launcher asked (env QRPAY_GEOMETRY="x,y,w,h"), its
+    frame inside the slot."""
+    slot = requested_geometry()
+    if slot is None:
         return False
-    window.setGeometry(x, y, w, h)
+    window.setGeometry(slot)
+    QTimer.singleShot(0, lambda: place_frame_in(window, slot))  # once shown, the frame is known
     return True

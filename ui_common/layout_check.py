@@ -166,12 +166,7 @@ def label_problems(label: QLabel) -> list[Problem]:
         if need_h > box.height() + TOLERANCE_PX + 1:
             out.append(Problem("clipped", where, _short(text),
                                f"wrapped text needs {need_h:.0f}px high, has {box.height()}px"))
-        for i, (line, _w) in enumerate(lines):
-            stripped = line.lstrip()
-            if i and stripped and stripped[0] in NO_LINE_START and not _para_start(text, line):
-                out.append(Problem("kinsoku", where, _short(text), f"a line starts with {stripped[0]!r}: {line!r}"))
-            if line.rstrip() and line.rstrip()[-1] in NO_LINE_END:
-                out.append(Problem("kinsoku", where, _short(text), f"a line ends with {line.rstrip()[-1]!r}"))
+        out += [Problem("kinsoku", where, _short(text), d) for d in kinsoku_breaks(text, [t for t, _w in lines])]
     else:
         lines_ = text.split("\n")
         widest = max(fm.horizontalAdvance(line) for line in lines_)
@@ -180,6 +175,22 @@ def label_problems(label: QLabel) -> list[Problem]:
         need_h = len(lines_) * fm.lineSpacing() - fm.leading()
         if need_h > box.height() + TOLERANCE_PX + 1:
             out.append(Problem("clipped", where, _short(text), f"needs {need_h}px high, has {box.height()}px"))
+    return out
+
+
+def kinsoku_breaks(text: str, lines: list[str]) -> list[str]:
+    """What is wrong with where `text` was broken into `lines` (the kinsoku rule), in words."""
+    out = []
+    for i, line in enumerate(lines):
+        if i < len(lines) - 1 and (line.endswith("\u2060") or lines[i + 1].startswith("\u2060")):
+            # a break where phrase_breaks forbade one: Qt had to split a word that is wider than the box
+            out.append(f"a word is split, the box is too narrow for it: {line!r}")
+        shown = line.replace("\u2060", "").replace("\u200b", "")
+        stripped = shown.lstrip()
+        if i and stripped and stripped[0] in NO_LINE_START and not _para_start(text, line):
+            out.append(f"a line starts with {stripped[0]!r}: {shown!r}")
+        if i < len(lines) - 1 and shown.rstrip() and shown.rstrip()[-1] in NO_LINE_END:
+            out.append(f"a line ends with {shown.rstrip()[-1]!r}: {shown!r}")
     return out
 
 

@@ -37,7 +37,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QLabel[role="ok"] {{ color: {OK}; font-weight: 600; }}
     QFrame[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 12px; }}
     QPushButton {{
-        min-height: {pt(44)}px; min-width: {pt(44)}px; padding: 6px 16px;
+        min-height: {pt(44)}px; min-width: {pt(44)}px; padding: 6px 12px;
         border: 1px solid {BORDER}; border-radius: 10px; background: {SURFACE};
     }}
     QPushButton:hover {{ border-color: {ACCENT}; }}

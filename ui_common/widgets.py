@@ -1,8 +1,8 @@
-"""Widgets both apps show: the policy badge, the QR image, a state banner."""
+"""Widgets both apps show: the policy badge, the QR image, a state banner, an eliding label."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui_common import theme
@@ -15,6 +15,7 @@ class PolicyBadge(QLabel):
         super().__init__(parent)
         self.setObjectName("policyBadge")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)  # the 2019 words wrap in a narrow window instead of widening it
         self.set_policy("hardened")
 
     def set_policy(self, name: str) -> None:
@@ -111,3 +112,49 @@ class Banner(QLabel):
     def clear(self) -> None:
         self.setText("")
         self.hide()
+
+
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" to the width it is given (full text in the tooltip).
+
+    A plain QLabel asks for its whole text's width, so a long e-mail address or store name widens
+    the window; this one asks for almost nothing and elides (QFontMetrics.elidedText). A `keep`
+    suffix (e.g. the ※ mark of a reduced-rate item) stays outside the elided part."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, keep: str = "") -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._keep = keep
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        self._full = text or ""
+        self.setToolTip(self._full + self._keep if self._full else "")
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full + self._keep
+
+    def _elide(self) -> None:
+        fm = QFontMetrics(self.font())
+        room = max(0, self.contentsRect().width() - fm.horizontalAdvance(self._keep))
+        shown = fm.elidedText(self._full, Qt.TextElideMode.ElideRight, room) if self._full else ""
+        super().setText(shown + (self._keep if self._full else ""))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()

@@ -40,12 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from shared.core import Core
     from shared.errors import QrpayError
-    from ui_common.app import apply_window_geometry, install_excepthook, make_application, setup_logging
-    from ui_common.kiosk import KIOSK_SCALE
+    from ui_common.app import (apply_window_geometry, install_excepthook, make_application, requested_geometry,
+                               setup_logging)
+    from wallet_app.main_window import type_scale
 
     setup_logging("wallet_app")
     app = make_application(sys.argv[:1], app_name="wallet_app", lang=args.lang,
-                           scale=KIOSK_SCALE if args.kiosk else 1.0)
+                           scale=type_scale(kiosk=args.kiosk, placed=requested_geometry() is not None),
+                           phrase_wrap=True)
     install_excepthook()
     try:
         core = Core.open(args.db)
@@ -67,14 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     from wallet_app.main_window import WalletWindow
 
     window = WalletWindow(core, profile=args.profile)
-    placed = apply_window_geometry(window)
+    slot = requested_geometry()
+    if slot is not None:
+        window.place_in(slot)   # a phone inside the launcher's tile, never wider
     if args.kiosk:
         from ui_common.kiosk import IdleWatcher, supervisor_guard
 
         watcher = IdleWatcher(minutes=args.idle_minutes, parent=window)
         watcher.idle.connect(window.reset_for_next_customer)
-        window.exit_guard = supervisor_guard(window, core)
-        if not placed:
+        window.set_kiosk(supervisor_guard(window, core))
+        if slot is None:
             window.showFullScreen()
     window.show()
     from ui_common.launcher import DemoLink

@@ -21,14 +21,15 @@ class HistoryScreen(Screen):
         l = QVBoxLayout(lst)
         l.setContentsMargins(0, 0, 0, 0)
         l.addWidget(label(self.tr("Choose a payment to see its receipt."), "muted"))
-        self.entries = ActivityList()
+        self.entries = ActivityList(detailed=True)
         self.entries.itemActivated.connect(lambda item: self.open_row(self.entries.row(item)))
         self.entries.itemClicked.connect(lambda item: self.open_row(self.entries.row(item)))
         l.addWidget(self.entries, 1)
         self.pages.addWidget(lst)
         self.receipt_view = QPlainTextEdit()
         self.receipt_view.setReadOnly(True)
-        self.receipt_view.setFont(mono_font(13))
+        self.receipt_view.setFont(mono_font(10))  # a till receipt's ~40 columns on a phone's width
+        self.receipt_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.pages.addWidget(self.receipt_view)
 
     @property
@@ -38,13 +39,22 @@ class HistoryScreen(Screen):
     def on_show(self) -> None:
         self.pages.setCurrentIndex(self.LIST)
         self.set_title(self.tr("History"))
+        self.reload()
+        self.entries.setFocus()
+
+    def reload(self) -> None:
         s = self.window_.session
+        if s is None:
+            return
         try:
             self.core.identity.session(s.token)
             self.entries.set_entries(self.core.wallet.history(s.customer_id, limit=LIMIT))
         except QrpayError as exc:
             self.show_error(exc)
-        self.entries.setFocus()
+
+    def on_data_changed(self) -> None:
+        if self.page == self.LIST:
+            self.reload()
 
     def go_back(self) -> None:
         if self.page == self.RECEIPT:
@@ -59,7 +69,7 @@ class HistoryScreen(Screen):
         if entry is None:
             return
         if entry.kind not in ("payment", "refund"):
-            self.banner.show_state("info", self.tr("Top-ups have no receipt; the card statement shows them."))
+            self.banner.show_state("info", self.tr("Only payments and refunds have receipts."))
             return
         self.show_receipt(entry.ref)
 

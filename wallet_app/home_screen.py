@@ -1,8 +1,11 @@
-"""Home: the balance in the largest type, four round actions, and recent activity."""
+"""Home: the balance in the largest type, four round actions, and recent activity.
+
+Balance and activity follow what the till does (WalletWindow polls the database's change
+counter and calls on_data_changed), so a refund shows here without opening History."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from shared.money import format_yen
@@ -10,19 +13,24 @@ from ui_common import theme
 from wallet_app.activity_list import ActivityList
 from wallet_app.screen_base import Screen, button, card, label
 
-RECENT = 5
+RECENT = 8
+ROUND = 60   # the round actions' diameter: four side by side fit a 300 px phone
 
 
 class HomeScreen(Screen):
     def __init__(self, window) -> None:
-        super().__init__(window, back=False, scroll=False)
+        # scrolling: on a short phone nothing is squeezed; the activity list takes the height left
+        super().__init__(window, back=False, scroll=True)
         frame, lay = card()
+        lay.setSpacing(2)
+        lay.setContentsMargins(16, 8, 16, 8)
         lay.addWidget(label(self.tr("Balance"), "muted"))
         self.balance = QLabel("¥0")
         self.balance.setObjectName("balance")
-        self.balance.setStyleSheet(f"font-size: 44pt; font-weight: 700; color: {theme.TEXT};")
+        self.balance.setStyleSheet(f"font-size: {theme.AMOUNT_PT}pt; font-weight: 700; color: {theme.TEXT};")
         lay.addWidget(self.balance)
         self.body.addWidget(frame)
+        self.body.setSpacing(8)
 
         actions = QGridLayout()
         actions.setHorizontalSpacing(8)
@@ -32,12 +40,18 @@ class HomeScreen(Screen):
         self.security_button = self._action(actions, 3, "⚙", self.tr("Security"), window.show_security)
         self.body.addLayout(actions)
 
-        self.body.addWidget(label(self.tr("Recent activity"), "title"))
-        self.recent = ActivityList()
-        self.recent.setMinimumHeight(96)
-        self.body.addWidget(self.recent, 1)
+        head = QHBoxLayout()
+        recent_title = label(self.tr("Recent activity"), wrap=False)
+        recent_title.setStyleSheet("font-weight: 700;")
+        head.addWidget(recent_title, 1)
         self.sign_out_button = button(self.tr("Sign out"), None, window.sign_out)
-        self.body.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.sign_out_button.setFlat(True)
+        head.addWidget(self.sign_out_button)
+        self.body.addLayout(head)
+        self.recent = ActivityList()
+        self.recent.setMinimumHeight(64)   # it takes all the height left: several rows
+        self.recent.itemClicked.connect(lambda item: self._open_entry(self.recent.row(item)))
+        self.body.addWidget(self.recent, 1)
 
     def _action(self, grid: QGridLayout, col: int, glyph: str, text: str, slot, primary: bool = False):
         holder = QWidget()
@@ -45,15 +59,16 @@ class HomeScreen(Screen):
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(4)
         b = button(glyph, "round", slot)
-        b.setFixedSize(76, 76)  # a circle: the one place a fixed size is the design
+        b.setFixedSize(ROUND, ROUND)  # a circle: the one place a fixed size is the design
         b.setAccessibleName(text)
         b.setToolTip(text)
-        b.setStyleSheet("font-size: 22pt; border-radius: 38px;" + (
+        b.setStyleSheet(f"font-size: 20pt; border-radius: {ROUND // 2}px; min-width: {ROUND}px; max-width: {ROUND}px;"
+                        f"min-height: {ROUND}px; max-height: {ROUND}px; padding: 0;" + (
             f"background: {theme.ACCENT}; color: white; border: none;" if primary else ""))
         v.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
         cap = QLabel(text)
         cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        cap.setWordWrap(True)
+        cap.setWordWrap(False)
         v.addWidget(cap)
         grid.addWidget(holder, 0, col)
         return b
@@ -73,6 +88,14 @@ class HomeScreen(Screen):
             self.recent.set_entries(self.core.wallet.history(s.customer_id, limit=RECENT))
         except QrpayError as exc:
             self.show_error(exc)
+
+    def on_data_changed(self) -> None:
+        self.refresh()
+
+    def _open_entry(self, row: int) -> None:
+        entry = self.recent.entry_at(row)
+        if entry is not None and entry.kind in ("payment", "refund"):
+            self.window_.show_history().show_receipt(entry.ref)
 
     def go_back(self) -> None:
         pass

@@ -4,23 +4,40 @@
     window.show_pay()          # every screen is reachable by a method, for people and tests
 
 The window keeps the signed-in session (its token lives only in memory), ticks once a second so
-screens can repaint their countdowns, and re-reads the policy every few seconds so a trainer's
-switch in another app shows here at once.
+screens can repaint their countdowns and notice what another process (the till) changed in the
+database (`core.wallet.change_counter()`: a refund shows on Home at once), and re-reads the policy
+every few seconds so a trainer's switch in another app shows here at once.
+
+It is shaped like a phone (portrait, about 9:19.5) and placed inside the slot it is given
+(`place_in`), never wider. The payment code is covered while the window is minimised, hidden
+or not exposed — not when another window merely has the focus: on a one-laptop demo the
+presenter clicks the till while holding the "phone" up to its camera.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QWindow
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QMenu, QStackedWidget, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from shared.errors import QrpayError
 from ui_common.app import language as ui_language
-from ui_common.widgets import PolicyBadge
+from ui_common.widgets import ElidedLabel, PolicyBadge
 
 POLICY_POLL_MS = 3000
 TICK_MS = 1000
+PHONE_RATIO = 9 / 19.5      # width / height of a modern phone
+MIN_PHONE_WIDTH = 320       # narrower than this and a phone's screens stop working; a slot may still be narrower
+
+
+def type_scale(*, kiosk: bool, placed: bool) -> float:
+    """Kiosk type is larger — unless the wallet stands as a phone in the demo's tile, where the
+    phone's height decides and the till beside it carries the large type."""
+    from ui_common.kiosk import KIOSK_SCALE
+
+    return KIOSK_SCALE if kiosk and not placed else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +74,31 @@ class WalletWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        top = QHBoxLayout()
-        top.setContentsMargins(16, 8, 16, 4)
-        self.account_label = QLabel()
+        top = QVBoxLayout()
+        top.setContentsMargins(12, 6, 12, 2)
+        top.setSpacing(4)
+        status = QHBoxLayout()
+        self.account_label = ElidedLabel()
         self.account_label.setProperty("role", "muted")
-        self.badge = PolicyBadge()
-        top.addWidget(self.account_label, 1)
-        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignRight)
+        status.addWidget(self.account_label, 1)
+        from wallet_app.screen_base import button
+
+        # kiosk only: the visible way out for a supervisor (the close guard asks for the PIN)
+        self.leave_button = button("⏻ " + self.tr("Leave kiosk"), "supervisor", self.close)
+        self.leave_button.hide()
+        status.addWidget(self.leave_button)
+        # the phone's menu: a "⋮" button, not a desktop menu bar (it costs a phone's height)
+        self.menu_button = QToolButton()
+        self.menu_button.setText("⋮")
+        self.menu_button.setAccessibleName(self.tr("Menu"))
+        self.menu_button.setToolTip(self.tr("Menu"))
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setStyleSheet("QToolButton { font-size: 18pt; font-weight: 700; min-width: 44px; "
+                                       "min-height: 44px; border: none; } QToolButton::menu-indicator { image: none; }")
+        status.addWidget(self.menu_button)
+        top.addLayout(status)
+        self.badge = PolicyBadge()  # its own row: the 2019 words wrap instead of widening the phone
+        top.addWidget(self.badge)
         outer.addLayout(top)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)
@@ -93,16 +128,46 @@ class WalletWindow(QMainWindow):
         self._policy_timer = QTimer(self, interval=POLICY_POLL_MS)
         self._policy_timer.timeout.connect(self.refresh_policy)
         self._policy_timer.start()
+        self._seen_changes: int | None = None
+        self._exposure_filter_on = None
         app = QApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._app_state_changed)
         self.refresh_policy()
         self.show_welcome()
-        self.resize(1000, 720)
+        self.resize(self.phone_size())
+
+    # -- shape -----------------------------------------------------------------------------------
+    def phone_size(self, height: int | None = None):
+        """A phone's size for `height` (default: what fits the screen this window is on)."""
+        from PySide6.QtCore import QSize
+
+        if height is None:
+            screen = self.screen() or QApplication.primaryScreen()
+            avail = screen.availableGeometry().height() if screen is not None else 800
+            height = min(avail - 40, 900)   # 40: a title bar
+        return QSize(max(MIN_PHONE_WIDTH, round(height * PHONE_RATIO)), height)
+
+    def place_in(self, slot: QRect) -> QRect:
+        """Stand as a phone inside `slot` (the demo launcher's tile): its full height, a phone's
+        width, never wider than the slot; the frame is kept inside it once the window is shown."""
+        from ui_common.app import place_frame_in
+
+        size = self.phone_size(slot.height())
+        phone = QRect(slot.x(), slot.y(), min(slot.width(), size.width()), slot.height())
+        self.setGeometry(phone)
+        QTimer.singleShot(0, lambda: place_frame_in(self, phone))
+        return phone
+
+    def set_kiosk(self, exit_guard) -> None:
+        """Kiosk: closing needs a supervisor (exit_guard), and a visible button offers it."""
+        self.exit_guard = exit_guard
+        self.leave_button.show()
 
     # -- menu ------------------------------------------------------------------------------------
     def _build_menu(self) -> None:
-        phone = self.menuBar().addMenu(self.tr("&Phone"))
+        phone = QMenu(self)
+        self.menu_button.setMenu(phone)
         self.authenticator_action = QAction(self.tr("&Authenticator app (second device)"), self)
         self.authenticator_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.authenticator_action.triggered.connect(self.open_authenticator)
@@ -118,6 +183,8 @@ class WalletWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         phone.addAction(quit_action)
+        for action in phone.actions():
+            self.addAction(action)  # shortcuts work while the menu is closed
 
     def open_authenticator(self):
         from wallet_app.authenticator_window import AuthenticatorWindow
@@ -144,6 +211,7 @@ class WalletWindow(QMainWindow):
         customer = self.core.identity.customer(session.customer_id)
         self.session = SignedIn(session.token, customer.id, customer.email, customer.name)
         self.account_label.setText(customer.email)
+        self._seen_changes = self.core.wallet.change_counter()  # what the screens are about to read
         self.show_home()
 
     def sign_out(self) -> None:
@@ -223,30 +291,88 @@ class WalletWindow(QMainWindow):
         self.mailbox.set_address(address, back_to=back_to or self._current)
         return self._show(self.mailbox)
 
-    # -- time and policy -------------------------------------------------------------------------
+    # -- time, changes from other processes, policy ----------------------------------------------
     def _on_tick(self) -> None:
+        self.update_code_cover()
+        self.check_for_changes()
         screen = self.current_screen()
         if screen is not None:
             screen.tick()
+
+    def check_for_changes(self) -> bool:
+        """Another process (the till: a payment, a refund) changed the database: refresh the screen
+        shown. One cheap counter read a second; the screens re-read only when it moved."""
+        if self.session is None:
+            self._seen_changes = None
+            return False
+        try:
+            counter = self.core.wallet.change_counter()
+        except QrpayError:
+            return False
+        changed = self._seen_changes is not None and counter != self._seen_changes
+        self._seen_changes = counter
+        if changed:
+            screen = self.current_screen()
+            if screen is not None:
+                screen.on_data_changed()
+        return changed
 
     def refresh_policy(self) -> None:
         name = self.core.policy.name
         if name != self.badge.policy_name:
             self.badge.set_policy(name)
+            self.signin.policy_changed()
 
-    # -- the code must not be visible while the window is not in front ---------------------------
-    def is_in_front(self) -> bool:
+    # -- the code is covered while the phone is put away, not while its owner holds it up ---------
+    def code_may_show(self) -> bool:
+        """False while the window is minimised, hidden or not exposed (covered, off screen, a
+        screenshot of the task switcher). Losing the focus to another window — the till, on a
+        one-laptop demo — does not count: a real phone shows its code while held to a scanner."""
+        if not self.isVisible() or self.isMinimized():
+            return False
         app = QApplication.instance()
-        state_ok = app is None or app.applicationState() == Qt.ApplicationState.ApplicationActive
-        return self.isActiveWindow() and state_ok
+        if app is not None and app.applicationState() in (Qt.ApplicationState.ApplicationHidden,
+                                                          Qt.ApplicationState.ApplicationSuspended):
+            return False
+        handle = self.windowHandle()
+        if handle is not None:
+            if handle.visibility() in (QWindow.Visibility.Hidden, QWindow.Visibility.Minimized):
+                return False
+            if not handle.isExposed():
+                return False
+        return True
+
+    def update_code_cover(self) -> None:
+        self.pay.set_code_visible(self.code_may_show())
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.ActivationChange:
-            self.pay.set_in_front(self.is_in_front())
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.update_code_cover()
         super().changeEvent(event)
 
-    def _app_state_changed(self, state) -> None:
-        self.pay.set_in_front(state == Qt.ApplicationState.ApplicationActive and self.isActiveWindow())
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and self._exposure_filter_on is not handle:
+            handle.installEventFilter(self)   # Expose events arrive on the QWindow, not the widget
+            handle.visibilityChanged.connect(self._visibility_changed)
+            self._exposure_filter_on = handle
+        self.update_code_cover()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self.update_code_cover()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self._exposure_filter_on and event.type() == QEvent.Type.Expose:
+            QTimer.singleShot(0, self.update_code_cover)  # isExposed() is updated after the event
+        return False
+
+    def _visibility_changed(self, _visibility) -> None:
+        self.update_code_cover()
+
+    def _app_state_changed(self, _state) -> None:
+        self.update_code_cover()
 
     exit_guard = None  # kiosk: a callable asking for a supervisor PIN before the window may close
 

@@ -2,15 +2,16 @@
 
 The QR is drawn big on white with its quiet zone; the 20-digit number is under it in groups of
 four; a bar counts down to expiry and turns warning-coloured in the last 10 s. A new code is
-fetched a few seconds before expiry (or with "Refresh now"). The code is covered whenever the
-window is not in front, as real apps block screenshots. While a code is shown its status is
+fetched a few seconds before expiry (or with "Refresh"). The code is covered while the window
+is minimised, hidden or not exposed, as real apps keep it out of screenshots and the app switcher
+(the window decides: WalletWindow.code_may_show); clicking another window does not cover it. While a code is shown its status is
 polled every 500 ms, so a till's redemption turns into "✓ Paid" within a second.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from shared.errors import QrpayError
 from shared.money import format_yen
@@ -33,7 +34,7 @@ class PayScreen(Screen):
         # wider than the other screens: the QR is sized by the window's height (a webcam reads it)
         super().__init__(window, scroll=False, column_width=1200)
         self.issued = None          # the IssuedCode on screen
-        self.in_front = True
+        self.code_visible = True   # False while the phone is "put away" (minimised, hidden, not exposed)
         self.last_status = None
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages, 1)
@@ -58,24 +59,27 @@ class PayScreen(Screen):
         c.setContentsMargins(0, 0, 0, 0)
         c.setSpacing(8)
         self.qr = QrWidget()
-        self.qr.setMinimumSize(220, 220)
+        self.qr.setMinimumSize(180, 180)  # grows with the phone; this is the least a till camera reads well
         self.qr.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         c.addWidget(self.qr, 1)
         self.numeric = QLabel()
         self.numeric.setObjectName("numericCode")
         self.numeric.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.numeric.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.numeric.setStyleSheet("font-size: 20pt; font-weight: 600; letter-spacing: 2px;")
+        self.numeric.setStyleSheet("font-size: 18pt; font-weight: 600; letter-spacing: 1px;")
+        self.numeric.setWordWrap(True)  # 24 characters: on a narrow phone the groups of four go on two lines
         c.addWidget(self.numeric)
+        self.code_hint = label(self.tr("Show this to the clerk. It works once."), "muted")
+        self.code_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        c.addWidget(self.code_hint)
         row = QHBoxLayout()
         self.countdown = QProgressBar()
         self.countdown.setTextVisible(False)
         self.countdown.setRange(0, 1000)
         self.countdown_label = QLabel()
-        self.countdown_label.setMinimumWidth(64)
-        self.refresh_button = button(self.tr("Refresh now"), None, self.refresh_now)
-        row.addWidget(self.countdown, 1)
-        row.addWidget(self.countdown_label)
+        self.refresh_button = button("↻ " + self.tr("Refresh"), None, self.refresh_now)
+        c.addWidget(self.countdown)   # the bar across the phone, the time left and Refresh under it
+        row.addWidget(self.countdown_label, 1)
         row.addWidget(self.refresh_button)
         c.addLayout(row)
         self.pages.addWidget(code)
@@ -84,7 +88,7 @@ class PayScreen(Screen):
         result = QWidget()
         result.setObjectName("payResult")
         r = QVBoxLayout(result)
-        r.setContentsMargins(24, 24, 24, 24)
+        r.setContentsMargins(16, 16, 16, 16)
         r.addStretch(1)
         self.result_icon = QLabel("✓")
         self.result_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -102,7 +106,13 @@ class PayScreen(Screen):
         r.addStretch(1)
         self.done_button = button(self.tr("Done"), None, self.go_back)
         r.addWidget(self.done_button)
-        self.pages.addWidget(result)
+        # in a scroll area: on a short phone the confirmation scrolls rather than squeezing its text
+        result_area = QScrollArea()
+        result_area.setWidgetResizable(True)
+        result_area.setFrameShape(QFrame.Shape.NoFrame)
+        result_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        result_area.setWidget(result)
+        self.pages.addWidget(result_area)
         self.result_page = result
 
         self._poll = QTimer(self, interval=POLL_MS)
@@ -115,9 +125,9 @@ class PayScreen(Screen):
 
     # -- showing ---------------------------------------------------------------------------------
     def on_show(self) -> None:
-        self.set_title(self.tr("Pay") + " — " + self.tr("Show this to the clerk. It works once."))
+        self.set_title(self.tr("Pay"))
         self.back_button.show()
-        self.in_front = self.window_.is_in_front() if self.window_.isVisible() else True
+        self.code_visible = self.window_.code_may_show() if self.window_.isVisible() else True
         self.issue()
 
     def on_hide(self) -> None:
@@ -184,15 +194,15 @@ class PayScreen(Screen):
         self.banner.clear()
         self.issue()
 
-    # -- hiding while not in front ---------------------------------------------------------------
-    def set_in_front(self, in_front: bool) -> None:
-        self.in_front = in_front
-        self._apply_cover()
+    # -- covered while the phone is put away -----------------------------------------------------
+    def set_code_visible(self, visible: bool) -> None:
+        if visible != self.code_visible:
+            self.code_visible = visible
+            self._apply_cover()
 
     def _apply_cover(self) -> None:
-        hidden = not self.in_front
-        self.qr.set_hidden(hidden, self.tr("Hidden while the wallet is not in front.\nClick here to show it.")
-                           if hidden else "")
+        hidden = not self.code_visible
+        self.qr.set_hidden(hidden, self.tr("Hidden while the wallet is minimised or covered.") if hidden else "")
         if self.issued is None:
             self.numeric.setText("")
         elif hidden:
@@ -255,7 +265,7 @@ class PayScreen(Screen):
             self._apply_cover()
             text = (self.tr("A newer code was shown on another screen; this one no longer works.")
                     if state == "superseded" else self.tr("This code was cancelled."))
-            self.banner.show_state("warning", text + " " + self.tr("Press Refresh now for a new code."))
+            self.banner.show_state("warning", text + " " + self.tr("Press Refresh for a new code."))
 
     def show_paid(self, status) -> None:
         amount, store, receipt_no, at = status.amount, status.store_name, "", status.at
@@ -277,9 +287,9 @@ class PayScreen(Screen):
         self.set_title(self.tr("Payment complete"))
         self.result_page.setStyleSheet(f"QWidget#payResult {{ background: {theme.OK}; border-radius: 16px; }}"
                                        "QWidget#payResult QLabel { color: white; background: transparent; }")
-        self.result_icon.setStyleSheet("font-size: 56pt; font-weight: 700;")
-        self.result_title.setStyleSheet("font-size: 40pt; font-weight: 700;")
-        self.result_store.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        self.result_icon.setStyleSheet("font-size: 32pt; font-weight: 700;")
+        self.result_title.setStyleSheet(f"font-size: {theme.AMOUNT_PT}pt; font-weight: 700;")
+        self.result_store.setStyleSheet("font-size: 18pt; font-weight: 600;")
         self.result_icon.setText("✓")
         amount_text = format_yen(amount) if isinstance(amount, int) else ""
         self.result_title.setText(self.tr("Paid {amount}").format(amount=amount_text))

@@ -64,8 +64,8 @@ def code_edit(on_enter: Callable[[], None] | None = None, name: str | None = Non
     e.setMaxLength(40)
     e.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
     big = QFont(e.font())
-    big.setPointSize(18)
-    big.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
+    big.setPointSize(16)
+    big.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1)
     e.setFont(big)
     return e
 
@@ -90,7 +90,7 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     f = QFrame()
     f.setProperty("role", "card")
     lay = QVBoxLayout(f)
-    lay.setContentsMargins(16, 14, 16, 14)
+    lay.setContentsMargins(12, 12, 12, 12)
     lay.setSpacing(10)
     return f, lay
 
@@ -129,10 +129,15 @@ class Screen(QWidget):
         column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.column = column
         col = QVBoxLayout(column)
-        col.setContentsMargins(16, 12, 16, 12)
+        col.setContentsMargins(12, 8, 12, 8)
         col.setSpacing(12)
         head = QHBoxLayout()
-        self.back_button = button("‹ " + QCoreApplication.translate("Screen", "Back"), None, self.go_back)
+        # "‹" alone, as phones do: the title beside it gets the width (its name is for screen readers)
+        self.back_button = button("‹", None, self.go_back)
+        self.back_button.setAccessibleName(QCoreApplication.translate("Screen", "Back"))
+        self.back_button.setToolTip(QCoreApplication.translate("Screen", "Back"))
+        self.back_button.setStyleSheet("font-size: 20pt; font-weight: 700; padding: 0 8px;")
+        self.back_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.back_button.setVisible(back)
         self.title = QLabel()
         self.title.setProperty("role", "title")
@@ -170,6 +175,9 @@ class Screen(QWidget):
     def tick(self) -> None:
         """Once a second while shown: repaint countdowns (time comes from core.now())."""
 
+    def on_data_changed(self) -> None:
+        """Another process changed the database (a payment or refund at the till): re-read."""
+
     def go_back(self) -> None:
         self.window_.show_home() if self.window_.signed_in else self.window_.show_welcome()
 
@@ -199,9 +207,13 @@ class PasswordFeedback(QLabel):
         self.reasons: list[str] = []
         # zxcvbn takes a few ms; wait for a pause in typing rather than scoring every keystroke
         self._debounce = QTimer(self, singleShot=True, interval=200)
-        self._debounce.timeout.connect(self.refresh)
+        self._debounce.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
         password.textChanged.connect(lambda _t: self._debounce.start())
         self.refresh()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - a closed window must not score a password later
+        self._debounce.stop()
+        super().hideEvent(event)
 
     def refresh(self) -> None:
         pw = self._password.text()
@@ -252,7 +264,9 @@ class RecoveryCodesView(QWidget):
         self.status.setText("")
 
     def as_text(self) -> str:
-        return (QCoreApplication.translate("Screen", "qrpay-sim recovery codes: each works once, instead of an authenticator code.") + "\n\n"
+        from ui_common.app import plain_text  # no invisible line-break marks in a saved file
+
+        return (plain_text(QCoreApplication.translate("Screen", "qrpay-sim recovery codes: each works once, instead of an authenticator code.")) + "\n\n"
                 + "\n".join(self.codes) + "\n")
 
     def copy(self) -> None:

@@ -6,7 +6,7 @@ be) is the core's decision, so the field is passed along and the core's answer i
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
 from shared.errors import QrpayError
 from ui_common.tasks import run_in_background
@@ -45,7 +45,7 @@ class SecurityScreen(Screen):
         lay.addWidget(label(self.tr("Authenticator app"), "title"))
         lay.addWidget(label(self.tr("Moving to a new phone? Set up the new app here; the old one stops working "
                                     "when you confirm."), "muted"))
-        self.reenrol_button = button(self.tr("Set up a new authenticator app"), None, self.begin_reenrol)
+        self.reenrol_button = button(self.tr("Set up a new app"), None, self.begin_reenrol)
         lay.addWidget(self.reenrol_button)
         self.setup = AuthenticatorSetup(self.confirm_reenrol)
         self.setup.hide()
@@ -59,7 +59,7 @@ class SecurityScreen(Screen):
         frame, lay = card()
         lay.addWidget(label(self.tr("Recovery codes"), "title"))
         lay.addWidget(label(self.tr("New codes replace all the old ones."), "muted"))
-        self.codes_button = button(self.tr("Make new recovery codes"), None, self.new_codes)
+        self.codes_button = button(self.tr("New recovery codes"), None, self.new_codes)
         lay.addWidget(self.codes_button)
         self.codes = RecoveryCodesView()
         self.codes.hide()
@@ -72,9 +72,9 @@ class SecurityScreen(Screen):
         self.sessions = QListWidget()
         self.sessions.setMinimumHeight(120)
         lay.addWidget(self.sessions)
-        row = QHBoxLayout()
+        row = QVBoxLayout()  # one above the other: side by side they do not fit a phone's width
         self.revoke_button = button(self.tr("Sign out this device"), None, self.revoke_selected)
-        self.everywhere_button = button(self.tr("Sign out everywhere"), "danger", self.sign_out_everywhere)
+        self.everywhere_button = button(self.tr("Sign out all"), "danger", self.sign_out_everywhere)
         row.addWidget(self.revoke_button)
         row.addWidget(self.everywhere_button)
         lay.addLayout(row)

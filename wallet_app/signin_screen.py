@@ -1,16 +1,30 @@
-"""Sign in: e-mail and password, then the authenticator code (or a recovery code).
+"""Sign in.
+
+Hardened policy: one screen asks for the e-mail, the password and the 6-digit code (or, after
+"Use a recovery code", a recovery code) and sends them together. Any refusal reads the same —
+"The e-mail, password or code is wrong" — because the core no longer says whether the password
+was right (a credential-stuffing bot must not learn which stolen passwords work). An account
+whose enrolment is not finished signs in the same way; the first good code finishes it.
+
+2019 policy (training): the old two-step flow, password first and the code only if the core asks
+for it after accepting the password — the oracle the training shows.
 
 Argon2 runs off the GUI thread. A throttled or locked account is shown with the time left,
 counting down from core.now(); the Sign in button comes back when the wait is over.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from ui_common.tasks import run_in_background
 from wallet_app import messages
 from wallet_app.screen_base import (Screen, button, code_edit, fit_to_current_page, label, line_edit, split_factor)
+
+
+# Under the hardened policy these all read the same (whether the password was right or not).
+GENERIC_REFUSALS = frozenset({"invalid_credentials", "totp_required", "totp_invalid", "totp_reused"})
 
 
 class SignInScreen(Screen):
@@ -34,6 +48,16 @@ class SignInScreen(Screen):
         p.addWidget(label(self.tr("Password")))
         self.password = line_edit(password=True, on_enter=self.submit, name="signinPassword")
         p.addWidget(self.password)
+        # hardened only: the second factor on the same page, sent with the password
+        self.one_step_code_label = label(self.tr("Code from your authenticator app"))
+        p.addWidget(self.one_step_code_label)
+        self.one_step_code = code_edit(self.submit, name="signinOneStepCode")
+        self.one_step_code.setMaxLength(6)
+        p.addWidget(self.one_step_code)
+        self.recovery_toggle = button(self.tr("Use a recovery code"), None, self.toggle_recovery)
+        self.recovery_toggle.setFlat(True)
+        p.addWidget(self.recovery_toggle)
+        self.using_recovery = False
         self.submit_button = button(self.tr("Sign in"), "primary", self.submit)
         p.addWidget(self.submit_button)
         self.forgot_button = button(self.tr("Forgot your password?"), None,
@@ -50,7 +74,7 @@ class SignInScreen(Screen):
                                          "phone? Type one of your recovery codes instead."))
         f.addWidget(self.factor_hint)
         self.factor = code_edit(self.submit, name="signinCode")
-        self.factor.setPlaceholderText(self.tr("6-digit code or recovery code"))
+        self.factor.setPlaceholderText(self.tr("Code or recovery code"))
         f.addWidget(self.factor)
         self.factor_button = button(self.tr("Confirm"), "primary", self.submit)
         f.addWidget(self.factor_button)
@@ -58,6 +82,41 @@ class SignInScreen(Screen):
         self.pages.addWidget(f_page)
         fit_to_current_page(self.pages)
         self._set_page(self.PASSWORD)
+        self.policy_changed()
+
+    # -- one step (hardened) or two (2019) -------------------------------------------------------
+    @property
+    def one_step(self) -> bool:
+        """Hardened: password and code together, and one reply for every wrong combination."""
+        return bool(self.core.policy.require_totp_login)
+
+    def policy_changed(self) -> None:
+        one = self.one_step
+        for w in (self.one_step_code_label, self.one_step_code, self.recovery_toggle):
+            w.setVisible(one)
+        if one and self.page == self.FACTOR:
+            self._set_page(self.PASSWORD)
+        self._show_factor_kind()
+
+    def toggle_recovery(self) -> None:
+        self.using_recovery = not self.using_recovery
+        self.one_step_code.clear()
+        self._show_factor_kind()
+        self.one_step_code.setFocus()
+
+    def _show_factor_kind(self) -> None:
+        if self.using_recovery:
+            self.one_step_code_label.setText(self.tr("Recovery code"))
+            self.one_step_code.setPlaceholderText(self.tr("Recovery code"))
+            self.one_step_code.setMaxLength(40)
+            self.one_step_code.setInputMethodHints(Qt.InputMethodHint.ImhNone)
+            self.recovery_toggle.setText(self.tr("Use the app's code"))
+        else:
+            self.one_step_code_label.setText(self.tr("Code from your authenticator app"))
+            self.one_step_code.setPlaceholderText(self.tr("6-digit code"))
+            self.one_step_code.setMaxLength(6)
+            self.one_step_code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+            self.recovery_toggle.setText(self.tr("Use a recovery code"))
 
     def _set_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
@@ -71,6 +130,8 @@ class SignInScreen(Screen):
         self._set_page(self.PASSWORD)
         self._password_kept = ""
         self.factor.clear()
+        self.one_step_code.clear()
+        self.policy_changed()
         (self.password if self.email.text() else self.email).setFocus()
         self._update_wait()
 
@@ -88,7 +149,16 @@ class SignInScreen(Screen):
             return
         self.banner.clear()
         email = self.email.text()
-        if self.page == self.PASSWORD:
+        if self.page == self.PASSWORD and self.one_step:
+            password = self.password.text()
+            typed = self.one_step_code.text().strip()
+            if not (email.strip() and password and typed):
+                self.banner.show_state("info", self.tr("Enter your e-mail address, password and the code "
+                                                       "from your authenticator app."))
+                return
+            factor = ({"totp": None, "recovery_code": typed} if self.using_recovery
+                      else {"totp": typed.replace(" ", ""), "recovery_code": None})
+        elif self.page == self.PASSWORD:
             password = self.password.text()
             factor: dict = {}
         else:
@@ -110,13 +180,16 @@ class SignInScreen(Screen):
         self._password_kept = ""
         self.password.clear()
         self.factor.clear()
+        self.one_step_code.clear()
+        self.using_recovery = False
+        self._show_factor_kind()
         self.wait_until = None
         self.window_.signed_in_as(session)
 
     def _refused(self, exc: QrpayError) -> None:
         self._set_busy(False)
         code = exc.code
-        if code == "totp_required":
+        if code == "totp_required" and not (self.one_step and self.page == self.PASSWORD):
             if self.page == self.PASSWORD:
                 self._password_kept = self.password.text()
                 self.password.clear()
@@ -140,6 +213,14 @@ class SignInScreen(Screen):
                     self.go_back()
                 self._update_wait()
                 return
+        if self.one_step and self.page == self.PASSWORD and code in GENERIC_REFUSALS:
+            # One answer for every wrong combination: never hint which part was wrong.
+            self.password.clear()
+            self.one_step_code.clear()
+            self.password.setFocus()
+            self.banner.show_state("danger", self.tr("The e-mail, password or code is wrong."))
+            self._update_wait(keep_banner=True)
+            return
         if code == "locked":  # frozen by support: no countdown
             self.banner.show_state("danger", messages.error_text(exc))
             return

@@ -57,7 +57,7 @@ class TopUpScreen(Screen):
         self.body.addWidget(self.topup_password_label)
         self.topup_password = line_edit(password=True, on_enter=self.submit, name="topupPassword")
         self.body.addWidget(self.topup_password)
-        self.set_password_button = button(self.tr("Set this as my top-up password"), None, self.set_topup_password)
+        self.set_password_button = button(self.tr("Save top-up password"), None, self.set_topup_password)
         self.body.addWidget(self.set_password_button)
 
         self.submit_button = button("", "primary", self.submit)
