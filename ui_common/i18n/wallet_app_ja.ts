@@ -1,34 +1,55 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
     <name>Activity</name>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="20" />
+        <location filename="../../wallet_app/activity_list.py" line="39"/>
         <source>Top-up</source>
         <translation>チャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="21" />
+        <location filename="../../wallet_app/activity_list.py" line="40"/>
         <source>Payment</source>
         <translation>支払い</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="22" />
+        <location filename="../../wallet_app/activity_list.py" line="41"/>
         <source>Refund</source>
         <translation>返金</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="23" />
+        <location filename="../../wallet_app/activity_list.py" line="42"/>
         <source>Correction</source>
         <translation>訂正</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="24" />
+        <location filename="../../wallet_app/activity_list.py" line="43"/>
+        <source>Demo opening balance</source>
+        <translation>デモ用の初期残高</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/activity_list.py" line="44"/>
         <source>Other</source>
         <translation>その他</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/activity_list.py" line="47" />
+        <location filename="../../wallet_app/activity_list.py" line="60"/>
+        <source>Refund from {store}</source>
+        <translation>{store}からの返金</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/activity_list.py" line="72"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/activity_list.py" line="78"/>
+        <source>Receipt {no}</source>
+        <translation>レシート {no}</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/activity_list.py" line="149"/>
         <source>Nothing yet.</source>
         <translation>まだ履歴はありません。</translation>
     </message>
@@ -36,22 +57,22 @@
 <context>
     <name>AuthenticatorSetup</name>
     <message>
-        <location filename="../../wallet_app/authenticator_setup.py" line="40" />
-        <source>1. Open an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, … or this kiosk's Authenticator window) and scan this code:</source>
+        <location filename="../../wallet_app/authenticator_setup.py" line="40"/>
+        <source>1. Open an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, … or this kiosk&apos;s Authenticator window) and scan this code:</source>
         <translation>1. 認証アプリ（Google Authenticator、Microsoft Authenticator、1Password など、またはこの端末の「認証アプリ」ウィンドウ）を開き、このコードを読み取ってください：</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_setup.py" line="50" />
+        <location filename="../../wallet_app/authenticator_setup.py" line="50"/>
         <source>Cannot scan? Type this key into the app instead (time-based, 6 digits):</source>
         <translation>読み取れない場合は、このキーをアプリに入力してください（時間ベース・6桁）：</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_setup.py" line="59" />
+        <location filename="../../wallet_app/authenticator_setup.py" line="59"/>
         <source>Copy key</source>
         <translation>キーをコピー</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_setup.py" line="61" />
+        <location filename="../../wallet_app/authenticator_setup.py" line="61"/>
         <source>2. Type the 6-digit code the app shows now:</source>
         <translation>2. アプリに表示されている6桁のコードを入力してください：</translation>
     </message>
@@ -59,27 +80,27 @@
 <context>
     <name>AuthenticatorWindow</name>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="22" />
-        <source>Authenticator — the customer's second device</source>
+        <location filename="../../wallet_app/authenticator_window.py" line="22"/>
+        <source>Authenticator — the customer&apos;s second device</source>
         <translation>認証アプリ — お客様の2台目の端末</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="24" />
-        <source>This window is the customer's phone authenticator app (a second device). Codes change every 30 seconds.</source>
+        <location filename="../../wallet_app/authenticator_window.py" line="24"/>
+        <source>This window is the customer&apos;s phone authenticator app (a second device). Codes change every 30 seconds.</source>
         <translation>このウィンドウはお客様のスマートフォンの認証アプリ（2台目の端末）です。コードは30秒ごとに変わります。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="60" />
+        <location filename="../../wallet_app/authenticator_window.py" line="60"/>
         <source>{s} s</source>
         <translation>{s} 秒</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="79" />
+        <location filename="../../wallet_app/authenticator_window.py" line="79"/>
         <source>(new, being set up)</source>
         <translation>（新しいアプリ・設定中）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="93" />
+        <location filename="../../wallet_app/authenticator_window.py" line="93"/>
         <source>No accounts yet. Create one in the wallet.</source>
         <translation>アカウントはまだありません。ウォレットで作成してください。</translation>
     </message>
@@ -87,67 +108,67 @@
 <context>
     <name>ForgotPasswordScreen</name>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="24" />
+        <location filename="../../wallet_app/forgot_password.py" line="24"/>
         <source>Type the e-mail address of your account. We send a reset code to it.</source>
         <translation>アカウントのメールアドレスを入力してください。再設定コードをお送りします。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="27" />
+        <location filename="../../wallet_app/forgot_password.py" line="27"/>
         <source>Send the code to another address (optional)</source>
         <translation>別のアドレスにコードを送る（任意）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="31" />
-        <source>Send me a reset code</source>
+        <location filename="../../wallet_app/forgot_password.py" line="31"/>
+        <source>Send a reset code</source>
         <translation>再設定コードを送る</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="41" />
+        <location filename="../../wallet_app/forgot_password.py" line="41"/>
         <source>Open Mailbox</source>
         <translation>メールボックスを開く</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="43" />
+        <location filename="../../wallet_app/forgot_password.py" line="43"/>
         <source>Reset code from the e-mail</source>
         <translation>メールに記載の再設定コード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="44" />
+        <location filename="../../wallet_app/forgot_password.py" line="44"/>
         <source>8 digits</source>
         <translation>8桁</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="46" />
+        <location filename="../../wallet_app/forgot_password.py" line="46"/>
         <source>Authenticator code (or a recovery code)</source>
         <translation>認証コード（またはリカバリーコード）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="48" />
-        <source>6-digit code or recovery code</source>
-        <translation>6桁のコードまたはリカバリーコード</translation>
+        <location filename="../../wallet_app/forgot_password.py" line="48"/>
+        <source>Code or recovery code</source>
+        <translation>コード／リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="50" />
+        <location filename="../../wallet_app/forgot_password.py" line="55"/>
+        <source>Save new password</source>
+        <translation>新しいパスワードを保存</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/forgot_password.py" line="50"/>
         <source>New password</source>
         <translation>新しいパスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="55" />
-        <source>Set the new password</source>
-        <translation>新しいパスワードを設定</translation>
-    </message>
-    <message>
-        <location filename="../../wallet_app/forgot_password.py" line="64" />
+        <location filename="../../wallet_app/forgot_password.py" line="64"/>
         <source>Forgot password</source>
         <translation>パスワードをお忘れの場合</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="99" />
+        <location filename="../../wallet_app/forgot_password.py" line="99"/>
         <source>If {email} has an account, a reset code is on its way to the address of record. Check your Mailbox.</source>
         <translation>{email} のアカウントがあれば、登録済みのアドレスに再設定コードを送りました。メールボックスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="129" />
+        <location filename="../../wallet_app/forgot_password.py" line="129"/>
         <source>Your password was reset. Sign in with the new one.</source>
         <translation>パスワードを再設定しました。新しいパスワードでログインしてください。</translation>
     </message>
@@ -155,23 +176,23 @@
 <context>
     <name>HistoryScreen</name>
     <message>
-        <location filename="../../wallet_app/history_screen.py" line="23" />
+        <location filename="../../wallet_app/history_screen.py" line="23"/>
         <source>Choose a payment to see its receipt.</source>
         <translation>支払いを選ぶとレシートを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/history_screen.py" line="40" />
-        <location filename="../../wallet_app/history_screen.py" line="52" />
+        <location filename="../../wallet_app/history_screen.py" line="41"/>
+        <location filename="../../wallet_app/history_screen.py" line="62"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/history_screen.py" line="62" />
-        <source>Top-ups have no receipt; the card statement shows them.</source>
-        <translation>チャージにはレシートがありません。カードの明細をご確認ください。</translation>
+        <location filename="../../wallet_app/history_screen.py" line="72"/>
+        <source>Only payments and refunds have receipts.</source>
+        <translation>レシートがあるのは支払いと返金だけです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/history_screen.py" line="77" />
+        <location filename="../../wallet_app/history_screen.py" line="87"/>
         <source>Receipt {no}</source>
         <translation>レシート {no}</translation>
     </message>
@@ -179,42 +200,42 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="20" />
+        <location filename="../../wallet_app/home_screen.py" line="27"/>
         <source>Balance</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="29" />
+        <location filename="../../wallet_app/home_screen.py" line="37"/>
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="30" />
+        <location filename="../../wallet_app/home_screen.py" line="38"/>
         <source>Top up</source>
         <translation>チャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="31" />
+        <location filename="../../wallet_app/home_screen.py" line="39"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="32" />
+        <location filename="../../wallet_app/home_screen.py" line="40"/>
         <source>Security</source>
         <translation>セキュリティ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="35" />
+        <location filename="../../wallet_app/home_screen.py" line="44"/>
         <source>Recent activity</source>
         <translation>最近の利用</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="39" />
+        <location filename="../../wallet_app/home_screen.py" line="47"/>
         <source>Sign out</source>
         <translation>ログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="69" />
+        <location filename="../../wallet_app/home_screen.py" line="84"/>
         <source>Hello, {name}</source>
         <translation>{name} さん、こんにちは</translation>
     </message>
@@ -222,27 +243,27 @@
 <context>
     <name>MailboxScreen</name>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="29" />
+        <location filename="../../wallet_app/mailbox_screen.py" line="29"/>
         <source>Check for new mail</source>
         <translation>新着メールを確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="37" />
+        <location filename="../../wallet_app/mailbox_screen.py" line="37"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="45" />
+        <location filename="../../wallet_app/mailbox_screen.py" line="45"/>
         <source>Type your e-mail address on the sign-in or reset screen first.</source>
         <translation>先にログイン画面または再設定画面でメールアドレスを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="48" />
+        <location filename="../../wallet_app/mailbox_screen.py" line="48"/>
         <source>Inbox of {address}</source>
         <translation>{address} の受信箱</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="54" />
+        <location filename="../../wallet_app/mailbox_screen.py" line="54"/>
         <source>No messages.</source>
         <translation>メッセージはありません。</translation>
     </message>
@@ -250,222 +271,222 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../wallet_app/messages.py" line="22" />
+        <location filename="../../wallet_app/messages.py" line="22"/>
         <source>Please check what you typed.</source>
         <translation>入力内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="23" />
+        <location filename="../../wallet_app/messages.py" line="23"/>
         <source>That could not be found.</source>
         <translation>見つかりませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="24" />
+        <location filename="../../wallet_app/messages.py" line="24"/>
         <source>The e-mail address or password is wrong.</source>
         <translation>メールアドレスまたはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="25" />
+        <location filename="../../wallet_app/messages.py" line="25"/>
         <source>The reset code is wrong or has expired. Ask for a new one.</source>
         <translation>再設定コードが正しくないか、期限切れです。新しいコードを請求してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="26" />
+        <location filename="../../wallet_app/messages.py" line="26"/>
         <source>Enter the 6-digit code from your authenticator app.</source>
         <translation>認証アプリの6桁のコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="27" />
-        <source>That code is not right. Check your phone's clock and use the newest code.</source>
+        <location filename="../../wallet_app/messages.py" line="27"/>
+        <source>That code is not right. Check your phone&apos;s clock and use the newest code.</source>
         <translation>コードが正しくありません。スマートフォンの時刻を確認し、最新のコードを使ってください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="28" />
+        <location filename="../../wallet_app/messages.py" line="28"/>
         <source>That code was already used. Wait for the next code.</source>
         <translation>そのコードは使用済みです。次のコードをお待ちください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="29" />
+        <location filename="../../wallet_app/messages.py" line="29"/>
         <source>Choose another password.</source>
         <translation>別のパスワードを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="30" />
+        <location filename="../../wallet_app/messages.py" line="30"/>
         <source>Your session has ended. Sign in again.</source>
         <translation>セッションが終了しました。もう一度ログインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="31" />
+        <location filename="../../wallet_app/messages.py" line="31"/>
         <source>Confirm it is you: enter a code from your authenticator app.</source>
         <translation>本人確認のため、認証アプリのコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="32" />
+        <location filename="../../wallet_app/messages.py" line="32"/>
         <source>That is not allowed.</source>
         <translation>その操作はできません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="33" />
+        <location filename="../../wallet_app/messages.py" line="33"/>
         <source>That conflicts with what is already stored.</source>
         <translation>登録済みの内容と矛盾しています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="34" />
+        <location filename="../../wallet_app/messages.py" line="34"/>
         <source>That is over your limit.</source>
         <translation>上限を超えています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="35" />
+        <location filename="../../wallet_app/messages.py" line="35"/>
         <source>Your balance is not enough.</source>
         <translation>残高が足りません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="36" />
+        <location filename="../../wallet_app/messages.py" line="36"/>
         <source>That card number is not valid.</source>
         <translation>カード番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="37" />
+        <location filename="../../wallet_app/messages.py" line="37"/>
         <source>Only Visa, Mastercard, American Express and JCB cards can be used.</source>
         <translation>使えるのは Visa、Mastercard、American Express、JCB のカードのみです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="38" />
+        <location filename="../../wallet_app/messages.py" line="38"/>
         <source>The card was declined by its issuer.</source>
         <translation>カード会社によりカードが拒否されました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="39" />
+        <location filename="../../wallet_app/messages.py" line="39"/>
         <source>Enter your top-up password.</source>
         <translation>チャージ用パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="40" />
+        <location filename="../../wallet_app/messages.py" line="40"/>
         <source>This wallet is frozen. Contact the service desk.</source>
         <translation>このウォレットは凍結されています。サポート窓口にご連絡ください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="41" />
-        <source>The app's data file cannot be used.</source>
+        <location filename="../../wallet_app/messages.py" line="41"/>
+        <source>The app&apos;s data file cannot be used.</source>
         <translation>アプリのデータファイルを使用できません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="43" />
+        <location filename="../../wallet_app/messages.py" line="43"/>
         <source>The till could not read this as a qrpay code.</source>
         <translation>レジはこれを qrpay のコードとして読み取れませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="44" />
+        <location filename="../../wallet_app/messages.py" line="44"/>
         <source>The code was damaged.</source>
         <translation>コードが破損していました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="45" />
-        <source>The code's signature did not check out.</source>
+        <location filename="../../wallet_app/messages.py" line="45"/>
+        <source>The code&apos;s signature did not check out.</source>
         <translation>コードの署名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="46" />
+        <location filename="../../wallet_app/messages.py" line="46"/>
         <source>The code expired.</source>
         <translation>コードの有効期限が切れました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="47" />
+        <location filename="../../wallet_app/messages.py" line="47"/>
         <source>The code is not valid yet (check the clock).</source>
         <translation>コードはまだ有効ではありません（時刻を確認してください）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="48" />
+        <location filename="../../wallet_app/messages.py" line="48"/>
         <source>A newer code replaced this one.</source>
         <translation>新しいコードに置き換えられました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="49" />
+        <location filename="../../wallet_app/messages.py" line="49"/>
         <source>This code was already used.</source>
         <translation>このコードは使用済みです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="50" />
+        <location filename="../../wallet_app/messages.py" line="50"/>
         <source>This code was cancelled.</source>
         <translation>このコードは無効になりました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="57" />
+        <location filename="../../wallet_app/messages.py" line="57"/>
         <source>Type a password.</source>
         <translation>パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="58" />
+        <location filename="../../wallet_app/messages.py" line="58"/>
         <source>It contains your e-mail address.</source>
         <translation>メールアドレスが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="59" />
+        <location filename="../../wallet_app/messages.py" line="59"/>
         <source>This password is in lists of common passwords.</source>
         <translation>よく使われるパスワードの一覧に載っています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="61" />
+        <location filename="../../wallet_app/messages.py" line="61"/>
         <source>It contains your e-mail address or the name of this service.</source>
         <translation>メールアドレスまたはサービス名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="63" />
+        <location filename="../../wallet_app/messages.py" line="63"/>
         <source>It repeats characters or words (like aaaa or abcabc).</source>
         <translation>同じ文字や単語の繰り返しです（aaaa、abcabc など）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="64" />
+        <location filename="../../wallet_app/messages.py" line="64"/>
         <source>It is a simple sequence (like abcd or 1234).</source>
         <translation>単純な並びです（abcd、1234 など）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="65" />
+        <location filename="../../wallet_app/messages.py" line="65"/>
         <source>It is a keyboard pattern (like qwerty).</source>
         <translation>キーボードの並びです（qwerty など）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="66" />
+        <location filename="../../wallet_app/messages.py" line="66"/>
         <source>It is a date or a year, which is easy to guess.</source>
         <translation>日付や年で、推測されやすいです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="68" />
+        <location filename="../../wallet_app/messages.py" line="68"/>
         <source>It is a common word or name; add more words or characters.</source>
         <translation>よくある単語や名前です。単語や文字を増やしてください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="70" />
+        <location filename="../../wallet_app/messages.py" line="70"/>
         <source>It is too easy to guess; make it longer, for example a few unrelated words.</source>
         <translation>推測されやすすぎます。関係のない単語をいくつか並べるなどして長くしてください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="81" />
+        <location filename="../../wallet_app/messages.py" line="81"/>
         <source>Use at least {n} characters.</source>
         <translation>{n} 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="84" />
+        <location filename="../../wallet_app/messages.py" line="84"/>
         <source>Use at most {n} characters.</source>
         <translation>{n} 文字以下にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="102" />
+        <location filename="../../wallet_app/messages.py" line="102"/>
         <source>Choose another password:</source>
         <translation>別のパスワードを選んでください：</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="107" />
+        <location filename="../../wallet_app/messages.py" line="107"/>
         <source>That is over your limit: you can use {left} more now.</source>
         <translation>上限を超えています：今使えるのはあと {left} です。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="110" />
+        <location filename="../../wallet_app/messages.py" line="110"/>
         <source>Too many attempts. Please wait before trying again.</source>
         <translation>試行回数が多すぎます。しばらく待ってからお試しください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/messages.py" line="113" />
+        <location filename="../../wallet_app/messages.py" line="113"/>
         <source>Too many failed sign-ins: the account is locked for now. You can also reset your password.</source>
         <translation>ログインの失敗が多すぎるため、アカウントは現在ロックされています。パスワードの再設定もできます。</translation>
     </message>
@@ -473,90 +494,88 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="46" />
+        <location filename="../../wallet_app/pay_screen.py" line="47"/>
         <source>To show a payment code, confirm it is you: enter the 6-digit code from your authenticator app (or a recovery code).</source>
         <translation>支払いコードを表示するには本人確認が必要です。認証アプリの6桁のコード（またはリカバリーコード）を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="50" />
+        <location filename="../../wallet_app/pay_screen.py" line="51"/>
         <source>Show my payment code</source>
         <translation>支払いコードを表示</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="118" />
+        <location filename="../../wallet_app/pay_screen.py" line="72"/>
         <source>Show this to the clerk. It works once.</source>
         <translation>店員さんに見せてください。1回だけ使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="76" />
-        <source>Refresh now</source>
-        <translation>今すぐ更新</translation>
-    </message>
-    <message>
-        <location filename="../../wallet_app/pay_screen.py" line="103" />
+        <location filename="../../wallet_app/pay_screen.py" line="107"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="110" />
-        <location filename="../../wallet_app/pay_screen.py" line="118" />
+        <location filename="../../wallet_app/pay_screen.py" line="120"/>
+        <location filename="../../wallet_app/pay_screen.py" line="128"/>
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="168" />
+        <location filename="../../wallet_app/pay_screen.py" line="178"/>
         <source>Type the 6-digit code from your authenticator app.</source>
         <translation>認証アプリの6桁のコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="194" />
-        <source>Hidden while the wallet is not in front.
-Click here to show it.</source>
-        <translation>ウォレットが前面にないため非表示です。
-ここをクリックすると表示します。</translation>
+        <location filename="../../wallet_app/pay_screen.py" line="80"/>
+        <source>Refresh</source>
+        <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="246" />
+        <location filename="../../wallet_app/pay_screen.py" line="205"/>
+        <source>Hidden while the wallet is minimised or covered.</source>
+        <translation>ウォレットが最小化されているか隠れているため、コードを隠しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/pay_screen.py" line="256"/>
         <source>Refused at the till: {reason}</source>
         <translation>レジで拒否されました：{reason}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="249" />
+        <location filename="../../wallet_app/pay_screen.py" line="259"/>
         <source>The code expired; here is a new one.</source>
         <translation>コードの有効期限が切れたため、新しいコードを表示しました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="256" />
+        <location filename="../../wallet_app/pay_screen.py" line="266"/>
         <source>A newer code was shown on another screen; this one no longer works.</source>
         <translation>別の画面で新しいコードが表示されたため、このコードは使えません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="257" />
+        <location filename="../../wallet_app/pay_screen.py" line="267"/>
         <source>This code was cancelled.</source>
         <translation>このコードは無効になりました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="258" />
-        <source>Press Refresh now for a new code.</source>
-        <translation>「今すぐ更新」を押すと新しいコードを表示します。</translation>
+        <location filename="../../wallet_app/pay_screen.py" line="268"/>
+        <source>Press Refresh for a new code.</source>
+        <translation>「更新」を押すと新しいコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="277" />
+        <location filename="../../wallet_app/pay_screen.py" line="287"/>
         <source>Payment complete</source>
         <translation>支払い完了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="285" />
+        <location filename="../../wallet_app/pay_screen.py" line="295"/>
         <source>Paid {amount}</source>
         <translation>{amount} 支払いました</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="286" />
+        <location filename="../../wallet_app/pay_screen.py" line="296"/>
         <source>at {store}</source>
         <translation>{store} にて</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="291" />
+        <location filename="../../wallet_app/pay_screen.py" line="301"/>
         <source>Receipt no. {no}</source>
         <translation>レシート番号 {no}</translation>
     </message>
@@ -564,57 +583,58 @@ Click here to show it.</source>
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="63" />
+        <location filename="../../wallet_app/screen_base.py" line="63"/>
         <source>6-digit code</source>
         <translation>6桁のコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="135" />
+        <location filename="../../wallet_app/screen_base.py" line="137"/>
+        <location filename="../../wallet_app/screen_base.py" line="138"/>
         <source>Back</source>
         <translation>戻る</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="211" />
+        <location filename="../../wallet_app/screen_base.py" line="223"/>
         <source>Use a long password you do not use anywhere else (a few unrelated words work well).</source>
         <translation>ほかで使っていない長いパスワードにしてください（関係のない単語をいくつか並べると効果的です）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="219" />
+        <location filename="../../wallet_app/screen_base.py" line="231"/>
         <source>This password can be used.</source>
         <translation>このパスワードは使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="240" />
+        <location filename="../../wallet_app/screen_base.py" line="252"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="241" />
+        <location filename="../../wallet_app/screen_base.py" line="253"/>
         <source>Save to file…</source>
         <translation>ファイルに保存…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="255" />
+        <location filename="../../wallet_app/screen_base.py" line="269"/>
         <source>qrpay-sim recovery codes: each works once, instead of an authenticator code.</source>
         <translation>qrpay-sim リカバリーコード：認証コードの代わりに各コード1回ずつ使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="260" />
+        <location filename="../../wallet_app/screen_base.py" line="274"/>
         <source>Copied.</source>
         <translation>コピーしました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="263" />
+        <location filename="../../wallet_app/screen_base.py" line="277"/>
         <source>Save recovery codes</source>
         <translation>リカバリーコードを保存</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="264" />
+        <location filename="../../wallet_app/screen_base.py" line="278"/>
         <source>Text files (*.txt)</source>
         <translation>テキストファイル (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="270" />
+        <location filename="../../wallet_app/screen_base.py" line="284"/>
         <source>Saved to {path}</source>
         <translation>{path} に保存しました</translation>
     </message>
@@ -622,133 +642,133 @@ Click here to show it.</source>
 <context>
     <name>SecurityScreen</name>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="23" />
+        <location filename="../../wallet_app/security_screen.py" line="23"/>
         <source>Authenticator code</source>
         <translation>認証コード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="24" />
+        <location filename="../../wallet_app/security_screen.py" line="24"/>
         <source>Every change below asks for a fresh code from your authenticator app.</source>
         <translation>以下の変更には、認証アプリの新しいコードが必要です。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="32" />
-        <location filename="../../wallet_app/security_screen.py" line="39" />
+        <location filename="../../wallet_app/security_screen.py" line="32"/>
+        <location filename="../../wallet_app/security_screen.py" line="39"/>
         <source>Change password</source>
         <translation>パスワードを変更</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="33" />
+        <location filename="../../wallet_app/security_screen.py" line="33"/>
         <source>New password</source>
         <translation>新しいパスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="45" />
+        <location filename="../../wallet_app/security_screen.py" line="45"/>
         <source>Authenticator app</source>
         <translation>認証アプリ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="46" />
+        <location filename="../../wallet_app/security_screen.py" line="46"/>
         <source>Moving to a new phone? Set up the new app here; the old one stops working when you confirm.</source>
         <translation>機種変更の場合は、ここで新しいアプリを設定してください。確認すると古いアプリは使えなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="48" />
-        <source>Set up a new authenticator app</source>
-        <translation>新しい認証アプリを設定</translation>
-    </message>
-    <message>
-        <location filename="../../wallet_app/security_screen.py" line="53" />
+        <location filename="../../wallet_app/security_screen.py" line="53"/>
         <source>Confirm the new app</source>
         <translation>新しいアプリを確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="60" />
+        <location filename="../../wallet_app/security_screen.py" line="60"/>
         <source>Recovery codes</source>
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="61" />
+        <location filename="../../wallet_app/security_screen.py" line="61"/>
         <source>New codes replace all the old ones.</source>
         <translation>新しいコードを作ると古いコードはすべて無効になります。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="62" />
-        <source>Make new recovery codes</source>
-        <translation>新しいリカバリーコードを作成</translation>
-    </message>
-    <message>
-        <location filename="../../wallet_app/security_screen.py" line="71" />
+        <location filename="../../wallet_app/security_screen.py" line="71"/>
         <source>Signed-in devices</source>
         <translation>ログイン中の端末</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="76" />
+        <location filename="../../wallet_app/security_screen.py" line="76"/>
         <source>Sign out this device</source>
         <translation>この端末をログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="77" />
-        <source>Sign out everywhere</source>
-        <translation>すべての端末でログアウト</translation>
+        <location filename="../../wallet_app/security_screen.py" line="48"/>
+        <source>Set up a new app</source>
+        <translation>新しいアプリを設定</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="84" />
+        <location filename="../../wallet_app/security_screen.py" line="62"/>
+        <source>New recovery codes</source>
+        <translation>リカバリーコードを再発行</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/security_screen.py" line="77"/>
+        <source>Sign out all</source>
+        <translation>すべてログアウト</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/security_screen.py" line="84"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="85" />
+        <location filename="../../wallet_app/security_screen.py" line="85"/>
         <source>Every notice and code sent to your e-mail address.</source>
         <translation>あなたのメールアドレスに届いたお知らせとコードのすべて。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="86" />
+        <location filename="../../wallet_app/security_screen.py" line="86"/>
         <source>Open Mailbox</source>
         <translation>メールボックスを開く</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="92" />
+        <location filename="../../wallet_app/security_screen.py" line="92"/>
         <source>Security</source>
         <translation>セキュリティ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="128" />
+        <location filename="../../wallet_app/security_screen.py" line="128"/>
         <source>Your password was changed. Your other devices were signed out.</source>
         <translation>パスワードを変更しました。ほかの端末はログアウトされました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="157" />
+        <location filename="../../wallet_app/security_screen.py" line="157"/>
         <source>Your new authenticator app is set up; the old one no longer works.</source>
         <translation>新しい認証アプリを設定しました。古いアプリは使えません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="169" />
+        <location filename="../../wallet_app/security_screen.py" line="169"/>
         <source>New recovery codes are ready; the old ones no longer work. Save these now.</source>
         <translation>新しいリカバリーコードを作成しました。古いコードは使えません。今すぐ保存してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="183" />
+        <location filename="../../wallet_app/security_screen.py" line="183"/>
         <source>{device} — signed in {when}, last used {seen}</source>
         <translation>{device} — ログイン {when}、最終利用 {seen}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="186" />
+        <location filename="../../wallet_app/security_screen.py" line="186"/>
         <source>(this phone)</source>
         <translation>（この端末）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="194" />
+        <location filename="../../wallet_app/security_screen.py" line="194"/>
         <source>Choose a device in the list first.</source>
         <translation>先に一覧から端末を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="207" />
+        <location filename="../../wallet_app/security_screen.py" line="207"/>
         <source>That device was signed out.</source>
         <translation>その端末をログアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="215" />
+        <location filename="../../wallet_app/security_screen.py" line="215"/>
         <source>You were signed out on every device, including this one.</source>
         <translation>この端末を含むすべての端末でログアウトしました。</translation>
     </message>
@@ -756,74 +776,112 @@ Click here to show it.</source>
 <context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="31" />
+        <location filename="../../wallet_app/signin_screen.py" line="45"/>
         <source>E-mail address</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="34" />
+        <location filename="../../wallet_app/signin_screen.py" line="48"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="37" />
-        <location filename="../../wallet_app/signin_screen.py" line="64" />
-        <location filename="../../wallet_app/signin_screen.py" line="106" />
+        <location filename="../../wallet_app/signin_screen.py" line="52"/>
+        <location filename="../../wallet_app/signin_screen.py" line="115"/>
+        <source>Code from your authenticator app</source>
+        <translation>認証アプリのコード</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="57"/>
+        <location filename="../../wallet_app/signin_screen.py" line="119"/>
+        <source>Use a recovery code</source>
+        <translation>リカバリーコードを使う</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="61"/>
+        <location filename="../../wallet_app/signin_screen.py" line="123"/>
+        <location filename="../../wallet_app/signin_screen.py" line="176"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="39" />
+        <location filename="../../wallet_app/signin_screen.py" line="63"/>
         <source>Forgot your password?</source>
         <translation>パスワードをお忘れですか？</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="49" />
+        <location filename="../../wallet_app/signin_screen.py" line="73"/>
         <source>Enter the 6-digit code your authenticator app shows now. Lost your phone? Type one of your recovery codes instead.</source>
         <translation>認証アプリに表示されている6桁のコードを入力してください。スマートフォンをなくした場合は、リカバリーコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="53" />
-        <source>6-digit code or recovery code</source>
-        <translation>6桁のコードまたはリカバリーコード</translation>
+        <location filename="../../wallet_app/signin_screen.py" line="77"/>
+        <source>Code or recovery code</source>
+        <translation>コード／リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="55" />
+        <location filename="../../wallet_app/signin_screen.py" line="79"/>
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="64" />
+        <location filename="../../wallet_app/signin_screen.py" line="109"/>
+        <location filename="../../wallet_app/signin_screen.py" line="110"/>
+        <source>Recovery code</source>
+        <translation>リカバリーコード</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="113"/>
+        <source>Use the app&apos;s code</source>
+        <translation>認証アプリのコードを使う</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="116"/>
+        <source>6-digit code</source>
+        <translation>6桁のコード</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="123"/>
         <source>Two-step check</source>
         <translation>2段階認証</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="106" />
+        <location filename="../../wallet_app/signin_screen.py" line="156"/>
+        <source>Enter your e-mail address, password and the code from your authenticator app.</source>
+        <translation>メールアドレス、パスワード、認証アプリのコードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="176"/>
         <source>Signing in…</source>
         <translation>ログイン中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="126" />
+        <location filename="../../wallet_app/signin_screen.py" line="199"/>
         <source>Finish setting up your authenticator app: enter a code from it.</source>
         <translation>認証アプリの設定を完了してください：アプリのコードを入力します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="172" />
+        <location filename="../../wallet_app/signin_screen.py" line="221"/>
+        <source>The e-mail, password or code is wrong.</source>
+        <translation>メールアドレス、パスワード、コードのいずれかが違います。</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="253"/>
         <source>You can try again now.</source>
         <translation>もう一度お試しいただけます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="177" />
+        <location filename="../../wallet_app/signin_screen.py" line="258"/>
         <source>Too many failed sign-ins: this account is locked. Try again in {time}, or reset your password.</source>
         <translation>ログインの失敗が多すぎるため、このアカウントはロックされています。{time} 後に再度お試しいただくか、パスワードを再設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="181" />
+        <location filename="../../wallet_app/signin_screen.py" line="262"/>
         <source>Too many attempts. Try again in {time}.</source>
         <translation>試行回数が多すぎます。{time} 後にもう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="183" />
+        <location filename="../../wallet_app/signin_screen.py" line="264"/>
         <source>Wrong details. Try again in {time}.</source>
         <translation>入力内容が正しくありません。{time} 後にもう一度お試しください。</translation>
     </message>
@@ -831,79 +889,79 @@ Click here to show it.</source>
 <context>
     <name>SignUpWizard</name>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="24" />
+        <location filename="../../wallet_app/signup_wizard.py" line="25"/>
         <source>E-mail address</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="27" />
+        <location filename="../../wallet_app/signup_wizard.py" line="28"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="28" />
+        <location filename="../../wallet_app/signup_wizard.py" line="29"/>
         <source>e.g. Hanako Yamada</source>
         <translation>例：山田 花子</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="30" />
+        <location filename="../../wallet_app/signup_wizard.py" line="31"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="35" />
+        <location filename="../../wallet_app/signup_wizard.py" line="36"/>
         <source>Password again</source>
         <translation>パスワード（確認）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="38" />
-        <location filename="../../wallet_app/signup_wizard.py" line="105" />
-        <location filename="../../wallet_app/signup_wizard.py" line="111" />
+        <location filename="../../wallet_app/signup_wizard.py" line="39"/>
+        <location filename="../../wallet_app/signup_wizard.py" line="106"/>
+        <location filename="../../wallet_app/signup_wizard.py" line="112"/>
         <source>Create account</source>
         <translation>アカウントを作成</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="49" />
+        <location filename="../../wallet_app/signup_wizard.py" line="50"/>
         <source>Confirm code</source>
         <translation>コードを確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="58" />
+        <location filename="../../wallet_app/signup_wizard.py" line="59"/>
         <source>Save these recovery codes somewhere safe. Each one works once, instead of an authenticator code, if you lose your phone. They are shown only now.</source>
         <translation>このリカバリーコードを安全な場所に保存してください。スマートフォンをなくしたとき、認証コードの代わりに各コード1回ずつ使えます。表示されるのは今だけです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="62" />
+        <location filename="../../wallet_app/signup_wizard.py" line="63"/>
         <source>I have saved them — sign in</source>
         <translation>保存しました — ログインへ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="71" />
+        <location filename="../../wallet_app/signup_wizard.py" line="72"/>
         <source>Create an account</source>
         <translation>アカウントを作成</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="71" />
+        <location filename="../../wallet_app/signup_wizard.py" line="72"/>
         <source>Set up your authenticator app</source>
         <translation>認証アプリを設定</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="72" />
+        <location filename="../../wallet_app/signup_wizard.py" line="73"/>
         <source>Your recovery codes</source>
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="95" />
+        <location filename="../../wallet_app/signup_wizard.py" line="96"/>
         <source>The two passwords are different.</source>
         <translation>2つのパスワードが一致しません。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="99" />
+        <location filename="../../wallet_app/signup_wizard.py" line="100"/>
         <source>Creating…</source>
         <translation>作成中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="133" />
+        <location filename="../../wallet_app/signup_wizard.py" line="134"/>
         <source>Your authenticator app is set up.</source>
         <translation>認証アプリの設定が完了しました。</translation>
     </message>
@@ -911,93 +969,93 @@ Click here to show it.</source>
 <context>
     <name>TopUpScreen</name>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="25" />
+        <location filename="../../wallet_app/topup_screen.py" line="25"/>
         <source>Card number (simulated)</source>
         <translation>カード番号（シミュレーション）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="29" />
+        <location filename="../../wallet_app/topup_screen.py" line="29"/>
         <source>Test cards: 4242 4242 4242 4242 (Visa) and 3530 1113 3330 0000 (JCB) are accepted; 4000 0000 0000 0002 is declined.</source>
         <translation>テスト用カード：4242 4242 4242 4242（Visa）と 3530 1113 3330 0000（JCB）は利用でき、4000 0000 0000 0002 は拒否されます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="32" />
+        <location filename="../../wallet_app/topup_screen.py" line="32"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="46" />
+        <location filename="../../wallet_app/topup_screen.py" line="46"/>
         <source>Other amount:</source>
         <translation>その他の金額：</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="52" />
+        <location filename="../../wallet_app/topup_screen.py" line="52"/>
         <source>Authenticator code (every top-up asks for one)</source>
         <translation>認証コード（チャージのたびに必要です）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="56" />
+        <location filename="../../wallet_app/topup_screen.py" line="56"/>
         <source>Top-up password</source>
         <translation>チャージ用パスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="60" />
-        <source>Set this as my top-up password</source>
-        <translation>これをチャージ用パスワードに設定</translation>
+        <location filename="../../wallet_app/topup_screen.py" line="60"/>
+        <source>Save top-up password</source>
+        <translation>チャージ用パスワードを保存</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="67" />
+        <location filename="../../wallet_app/topup_screen.py" line="67"/>
         <source>Your limits</source>
         <translation>ご利用の上限</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="75" />
-        <location filename="../../wallet_app/topup_screen.py" line="102" />
+        <location filename="../../wallet_app/topup_screen.py" line="75"/>
+        <location filename="../../wallet_app/topup_screen.py" line="102"/>
         <source>Top up</source>
         <translation>チャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="104" />
+        <location filename="../../wallet_app/topup_screen.py" line="104"/>
         <source>Top up {amount}</source>
         <translation>{amount} をチャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="114" />
+        <location filename="../../wallet_app/topup_screen.py" line="114"/>
         <source>Up to {amount} per top-up</source>
         <translation>1回あたり最大 {amount}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="115" />
+        <location filename="../../wallet_app/topup_screen.py" line="115"/>
         <source>Today: {left} left of {limit}</source>
         <translation>本日：{limit} のうち残り {left}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="117" />
+        <location filename="../../wallet_app/topup_screen.py" line="117"/>
         <source>Last 30 days: {left} left of {limit}</source>
         <translation>過去30日：{limit} のうち残り {left}</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="119" />
+        <location filename="../../wallet_app/topup_screen.py" line="119"/>
         <source>You can top up {amount} right now.</source>
         <translation>今チャージできるのは {amount} までです。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="121" />
+        <location filename="../../wallet_app/topup_screen.py" line="121"/>
         <source>At most {n} top-ups within {s} seconds.</source>
         <translation>{s} 秒以内のチャージは {n} 回まで。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="135" />
+        <location filename="../../wallet_app/topup_screen.py" line="135"/>
         <source>Choose an amount or type one in whole yen.</source>
         <translation>金額を選ぶか、円単位で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="155" />
+        <location filename="../../wallet_app/topup_screen.py" line="155"/>
         <source>Added {amount} from {brand} •••• {last4}. Your balance is now {balance}.</source>
         <translation>{brand} •••• {last4} から {amount} をチャージしました。残高は {balance} です。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/topup_screen.py" line="174" />
+        <location filename="../../wallet_app/topup_screen.py" line="174"/>
         <source>Your top-up password is set.</source>
         <translation>チャージ用パスワードを設定しました。</translation>
     </message>
@@ -1005,32 +1063,38 @@ Click here to show it.</source>
 <context>
     <name>WalletWindow</name>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="43" />
+        <location filename="../../wallet_app/main_window.py" line="60"/>
         <source>qrpay wallet</source>
         <translation>qrpay ウォレット</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="105" />
-        <source>&amp;Phone</source>
-        <translation>スマホ(&amp;P)</translation>
+        <location filename="../../wallet_app/main_window.py" line="87"/>
+        <source>Leave kiosk</source>
+        <translation>キオスク終了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="106" />
+        <location filename="../../wallet_app/main_window.py" line="93"/>
+        <location filename="../../wallet_app/main_window.py" line="94"/>
+        <source>Menu</source>
+        <translation>メニュー</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/main_window.py" line="171"/>
         <source>&amp;Authenticator app (second device)</source>
         <translation>認証アプリ（2台目の端末）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="110" />
+        <location filename="../../wallet_app/main_window.py" line="175"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="114" />
+        <location filename="../../wallet_app/main_window.py" line="179"/>
         <source>&amp;Sign out</source>
         <translation>ログアウト(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="117" />
+        <location filename="../../wallet_app/main_window.py" line="182"/>
         <source>&amp;Quit</source>
         <translation>終了(&amp;Q)</translation>
     </message>
@@ -1038,32 +1102,32 @@ Click here to show it.</source>
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="13" />
+        <location filename="../../wallet_app/welcome_screen.py" line="13"/>
         <source>Welcome</source>
         <translation>ようこそ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="19" />
+        <location filename="../../wallet_app/welcome_screen.py" line="19"/>
         <source>qrpay wallet</source>
         <translation>qrpay ウォレット</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="22" />
+        <location filename="../../wallet_app/welcome_screen.py" line="22"/>
         <source>Pay at the till with a code on your phone. Your account is protected by a password and an authenticator app.</source>
         <translation>スマホのコードでレジ支払い。アカウントはパスワードと認証アプリで守られています。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="27" />
+        <location filename="../../wallet_app/welcome_screen.py" line="27"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="28" />
+        <location filename="../../wallet_app/welcome_screen.py" line="28"/>
         <source>Create an account</source>
         <translation>アカウントを作成</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/welcome_screen.py" line="29" />
+        <location filename="../../wallet_app/welcome_screen.py" line="29"/>
         <source>Forgot your password?</source>
         <translation>パスワードをお忘れですか？</translation>
     </message>
