@@ -317,3 +317,22 @@ def test_every_wallet_screen_fits_its_tile(qtbot, world, monkeypatch, size, lang
         window.close()
         core.set_policy("hardened", actor="test")
         make_application([], app_name="wallet_app", lang="en")
+
+
+def test_checker_reports_a_row_cut_off_by_a_scroll_area_that_cannot_scroll_sideways(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHBoxLayout, QScrollArea
+
+    inner = QWidget()
+    row = QHBoxLayout(inner)
+    buttons = [QPushButton(f"Action {i}") for i in range(6)]
+    for b in buttons:
+        row.addWidget(b)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(inner)
+    holder = _probe(qtbot, area, size=(200, 200))
+    found = [p for p in layout_check.check_window(holder, on_screen=False) if p.kind == "outside"]
+    assert any("Action 5" in p.text for p in found)
+    assert not any("Action 0" in p.text for p in found)

@@ -154,7 +154,7 @@ def test_sign_up_to_paid_end_to_end(qtbot, window, core, clock, tmp_path):
     sale = core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=texts[0], lines=[(item.jan, 1)],
                           sale_id="S-wallet-1")
     qtbot.waitUntil(lambda: pay.page == pay.RESULT, timeout=2000)
-    assert pay.result_title.text() == f"Paid ¥{sale.total:,}"
+    assert pay.result_title.text() == f"¥{sale.total:,}" and pay.result_icon.text() == "✓ Paid"
     assert pay.result_store.text().startswith("at ")
     assert sale.receipt_no in pay.result_details.text()
 

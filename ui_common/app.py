@@ -110,26 +110,42 @@ def _script(ch: str) -> str:
     return "other"
 
 
+# Words the kana→kanji heuristic would split ("もう/一度"): kept whole.
+KEEP_WHOLE = ("もう一度", "お試し", "ご確認", "お待ち", "お使い", "ご利用", "お支払い", "お客様")
+
+
 def phrase_breaks(text: str) -> str:
     """Let Japanese text wrap only between phrases, never inside a word or before 。、」ょ.
 
     Qt breaks CJK text between any two characters ("くださ/い。"). Here every break between two
     Japanese characters is forbidden with a zero-width WORD JOINER, except at phrase boundaries:
     after closing punctuation, and where a run of kana particles/endings meets the next word
-    (hiragana → kanji, katakana or an opening bracket; before an honorific お/ご that starts a word)
-    — the bunsetsu heuristic. An explicit
+    (hiragana → kanji, katakana or an opening bracket; before an honorific お/ご that starts a word;
+    after a particle は/を/が/に/も that follows a noun) — the bunsetsu heuristic. An explicit
     ZERO WIDTH SPACE in a translation is kept as a break. Latin text and spaces are left to Qt.
     """
     if not text or WORD_JOINER in text or not any(_script(c) != "other" for c in text):
         return text
+    inside = set()   # indexes i where a break before text[i] would split a KEEP_WHOLE word
+    for word in KEEP_WHOLE:
+        start = text.find(word)
+        while start >= 0:
+            inside.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
     out = []
     prev = ""
     for i, ch in enumerate(text):
-        if prev:
+        if prev and (i in inside or (prev.isdigit() and prev.isascii() and _script(ch) in ("kanji", "hira", "kata"))):
+            out.append(WORD_JOINER)   # a counter stays with its number: 30秒, 6桁, 0:42後
+        elif prev:
             a, b = _script(prev), _script(ch)
             nxt = _script(text[i + 1]) if i + 1 < len(text) else "other"
             honorific = ch in "おご" and nxt in ("kanji", "kata")   # お送り, ご利用: the prefix starts the word
+            before = _script(text[i - 2]) if i >= 2 else "other"
+            # a case particle right after a noun (kanji/katakana) ends the phrase: アカウントは/まだ
+            particle = prev in "はをがにも" and before in ("kanji", "kata") and b == "hira"
             if "other" not in (a, b) and not (
+                    particle or
                     (a == "close" and b != "close")
                     or (a == "hira" and b in ("kanji", "kata", "open") and prev not in "おご")
                     or (a == "hira" and honorific)

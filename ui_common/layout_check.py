@@ -230,20 +230,40 @@ def line_edit_problems(e: QLineEdit) -> list[Problem]:
 
 
 def _visible_rect_problems(w: QWidget) -> list[Problem]:
-    """A widget must lie inside its window, and inside every non-scrolling ancestor."""
+    """A widget must lie inside its window, and inside the viewport of every scroll area it is in
+    along each direction that area cannot scroll (a phone's pages scroll up and down, never
+    sideways: a row wider than the viewport is cut off at the right)."""
     win = w.window()
-    top_left = w.mapTo(win, QPoint(0, 0))
-    rect = QRect(top_left, w.size())
+    off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    scroll_x = scroll_y = False
+    out = []
     node = w.parentWidget()
     while node is not None and node is not win:
-        if isinstance(node.parentWidget(), QAbstractScrollArea) or isinstance(node, QAbstractScrollArea):
-            return []  # inside a scroll area: the person can scroll to it
+        if isinstance(node, QAbstractScrollArea) and node.viewport().isAncestorOf(w):
+            vp = node.viewport()
+            r = QRect(w.mapTo(vp, QPoint(0, 0)), w.size())
+            if node.horizontalScrollBarPolicy() == off and not scroll_x and (
+                    r.left() < -TOLERANCE_PX or r.right() > vp.width() - 1 + TOLERANCE_PX):
+                out.append(Problem("outside", widget_path(w), _short(_text_of(w)),
+                                   f"x {r.left()}…{r.right()} is cut off by a {vp.width()} px wide view that "
+                                   "cannot scroll sideways"))
+            if node.verticalScrollBarPolicy() == off and not scroll_y and (
+                    r.top() < -TOLERANCE_PX or r.bottom() > vp.height() - 1 + TOLERANCE_PX):
+                out.append(Problem("outside", widget_path(w), _short(_text_of(w)),
+                                   f"y {r.top()}…{r.bottom()} is cut off by a {vp.height()} px high view that "
+                                   "cannot scroll"))
+            scroll_x |= node.horizontalScrollBarPolicy() != off
+            scroll_y |= node.verticalScrollBarPolicy() != off
         node = node.parentWidget()
-    if not win.rect().contains(rect):
-        return [Problem("outside", widget_path(w), _short(_text_of(w)),
-                        f"{rect.x()},{rect.y()} {rect.width()}×{rect.height()} is not inside the window's "
-                        f"{win.width()}×{win.height()}")]
-    return []
+    rect = QRect(w.mapTo(win, QPoint(0, 0)), w.size())
+    bounds = win.rect()
+    outside_x = not scroll_x and (rect.left() < bounds.left() or rect.right() > bounds.right())
+    outside_y = not scroll_y and (rect.top() < bounds.top() or rect.bottom() > bounds.bottom())
+    if not out and (outside_x or outside_y):
+        out.append(Problem("outside", widget_path(w), _short(_text_of(w)),
+                           f"{rect.x()},{rect.y()} {rect.width()}×{rect.height()} is not inside the window's "
+                           f"{win.width()}×{win.height()}"))
+    return out
 
 
 def _text_of(w: QWidget) -> str:

@@ -48,6 +48,9 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton[role="danger"] {{ background: {DANGER}; color: white; border: none; font-weight: 600; }}
     QPushButton[role="ok"] {{ background: {OK}; color: white; border: none; font-weight: 600; }}
     QPushButton[role="supervisor"] {{ border: 2px solid {SUPERVISOR}; color: {SUPERVISOR}; font-weight: 600; }}
+    QPushButton[role="link"] {{ border: none; background: transparent; color: {ACCENT}; font-weight: 400;
+        min-height: {pt(44)}px; padding: 0px 8px; text-decoration: underline; }}
+    QPushButton[role="link"]:focus {{ border: 2px solid {ACCENT}; }}
     QPushButton[role="round"] {{ border-radius: {pt(36)}px; min-width: {pt(72)}px; min-height: {pt(72)}px; }}
     QLineEdit, QSpinBox, QComboBox, QPlainTextEdit, QTextEdit {{
         min-height: {pt(40)}px; padding: 4px 8px; border: 1px solid {BORDER}; border-radius: 8px; background: {SURFACE};

@@ -13,7 +13,7 @@ import sys
 
 log = logging.getLogger("wallet_app")
 
-SCREENS = ("welcome", "signup", "signin", "forgot", "home", "pay", "topup", "history", "security", "mailbox",
+SCREENS = ("welcome", "signup", "signin", "signin-refused", "signin-recovery", "forgot", "home", "pay", "topup", "history", "security", "mailbox",
            "authenticator", "signup-authenticator", "paid", "locked")
 
 
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         del window
         core.close()
         return code
+    from PySide6.QtCore import QPoint, QRect
+
     from wallet_app.main_window import WalletWindow
 
     window = WalletWindow(core, profile=args.profile)
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.tour:
         from wallet_app.screenshot_hooks import tour
 
-        window.setGeometry(app.primaryScreen().availableGeometry())  # no window manager under Xvfb
+        if slot is None:  # no window manager under Xvfb: stand as a phone at the screen's left
+            window.setGeometry(QRect(QPoint(0, 0), window.phone_size(app.primaryScreen().availableGeometry().height())))
         window.activateWindow()
         tour(window, args.tour, email=args.demo_customer, password=args.demo_password)
     elif args.screen:

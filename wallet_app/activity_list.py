@@ -89,7 +89,7 @@ class ActivityRow(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(8)
-        icon = QLabel({"topup": "＋", "opening": "＋", "payment": "🛒", "refund": "↩"}.get(entry.kind, "•"))
+        icon = QLabel({"topup": "＋", "opening": "＋", "payment": "¥", "refund": "↩"}.get(entry.kind, "•"))
         icon.setFixedWidth(28)
         icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         row.addWidget(icon)

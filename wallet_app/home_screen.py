@@ -33,7 +33,7 @@ class HomeScreen(Screen):
         self.body.setSpacing(8)
 
         actions = QGridLayout()
-        actions.setHorizontalSpacing(8)
+        actions.setHorizontalSpacing(4)
         self.pay_button = self._action(actions, 0, "▦", self.tr("Pay"), window.show_pay, primary=True)
         self.topup_button = self._action(actions, 1, "＋", self.tr("Top up"), window.show_topup)
         self.history_button = self._action(actions, 2, "☰", self.tr("History"), window.show_history)
@@ -46,6 +46,7 @@ class HomeScreen(Screen):
         head.addWidget(recent_title, 1)
         self.sign_out_button = button(self.tr("Sign out"), None, window.sign_out)
         self.sign_out_button.setFlat(True)
+        self.sign_out_button.setProperty("role", "link")  # a quiet secondary action
         head.addWidget(self.sign_out_button)
         self.body.addLayout(head)
         self.recent = ActivityList()
@@ -69,6 +70,7 @@ class HomeScreen(Screen):
         cap = QLabel(text)
         cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cap.setWordWrap(False)
+        cap.setStyleSheet(f"font-size: {theme.BODY_PT - 2}pt;")  # a caption under an icon, as phones do
         v.addWidget(cap)
         grid.addWidget(holder, 0, col)
         return b

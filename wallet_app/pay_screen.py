@@ -287,12 +287,14 @@ class PayScreen(Screen):
         self.set_title(self.tr("Payment complete"))
         self.result_page.setStyleSheet(f"QWidget#payResult {{ background: {theme.OK}; border-radius: 16px; }}"
                                        "QWidget#payResult QLabel { color: white; background: transparent; }")
-        self.result_icon.setStyleSheet("font-size: 32pt; font-weight: 700;")
+        self.result_icon.setStyleSheet("font-size: 24pt; font-weight: 700;")
         self.result_title.setStyleSheet(f"font-size: {theme.AMOUNT_PT}pt; font-weight: 700;")
-        self.result_store.setStyleSheet("font-size: 18pt; font-weight: 600;")
-        self.result_icon.setText("✓")
-        amount_text = format_yen(amount) if isinstance(amount, int) else ""
-        self.result_title.setText(self.tr("Paid {amount}").format(amount=amount_text))
+        self.result_store.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        # "✓ Paid" and the amount on lines of their own: the amount never wraps, and a long
+        # translation of "Paid" never pushes it off a narrow phone
+        self.result_icon.setText("✓ " + self.tr("Paid"))
+        self.result_icon.setWordWrap(True)
+        self.result_title.setText(format_yen(amount) if isinstance(amount, int) else "")
         self.result_store.setText(self.tr("at {store}").format(store=store) if store else "")
         lines = []
         if at:

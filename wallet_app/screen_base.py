@@ -149,6 +149,7 @@ class Screen(QWidget):
         col.addWidget(self.banner)
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
+        self.body.setContentsMargins(0, 0, 0, 0)  # the column has the margins; a phone has no width to spare
         if scroll:
             inner = QWidget()
             inner.setLayout(self.body)
@@ -259,8 +260,7 @@ class RecoveryCodesView(QWidget):
 
     def set_codes(self, codes: tuple[str, ...]) -> None:
         self.codes = tuple(codes)
-        pairs = [self.codes[i:i + 2] for i in range(0, len(self.codes), 2)]
-        self.text.setText("\n".join("    ".join(p) for p in pairs))
+        self.text.setText("\n".join(self.codes))  # one a line: two side by side are wider than a phone
         self.status.setText("")
 
     def as_text(self) -> str:

@@ -40,6 +40,18 @@ def open_screen(window, name: str, *, email: str | None = None, password: str | 
         w.setup.set_enrollment(otpauth_uri(secret, "hanako@example.com"), secret)
         w._set_page(w.AUTHENTICATOR)
         return
+    if name == "signin-refused":
+        # a real attempt with the right password and a wrong code: the one answer the core gives
+        w = window.show_signin(email or "someone@example.com")
+        w.password.setText(password or "not the password")
+        w.one_step_code.setText("000000")
+        w.submit()
+        return
+    if name == "signin-recovery":
+        w = window.show_signin(email or "someone@example.com")
+        if w.one_step:
+            w.toggle_recovery()
+        return
     if name == "locked":
         w = window.show_signin(email or "someone@example.com")
         w.wait_until, w.wait_kind = window.core.now() + 14 * 60 + 51, "locked"

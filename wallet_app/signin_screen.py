@@ -49,20 +49,22 @@ class SignInScreen(Screen):
         self.password = line_edit(password=True, on_enter=self.submit, name="signinPassword")
         p.addWidget(self.password)
         # hardened only: the second factor on the same page, sent with the password
-        self.one_step_code_label = label(self.tr("Code from your authenticator app"))
+        self.one_step_code_label = label(self.tr("Authenticator code"))
         p.addWidget(self.one_step_code_label)
         self.one_step_code = code_edit(self.submit, name="signinOneStepCode")
         self.one_step_code.setMaxLength(6)
         p.addWidget(self.one_step_code)
         self.recovery_toggle = button(self.tr("Use a recovery code"), None, self.toggle_recovery)
         self.recovery_toggle.setFlat(True)
+        self.recovery_toggle.setProperty("role", "link")  # a quiet secondary action
         p.addWidget(self.recovery_toggle)
         self.using_recovery = False
         self.submit_button = button(self.tr("Sign in"), "primary", self.submit)
         p.addWidget(self.submit_button)
-        self.forgot_button = button(self.tr("Forgot your password?"), None,
+        self.forgot_button = button(self.tr("Forgot password?"), None,
                                     lambda: self.window_.show_forgot(self.email.text().strip() or None))
         self.forgot_button.setFlat(True)
+        self.forgot_button.setProperty("role", "link")  # a quiet secondary action
         p.addWidget(self.forgot_button)
         p.addStretch(1)
         self.pages.addWidget(pw_page)
@@ -112,7 +114,7 @@ class SignInScreen(Screen):
             self.one_step_code.setInputMethodHints(Qt.InputMethodHint.ImhNone)
             self.recovery_toggle.setText(self.tr("Use the app's code"))
         else:
-            self.one_step_code_label.setText(self.tr("Code from your authenticator app"))
+            self.one_step_code_label.setText(self.tr("Authenticator code"))
             self.one_step_code.setPlaceholderText(self.tr("6-digit code"))
             self.one_step_code.setMaxLength(6)
             self.one_step_code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
@@ -260,5 +262,8 @@ class SignInScreen(Screen):
             self.banner.show_state("danger", text)
         elif self.wait_kind == "throttled":
             self.banner.show_state("warning", self.tr("Too many attempts. Try again in {time}.").format(time=left))
+        elif not keep_banner and self.one_step:
+            self.banner.show_state("danger", self.tr("The e-mail, password or code is wrong. Try again in {time}.")
+                                   .format(time=left))
         elif not keep_banner:
             self.banner.show_state("warning", self.tr("Wrong details. Try again in {time}.").format(time=left))

@@ -60,7 +60,7 @@ class SignUpWizard(Screen):
                                   "authenticator code, if you lose your phone. They are shown only now.")))
         self.codes = RecoveryCodesView()
         r.addWidget(self.codes)
-        self.done_button = button(self.tr("I have saved them — sign in"), "primary", self.finish)
+        self.done_button = button(self.tr("Saved — sign in"), "primary", self.finish)
         r.addWidget(self.done_button)
         r.addStretch(1)
         self.pages.addWidget(rec)

@@ -14,7 +14,7 @@ class WelcomeScreen(Screen):
         self.body.addStretch(1)
         logo = QLabel("▣")
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        logo.setStyleSheet("font-size: 64pt;")
+        logo.setStyleSheet("font-size: 40pt;")
         self.body.addWidget(logo)
         name = label(self.tr("qrpay wallet"), "amount")
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -26,8 +26,9 @@ class WelcomeScreen(Screen):
         self.body.addSpacing(12)
         self.signin_button = button(self.tr("Sign in"), "primary", window.show_signin)
         self.signup_button = button(self.tr("Create an account"), None, window.show_signup)
-        self.forgot_button = button(self.tr("Forgot your password?"), None, window.show_forgot)
+        self.forgot_button = button(self.tr("Forgot password?"), None, window.show_forgot)
         self.forgot_button.setFlat(True)
+        self.forgot_button.setProperty("role", "link")  # a quiet secondary action
         for b in (self.signin_button, self.signup_button, self.forgot_button):
             self.body.addWidget(b)
         self.body.addStretch(2)

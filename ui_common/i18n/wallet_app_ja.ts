@@ -222,7 +222,7 @@
     <message>
         <location filename="../../wallet_app/home_screen.py" line="40"/>
         <source>Security</source>
-        <translation>セキュリティ</translation>
+        <translation>安全設定</translation>
     </message>
     <message>
         <location filename="../../wallet_app/home_screen.py" line="44"/>
@@ -235,7 +235,7 @@
         <translation>ログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="84"/>
+        <location filename="../../wallet_app/home_screen.py" line="86"/>
         <source>Hello, {name}</source>
         <translation>{name} さん、こんにちは</translation>
     </message>
@@ -313,7 +313,7 @@
     <message>
         <location filename="../../wallet_app/messages.py" line="30"/>
         <source>Your session has ended. Sign in again.</source>
-        <translation>セッションが終了しました。もう一度ログインしてください。</translation>
+        <translation>セッションが終了しました。再度ログインしてください。</translation>
     </message>
     <message>
         <location filename="../../wallet_app/messages.py" line="31"/>
@@ -566,16 +566,16 @@
     </message>
     <message>
         <location filename="../../wallet_app/pay_screen.py" line="295"/>
-        <source>Paid {amount}</source>
-        <translation>{amount} 支払いました</translation>
+        <source>Paid</source>
+        <translation>支払い完了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="296"/>
+        <location filename="../../wallet_app/pay_screen.py" line="298"/>
         <source>at {store}</source>
         <translation>{store} にて</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="301"/>
+        <location filename="../../wallet_app/pay_screen.py" line="303"/>
         <source>Receipt no. {no}</source>
         <translation>レシート番号 {no}</translation>
     </message>
@@ -594,22 +594,22 @@
         <translation>戻る</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="223"/>
+        <location filename="../../wallet_app/screen_base.py" line="224"/>
         <source>Use a long password you do not use anywhere else (a few unrelated words work well).</source>
         <translation>ほかで使っていない長いパスワードにしてください（関係のない単語をいくつか並べると効果的です）。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="231"/>
+        <location filename="../../wallet_app/screen_base.py" line="232"/>
         <source>This password can be used.</source>
         <translation>このパスワードは使えます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="252"/>
+        <location filename="../../wallet_app/screen_base.py" line="253"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="253"/>
+        <location filename="../../wallet_app/screen_base.py" line="254"/>
         <source>Save to file…</source>
         <translation>ファイルに保存…</translation>
     </message>
@@ -705,7 +705,7 @@
     <message>
         <location filename="../../wallet_app/security_screen.py" line="62"/>
         <source>New recovery codes</source>
-        <translation>リカバリーコードを再発行</translation>
+        <translation>新しいコードを発行</translation>
     </message>
     <message>
         <location filename="../../wallet_app/security_screen.py" line="77"/>
@@ -787,103 +787,108 @@
     </message>
     <message>
         <location filename="../../wallet_app/signin_screen.py" line="52"/>
-        <location filename="../../wallet_app/signin_screen.py" line="115"/>
-        <source>Code from your authenticator app</source>
-        <translation>認証アプリのコード</translation>
+        <location filename="../../wallet_app/signin_screen.py" line="117"/>
+        <source>Authenticator code</source>
+        <translation>認証コード</translation>
     </message>
     <message>
         <location filename="../../wallet_app/signin_screen.py" line="57"/>
-        <location filename="../../wallet_app/signin_screen.py" line="119"/>
+        <location filename="../../wallet_app/signin_screen.py" line="121"/>
         <source>Use a recovery code</source>
         <translation>リカバリーコードを使う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="61"/>
-        <location filename="../../wallet_app/signin_screen.py" line="123"/>
-        <location filename="../../wallet_app/signin_screen.py" line="176"/>
+        <location filename="../../wallet_app/signin_screen.py" line="62"/>
+        <location filename="../../wallet_app/signin_screen.py" line="125"/>
+        <location filename="../../wallet_app/signin_screen.py" line="178"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="63"/>
-        <source>Forgot your password?</source>
-        <translation>パスワードをお忘れですか？</translation>
+        <location filename="../../wallet_app/signin_screen.py" line="64"/>
+        <source>Forgot password?</source>
+        <translation>パスワードを忘れた</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="73"/>
+        <location filename="../../wallet_app/signin_screen.py" line="75"/>
         <source>Enter the 6-digit code your authenticator app shows now. Lost your phone? Type one of your recovery codes instead.</source>
         <translation>認証アプリに表示されている6桁のコードを入力してください。スマートフォンをなくした場合は、リカバリーコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="77"/>
+        <location filename="../../wallet_app/signin_screen.py" line="79"/>
         <source>Code or recovery code</source>
         <translation>コード／リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="79"/>
+        <location filename="../../wallet_app/signin_screen.py" line="81"/>
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="109"/>
-        <location filename="../../wallet_app/signin_screen.py" line="110"/>
+        <location filename="../../wallet_app/signin_screen.py" line="111"/>
+        <location filename="../../wallet_app/signin_screen.py" line="112"/>
         <source>Recovery code</source>
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="113"/>
+        <location filename="../../wallet_app/signin_screen.py" line="115"/>
         <source>Use the app&apos;s code</source>
         <translation>認証アプリのコードを使う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="116"/>
+        <location filename="../../wallet_app/signin_screen.py" line="118"/>
         <source>6-digit code</source>
         <translation>6桁のコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="123"/>
+        <location filename="../../wallet_app/signin_screen.py" line="125"/>
         <source>Two-step check</source>
         <translation>2段階認証</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="156"/>
+        <location filename="../../wallet_app/signin_screen.py" line="158"/>
         <source>Enter your e-mail address, password and the code from your authenticator app.</source>
         <translation>メールアドレス、パスワード、認証アプリのコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="176"/>
+        <location filename="../../wallet_app/signin_screen.py" line="178"/>
         <source>Signing in…</source>
         <translation>ログイン中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="199"/>
+        <location filename="../../wallet_app/signin_screen.py" line="201"/>
         <source>Finish setting up your authenticator app: enter a code from it.</source>
         <translation>認証アプリの設定を完了してください：アプリのコードを入力します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="221"/>
+        <location filename="../../wallet_app/signin_screen.py" line="223"/>
         <source>The e-mail, password or code is wrong.</source>
         <translation>メールアドレス、パスワード、コードのいずれかが違います。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="253"/>
+        <location filename="../../wallet_app/signin_screen.py" line="255"/>
         <source>You can try again now.</source>
-        <translation>もう一度お試しいただけます。</translation>
+        <translation>再試行できます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="258"/>
+        <location filename="../../wallet_app/signin_screen.py" line="260"/>
         <source>Too many failed sign-ins: this account is locked. Try again in {time}, or reset your password.</source>
         <translation>ログインの失敗が多すぎるため、このアカウントはロックされています。{time} 後に再度お試しいただくか、パスワードを再設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="262"/>
+        <location filename="../../wallet_app/signin_screen.py" line="264"/>
         <source>Too many attempts. Try again in {time}.</source>
-        <translation>試行回数が多すぎます。{time} 後にもう一度お試しください。</translation>
+        <translation>試行回数が多すぎます。{time}後に再試行できます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="264"/>
+        <location filename="../../wallet_app/signin_screen.py" line="266"/>
+        <source>The e-mail, password or code is wrong. Try again in {time}.</source>
+        <translation>メールアドレス、パスワード、コードのいずれかが違います。{time}後に再試行できます。</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/signin_screen.py" line="269"/>
         <source>Wrong details. Try again in {time}.</source>
-        <translation>入力内容が正しくありません。{time} 後にもう一度お試しください。</translation>
+        <translation>入力内容が違います。{time}後に再試行できます。</translation>
     </message>
 </context>
 <context>
@@ -932,8 +937,8 @@
     </message>
     <message>
         <location filename="../../wallet_app/signup_wizard.py" line="63"/>
-        <source>I have saved them — sign in</source>
-        <translation>保存しました — ログインへ</translation>
+        <source>Saved — sign in</source>
+        <translation>保存した — ログインへ</translation>
     </message>
     <message>
         <location filename="../../wallet_app/signup_wizard.py" line="72"/>
@@ -1001,7 +1006,7 @@
     <message>
         <location filename="../../wallet_app/topup_screen.py" line="60"/>
         <source>Save top-up password</source>
-        <translation>チャージ用パスワードを保存</translation>
+        <translation>パスワードを保存</translation>
     </message>
     <message>
         <location filename="../../wallet_app/topup_screen.py" line="67"/>
@@ -1128,8 +1133,8 @@
     </message>
     <message>
         <location filename="../../wallet_app/welcome_screen.py" line="29"/>
-        <source>Forgot your password?</source>
-        <translation>パスワードをお忘れですか？</translation>
+        <source>Forgot password?</source>
+        <translation>パスワードを忘れた</translation>
     </message>
 </context>
 </TS>
