@@ -40,7 +40,7 @@ def kind_text(kind: str) -> str:
             "payment": QCoreApplication.translate("Activity", "Payment"),
             "refund": QCoreApplication.translate("Activity", "Refund"),
             "reversal": QCoreApplication.translate("Activity", "Correction"),
-            "opening": QCoreApplication.translate("Activity", "Demo opening balance")}.get(
+            "opening": QCoreApplication.translate("Activity", "Opening balance")}.get(
         kind, QCoreApplication.translate("Activity", "Other"))
 
 

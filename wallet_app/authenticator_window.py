@@ -7,7 +7,7 @@ app scanning the sign-up QR shows the same codes.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from shared.totp import STEP_SECONDS, totp_code
 from wallet_app.screen_base import card, label
@@ -21,6 +21,7 @@ class AuthenticatorWindow(QWidget):
         self.core = core
         self.setWindowTitle(self.tr("Authenticator — the customer's second device"))
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 6)
         banner = label(self.tr("This window is the customer's phone authenticator app (a second device). "
                                "Codes change every 30 seconds."), "muted")
         outer.addWidget(banner)
@@ -79,14 +80,16 @@ class AuthenticatorWindow(QWidget):
                 name.setText(name.text() + "  " + self.tr("(new, being set up)"))
             seen.add(email)
             lay.addWidget(name)
+            row = QHBoxLayout()   # code and time left side by side: the window's tile is short
             code = QLabel()
             code.setStyleSheet("font-size: 28pt; font-weight: 700; letter-spacing: 3px;")
             code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            lay.addWidget(code)
+            row.addWidget(code)
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setTextVisible(True)
-            lay.addWidget(bar)
+            row.addWidget(bar, 1)
+            lay.addLayout(row)
             self.rows.addWidget(frame)
             self.entries.append((email, secret, code, bar, name))
         if not accounts:

@@ -19,9 +19,12 @@ class MailboxScreen(Screen):
         split = QSplitter(Qt.Orientation.Vertical)
         self.list = QListWidget()
         self.list.setStyleSheet("QListWidget::item { padding: 6px; }")
+        self.list.setWordWrap(True)  # long subjects wrap on a phone instead of scrolling sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self.open_row)
         self.view = QPlainTextEdit()
         self.view.setReadOnly(True)
+        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         split.addWidget(self.list)
         split.addWidget(self.view)
         split.setSizes([260, 200])

@@ -16,7 +16,7 @@ class WelcomeScreen(Screen):
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         logo.setStyleSheet("font-size: 40pt;")
         self.body.addWidget(logo)
-        name = label(self.tr("qrpay wallet"), "amount")
+        name = label(self.tr("qrpay wallet"), "title")
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(name)
         intro = label(self.tr("Pay at the till with a code on your phone. Your account is protected "

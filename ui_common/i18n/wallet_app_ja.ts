@@ -25,8 +25,8 @@
     </message>
     <message>
         <location filename="../../wallet_app/activity_list.py" line="43"/>
-        <source>Demo opening balance</source>
-        <translation>デモ用の初期残高</translation>
+        <source>Opening balance</source>
+        <translation>初期残高</translation>
     </message>
     <message>
         <location filename="../../wallet_app/activity_list.py" line="44"/>
@@ -85,22 +85,22 @@
         <translation>認証アプリ — お客様の2台目の端末</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="24"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="25"/>
         <source>This window is the customer&apos;s phone authenticator app (a second device). Codes change every 30 seconds.</source>
         <translation>このウィンドウはお客様のスマートフォンの認証アプリ（2台目の端末）です。コードは30秒ごとに変わります。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="60"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="61"/>
         <source>{s} s</source>
         <translation>{s} 秒</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="79"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="80"/>
         <source>(new, being set up)</source>
         <translation>（新しいアプリ・設定中）</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="93"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="96"/>
         <source>No accounts yet. Create one in the wallet.</source>
         <translation>アカウントはまだありません。ウォレットで作成してください。</translation>
     </message>
@@ -243,27 +243,27 @@
 <context>
     <name>MailboxScreen</name>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="29"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="32"/>
         <source>Check for new mail</source>
         <translation>新着メールを確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="37"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="40"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="45"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="48"/>
         <source>Type your e-mail address on the sign-in or reset screen first.</source>
         <translation>先にログイン画面または再設定画面でメールアドレスを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="48"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="51"/>
         <source>Inbox of {address}</source>
         <translation>{address} の受信箱</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="54"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="57"/>
         <source>No messages.</source>
         <translation>メッセージはありません。</translation>
     </message>
