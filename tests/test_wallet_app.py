@@ -424,3 +424,33 @@ def test_japanese_ships_and_is_used(qtbot, qapp, core):
     finally:
         for t in set(qapp.findChildren(QTranslator)) - before:
             qapp.removeTranslator(t)
+
+
+def test_refusals_read_in_japanese_even_for_codes_the_app_does_not_know(qtbot, qapp):
+    from shared.errors import QrpayError
+    from ui_common.app import install_translator, plain_text
+    from wallet_app import messages
+
+    install_translator(qapp, "wallet_app", "ja", phrase_wrap=True)
+    qapp.setProperty("qrpay_language", "ja")
+    try:
+        unknown = plain_text(messages.error_text(QrpayError("Some English sentence.", code="brand_new_code")))
+        assert "brand_new_code" in unknown and "English" not in unknown and "うまくいきませんでした" in unknown
+        storage = plain_text(messages.error_text(QrpayError("database is locked", code="db_locked")))
+        assert storage == plain_text(messages.error_text(QrpayError("x", code="storage_error")))
+        refused = plain_text(messages.error_text(QrpayError("", code="replayed")))
+        assert refused and refused.isascii() is False
+    finally:
+        install_translator(qapp, "wallet_app", "en")
+        qapp.setProperty("qrpay_language", "en")
+
+
+def test_kiosk_offers_a_visible_way_out_behind_the_supervisor(qtbot, window):
+    asked = []
+    window.set_kiosk(lambda: asked.append(1) or False)
+    assert window.leave_button.isVisible()
+    window.leave_button.click()
+    assert asked and window.isVisible()         # refused: the kiosk stays
+    window.exit_guard = lambda: True
+    window.leave_button.click()
+    assert not window.isVisible()

@@ -114,7 +114,14 @@ def error_text(exc: QrpayError) -> str:
         return _texts()["account_locked"]
     if code in ("card_declined", "conflict", "not_found", "bad_input", "permission_denied") and _is_english():
         return exc.message  # the core's own English sentence is more specific
-    return _texts().get(code, exc.message)
+    if code in _texts():
+        return _texts()[code]
+    if code.startswith("db_") or code in ("disk_full", "not_a_database", "newer_schema"):
+        return _texts()["storage_error"]
+    if _is_english() and exc.message:
+        return exc.message
+    # a code this app does not know yet: never an English sentence in a Japanese screen
+    return QCoreApplication.translate("Messages", "That did not work ({code}).").format(code=code or "?")
 
 
 def _is_english() -> bool:

@@ -490,6 +490,11 @@
         <source>Too many failed sign-ins: the account is locked for now. You can also reset your password.</source>
         <translation>ログインの失敗が多すぎるため、アカウントは現在ロックされています。パスワードの再設定もできます。</translation>
     </message>
+    <message>
+        <location filename="../../wallet_app/messages.py" line="124"/>
+        <source>That did not work ({code}).</source>
+        <translation>うまくいきませんでした（{code}）。</translation>
+    </message>
 </context>
 <context>
     <name>PayScreen</name>
