@@ -296,6 +296,12 @@ def test_every_wallet_screen_fits_its_tile(qtbot, world, monkeypatch, size, lang
             if geo.width() >= geo.height():
                 problems.append(f"{name}: the wallet is not portrait ({geo.width()}×{geo.height()})")
             problems += [f"{name}: {p}" for p in layout_check.check_window(window, on_screen=False)]
+            if name == "home":  # several activity rows fit, whole, without scrolling
+                recent = window.home.recent
+                whole = [i for i in range(recent.count())
+                         if recent.viewport().rect().contains(recent.visualItemRect(recent.item(i)))]
+                if len(whole) < min(3, recent.count()):
+                    problems.append(f"home: only {len(whole)} activity row(s) fit")
         auth = AuthenticatorWindow(core)
         qtbot.addWidget(auth)
         a = tile["authenticator"]

@@ -87,8 +87,8 @@ class ActivityRow(QWidget):
         self.entry = entry
         self.setObjectName("activityRow")
         row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
-        row.setSpacing(8)
+        row.setContentsMargins(8, 3, 8, 3)
+        row.setSpacing(6)
         icon = QLabel({"topup": "＋", "opening": "＋", "payment": "¥", "refund": "↩"}.get(entry.kind, "•"))
         icon.setFixedWidth(28)
         icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)

@@ -23,14 +23,15 @@ class HomeScreen(Screen):
         super().__init__(window, back=False, scroll=True)
         frame, lay = card()
         lay.setSpacing(2)
-        lay.setContentsMargins(16, 8, 16, 8)
-        lay.addWidget(label(self.tr("Balance"), "muted"))
+        lay.setContentsMargins(14, 4, 14, 4)
+        self.balance_caption = label(self.tr("Balance"), "muted")
+        lay.addWidget(self.balance_caption)
         self.balance = QLabel("¥0")
         self.balance.setObjectName("balance")
-        self.balance.setStyleSheet(f"font-size: {theme.AMOUNT_PT}pt; font-weight: 700; color: {theme.TEXT};")
+        self.balance.setStyleSheet(f"font-size: {theme.AMOUNT_PT - 4}pt; font-weight: 700; color: {theme.TEXT};")
         lay.addWidget(self.balance)
         self.body.addWidget(frame)
-        self.body.setSpacing(8)
+        self.body.setSpacing(6)
 
         actions = QGridLayout()
         actions.setHorizontalSpacing(4)
@@ -46,6 +47,7 @@ class HomeScreen(Screen):
         head.addWidget(recent_title, 1)
         self.sign_out_button = button(self.tr("Sign out"), None, window.sign_out)
         self.sign_out_button.setFlat(True)
+        self.sign_out_button.setStyleSheet("min-height: 36px;")  # a header link: the list gets the height
         self.sign_out_button.setProperty("role", "link")  # a quiet secondary action
         head.addWidget(self.sign_out_button)
         self.body.addLayout(head)
@@ -83,7 +85,9 @@ class HomeScreen(Screen):
         s = self.window_.session
         if s is None:
             return
-        self.set_title(self.tr("Hello, {name}").format(name=s.name))
+        # no title row on Home: the phone's height goes to the activity list (the e-mail is on top)
+        self.title.hide()
+        self.balance_caption.setText(self.tr("{name}'s balance").format(name=s.name))
         try:
             self.core.identity.session(s.token)  # a timed-out session goes back to sign-in
             self.balance.setText(format_yen(self.core.wallet.balance(s.customer_id)))

@@ -84,7 +84,8 @@ class WalletWindow(QMainWindow):
         from wallet_app.screen_base import button
 
         # kiosk only: the visible way out for a supervisor (the close guard asks for the PIN)
-        self.leave_button = button("⏻ " + self.tr("Leave kiosk"), "supervisor", self.close)
+        self.leave_button = button(self.tr("Leave kiosk"), "supervisor", self.close)
+        self.leave_button.setStyleSheet("min-height: 34px; padding: 2px 10px;")  # supervisor-only, compact
         self.leave_button.hide()
         status.addWidget(self.leave_button)
         # the phone's menu: a "⋮" button, not a desktop menu bar (it costs a phone's height)

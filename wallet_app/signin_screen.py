@@ -42,6 +42,7 @@ class SignInScreen(Screen):
         pw_page = QWidget()
         p = QVBoxLayout(pw_page)
         p.setContentsMargins(0, 0, 0, 0)
+        p.setSpacing(6)  # five rows on a short phone: the Sign in button stays on screen
         p.addWidget(label(self.tr("E-mail address")))
         self.email = line_edit("name@example.com", on_enter=self.submit, name="signinEmail")
         p.addWidget(self.email)

@@ -37,7 +37,7 @@
     <message>
         <location filename="../widgets.py" line="24"/>
         <source>2019 settings — insecure, for training</source>
-        <translation>2019年の設定：安全でない（研修用）</translation>
+        <translation>2019年の設定（危険・研修用）</translation>
     </message>
     <message>
         <location filename="../widgets.py" line="32"/>

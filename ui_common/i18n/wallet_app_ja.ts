@@ -205,39 +205,39 @@
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="37"/>
+        <location filename="../../wallet_app/home_screen.py" line="38"/>
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="38"/>
+        <location filename="../../wallet_app/home_screen.py" line="39"/>
         <source>Top up</source>
         <translation>チャージ</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="39"/>
+        <location filename="../../wallet_app/home_screen.py" line="40"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="40"/>
+        <location filename="../../wallet_app/home_screen.py" line="41"/>
         <source>Security</source>
         <translation>安全設定</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="44"/>
+        <location filename="../../wallet_app/home_screen.py" line="45"/>
         <source>Recent activity</source>
         <translation>最近の利用</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="47"/>
+        <location filename="../../wallet_app/home_screen.py" line="48"/>
         <source>Sign out</source>
         <translation>ログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="86"/>
-        <source>Hello, {name}</source>
-        <translation>{name} さん、こんにちは</translation>
+        <location filename="../../wallet_app/home_screen.py" line="89"/>
+        <source>{name}&apos;s balance</source>
+        <translation>{name} さんの残高</translation>
     </message>
 </context>
 <context>
@@ -781,117 +781,117 @@
 <context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="45"/>
+        <location filename="../../wallet_app/signin_screen.py" line="46"/>
         <source>E-mail address</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="48"/>
+        <location filename="../../wallet_app/signin_screen.py" line="49"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="52"/>
-        <location filename="../../wallet_app/signin_screen.py" line="117"/>
+        <location filename="../../wallet_app/signin_screen.py" line="53"/>
+        <location filename="../../wallet_app/signin_screen.py" line="118"/>
         <source>Authenticator code</source>
         <translation>認証コード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="57"/>
-        <location filename="../../wallet_app/signin_screen.py" line="121"/>
+        <location filename="../../wallet_app/signin_screen.py" line="58"/>
+        <location filename="../../wallet_app/signin_screen.py" line="122"/>
         <source>Use a recovery code</source>
         <translation>リカバリーコードを使う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="62"/>
-        <location filename="../../wallet_app/signin_screen.py" line="125"/>
-        <location filename="../../wallet_app/signin_screen.py" line="178"/>
+        <location filename="../../wallet_app/signin_screen.py" line="63"/>
+        <location filename="../../wallet_app/signin_screen.py" line="126"/>
+        <location filename="../../wallet_app/signin_screen.py" line="179"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="64"/>
+        <location filename="../../wallet_app/signin_screen.py" line="65"/>
         <source>Forgot password?</source>
         <translation>パスワードを忘れた</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="75"/>
+        <location filename="../../wallet_app/signin_screen.py" line="76"/>
         <source>Enter the 6-digit code your authenticator app shows now. Lost your phone? Type one of your recovery codes instead.</source>
         <translation>認証アプリに表示されている6桁のコードを入力してください。スマートフォンをなくした場合は、リカバリーコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="79"/>
+        <location filename="../../wallet_app/signin_screen.py" line="80"/>
         <source>Code or recovery code</source>
         <translation>コード／リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="81"/>
+        <location filename="../../wallet_app/signin_screen.py" line="82"/>
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="111"/>
         <location filename="../../wallet_app/signin_screen.py" line="112"/>
+        <location filename="../../wallet_app/signin_screen.py" line="113"/>
         <source>Recovery code</source>
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="115"/>
+        <location filename="../../wallet_app/signin_screen.py" line="116"/>
         <source>Use the app&apos;s code</source>
         <translation>認証アプリのコードを使う</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="118"/>
+        <location filename="../../wallet_app/signin_screen.py" line="119"/>
         <source>6-digit code</source>
         <translation>6桁のコード</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="125"/>
+        <location filename="../../wallet_app/signin_screen.py" line="126"/>
         <source>Two-step check</source>
         <translation>2段階認証</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="158"/>
+        <location filename="../../wallet_app/signin_screen.py" line="159"/>
         <source>Enter your e-mail address, password and the code from your authenticator app.</source>
         <translation>メールアドレス、パスワード、認証アプリのコードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="178"/>
+        <location filename="../../wallet_app/signin_screen.py" line="179"/>
         <source>Signing in…</source>
         <translation>ログイン中…</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="201"/>
+        <location filename="../../wallet_app/signin_screen.py" line="202"/>
         <source>Finish setting up your authenticator app: enter a code from it.</source>
         <translation>認証アプリの設定を完了してください：アプリのコードを入力します。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="223"/>
+        <location filename="../../wallet_app/signin_screen.py" line="224"/>
         <source>The e-mail, password or code is wrong.</source>
         <translation>メールアドレス、パスワード、コードのいずれかが違います。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="255"/>
+        <location filename="../../wallet_app/signin_screen.py" line="256"/>
         <source>You can try again now.</source>
         <translation>再試行できます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="260"/>
+        <location filename="../../wallet_app/signin_screen.py" line="261"/>
         <source>Too many failed sign-ins: this account is locked. Try again in {time}, or reset your password.</source>
         <translation>ログインの失敗が多すぎるため、このアカウントはロックされています。{time} 後に再度お試しいただくか、パスワードを再設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="264"/>
+        <location filename="../../wallet_app/signin_screen.py" line="265"/>
         <source>Too many attempts. Try again in {time}.</source>
         <translation>試行回数が多すぎます。{time}後に再試行できます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="266"/>
+        <location filename="../../wallet_app/signin_screen.py" line="267"/>
         <source>The e-mail, password or code is wrong. Try again in {time}.</source>
         <translation>メールアドレス、パスワード、コードのいずれかが違います。{time}後に再試行できます。</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="269"/>
+        <location filename="../../wallet_app/signin_screen.py" line="270"/>
         <source>Wrong details. Try again in {time}.</source>
         <translation>入力内容が違います。{time}後に再試行できます。</translation>
     </message>
