@@ -24,6 +24,7 @@ from shared.totp import totp_code
 from ui_common import layout_check
 from ui_common.app import make_application, place_frame_in
 from ui_common.launcher import tiles
+from ui_common.widgets import QrWidget
 
 SIZES = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 T0 = 1_795_600_000.0
@@ -103,6 +104,20 @@ def test_phrase_breaks_keep_japanese_words_whole():
     assert "を" + WORD_JOINER + "入" not in glued         # a phrase boundary may break
     assert phrase_breaks("Pay {amount}") == "Pay {amount}"  # Latin text and format fields untouched
     assert phrase_breaks("{n}文字以上") == "{n}文" + WORD_JOINER + "字" + WORD_JOINER + "以" + WORD_JOINER + "上"
+
+
+def test_checker_reports_widgets_painted_over_each_other(qtbot):
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    a, b, c = QLabel("8810 5149 9637", holder), QLabel("on top", holder), QLabel("apart", holder)
+    a.setGeometry(0, 0, 150, 40)
+    b.setGeometry(0, 30, 150, 40)
+    c.setGeometry(0, 100, 150, 40)
+    holder.resize(200, 200)
+    holder.show()
+    QApplication.processEvents()
+    found = layout_check.overlapping_widgets(holder)
+    assert len(found) == 1 and found[0].kind == "overlap" and "8810" in found[0].text
 
 
 def test_checker_reports_a_window_outside_the_screen(qtbot):
@@ -295,7 +310,8 @@ def test_every_wallet_screen_fits_its_tile(qtbot, world, monkeypatch, size, lang
                 problems.append(f"{name}: the wallet at {geo.getRect()} is not inside its tile {slot.getRect()}")
             if geo.width() >= geo.height():
                 problems.append(f"{name}: the wallet is not portrait ({geo.width()}×{geo.height()})")
-            problems += [f"{name}: {p}" for p in layout_check.check_window(window, on_screen=False)]
+            problems += [f"{name}: {p}" for p in layout_check.check_window(window, on_screen=False,
+                                                                           overlap_types=(QrWidget,))]
             if name == "home":  # several activity rows fit, whole, without scrolling
                 recent = window.home.recent
                 whole = [i for i in range(recent.count())

@@ -13,6 +13,7 @@ What is checked, for every *visible* widget of a window:
 - `outside`: a widget that lies (partly) outside its window, or outside the viewport of the scroll
   area it is in only when that area cannot scroll to it — what a layout squeezed below its minimum
   size does.
+- `overlap`: two visible texts/fields (or widgets of `overlap_types`) painted over each other.
 - `kinsoku`: a word-wrapped label whose Japanese text, laid out at the label's width, starts a
   line with a small kana or closing punctuation (「。、」ょっ …).
 - `off_screen`: a top-level window whose frame is not inside `QScreen.availableGeometry()`
@@ -296,6 +297,37 @@ def clipped_texts(root: QWidget) -> list[Problem]:
     return out
 
 
+def _shown_rect(w: QWidget) -> QRect:
+    """The part of `w` its ancestors let show, in window coordinates."""
+    win = w.window()
+    rect = QRect(w.mapTo(win, QPoint(0, 0)), w.size())
+    node = w.parentWidget()
+    while node is not None and node is not win:
+        rect = rect.intersected(QRect(node.mapTo(win, QPoint(0, 0)), node.size()))
+        node = node.parentWidget()
+    return rect
+
+
+def overlapping_widgets(root: QWidget, *, types: tuple = ()) -> list[Problem]:
+    """Visible texts, fields and `types` (e.g. the QR widget) painted over each other — what a
+    layout squeezed below its minimum height does (a code's digits over the QR's quiet zone)."""
+    kinds = (QLabel, QAbstractButton, QLineEdit, *types)
+    items = [w for w in root.findChildren(QWidget) if isinstance(w, kinds) and _shown(w)
+             and (not isinstance(w, (QLabel, QAbstractButton)) or _text_of(w).strip() or isinstance(w, types))]
+    rects = [(w, _shown_rect(w)) for w in items]
+    out = []
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1:]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a):
+                continue
+            inter = ra.intersected(rb)
+            if inter.width() > 2 and inter.height() > 2:
+                out.append(Problem("overlap", widget_path(a), _short(_text_of(a)),
+                                   f"painted over by {widget_path(b)} ({_short(_text_of(b), 30)!r}) on "
+                                   f"{inter.width()}×{inter.height()}px"))
+    return out
+
+
 def windows_off_screen(windows: list[QWidget] | None = None) -> list[Problem]:
     """Top-level windows whose frame is not inside their screen's available geometry."""
     if windows is None:
@@ -325,10 +357,11 @@ def windows_overlapping(windows: list[QWidget]) -> list[Problem]:
     return out
 
 
-def check_window(window: QWidget, *, on_screen: bool = True) -> list[Problem]:
-    """All problems of one window: clipped texts, widgets outside it, kinsoku, and its frame off screen."""
+def check_window(window: QWidget, *, on_screen: bool = True, overlap_types: tuple = ()) -> list[Problem]:
+    """All problems of one window: clipped texts, widgets outside it or over each other, kinsoku,
+    and its frame off screen. `overlap_types`: more widget classes that must not be covered."""
     QApplication.processEvents()
-    out = clipped_texts(window)
+    out = clipped_texts(window) + overlapping_widgets(window, types=overlap_types)
     if on_screen:
         out += windows_off_screen([window])
     return out

@@ -67,9 +67,10 @@ class PayScreen(Screen):
         self.numeric.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.numeric.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.numeric.setStyleSheet("font-size: 18pt; font-weight: 600; letter-spacing: 1px;")
-        self.numeric.setWordWrap(True)  # 24 characters: on a narrow phone the groups of four go on two lines
+        # two fixed lines (3 + 2 groups of four): 24 characters do not fit a phone's width on one,
+        # and a fixed break keeps the label's height honest (a wrapped one was squeezed over the QR)
         c.addWidget(self.numeric)
-        self.code_hint = label(self.tr("Show this to the clerk. It works once."), "muted")
+        self.code_hint = label(self.tr("Show the clerk. Works once."), "muted")
         self.code_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         c.addWidget(self.code_hint)
         row = QHBoxLayout()
@@ -78,8 +79,12 @@ class PayScreen(Screen):
         self.countdown.setRange(0, 1000)
         self.countdown_label = QLabel()
         self.refresh_button = button("↻ " + self.tr("Refresh"), None, self.refresh_now)
-        c.addWidget(self.countdown)   # the bar across the phone, the time left and Refresh under it
-        row.addWidget(self.countdown_label, 1)
+        # the bar gives way, never the words beside it
+        self.refresh_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.countdown_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.countdown.setMinimumWidth(32)
+        row.addWidget(self.countdown_label)   # time left, the bar, Refresh: one row
+        row.addWidget(self.countdown, 1)
         row.addWidget(self.refresh_button)
         c.addLayout(row)
         self.pages.addWidget(code)
@@ -206,9 +211,10 @@ class PayScreen(Screen):
         if self.issued is None:
             self.numeric.setText("")
         elif hidden:
-            self.numeric.setText("•••• •••• •••• •••• ••••")
+            self.numeric.setText("•••• •••• ••••\n•••• ••••")
         else:
-            self.numeric.setText(grouped(self.issued.numeric))
+            groups = grouped(self.issued.numeric).split(" ")
+            self.numeric.setText(" ".join(groups[:3]) + "\n" + " ".join(groups[3:]))
 
     # -- time ------------------------------------------------------------------------------------
     def remaining(self) -> float:

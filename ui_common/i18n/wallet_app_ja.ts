@@ -235,7 +235,7 @@
         <translation>ログアウト</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="89"/>
+        <location filename="../../wallet_app/home_screen.py" line="90"/>
         <source>{name}&apos;s balance</source>
         <translation>{name} さんの残高</translation>
     </message>
@@ -509,11 +509,6 @@
         <translation>支払いコードを表示</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="72"/>
-        <source>Show this to the clerk. It works once.</source>
-        <translation>店員さんに見せてください。1回だけ使えます。</translation>
-    </message>
-    <message>
         <location filename="../../wallet_app/pay_screen.py" line="107"/>
         <source>Done</source>
         <translation>完了</translation>
@@ -533,6 +528,11 @@
         <location filename="../../wallet_app/pay_screen.py" line="80"/>
         <source>Refresh</source>
         <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../wallet_app/pay_screen.py" line="72"/>
+        <source>Show the clerk. Works once.</source>
+        <translation>店員さんへ。1回限り有効。</translation>
     </message>
     <message>
         <location filename="../../wallet_app/pay_screen.py" line="205"/>
@@ -1083,28 +1083,28 @@
         <translation>キオスク終了</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="93"/>
         <location filename="../../wallet_app/main_window.py" line="94"/>
+        <location filename="../../wallet_app/main_window.py" line="95"/>
         <source>Menu</source>
         <translation>メニュー</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="171"/>
+        <location filename="../../wallet_app/main_window.py" line="172"/>
         <source>&amp;Authenticator app (second device)</source>
         <translation>認証アプリ（2台目の端末）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="175"/>
+        <location filename="../../wallet_app/main_window.py" line="176"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="179"/>
+        <location filename="../../wallet_app/main_window.py" line="180"/>
         <source>&amp;Sign out</source>
         <translation>ログアウト(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wallet_app/main_window.py" line="182"/>
+        <location filename="../../wallet_app/main_window.py" line="183"/>
         <source>&amp;Quit</source>
         <translation>終了(&amp;Q)</translation>
     </message>
