@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from shared import audit_key
+from shared.audit_events import AuditEvent
 from shared.errors import Conflict, StorageError
 from shared.storage import audit_store, settings_store
 
@@ -50,7 +51,7 @@ CHECKS = ("db_id_missing", "chain_broken", "key_missing", "key_unreadable", "anc
 class AuditRow:
     id: int
     at: float
-    event: str
+    event: AuditEvent | str     # a name no member has only in a database written by another version
     severity: str
     customer_id: int | None
     actor: str | None
@@ -149,9 +150,13 @@ def _writable_head(conn: sqlite3.Connection):
     return db_id, key, stored
 
 
-def record(conn: sqlite3.Connection, *, at: float, event: str, severity: str = "info",
+def record(conn: sqlite3.Connection, *, at: float, event: AuditEvent, severity: str = "info",
            customer_id: int | None = None, actor: str | None = None, **details: Any) -> int:
-    """Append one event inside the current write transaction and re-sign the head; returns its row id."""
+    """Append one event inside the current write transaction and re-sign the head; returns its row id.
+    `event` must be an AuditEvent member: a bare string (a typo, a name no reader knows) is refused."""
+    if not isinstance(event, AuditEvent):
+        raise TypeError(f"audit.record needs an AuditEvent, not {type(event).__name__}")
+    event_name = event.value
     if severity not in _SEVERITIES:
         raise ValueError(f"severity must be one of {_SEVERITIES}")
     leaked = _FORBIDDEN_KEYS.intersection(details)
@@ -167,8 +172,8 @@ def record(conn: sqlite3.Connection, *, at: float, event: str, severity: str = "
         raise StorageError("The audit log does not end where its signed head says (rows were removed or added "
                            "outside qrpay-sim); nothing was saved. Run `qrpay audit verify`.",
                            code="audit_head_invalid")
-    h = _digest(prev_hash, at, event, severity, customer_id, actor, body)
-    row_id = audit_store.insert(conn, at=at, event=event, severity=severity, customer_id=customer_id,
+    h = _digest(prev_hash, at, event_name, severity, customer_id, actor, body)
+    row_id = audit_store.insert(conn, at=at, event=event_name, severity=severity, customer_id=customer_id,
                                 actor=actor, details=body, prev_hash=prev_hash, hash_=h)
     _put_head(conn, db_id, key, stored["rows"] + 1, h)
     return row_id
@@ -194,7 +199,7 @@ def adopt_on_migration(conn: sqlite3.Connection, path: os.PathLike[str] | str) -
     settings_store.delete(conn, _LEGACY_ANCHOR_KEY)
     rows, _, key = _sign_current(conn, db_id)
     if rows:
-        record(conn, at=SystemClock().now(), event="audit_log_adopted", severity="warning", actor="system",
+        record(conn, at=SystemClock().now(), event=AuditEvent.AUDIT_LOG_ADOPTED, severity="warning", actor="system",
                rows=rows, chain_intact=chain_ok, key_fingerprint=audit_key.fingerprint(key))
         log.warning("audit: the existing log of %s (%d rows) was adopted and its head signed with a new key "
                     "at %s; rows written before today were not signed when written.", path, rows,
@@ -209,7 +214,7 @@ def adopt(conn: sqlite3.Connection, *, at: float, actor: str, problems: Iterable
         raise Conflict("The audit log verifies; there is nothing to adopt.", code="nothing_to_adopt")
     db_id = _db_id(conn)
     rows, _, key = _sign_current(conn, db_id)
-    record(conn, at=at, event="audit_anchor_adopted", severity="alert", actor=actor, rows=rows,
+    record(conn, at=at, event=AuditEvent.AUDIT_ANCHOR_ADOPTED, severity="alert", actor=actor, rows=rows,
            found=[p.check for p in problems][:10], key_fingerprint=audit_key.fingerprint(key))
     return rows
 
@@ -318,12 +323,23 @@ def verify(conn: sqlite3.Connection, *, db_file: str | os.PathLike[str] | None =
                         tuple(notes))
 
 
+def _event(name: str) -> AuditEvent | str:
+    try:
+        return AuditEvent(name)
+    except ValueError:
+        return name
+
+
 def _to_row(r: sqlite3.Row) -> AuditRow:
-    return AuditRow(r["id"], r["at"], r["event"], r["severity"], r["customer_id"], r["actor"], json.loads(r["details"]))
+    return AuditRow(r["id"], r["at"], _event(r["event"]), r["severity"], r["customer_id"], r["actor"],
+                    json.loads(r["details"]))
 
 
-def recent(conn: sqlite3.Connection, *, event: str | None = None, severity: str | None = None,
+def recent(conn: sqlite3.Connection, *, event: AuditEvent | None = None, severity: str | None = None,
            customer_id: int | None = None, since: float | None = None, limit: int = 200) -> list[AuditRow]:
     """Newest first."""
-    return [_to_row(r) for r in audit_store.query(conn, event=event, severity=severity, customer_id=customer_id,
+    if event is not None and not isinstance(event, AuditEvent):
+        raise TypeError(f"audit.recent filters by an AuditEvent, not {type(event).__name__}")
+    name = None if event is None else event.value
+    return [_to_row(r) for r in audit_store.query(conn, event=name, severity=severity, customer_id=customer_id,
                                                   since=since, limit=limit)]

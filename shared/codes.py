@@ -55,6 +55,7 @@ from shared.errors import (CodeParseError, CodeRefused, Conflict, InputError, Lo
                            SessionInvalid, StepUpRequired)
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, settings_store
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -168,16 +169,16 @@ MESSAGES = {
 
 # event name, severity
 _REFUSAL_EVENTS = {
-    "not_ours": ("code_not_ours", "info"),
-    "malformed": ("code_malformed", "info"),
-    "bad_signature": ("code_forged", "alert"),
-    "expired": ("code_expired", "warning"),
-    "not_yet_valid": ("code_not_yet_valid", "warning"),
-    "superseded": ("code_superseded", "warning"),
-    "replayed": ("code_replayed", "alert"),
-    "account_locked": ("code_account_locked", "alert"),
-    "insufficient_funds": ("code_insufficient_funds", "info"),
-    "limit_exceeded": ("code_limit_exceeded", "warning"),
+    "not_ours": (AuditEvent.CODE_NOT_OURS, "info"),
+    "malformed": (AuditEvent.CODE_MALFORMED, "info"),
+    "bad_signature": (AuditEvent.CODE_FORGED, "alert"),
+    "expired": (AuditEvent.CODE_EXPIRED, "warning"),
+    "not_yet_valid": (AuditEvent.CODE_NOT_YET_VALID, "warning"),
+    "superseded": (AuditEvent.CODE_SUPERSEDED, "warning"),
+    "replayed": (AuditEvent.CODE_REPLAYED, "alert"),
+    "account_locked": (AuditEvent.CODE_ACCOUNT_LOCKED, "alert"),
+    "insufficient_funds": (AuditEvent.CODE_INSUFFICIENT_FUNDS, "info"),
+    "limit_exceeded": (AuditEvent.CODE_LIMIT_EXCEEDED, "warning"),
 }
 
 
@@ -338,7 +339,7 @@ def revoke_all_for_customer(conn: sqlite3.Connection, customer_id: int, *, reaso
         raise InputError("A customer id is a number.")
     n = codes_store.revoke_outstanding(conn, customer_id, reason=reason, at=at)
     if n:
-        audit.record(conn, at=at, event="codes_revoked", severity="info", customer_id=customer_id,
+        audit.record(conn, at=at, event=AuditEvent.CODES_REVOKED, severity="info", customer_id=customer_id,
                      count=n, reason=reason)
     return n
 
@@ -348,7 +349,7 @@ def revoke_all_outstanding(conn: sqlite3.Connection, *, reason: str, at: float, 
     codes issued under a weaker one must not outlive it); one audit row with the count."""
     _in_write(conn, "revoke_all_outstanding")
     n = codes_store.revoke_all_outstanding(conn, reason=reason, at=at)
-    audit.record(conn, at=at, event="codes_revoked", severity="warning", actor=actor, count=n, reason=reason,
+    audit.record(conn, at=at, event=AuditEvent.CODES_REVOKED, severity="warning", actor=actor, count=n, reason=reason,
                  scope="all_customers")
     return n
 
@@ -395,7 +396,7 @@ class CodeService:
         private = Ed25519PrivateKey.generate()
         settings_store.put(conn, _PRIVATE_KEY_SETTING, base64.b64encode(_raw_private_key(private)).decode("ascii"))
         settings_store.put(conn, _PUBLIC_KEY_SETTING, raw_public_key(private.public_key()).hex())
-        audit.record(conn, at=self.core.now(), event="issuer_key_created", severity="info", actor="system",
+        audit.record(conn, at=self.core.now(), event=AuditEvent.ISSUER_KEY_CREATED, severity="info", actor="system",
                      key_id=key_id_of(private.public_key()).hex())
         return private
 
@@ -426,7 +427,7 @@ class CodeService:
             raise InputError(f"A code's lifetime must be {TTL_RANGE[0]}–{TTL_RANGE[1]} seconds.")
         with self.core.db.write() as conn:
             settings_store.put(conn, _TTL_SETTING, str(seconds))
-            audit.record(conn, at=self.core.now(), event="code_ttl_changed", severity="warning", actor=actor,
+            audit.record(conn, at=self.core.now(), event=AuditEvent.CODE_TTL_CHANGED, severity="warning", actor=actor,
                          seconds=seconds)
         return seconds
 
@@ -489,7 +490,7 @@ class CodeService:
                     numeric = new_numeric()
             else:
                 raise RuntimeError("could not allocate a numeric code")
-            audit.record(conn, at=now, event="code_issued", severity="info", customer_id=customer_id,
+            audit.record(conn, at=now, event=AuditEvent.CODE_ISSUED, severity="info", customer_id=customer_id,
                          nonce=nonce.hex(), counter=counter, expires_at=issued_at + ttl, amount_cap=amount_cap)
         if created is not None:
             self._cache_key(created)
@@ -583,7 +584,7 @@ class CodeService:
         refused is burned. A fragment (the nonce typed in, a prefix, a number with a wrong digit, a
         truncated text) or a forgery naming a real nonce never touches the real code: otherwise
         anyone who glimpsed a code could burn it and make its owner's payment look like a replay."""
-        event, severity = _REFUSAL_EVENTS.get(reason, ("code_refused", "warning"))
+        event, severity = _REFUSAL_EVENTS.get(reason, (AuditEvent.CODE_REFUSED, "warning"))
         with self.core.db.write() as conn:
             now = self.core.now()
             row, form, key_id = None, "unknown", None

@@ -21,6 +21,7 @@ from shared.errors import InputError
 from shared.policy import DEFAULT_POLICY, HARDENED, Policy, policy_named
 from shared.storage import settings_store
 from shared.storage.db import Database, default_db_path
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:  # the services; each lives in the module named after its concept
     from shared.identity import IdentityService
@@ -78,7 +79,7 @@ class Core:
             settings_store.put(conn, _POLICY_KEY, new.name)
             if old != new.name:
                 now = self.now()
-                audit.record(conn, at=now, event="policy_changed",
+                audit.record(conn, at=now, event=AuditEvent.POLICY_CHANGED,
                              severity="alert" if new.is_insecure else "warning", actor=actor,
                              old=old, new=new.name)
                 if new.name == HARDENED.name:
@@ -96,7 +97,7 @@ class Core:
             raise InputError("The clock offset must be within ten years.")
         with self.db.write() as conn:
             settings_store.put(conn, _CLOCK_OFFSET_KEY, repr(float(seconds)))
-            audit.record(conn, at=SystemClock().now() + seconds, event="clock_changed", severity="warning",
+            audit.record(conn, at=SystemClock().now() + seconds, event=AuditEvent.CLOCK_CHANGED, severity="warning",
                          actor=actor, offset_seconds=float(seconds))
 
     def set_simulated_time(self, t: float, *, actor: str = "trainer") -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from shared import audit, ledger, totp
 from shared.catalog import make_ean13, registration_number_for
 from shared.errors import Conflict
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -173,7 +174,7 @@ def seed_demo(core: "Core") -> dict[str, Any]:
                           "balance": balance})
 
     with core.db.write() as conn:
-        audit.record(conn, at=core.now(), event="demo_seeded", actor="seed-demo", store_id=store.id,
+        audit.record(conn, at=core.now(), event=AuditEvent.DEMO_SEEDED, actor="seed-demo", store_id=store.id,
                      items=len(items), staff=len(staff), customers=len(customers))
     save_credentials(core.db.path, {"staff": staff, "customers": customers})
     return {

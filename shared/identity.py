@@ -45,6 +45,7 @@ from shared.errors import (Conflict, InputError, InvalidCredentials, Locked, Not
                            StepUpRequired, Throttled, TotpInvalid, TotpRequired, TotpReused, WeakPassword)
 from shared.policy import Policy
 from shared.storage import identity_store as store
+from shared.audit_events import AuditEvent
 
 HOUR = 3600
 MAX_DELAY_SECONDS = 300
@@ -226,7 +227,7 @@ class IdentityService:
             if existing is not None:
                 attempt = dataclasses.replace(attempt, customer_id=existing["id"])
                 error = self._settle_failure(
-                    conn, attempt, kind="register", reason="email_taken", event="register_existing_email",
+                    conn, attempt, kind="register", reason="email_taken", event=AuditEvent.REGISTER_EXISTING_EMAIL,
                     severity="warning",
                     error=Conflict("This e-mail address cannot be used for a new account. If it is yours, sign "
                                    "in or reset your password."),
@@ -239,7 +240,7 @@ class IdentityService:
                                             at=now)
                 store.replace_recovery_codes(conn, cid, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
                 store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
-                audit.record(conn, at=now, event="customer_registered", customer_id=cid)
+                audit.record(conn, at=now, event=AuditEvent.CUSTOMER_REGISTERED, customer_id=cid)
         if error is not None:
             raise error
         return Enrollment(cid, email, secret, totp_mod.otpauth_uri(secret, email), codes)
@@ -278,11 +279,11 @@ class IdentityService:
                     self._consume_factor(conn, fresh, proof, now, purpose="enrol")
                     store.set_totp_enrolled(conn, fresh["id"])
                     store.release_attempt(conn, attempt.id, attempt.key, lock_after=policy.lock_after_failures)
-                    audit.record(conn, at=now, event="totp_enrolled", customer_id=fresh["id"])
+                    audit.record(conn, at=now, event=AuditEvent.TOTP_ENROLLED, customer_id=fresh["id"])
             except _FactorRefused as refused:
                 err = TotpInvalid(_TOTP_WRONG) if uniform else refused.error
                 error = self._settle_failure(conn, attempt, kind="second_factor", reason=refused.reason,
-                                             event="totp_enrol_failed", severity="warning", error=err)
+                                             event=AuditEvent.TOTP_ENROL_FAILED, severity="warning", error=err)
         if error is not None:
             raise error
 
@@ -367,7 +368,8 @@ class IdentityService:
             elif needs_factor and no_factor:
                 error = self._settle_failure(
                     conn, attempt, kind="second_factor", reason="second_factor_missing",
-                    event="login_second_factor_missing", severity="warning", error=TotpRequired(_FACTOR_NEEDED),
+                    event=AuditEvent.LOGIN_SECOND_FACTOR_MISSING, severity="warning",
+                    error=TotpRequired(_FACTOR_NEEDED),
                     notify=self._password_known_notice(source, "no second factor was given"))
             else:
                 try:
@@ -377,7 +379,7 @@ class IdentityService:
                     reused = refused.reason == "totp_reused"
                     error = self._settle_failure(
                         conn, attempt, kind="second_factor", reason=refused.reason,
-                        event="totp_reused" if reused else "login_failed", severity="warning",
+                        event=AuditEvent.TOTP_REUSED if reused else AuditEvent.LOGIN_FAILED, severity="warning",
                         error=InvalidCredentials(_WRONG_LOGIN) if needs_factor else refused.error,
                         notify=None if refused.reason == "password_changed" else self._password_known_notice(
                             source, "the second factor was wrong"
@@ -401,7 +403,7 @@ class IdentityService:
             factor = self._consume_factor(conn, row, proof, now, purpose="sign_in")
             if factor is Factor.TOTP and not row["totp_enrolled"]:
                 store.set_totp_enrolled(conn, cid)
-                audit.record(conn, at=now, event="totp_enrolled", customer_id=cid)
+                audit.record(conn, at=now, event=AuditEvent.TOTP_ENROLLED, customer_id=cid)
         # A rehash (new Argon2 parameters) only once the sign-in is certain: done earlier, its cost
         # would tell a right password from a wrong one. Rare: once per customer per parameter change.
         new_hash = passwords.hash_secret(password) if passwords.needs_rehash(row["password_hash"]) else None
@@ -423,10 +425,10 @@ class IdentityService:
                               body=f"Someone signed in to your qrpay-sim account on device '{device}' at "
                                    f"{to_iso(now)} with a recovery code. {left} recovery codes are left. "
                                    "If this was not you, reset your password now.")
-        audit.record(conn, at=now, event="login_succeeded", customer_id=cid, session_id=sid, device=device,
+        audit.record(conn, at=now, event=AuditEvent.LOGIN_SUCCEEDED, customer_id=cid, session_id=sid, device=device,
                      source=source, factor=factor.value, rehashed=bool(new_hash), **details)
         if new_device:
-            audit.record(conn, at=now, event="new_device", severity="warning", customer_id=cid,
+            audit.record(conn, at=now, event=AuditEvent.NEW_DEVICE, severity="warning", customer_id=cid,
                          device=device, source=source, session_id=sid)
             if policy.notify_new_device:
                 self.notify_owner(conn, cid, subject="New sign-in on a device not seen before",
@@ -477,7 +479,7 @@ class IdentityService:
             return Factor.RECOVERY_CODE
         raise _FactorRefused(TotpRequired(_FACTOR_NEEDED), "second_factor_missing")
 
-    def _session_factor(self, s: Session, totp: object, recovery_code: object, *, purpose: str, event: str,
+    def _session_factor(self, s: Session, totp: object, recovery_code: object, *, purpose: str, event: AuditEvent,
                         secret_of: Callable[[sqlite3.Row], str] | None = None,
                         generation_of: Callable[[sqlite3.Row], int] | None = None,
                         then: Callable[[sqlite3.Connection, sqlite3.Row, Factor], object] | None = None):
@@ -509,7 +511,7 @@ class IdentityService:
                 reused = refused.reason == "totp_reused"
                 error = self._settle_failure(
                     conn, attempt, kind="second_factor", reason=refused.reason,
-                    event="totp_reused" if reused else event, severity="warning", error=refused.error,
+                    event=AuditEvent.TOTP_REUSED if reused else event, severity="warning", error=refused.error,
                     notify=(_PASSWORD_KNOWN_SUBJECT,
                             f"Someone signed in to your qrpay-sim account on device '{s.device}' entered a wrong "
                             f"second factor at {to_iso(now)}" + (" (a code that had already been used)"
@@ -586,7 +588,7 @@ class IdentityService:
                       "minute(s). Try again later, reset your password or ask a supervisor.", until=until)
 
     def _settle_failure(self, conn: sqlite3.Connection, attempt: "_Attempt", *, kind: str, reason: str,
-                        error: Exception, event: str = "login_failed", severity: str = "info",
+                        error: Exception, event: AuditEvent = AuditEvent.LOGIN_FAILED, severity: str = "info",
                         notify: tuple[str, str] | None = None) -> Exception:
         """A reserved attempt failed: inside `conn`, it stays counted (with what failed), is audited,
         the owner is told (at most one such notice an hour), a lock it reached is audited, and the
@@ -601,7 +603,7 @@ class IdentityService:
             self._notify_once(conn, cid, subject=notify[0], body=notify[1], kind="security")
         if policy.throttle_logins and policy.lock_after_failures > 0 and n >= policy.lock_after_failures:
             until = now + _cap(policy.lock_seconds, policy)
-            audit.record(conn, at=now, event="lockout", severity="alert", customer_id=cid,
+            audit.record(conn, at=now, event=AuditEvent.LOCKOUT, severity="alert", customer_id=cid,
                          consecutive_failures=n, until=until, source=attempt.source)
             if cid is not None:
                 self._notify_once(conn, cid, subject="Your account was locked",
@@ -639,7 +641,7 @@ class IdentityService:
             store.set_stuffing_state(conn, wave_started=state["wave_started"], active_until=until)
             return
         store.set_stuffing_state(conn, wave_started=now, active_until=until)
-        audit.record(conn, at=now, event="stuffing_alert", severity="alert", failing_accounts=accounts,
+        audit.record(conn, at=now, event=AuditEvent.STUFFING_ALERT, severity="alert", failing_accounts=accounts,
                      failures=store.failures_since(conn, since), window_seconds=policy.stuffing_window_seconds,
                      top_sources=[f"{s} ({n})" for s, n in store.busiest_sources_since(conn, since)])
 
@@ -662,7 +664,7 @@ class IdentityService:
             if row is None:
                 raise NotFound("No such customer.")
             cleared = store.forget_failures(conn, row["email"])
-            audit.record(conn, at=now, event="account_unlocked", severity="warning", customer_id=row["id"],
+            audit.record(conn, at=now, event=AuditEvent.ACCOUNT_UNLOCKED, severity="warning", customer_id=row["id"],
                          staff_id=member.id, failures_cleared=cleared)
             self.notify_owner(conn, row["id"], subject="Your account was unlocked",
                               body=f"A store supervisor unlocked your qrpay-sim account at {to_iso(now)}. If you "
@@ -692,7 +694,7 @@ class IdentityService:
         expired = self._expiry(row, now, policy)
         if expired:
             store.revoke_session(conn, row["id"], at=now, reason=expired)
-            audit.record(conn, at=now, event="session_expired", customer_id=row["customer_id"],
+            audit.record(conn, at=now, event=AuditEvent.SESSION_EXPIRED, customer_id=row["customer_id"],
                          session_id=row["id"], reason=expired)
         return row, expired
 
@@ -717,10 +719,10 @@ class IdentityService:
 
         def accept(conn, row, factor):
             store.set_step_up(conn, s.id, now)
-            audit.record(conn, at=now, event="step_up", customer_id=s.customer_id, session_id=s.id,
+            audit.record(conn, at=now, event=AuditEvent.STEP_UP, customer_id=s.customer_id, session_id=s.id,
                          factor=factor.value)
             return store.session_by_id(conn, s.id)
-        return _session(self._session_factor(s, totp, recovery_code, purpose="step_up", event="step_up_failed",
+        return _session(self._session_factor(s, totp, recovery_code, purpose="step_up", event=AuditEvent.STEP_UP_FAILED,
                                              then=accept))
 
     def has_recent_step_up(self, token: str) -> bool:
@@ -755,7 +757,7 @@ class IdentityService:
                 else:
                     n = store.revoke_session(conn, row["id"], at=now, reason=reason)
                 codes = self._withdraw_codes(conn, row["customer_id"], reason, now)
-                audit.record(conn, at=now, event="session_revoked", customer_id=row["customer_id"],
+                audit.record(conn, at=now, event=AuditEvent.SESSION_REVOKED, customer_id=row["customer_id"],
                              session_id=row["id"], reason=reason, sessions_revoked=n, payment_codes_revoked=codes)
         if expired and everywhere:
             raise SessionInvalid("Your session timed out, so it cannot sign out other devices. Sign in again.",
@@ -773,7 +775,7 @@ class IdentityService:
                 raise NotFound("No such session.")
             if store.revoke_session(conn, session_id, at=now, reason="revoked_by_owner"):
                 codes = self._withdraw_codes(conn, s.customer_id, "session_revoked", now)
-                audit.record(conn, at=now, event="session_revoked", customer_id=s.customer_id,
+                audit.record(conn, at=now, event=AuditEvent.SESSION_REVOKED, customer_id=s.customer_id,
                              session_id=session_id, by_session_id=s.id, reason="revoked_by_owner",
                              payment_codes_revoked=codes)
 
@@ -793,16 +795,16 @@ class IdentityService:
             cid = row["id"] if row else None
             redirect = send_to is not None and (row is None or send_to != row["email"])
             if redirect and not policy.reset_honours_send_to:
-                audit.record(conn, at=now, event="reset_redirect_attempt", severity="alert", customer_id=cid,
+                audit.record(conn, at=now, event=AuditEvent.RESET_REDIRECT_ATTEMPT, severity="alert", customer_id=cid,
                              requested_send_to=send_to, source=source, known_account=row is not None)
             if row is None:
-                audit.record(conn, at=now, event="reset_requested", customer_id=None, known_account=False,
+                audit.record(conn, at=now, event=AuditEvent.RESET_REQUESTED, customer_id=None, known_account=False,
                              source=source)
                 return None
             store.clamp_reset_codes(conn, cid, now)  # a clock set back: counts as now
             if policy.throttle_logins and \
                     store.reset_requests_since(conn, cid, now - HOUR) >= RESET_REQUESTS_PER_HOUR:
-                audit.record(conn, at=now, event="reset_rate_limited", severity="warning", customer_id=cid,
+                audit.record(conn, at=now, event=AuditEvent.RESET_RATE_LIMITED, severity="warning", customer_id=cid,
                              source=source)
                 return None
             target = send_to if (redirect and policy.reset_honours_send_to) else row["email"]
@@ -814,7 +816,7 @@ class IdentityService:
                               f"{_minutes(policy.reset_code_seconds)} minutes. If you did not ask for it, ignore "
                               "this message: your password has not changed.", at=now, kind="reset")
             off_record = target != row["email"]
-            audit.record(conn, at=now, event="reset_requested", severity="alert" if off_record else "info",
+            audit.record(conn, at=now, event=AuditEvent.RESET_REQUESTED, severity="alert" if off_record else "info",
                          customer_id=cid, known_account=True, source=source, sent_to_address_of_record=not off_record,
                          **({"sent_to": target} if off_record else {}))
         return None
@@ -881,12 +883,12 @@ class IdentityService:
                                   body=f"The password of your qrpay-sim account was reset at {to_iso(now)}. Every "
                                        "device was signed out and unused payment codes were cancelled. If this was "
                                        "not you, contact support at once.", kind="security")
-                audit.record(conn, at=now, event="reset_completed", severity="warning", customer_id=cid,
+                audit.record(conn, at=now, event=AuditEvent.RESET_COMPLETED, severity="warning", customer_id=cid,
                              factor=factor.value, sessions_revoked=sessions_revoked,
                              payment_codes_revoked=codes_revoked)
             except _FactorRefused as refused:
                 error = refused.error
-                audit.record(conn, at=now, event="reset_failed", severity="warning", customer_id=cid,
+                audit.record(conn, at=now, event=AuditEvent.RESET_FAILED, severity="warning", customer_id=cid,
                              reason=refused.reason)
                 if cid is not None and ok and refused.reason not in ("second_factor_missing", "reset_code_used"):
                     self._notify_once(conn, cid, subject="Someone used your reset code with a wrong second factor",
@@ -923,7 +925,7 @@ class IdentityService:
                               body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
                                    f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
                                    "password now.", kind="security")
-            audit.record(conn, at=now, event="password_changed", severity="warning", customer_id=s.customer_id,
+            audit.record(conn, at=now, event=AuditEvent.PASSWORD_CHANGED, severity="warning", customer_id=s.customer_id,
                          session_id=s.id, other_sessions_revoked=others, payment_codes_revoked=codes)
 
     def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
@@ -944,7 +946,7 @@ class IdentityService:
             codes = self._withdraw_codes(conn, s.customer_id, "email_changed", now)
             self.notify_owner(conn, s.customer_id, subject="This is now your qrpay-sim address",
                               body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).")
-            audit.record(conn, at=now, event="email_changed", severity="warning", customer_id=s.customer_id,
+            audit.record(conn, at=now, event=AuditEvent.EMAIL_CHANGED, severity="warning", customer_id=s.customer_id,
                          session_id=s.id, old_email=old, new_email=new, payment_codes_revoked=codes)
 
     def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
@@ -954,7 +956,8 @@ class IdentityService:
         with self.core.db.write() as conn:
             store.set_pending_totp_secret(conn, s.customer_id, secret)
             email = store.customer_by_id(conn, s.customer_id)["email"]
-            audit.record(conn, at=now, event="totp_reenrol_started", customer_id=s.customer_id, session_id=s.id)
+            audit.record(conn, at=now, event=AuditEvent.TOTP_REENROL_STARTED,
+                         customer_id=s.customer_id, session_id=s.id)
         return Enrollment(s.customer_id, email, secret, totp_mod.otpauth_uri(secret, email), ())
 
     def confirm_totp_reenrol(self, token: str, code: str) -> None:
@@ -975,10 +978,10 @@ class IdentityService:
                               body=f"A new authenticator app was set up for your qrpay-sim account at "
                                    f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
                                    "work. If this was not you, contact support at once.", kind="security")
-            audit.record(conn, at=now, event="totp_reenrolled", severity="warning", customer_id=s.customer_id,
+            audit.record(conn, at=now, event=AuditEvent.TOTP_REENROLLED, severity="warning", customer_id=s.customer_id,
                          session_id=s.id, payment_codes_revoked=codes)
         self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
-                             event="totp_enrol_failed",
+                             event=AuditEvent.TOTP_ENROL_FAILED,
                              secret_of=lambda r: r["pending_totp_secret"] or "",
                              generation_of=lambda r: r["totp_generation"] + 1, then=activate)
 
@@ -993,7 +996,7 @@ class IdentityService:
                               body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
                                    "old ones no longer work. If this was not you, contact support at once.",
                               kind="security")
-            audit.record(conn, at=now, event="recovery_codes_regenerated", severity="warning",
+            audit.record(conn, at=now, event=AuditEvent.RECOVERY_CODES_REGENERATED, severity="warning",
                          customer_id=s.customer_id, session_id=s.id, payment_codes_revoked=withdrawn)
         return codes
 

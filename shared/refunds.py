@@ -32,6 +32,7 @@ from shared.receipts import business_date_of, jst_text
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, RateTotal, refund_tax, totals
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -88,7 +89,7 @@ class RefundService:
                                 refund_id=refund_id, terminal_id=terminal_id, now=now)
         except _IdConflict as clash:
             with self.core.db.write() as conn:
-                audit.record(conn, at=now, event="refund_id_conflict", severity="warning",
+                audit.record(conn, at=now, event=AuditEvent.REFUND_ID_CONFLICT, severity="warning",
                              actor=f"staff:{supervisor.id}", customer_id=clash.customer_id, refund_id=refund_id,
                              sale_id=sale_id, first_sale_id=clash.sale_id)
             raise IdempotencyConflict("This refund id was already used for a different refund; nothing was moved.",
@@ -137,7 +138,7 @@ class RefundService:
             sales_store.insert_refund_taxes(conn, refund_id, (
                 (r.rate, r.taxable_incl, refund_tax(sold[r.rate], before.get(r.rate, 0), r.taxable_incl, r.rate))
                 for r in money.by_rate))
-            audit.record(conn, at=now, event="refund", severity="warning", customer_id=sale.customer_id,
+            audit.record(conn, at=now, event=AuditEvent.REFUND, severity="warning", customer_id=sale.customer_id,
                          actor=f"staff:{supervisor.id}", refund_id=refund_id, sale_id=sale.id, amount=money.total,
                          terminal=terminal, receipt_no=sale.receipt_no, full=wanted is None)
             self.core.identity.notify_owner(

@@ -33,6 +33,7 @@ from shared.receipts import business_date_of
 from shared.sales import check_business_date
 from shared.storage import catalog_store, sales_store
 from shared.tax import RATES, RateTotal, refund_tax
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -159,7 +160,7 @@ class ReportService:
                 raise Conflict(f"Terminal {terminal.id} is already closed for {day}; reprint the Z report instead.",
                                code="already_closed")
             report = self._compute(conn, "Z", terminal.id, day)
-            audit.record(conn, at=report.generated_at, event="z_report", actor=f"staff:{supervisor.id}",
+            audit.record(conn, at=report.generated_at, event=AuditEvent.Z_REPORT, actor=f"staff:{supervisor.id}",
                          terminal=terminal.id, business_date=day, sales_count=report.sales_count, net=report.net,
                          agrees_with_ledger=report.agrees_with_ledger)
             rows, head = audit.head(conn)

@@ -41,6 +41,7 @@ from shared.money import format_yen
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, jst_text, mask_ref
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
+from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -243,7 +244,7 @@ class SalesService:
                     self.core.codes.mark_redeemed(conn, verified.nonce, sale_id=sale_id, at=now, amount=cart.total)
                 except CodeRefused as e:  # the code's own UNIQUE guard caught a redemption we could not see
                     raise _Refusal(e, customer_id=cid) from None
-                audit.record(conn, at=now, event="payment", customer_id=cid, actor=f"staff:{clerk.id}",
+                audit.record(conn, at=now, event=AuditEvent.PAYMENT, customer_id=cid, actor=f"staff:{clerk.id}",
                              sale_id=sale_id, amount=cart.total, terminal=terminal.id, receipt_no=receipt_no,
                              store_id=store["id"], entry_method=entry.value)
                 self.core.identity.notify_owner(
@@ -292,7 +293,7 @@ class SalesService:
     def _after_conflict(self, clash: _IdConflict, code: str, terminal_id: str, clerk_id: int, now: float) -> None:
         """Audited in its own transaction; a different code under a paid sale's id is an alert."""
         with self.core.db.write() as conn:
-            audit.record(conn, at=now, event="sale_id_conflict",
+            audit.record(conn, at=now, event=AuditEvent.SALE_ID_CONFLICT,
                          severity="alert" if "code" in clash.differs else "warning", actor=f"staff:{clerk_id}",
                          customer_id=clash.customer_id, sale_id=clash.sale_id, terminal=terminal_id,
                          differs=",".join(clash.differs), presented_code_ref=idempotency.secret_ref(conn, code))
@@ -333,7 +334,7 @@ class SalesService:
     def _after_refusal(self, refused: _Refusal, code: str, terminal_id: str, now: float) -> None:
         if refused.alert is not None:
             with self.core.db.write() as conn:
-                audit.record(conn, at=now, event="payment_velocity_alert", severity="alert",
+                audit.record(conn, at=now, event=AuditEvent.PAYMENT_VELOCITY_ALERT, severity="alert",
                              customer_id=refused.customer_id, terminal=terminal_id, **refused.alert)
                 # 7pay's victims learned of fraud days later: tell the owner at once.
                 self.core.identity.notify_owner(

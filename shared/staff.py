@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from shared import attempts, audit, passwords
 from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied, Throttled
 from shared.storage import staff_store as store
+from shared.audit_events import AuditEvent
 
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 15 * 60
@@ -73,7 +74,8 @@ class StaffService:
         now = self.core.now()
         with self.core.db.write() as conn:
             sid = store.insert(conn, name=name.strip(), role=role.value, pin_hash=pin_hash, at=now)
-            audit.record(conn, at=now, event="staff_added", actor=f"staff:{sid}", staff_id=sid, role=role.value)
+            audit.record(conn, at=now, event=AuditEvent.STAFF_ADDED,
+                         actor=f"staff:{sid}", staff_id=sid, role=role.value)
         return Staff(sid, name.strip(), role)
 
     def list(self) -> list[Staff]:
@@ -117,7 +119,7 @@ class StaffService:
         if row is None:
             passwords.burn_time(pin)
             with self.core.db.write() as conn:
-                audit.record(conn, at=now, event="staff_login_failed", severity="warning",
+                audit.record(conn, at=now, event=AuditEvent.STAFF_LOGIN_FAILED, severity="warning",
                              reason="unknown_staff", staff_ref=str(staff_id)[:20])
             raise InvalidCredentials(_WRONG)
         if passwords.verify_secret(row["pin_hash"], pin):
@@ -132,7 +134,8 @@ class StaffService:
             now = self.core.now()
             current = store.by_id(conn, row["id"])
             failures = int(current["failures"]) if current is not None else 0
-            audit.record(conn, at=now, event="staff_login_failed", severity="warning", actor=f"staff:{row['id']}",
+            audit.record(conn, at=now, event=AuditEvent.STAFF_LOGIN_FAILED,
+                         severity="warning", actor=f"staff:{row['id']}",
                          staff_id=row["id"], reason="wrong_pin", consecutive_failures=failures)
             already = current is not None and current["locked_until"] is not None and current["locked_until"] > now
             if current is not None and not already:
@@ -140,7 +143,8 @@ class StaffService:
                                                            now=now, lock_seconds=LOCK_SECONDS, cap=cap)
                 if locked_until is not None:
                     store.lock(conn, row["id"], locked_until)
-                    audit.record(conn, at=now, event="staff_locked", severity="alert", actor=f"staff:{row['id']}",
+                    audit.record(conn, at=now, event=AuditEvent.STAFF_LOCKED,
+                                 severity="alert", actor=f"staff:{row['id']}",
                                  staff_id=row["id"], until=locked_until)
             elif already:
                 locked_until = current["locked_until"]

@@ -54,6 +54,7 @@ from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCre
 from shared.money import format_yen, yen
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, topups_store
+from shared.audit_events import AuditEvent
 
 DAY = 24 * 3600
 MONTH = 30 * DAY
@@ -252,7 +253,7 @@ class TopUpService:
         self._authenticate(token, cid, policy, totp=totp, topup_password=topup_password)
         if card.decline_reason is not None:
             with self.core.db.write() as conn:
-                audit.record(conn, at=self.core.now(), event="topup_declined", customer_id=cid, amount=amount,
+                audit.record(conn, at=self.core.now(), event=AuditEvent.TOPUP_DECLINED, customer_id=cid, amount=amount,
                              card_brand=card.brand.value, card_last4=card.last4)
             raise PermissionDenied(card.decline_reason, code="card_declined")
 
@@ -279,7 +280,8 @@ class TopUpService:
             tid = topups_store.insert(conn, customer_id=cid, transfer_id=t.id, idempotency_key=key, amount=amount,
                                       card_brand=card.brand.value, card_last4=card.last4, balance_after=balance,
                                       at=now, request_fp=self._fingerprint(conn, cid, amount, card))
-            audit.record(conn, at=now, event="topup", customer_id=cid, amount=amount, card_brand=card.brand.value,
+            audit.record(conn, at=now, event=AuditEvent.TOPUP,
+                         customer_id=cid, amount=amount, card_brand=card.brand.value,
                          card_last4=card.last4, topup_id=tid, transfer_id=t.id, session_id=s.id)
             self.core.identity.notify_owner(
                 conn, cid, subject=f"Top-up of {format_yen(amount)}",
@@ -302,7 +304,7 @@ class TopUpService:
             yield
         except _KeyConflict:
             with self.core.db.write() as conn:
-                audit.record(conn, at=self.core.now(), event="idempotency_key_conflict", severity="warning",
+                audit.record(conn, at=self.core.now(), event=AuditEvent.IDEMPOTENCY_KEY_CONFLICT, severity="warning",
                              customer_id=cid, scope="topup", key_ref=idempotency.secret_ref(conn, key))
             raise IdempotencyConflict("This request id was already used for a different top-up; nothing was "
                                       "charged.", code="idempotency_key_conflict") from None
@@ -319,7 +321,7 @@ class TopUpService:
         except _Velocity as refused:
             now = self.core.now()
             with self.core.db.write() as conn:
-                audit.record(conn, at=now, event="topup_velocity_alert", severity="alert", customer_id=cid,
+                audit.record(conn, at=now, event=AuditEvent.TOPUP_VELOCITY_ALERT, severity="alert", customer_id=cid,
                              amount=amount, recent_topups=refused.details.get("count"),
                              window_seconds=refused.details.get("window_seconds"))
                 self.core.identity.notify_owner(
@@ -384,14 +386,15 @@ class TopUpService:
             now = self.core.now()
             current = topups_store.password_row(conn, cid)
             failures = int(current["failures"]) if current is not None else 0
-            audit.record(conn, at=now, event="topup_password_failed", severity="warning", customer_id=cid,
+            audit.record(conn, at=now, event=AuditEvent.TOPUP_PASSWORD_FAILED, severity="warning", customer_id=cid,
                          consecutive_failures=failures)
             if current is not None and not (current["locked_until"] is not None and current["locked_until"] > now):
                 locked_until = attempts.lock_after_failure(failures_now=failures, limit=TOPUP_PASSWORD_LOCK_AFTER,
                                                            now=now, lock_seconds=TOPUP_PASSWORD_LOCK_SECONDS, cap=cap)
                 if locked_until is not None:
                     topups_store.set_password_lock(conn, cid, locked_until)
-                    audit.record(conn, at=now, event="topup_password_locked", severity="alert", customer_id=cid,
+                    audit.record(conn, at=now, event=AuditEvent.TOPUP_PASSWORD_LOCKED,
+                                 severity="alert", customer_id=cid,
                                  until=locked_until)
         if locked_until is not None:
             raise Locked("Too many wrong top-up passwords: the top-up password is locked for "
@@ -427,7 +430,8 @@ class TopUpService:
         with self.core.db.write() as conn:
             replaced = topups_store.password_hash(conn, s.customer_id) is not None
             topups_store.set_password_hash(conn, s.customer_id, new_hash, now)
-            audit.record(conn, at=now, event="topup_password_changed" if replaced else "topup_password_set",
+            event = AuditEvent.TOPUP_PASSWORD_CHANGED if replaced else AuditEvent.TOPUP_PASSWORD_SET
+            audit.record(conn, at=now, event=event,
                          severity="warning", customer_id=s.customer_id, session_id=s.id,
                          second_factor=not without_2fa)
             if not without_2fa:

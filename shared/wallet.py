@@ -16,6 +16,7 @@ from shared.errors import InputError
 from shared.money import format_yen
 from shared.storage import catalog_store, ledger_store, sales_store
 from shared.topups import jst as _jst
+from shared.audit_events import AuditEvent
 
 _MAX_REASON = 200
 
@@ -154,7 +155,8 @@ class WalletService:
         with self.core.db.write() as conn:
             self.core.identity.set_frozen(conn, customer_id, frozen)
             revoked = self._revoke_codes(conn, customer_id, now) if frozen else None
-            audit.record(conn, at=now, event="wallet_frozen" if frozen else "wallet_unfrozen", severity="warning",
+            audit.record(conn, at=now, event=AuditEvent.WALLET_FROZEN if frozen else AuditEvent.WALLET_UNFROZEN,
+                         severity="warning",
                          customer_id=customer_id, actor=f"staff:{supervisor.id}", reason=reason.strip(),
                          payment_codes_revoked=revoked)
             balance = ledger.wallet_balance(conn, customer_id)

@@ -4,12 +4,14 @@ import sqlite3
 import pytest
 
 from shared import audit
+from shared.audit_events import AuditEvent
+from shared.errors import InputError
 
 
 def _fill(core, n=5):
     with core.db.write() as conn:
         for i in range(n):
-            audit.record(conn, at=core.now() + i, event="login_failed", customer_id=i, attempt=i)
+            audit.record(conn, at=core.now() + i, event=AuditEvent.LOGIN_FAILED, customer_id=i, attempt=i)
 
 
 def test_an_untouched_chain_verifies(core):
@@ -54,7 +56,43 @@ def test_an_inserted_row_is_detected(core, db_path):
 def test_secrets_are_refused_in_details(core):
     with pytest.raises(ValueError):
         with core.db.write() as conn:
-            audit.record(conn, at=core.now(), event="x", password="hunter2")
+            audit.record(conn, at=core.now(), event=AuditEvent.LOGIN_FAILED, password="hunter2")
+
+
+@pytest.mark.parametrize("event", ["lockout", "credential_stuffing", None, 3])
+def test_record_takes_only_an_audit_event_and_writes_nothing_else(core, event):
+    """A bare name (even a right one) is refused: the names live in one place, shared/audit_events.py."""
+    before = core.audit_verify().rows
+    with pytest.raises(TypeError):
+        with core.db.write() as conn:
+            audit.record(conn, at=core.now(), event=event)
+    assert core.audit_verify().rows == before
+    with pytest.raises(TypeError):
+        core.audit_recent(event="lockout")
+
+
+def test_the_stored_name_is_the_member_value_and_reads_back_as_the_member(core):
+    """What is hashed and stored is the plain name (databases written before the enum verify), and a
+    reader gets the member back; a name no member has (another version's row) reads back as text."""
+    with core.db.write() as conn:
+        audit.record(conn, at=core.now(), event=AuditEvent.STUFFING_ALERT, severity="alert", failing_accounts=3)
+    with core.db.read() as conn:
+        raw = conn.execute("SELECT event FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert raw == "stuffing_alert" and type(raw) is str
+    row = core.audit_recent(event=AuditEvent.STUFFING_ALERT)[0]
+    assert row.event is AuditEvent.STUFFING_ALERT
+    assert core.audit_verify().ok
+    assert audit._event("some_future_event") == "some_future_event"
+    assert {e.value for e in AuditEvent} == {e.value.lower() for e in AuditEvent}      # stored names never change case
+    assert len({e.value for e in AuditEvent}) == len(AuditEvent)
+
+
+def test_the_cli_filters_by_event_name_and_refuses_an_unknown_one(core):
+    from shared.audit_events import parse
+    assert parse("lockout") is AuditEvent.LOCKOUT
+    with pytest.raises(InputError) as e:
+        parse("credential_stuffing")
+    assert e.value.code == "unknown_event"
 
 
 # -- the signed head: attacks by someone who holds only the database file -------------------------------
@@ -302,7 +340,7 @@ def test_a_database_from_before_the_signed_head_is_adopted_with_a_notice(tmp_pat
     assert p.returncode == 0 and out["rows"] == 4, p.stderr
     assert "adopted" in p.stderr and "3 rows" in p.stderr
     core = Core.open(path)
-    row = core.audit_recent(event="audit_log_adopted")[0]
+    row = core.audit_recent(event=AuditEvent.AUDIT_LOG_ADOPTED)[0]
     core.close()
     assert row.severity == "warning" and row.details["rows"] == 3 and row.details["chain_intact"] is True
     assert qrpay_verify(path)[0] == 0      # adopted once, not again
@@ -312,9 +350,10 @@ def test_parallel_writers_keep_the_head_signed(db_path):
     """Four processes record events at once (BEGIN IMMEDIATE serialises them): the head stays right."""
     Core.open(db_path).close()
     code = ("import sys; from shared.core import Core; from shared import audit\n"
+            "from shared.audit_events import AuditEvent\n"
             "c = Core.open(sys.argv[1])\n"
             "for i in range(25):\n"
-            "    with c.db.write() as conn: audit.record(conn, at=c.now(), event='x', n=i)\n"
+            "    with c.db.write() as conn: audit.record(conn, at=c.now(), event=AuditEvent.DEMO_SEEDED, n=i)\n"
             "c.close()\n")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(db_path)], cwd=ROOT) for _ in range(4)]
     assert [p.wait(timeout=120) for p in procs] == [0] * 4

@@ -15,6 +15,7 @@ from shared.clock import FixedClock
 from shared.codes import PREFIX, CodeState, Ed25519PrivateKey, parse_code, sign_code
 from shared.core import Core
 from shared.errors import CodeRefused, Locked, NotFound, QrpayError, StepUpRequired
+from shared.audit_events import AuditEvent
 
 PASSWORD = "correct horse battery staple 42"
 EMAIL = "hanako.yamada@example.jp"
@@ -80,7 +81,7 @@ def test_the_issuer_key_is_created_once_and_kept_with_the_database(core, db_path
         assert other.codes.ensure_issuer_key() == key_id
     finally:
         other.close()
-    assert len(core.audit_recent(event="issuer_key_created")) == 1
+    assert len(core.audit_recent(event=AuditEvent.ISSUER_KEY_CREATED)) == 1
 
 
 def test_counter_increments_per_wallet(core, clock, hanako):
@@ -275,12 +276,12 @@ def test_switching_back_to_hardened_withdraws_every_2019_code(core, hanako):
             verify(core, presented)
         assert e.value.code == "superseded" and e.value.message == codes.MESSAGES["revoked"]
     assert core.codes.status(hanako.token, unused.nonce).state is CodeState.REVOKED
-    row = core.audit_recent(event="codes_revoked")[0]
+    row = core.audit_recent(event=AuditEvent.CODES_REVOKED)[0]
     assert (row.details["count"], row.details["reason"]) == (2, "policy_hardened")
     # the switch and the withdrawal are one transaction: the policy row comes just before it
     assert [a.event for a in core.audit_recent(limit=2)] == ["codes_revoked", "policy_changed"]
     core.set_policy("hardened")                          # hardened again: nothing new to withdraw
-    assert len(core.audit_recent(event="codes_revoked")) == 1
+    assert len(core.audit_recent(event=AuditEvent.CODES_REVOKED)) == 1
 
 
 def test_a_code_issued_during_a_policy_switch_follows_the_new_policy(core, hanako, monkeypatch):
@@ -307,7 +308,7 @@ def test_record_refusal_audits_and_burns_the_code(core, hanako):
     assert refusal(core, issued.text) == "replayed"  # a code seen refused is burned under hardened
     status = core.codes.status(hanako.token, issued.nonce)
     assert (status.state, status.reason) == (CodeState.REFUSED, "insufficient_funds")
-    row = core.audit_recent(event="code_insufficient_funds")[0]
+    row = core.audit_recent(event=AuditEvent.CODE_INSUFFICIENT_FUNDS)[0]
     assert row.customer_id == hanako.id and row.details["terminal_id"] == "T1"
 
 
@@ -343,7 +344,7 @@ def test_an_expired_refusal_marks_the_code_expired(core, clock, hanako):
     clock.advance(61)
     core.codes.record_refusal(issued.text, "expired")
     assert core.codes.status(hanako.token, issued.nonce).state is CodeState.EXPIRED
-    assert core.audit_recent(event="code_expired")[0].severity == "warning"
+    assert core.audit_recent(event=AuditEvent.CODE_EXPIRED)[0].severity == "warning"
 
 
 def test_revoke_all_for_customer(core, clock, hanako):

@@ -7,6 +7,7 @@ import json
 import pytest
 from argon2 import PasswordHasher
 
+from shared.audit_events import AuditEvent
 from shared import passwords, totp
 from shared.core import Core
 from shared.errors import (Conflict, InvalidCredentials, Locked, NotFound, SessionInvalid, StepUpRequired,
@@ -35,7 +36,7 @@ def sign_in(core, e, device="phone"):
 
 
 def events(core, name):
-    return core.audit_recent(event=name)
+    return core.audit_recent(event=AuditEvent(name))
 
 
 # -- registration and enrolment -------------------------------------------------------------------

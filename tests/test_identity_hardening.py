@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.audit_events import AuditEvent
 from shared import passwords, totp
 from shared import identity as identity_mod
 from shared.catalog import make_ean13
@@ -54,7 +55,7 @@ def world(core):
 
 
 def events(core, name):
-    return core.audit_recent(event=name)
+    return core.audit_recent(event=AuditEvent(name))
 
 
 def enrol(core, email="mika@example.jp"):

@@ -15,6 +15,7 @@ from shared.codes import Ed25519PrivateKey, parse_code, sign_code
 from shared.errors import (CodeRefused, Conflict, IdempotencyConflict, InputError, Locked, NotFound, QrpayError,
                            SessionInvalid)
 from shared.staff import LOCK_SECONDS, MAX_LOCK_SECONDS
+from shared.audit_events import AuditEvent
 from test_sales import (BATTERY, CABLE, ONIGIRI, TEA, clerk, demo, store_balance,  # noqa: F401  (fixtures)
                         wallets)
 
@@ -62,7 +63,7 @@ def test_a_sale_id_cannot_be_reused_with_another_code(core, demo, wallets):
         assert e.value.code == "sale_id_conflict" and isinstance(e.value, Conflict)
         assert first.receipt_no not in e.value.message
     assert (wallets.balance(0), wallets.balance(1), store_balance(core)) == balances
-    rows = core.audit_recent(event="sale_id_conflict")
+    rows = core.audit_recent(event=AuditEvent.SALE_ID_CONFLICT)
     assert len(rows) == len(presented)
     assert all(r.severity == "alert" and r.details["differs"] == "code" and r.details["sale_id"] == "S-approved"
                for r in rows)
@@ -72,7 +73,7 @@ def test_a_sale_id_cannot_be_reused_with_another_code(core, demo, wallets):
         assert secret_text not in text
     # the other customer's code was not touched: still issued, no refusal recorded, and it pays
     assert core.codes.status(wallets.sessions[1], theirs.nonce).state.value == "issued"
-    assert not core.audit_recent(event="code_replayed")
+    assert not core.audit_recent(event=AuditEvent.CODE_REPLAYED)
     assert pay(core, demo, theirs.text, "S-theirs").customer_id == wallets.customer(1)["customer_id"]
     assert_books_balance(core)
 
@@ -85,7 +86,7 @@ def test_the_same_request_again_is_the_first_sale_in_either_form_of_the_code(cor
     assert pay(core, demo, code.numeric, "S-same", lines=[(TEA, 2), (ONIGIRI, 1)]) == first
     assert pay(core, demo, code.text, "S-same", lines=[(TEA, 1), (ONIGIRI, 1), (TEA, 1)]) == first
     assert wallets.balance(0) == before
-    assert not core.audit_recent(event="sale_id_conflict")
+    assert not core.audit_recent(event=AuditEvent.SALE_ID_CONFLICT)
 
 
 @pytest.mark.parametrize("change, differs", [
@@ -103,7 +104,7 @@ def test_another_cart_terminal_or_clerk_under_a_used_sale_id_is_a_conflict(core,
     with pytest.raises(IdempotencyConflict) as e:
         pay(core, demo, code.text, "S-x", **kw)
     assert e.value.code == "sale_id_conflict"
-    row = core.audit_recent(event="sale_id_conflict")[0]
+    row = core.audit_recent(event=AuditEvent.SALE_ID_CONFLICT)[0]
     assert row.details["differs"] == differs and row.severity == "warning"
     assert wallets.balance(0) == before
     assert_books_balance(core)
@@ -166,7 +167,7 @@ def test_a_refund_id_cannot_be_reused_for_another_refund(core, demo, wallets, pa
         core.refunds.refund(sale_id=paid.id, lines=[(ONIGIRI, 1)], refund_id="R-1", supervisor_id=other_sup.id,
                             pin="6061")
     assert (wallets.balance(0), store_balance(core)) == (before, store_before)
-    assert len(core.audit_recent(event="refund_id_conflict")) == 6
+    assert len(core.audit_recent(event=AuditEvent.REFUND_ID_CONFLICT)) == 6
     assert_books_balance(core)
 
 
@@ -214,7 +215,7 @@ def test_a_topup_key_cannot_be_reused_for_another_topup(core, hanako):
             topup(hanako, amount, card, key="K-1")
         assert e.value.code == "idempotency_key_conflict"
     assert hanako.balance(0) == before
-    rows = core.audit_recent(event="idempotency_key_conflict")
+    rows = core.audit_recent(event=AuditEvent.IDEMPOTENCY_KEY_CONFLICT)
     assert len(rows) == 3 and "K-1" not in str([r.details for r in rows])
     text = dump(core)
     for card in (VISA, MASTERCARD, "4242424242424242", "5555555555554444", "4000056655665556"):
@@ -288,10 +289,10 @@ def test_fragments_of_a_live_code_never_burn_it(core, demo, wallets):
     assert core.codes.status(wallets.sessions[0], code.nonce).state.value == "issued"
     assert not [a for a in core.audit_recent(limit=500) if a.event != "code_issued"
                 and (a.details.get("nonce") == code.nonce or (a.customer_id == cid and a.event.startswith("code_")))]
-    replays_before = len(core.audit_recent(event="code_replayed"))
+    replays_before = len(core.audit_recent(event=AuditEvent.CODE_REPLAYED))
     sale = pay(core, demo, code.text, "S-owner")        # the owner still pays, once
     assert sale.customer_id == cid
-    assert len(core.audit_recent(event="code_replayed")) == replays_before     # no false replay alert
+    assert len(core.audit_recent(event=AuditEvent.CODE_REPLAYED)) == replays_before     # no false replay alert
     assert_books_balance(core)
 
 
@@ -435,7 +436,7 @@ def test_the_2019_topup_password_locks_after_five_wrong_and_is_capped(core, demo
         core.topups.top_up(token, 1_000, VISA, topup_password="wrong-guess-5")
     with pytest.raises(Locked):                           # the right password is not even checked
         core.topups.top_up(token, 1_000, VISA, topup_password="harbor-lantern-quartz-77")
-    assert core.audit_recent(event="topup_password_locked")[0].severity == "alert"
+    assert core.audit_recent(event=AuditEvent.TOPUP_PASSWORD_LOCKED)[0].severity == "alert"
     core.clock.set(core.now() - 30 * 86400)               # clock jumps back a month: capped at one hour
     with pytest.raises(Locked) as e:
         core.topups.top_up(token, 1_000, VISA, topup_password="harbor-lantern-quartz-77")

@@ -13,6 +13,7 @@ import pytest
 from shared import ledger
 from shared.checks import run_checks
 from shared.errors import Locked, QrpayError, Throttled
+from shared.audit_events import AuditEvent
 from test_sales import BATTERY, BENTO, CABLE, ONIGIRI, TEA, clerk, demo, wallets  # noqa: F401  (fixtures)
 
 VISA = "4242 4242 4242 4242"
@@ -134,8 +135,8 @@ def test_parallel_wrong_supervisor_pins_get_at_most_five_checks_and_the_right_on
     assert all(o[0] in ("invalid_credentials", "locked", "throttled") for o in out if o[1] != "right")
     with pytest.raises(Locked):                           # and now it is locked, for the right PIN too
         core.staff.require_supervisor(boss["id"], boss["pin"])
-    assert len(core.audit_recent(event="staff_login_failed")) <= 5
-    assert len(core.audit_recent(event="staff_locked")) == 1
+    assert len(core.audit_recent(event=AuditEvent.STAFF_LOGIN_FAILED)) <= 5
+    assert len(core.audit_recent(event=AuditEvent.STAFF_LOCKED)) == 1
     assert run_checks(core) == []
 
 
@@ -159,7 +160,7 @@ def test_parallel_topup_password_guesses_get_at_most_five_checks(core, demo, db_
     assert _lines(checks) <= 5, _lines(checks)
     assert [o[0] for o in out if o[1] == "right"][0] in ("locked", "throttled"), out
     assert core.wallet.balance(cid) == before              # no top-up landed
-    assert len(core.audit_recent(event="topup_password_locked")) == 1
+    assert len(core.audit_recent(event=AuditEvent.TOPUP_PASSWORD_LOCKED)) == 1
     assert run_checks(core) == []
 
 

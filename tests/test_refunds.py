@@ -4,6 +4,7 @@ import pytest
 from shared import ledger
 from shared.errors import Conflict, InputError, InvalidCredentials, NotFound, PermissionDenied
 from shared.receipts import render_text
+from shared.audit_events import AuditEvent
 from test_sales import BATTERY, ONIGIRI, TEA, clerk, demo, store_balance, wallets  # noqa: F401  (fixtures)
 
 
@@ -25,7 +26,7 @@ def test_full_refund_goes_back_to_the_wallet(core, demo, wallets, sale):
     assert r.by_rate == sale.by_rate                      # the whole sale: the same per-rate tax
     assert wallets.balance(0) == before + sale.total
     assert store_balance(core) == store_before - sale.total
-    row = core.audit_recent(event="refund")[0]
+    row = core.audit_recent(event=AuditEvent.REFUND)[0]
     assert row.severity == "warning" and row.details["sale_id"] == sale.id and row.details["amount"] == r.total
     notice = core.inbox(wallets.customer(0)["email"])[0]
     assert "refund" in notice.subject.lower() and "¥1,596" in notice.subject and sale.receipt_no in notice.body

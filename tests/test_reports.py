@@ -4,6 +4,7 @@ import pytest
 from shared.errors import Conflict, NotFound
 from shared.receipts import business_date_of
 from shared.storage import ledger_store
+from shared.audit_events import AuditEvent
 from test_sales import BATTERY, CABLE, ONIGIRI, TEA, clerk, demo, wallets  # noqa: F401  (fixtures)
 
 DAY = "2026-11-25"
@@ -80,7 +81,7 @@ def test_z_report_closes_the_day_once(core, demo, wallets, day_of_trade):
         core.reports.z_report("T1", DAY, **sup(demo))
     assert e.value.code == "already_closed"
     assert core.reports.z_report_get("T1", DAY) == z
-    assert core.audit_recent(event="z_report")[0].details["net"] == z.net
+    assert core.audit_recent(event=AuditEvent.Z_REPORT)[0].details["net"] == z.net
     with pytest.raises(Conflict):                        # refunds on a closed terminal day are refused too
         core.refunds.refund(sale_id="d2", **sup(demo))
     r = core.refunds.refund(sale_id="d2", terminal_id="T2", **sup(demo))
@@ -171,7 +172,7 @@ def test_z_needs_a_supervisor_pin(core, demo, day_of_trade):
         core.reports.z_report("T1", DAY, supervisor_id=clerk_staff["id"], pin=clerk_staff["pin"])
     assert not core.reports.is_closed("T1", DAY)
     z = core.reports.z_report("T1", DAY, **sup(demo))
-    assert core.audit_recent(event="z_report")[0].actor == f"staff:{sup(demo)['supervisor_id']}"
+    assert core.audit_recent(event=AuditEvent.Z_REPORT)[0].actor == f"staff:{sup(demo)['supervisor_id']}"
     assert z.audit_rows and len(z.audit_head) == 64
 
 

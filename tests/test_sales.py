@@ -12,6 +12,7 @@ from shared.receipts import render_text
 from shared.storage import sales_store
 
 from shared.catalog import make_ean13
+from shared.audit_events import AuditEvent
 
 ONIGIRI, BENTO, TEA = make_ean13("490120000101"), make_ean13("490120000201"), make_ean13("490255500101")
 BATTERY, CABLE = make_ean13("490333300201"), make_ean13("490333300209")
@@ -114,7 +115,7 @@ def test_sale_end_to_end(core, demo, wallets):
     assert "2026-11-25 18:" in text               # 09:4x UTC is 18:4x in Japan
 
     cid = wallets.customer(0)["customer_id"]
-    payments = core.audit_recent(event="payment")
+    payments = core.audit_recent(event=AuditEvent.PAYMENT)
     assert payments[0].customer_id == cid and payments[0].details["amount"] == sale.total
     notice = core.inbox(wallets.customer(0)["email"])[0]
     assert "¥948" in notice.subject and sale.receipt_no in notice.body and "JST" in notice.body
@@ -175,7 +176,7 @@ def test_the_same_code_for_a_new_sale_is_replayed(core, demo, wallets):
         core.sales.pay(terminal_id="T2", clerk_id=clerk(demo), code=code.numeric, lines=[(CABLE, 1)], sale_id="c")
     assert e.value.code == "replayed"
     assert wallets.balance(0) == before
-    assert core.audit_recent(event="code_replayed")
+    assert core.audit_recent(event=AuditEvent.CODE_REPLAYED)
     with pytest.raises(NotFound):
         core.sales.receipt("b")
 
@@ -196,7 +197,7 @@ def test_insufficient_funds(core, demo, wallets):
     assert e.value.code == "insufficient_funds"
     assert "5,000" not in e.value.message              # the till is not told the balance
     assert wallets.balance(2) == 5_000
-    assert core.audit_recent(event="code_insufficient_funds")
+    assert core.audit_recent(event=AuditEvent.CODE_INSUFFICIENT_FUNDS)
 
 
 def test_amount_cap_of_the_code(core, demo, wallets):
@@ -240,7 +241,7 @@ def test_velocity_count_raises_an_alert(core, demo, wallets):
                        sale_id="v5")
     assert e.value.code == "limit_exceeded"
     assert wallets.balance(0) == before
-    alert = core.audit_recent(event="payment_velocity_alert")[0]
+    alert = core.audit_recent(event=AuditEvent.PAYMENT_VELOCITY_ALERT)[0]
     assert alert.severity == "alert" and alert.customer_id == wallets.customer(0)["customer_id"]
     assert alert.details["payments_in_window"] == 6
     owner = wallets.customer(0)["email"]
@@ -258,7 +259,7 @@ def test_velocity_amount(core, demo, wallets):
         core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text, lines=[(CABLE, 1)],
                        sale_id="a2")             # ¥30,800 within ten minutes
     assert e.value.code == "limit_exceeded"
-    assert core.audit_recent(event="payment_velocity_alert")[0].details["rule"] == "amount"
+    assert core.audit_recent(event=AuditEvent.PAYMENT_VELOCITY_ALERT)[0].details["rule"] == "amount"
 
 
 def test_2019_policy_has_no_velocity_rule(core, demo, wallets):
@@ -266,7 +267,7 @@ def test_2019_policy_has_no_velocity_rule(core, demo, wallets):
     for i in range(7):
         core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text, lines=[(TEA, 1)],
                        sale_id=f"old{i}")
-    assert core.audit_recent(event="payment_velocity_alert") == []
+    assert core.audit_recent(event=AuditEvent.PAYMENT_VELOCITY_ALERT) == []
 
 
 def test_a_frozen_wallet_is_account_locked(core, demo, wallets):
@@ -384,7 +385,7 @@ def test_each_sale_records_how_its_code_came_in(core, demo, wallets):
     assert [(s.id, s.entry_method.value) for s in core.sales.journal("T1", "2026-11-25")] == [
         ("e-cam", "camera"), ("e-scr", "screen"), ("e-key", "keyed")]
     assert core.sales.sale("e-scr").entry_method is EntryMethod.SCREEN
-    assert core.audit_recent(event="payment")[0].details["entry_method"] == "keyed"
+    assert core.audit_recent(event=AuditEvent.PAYMENT)[0].details["entry_method"] == "keyed"
 
 
 @pytest.mark.parametrize("bad", ["CAMERA", "camera ", "nfc", "", None, 1, "keyed\n", "api"])

@@ -3,6 +3,7 @@ import pytest
 
 from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied
 from shared.staff import LOCK_SECONDS, StaffRole
+from shared.audit_events import AuditEvent
 
 
 def test_add_and_list(core):
@@ -43,8 +44,8 @@ def test_verify_and_lock_after_five_wrong_pins(core):
     assert lk.value.details["until"] == core.now() + LOCK_SECONDS
     with pytest.raises(Locked):  # the right PIN is not even checked while locked
         core.staff.verify(s.id, "4821")
-    assert len(core.audit_recent(event="staff_login_failed")) == 5
-    assert core.audit_recent(event="staff_locked")[0].severity == "alert"
+    assert len(core.audit_recent(event=AuditEvent.STAFF_LOGIN_FAILED)) == 5
+    assert core.audit_recent(event=AuditEvent.STAFF_LOCKED)[0].severity == "alert"
     core.clock.advance(LOCK_SECONDS + 1)
     assert core.staff.verify(s.id, "4821") == s
 

@@ -8,6 +8,7 @@ from shared.errors import (Conflict, InputError, InvalidCredentials, LimitExceed
                            StepUpRequired, TotpRequired, TotpReused)
 from shared.topups import CardBrand, luhn_valid, parse_card
 from shared.totp import STEP_SECONDS, step_of, totp_code
+from shared.audit_events import AuditEvent
 
 PASSWORD = "violet kettle orbit 1987 lantern"
 VISA = "4242 4242 4242 4242"
@@ -95,7 +96,7 @@ def test_a_declined_test_card_is_refused_and_moves_nothing(core, ann):
         core.topups.top_up(token, 1000, "4000 0000 0000 0002", totp=phone.code())
     assert e.value.code == "card_declined"
     assert core.wallet.balance(cid) == 0
-    assert core.audit_recent(event="topup_declined")[0].details["card_last4"] == "0002"
+    assert core.audit_recent(event=AuditEvent.TOPUP_DECLINED)[0].details["card_last4"] == "0002"
 
 
 # -- hardened top-ups ---------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_a_top_up_credits_the_wallet_notifies_the_owner_and_is_audited(core, ann
     assert core.wallet.balance(cid) == 5000
     notice = core.inbox("ann@example.com")[0]
     assert "¥5,000" in notice.subject and "4242" in notice.body and "Visa" in notice.body and "JST" in notice.body
-    row = core.audit_recent(event="topup")[0]
+    row = core.audit_recent(event=AuditEvent.TOPUP)[0]
     assert row.customer_id == cid and row.details["amount"] == 5000
     with core.db.read() as conn:
         assert ledger.balance(conn, ledger.CARD_CLEARING) == -5000
@@ -148,7 +149,7 @@ def test_the_same_idempotency_key_returns_the_first_top_up_and_charges_once(core
     retry_without_code = core.topups.top_up(token, 3000, VISA, idempotency_key="req-1")
     assert first == again == retry_without_code
     assert core.wallet.balance(cid) == 3000
-    assert len(core.audit_recent(event="topup")) == 1
+    assert len(core.audit_recent(event=AuditEvent.TOPUP)) == 1
     with pytest.raises(Conflict):
         core.topups.top_up(token, 3001, VISA, idempotency_key="req-1")
     with pytest.raises(Conflict):
@@ -230,7 +231,7 @@ def test_velocity_refuses_the_fourth_top_up_in_a_minute_and_writes_an_alert(core
     with pytest.raises(LimitExceeded) as e:
         core.topups.top_up(token, 100, VISA, totp="000000")
     assert e.value.details["rule"] == "velocity"
-    alerts = core.audit_recent(event="topup_velocity_alert")
+    alerts = core.audit_recent(event=AuditEvent.TOPUP_VELOCITY_ALERT)
     assert len(alerts) == 1 and alerts[0].severity == "alert" and alerts[0].customer_id == cid
     assert any("too many" in m.subject for m in core.inbox("ann@example.com"))
     assert core.wallet.balance(cid) == 300
@@ -266,7 +267,7 @@ def test_hardened_top_up_password_change_needs_a_fresh_step_up_and_tells_the_own
         core.topups.set_topup_password(token, "another long passphrase 77")
     core.topups.set_topup_password(token, "another long passphrase 77", totp=phone.code())
     assert core.inbox("ann@example.com")[0].subject == "Your top-up password was changed"
-    row = core.audit_recent(event="topup_password_set")[0]
+    row = core.audit_recent(event=AuditEvent.TOPUP_PASSWORD_SET)[0]
     assert row.details["second_factor"] is True and "another" not in str(row.details)
 
 
@@ -280,7 +281,7 @@ def test_2019_top_up_needs_no_totp_but_the_top_up_password(core, clock):
     core.topups.set_topup_password(token, "123456")  # 2019: short, and no second factor
     with pytest.raises(InvalidCredentials):
         core.topups.top_up(token, 1000, VISA, topup_password="654321")
-    assert core.audit_recent(event="topup_password_failed")[0].customer_id == cid
+    assert core.audit_recent(event=AuditEvent.TOPUP_PASSWORD_FAILED)[0].customer_id == cid
     t = core.topups.top_up(token, 1000, VISA, topup_password="123456")
     assert t.balance == 1000
 
@@ -313,7 +314,7 @@ def test_2019_has_no_velocity_rule(core, clock):
     for _ in range(6):
         core.topups.top_up(token, 1000, VISA, topup_password="123456")
     assert core.wallet.balance(cid) == 6000
-    assert core.audit_recent(event="topup_velocity_alert") == []
+    assert core.audit_recent(event=AuditEvent.TOPUP_VELOCITY_ALERT) == []
 
 
 # -- two processes racing past the daily limit ------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from shared import totp
 from shared.errors import InvalidCredentials, TotpReused
+from shared.audit_events import AuditEvent
 
 T0 = 1_795_600_000.0  # tests/conftest.py pins the clock here
 
@@ -101,9 +102,9 @@ def test_a_code_works_once(core):
     core.clock.advance(31)
     with pytest.raises(InvalidCredentials):  # now too old
         core.identity.sign_in(e.email, PASSWORD, totp=code)
-    rows = core.audit_recent(event="totp_reused")
+    rows = core.audit_recent(event=AuditEvent.TOTP_REUSED)
     assert len(rows) == 3 and rows[0].customer_id == e.customer_id
-    assert core.audit_recent(event="login_failed")[0].details["reason"] == "totp_wrong"
+    assert core.audit_recent(event=AuditEvent.LOGIN_FAILED)[0].details["reason"] == "totp_wrong"
 
 
 def _race_sign_in(db_path, now, email, code, barrier, results):

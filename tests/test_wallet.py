@@ -9,6 +9,7 @@ import pytest
 import shared
 from shared import ledger
 from shared.errors import InputError, InvalidCredentials, NotFound, PermissionDenied
+from shared.audit_events import AuditEvent
 
 PASSWORD = "violet kettle orbit 1987 lantern"
 
@@ -61,7 +62,7 @@ def test_a_supervisor_freezes_and_unfreezes_a_wallet(core, cid, supervisor):
     move(core, "t1", "topup", [(ledger.CARD_CLEARING, -900), (ledger.wallet_account(cid), 900)])
     core.wallet.freeze(cid, supervisor_id=supervisor.id, pin="4321", reason="reported stolen phone")
     assert core.identity.customer(cid).frozen
-    row = core.audit_recent(event="wallet_frozen")[0]
+    row = core.audit_recent(event=AuditEvent.WALLET_FROZEN)[0]
     assert (row.severity, row.customer_id, row.actor) == ("warning", cid, f"staff:{supervisor.id}")
     assert row.details["reason"] == "reported stolen phone" and "4321" not in str(row.details)
     notice = core.inbox("ann@example.com")[0]
@@ -70,7 +71,7 @@ def test_a_supervisor_freezes_and_unfreezes_a_wallet(core, cid, supervisor):
 
     core.wallet.unfreeze(cid, supervisor_id=supervisor.id, pin="4321")
     assert not core.identity.customer(cid).frozen
-    assert core.audit_recent(event="wallet_unfrozen")[0].customer_id == cid
+    assert core.audit_recent(event=AuditEvent.WALLET_UNFROZEN)[0].customer_id == cid
     assert core.inbox("ann@example.com")[0].subject == "Your wallet was unfrozen"
 
 
@@ -81,7 +82,7 @@ def test_a_clerk_or_a_wrong_pin_cannot_freeze(core, cid, supervisor):
     with pytest.raises(InvalidCredentials):
         core.wallet.freeze(cid, supervisor_id=supervisor.id, pin="0000", reason="x")
     assert not core.identity.customer(cid).frozen
-    assert core.audit_recent(event="wallet_frozen") == []
+    assert core.audit_recent(event=AuditEvent.WALLET_FROZEN) == []
     assert core.inbox("ann@example.com") == []
 
 
@@ -103,7 +104,7 @@ def test_freeze_revokes_outstanding_payment_codes_in_the_same_transaction(core, 
     monkeypatch.setattr(shared, "codes", fake, raising=False)
     core.wallet.freeze(cid, supervisor_id=supervisor.id, pin="4321", reason="fraud")
     assert calls == [(cid, "frozen", core.now(), True)]
-    assert core.audit_recent(event="wallet_frozen")[0].details["payment_codes_revoked"] == 2
+    assert core.audit_recent(event=AuditEvent.WALLET_FROZEN)[0].details["payment_codes_revoked"] == 2
     core.wallet.unfreeze(cid, supervisor_id=supervisor.id, pin="4321")
     assert len(calls) == 1  # unfreezing brings no code back and revokes nothing
 

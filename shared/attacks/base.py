@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from shared import checks, ledger, passwords
 from shared.audit import AuditRow
+from shared.audit_events import AuditEvent
 from shared.clock import FixedClock, to_iso
 from shared.errors import InputError
 
@@ -133,7 +134,7 @@ class ScenarioResult:
 
     def to_json(self) -> dict[str, Any]:
         def row(r: AuditRow) -> dict[str, Any]:
-            return {"id": r.id, "at": to_iso(r.at), "event": r.event, "severity": r.severity,
+            return {"id": r.id, "at": to_iso(r.at), "event": str(r.event), "severity": r.severity,
                     "customer_id": r.customer_id, "actor": r.actor, "details": r.details}
 
         return {
@@ -358,7 +359,7 @@ class Run:
         """Also show what arrived at `address` (e.g. the attacker's drop box)."""
         self._extra_inboxes.append(address)
 
-    def alerted(self, event: str) -> bool:
+    def alerted(self, event: AuditEvent) -> bool:
         """Whether this run has written an alert `event` so far."""
         rows = self.core.audit_recent(event=event, severity="alert", limit=1)
         return bool(rows) and rows[0].id > self._audit_start
@@ -373,7 +374,7 @@ class Run:
         rows = [r for r in core.audit_recent(limit=1_000_000, since=None) if r.id > self._audit_start]
         counts: dict[str, int] = {}
         for r in rows:
-            counts[r.event] = counts.get(r.event, 0) + 1
+            counts[str(r.event)] = counts.get(str(r.event), 0) + 1
         alerts = tuple(r for r in rows if r.severity == "alert")
         balances = tuple(BalanceChange(cid, email, before, core.wallet.balance(cid))
                          for cid, (email, before) in self._watched.items())

@@ -19,6 +19,7 @@ import random
 
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, try_pay
+from shared.audit_events import AuditEvent
 from shared.errors import (InvalidCredentials, Locked, QrpayError, StepUpRequired, Throttled, TotpInvalid,
                            TotpRequired, TotpReused)
 
@@ -110,7 +111,7 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
             r.step(Actor.ATTACKER, "sign_in", "account taken over with the leaked password",
                    detail=f"{email} from {source}", attacker_gain=True)
             yen_lost += _drain(r, shop, session.token, session.customer_id, email)
-        if not alert_seen and r.alerted("stuffing_alert"):
+        if not alert_seen and r.alerted(AuditEvent.STUFFING_ALERT):
             alert_seen = True
             r.step(Actor.SYSTEM, "alert", "stuffing alert: failures across many accounts; sign-ins slowed down",
                    attacker_gain=False)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.audit_events import AuditEvent
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
     sign_in_with_phone, try_pay
 from shared.errors import QrpayError
@@ -81,7 +82,7 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
         if refused_in_row >= give_up:
             r.step(Actor.ATTACKER, "leave", f"gives up after {refused_in_row} refusals in a row")
             break
-    alerted = r.alerted("payment_velocity_alert")
+    alerted = r.alerted(AuditEvent.PAYMENT_VELOCITY_ALERT)
     if alerted:
         r.step(Actor.SYSTEM, "alert", "payment velocity alert: many payments from one wallet in minutes",
                attacker_gain=False)

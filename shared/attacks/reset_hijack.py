@@ -12,6 +12,7 @@ import re
 
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
+from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, TotpRequired
 
 NAME = "reset-hijack"
@@ -63,7 +64,7 @@ def _attack(r: Run, balance: int, rng) -> ScenarioResult:
     code = _reset_code_in(core, drop, asked_at)
     if code is None:
         r.step(Actor.ATTACKER, "read_mail", "no reset code arrived at the attacker's address", attacker_gain=False)
-        if r.alerted("reset_redirect_attempt"):
+        if r.alerted(AuditEvent.RESET_REDIRECT_ATTEMPT):
             r.step(Actor.SYSTEM, "alert", "reset redirect attempt raised an alert", attacker_gain=False)
         # Defence in depth: suppose the attacker could also read the victim's mailbox.
         stolen = _reset_code_in(core, victim.email, asked_at)

@@ -14,6 +14,7 @@ import random
 
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
+from shared.audit_events import AuditEvent
 from shared.errors import QrpayError
 
 NAME = "topup-takeover"
@@ -84,7 +85,7 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
         charged += t.amount
         r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1}: ¥{t.amount:,} charged to the victim's card",
                detail=f"{t.card_brand} •••• {t.card_last4}; balance ¥{t.balance:,}", attacker_gain=True)
-    if r.alerted("topup_velocity_alert"):
+    if r.alerted(AuditEvent.TOPUP_VELOCITY_ALERT):
         r.step(Actor.SYSTEM, "alert", "top-up velocity alert", attacker_gain=False)
 
     lost = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from shared import audit_events
 from shared.clock import parse_iso, to_iso
 
 
@@ -92,9 +93,9 @@ def cmd_clock_reset(core, args) -> dict:
 
 
 def cmd_audit_list(core, args) -> dict:
-    rows = core.audit_recent(event=args.event, severity="alert" if args.alerts else None,
+    rows = core.audit_recent(event=None if args.event is None else audit_events.parse(args.event), severity="alert" if args.alerts else None,
                              limit=max(1, min(args.limit, 10_000)))
-    return {"rows": [{"id": r.id, "at": to_iso(r.at), "event": r.event, "severity": r.severity,
+    return {"rows": [{"id": r.id, "at": to_iso(r.at), "event": str(r.event), "severity": r.severity,
                       "customer_id": r.customer_id, "actor": r.actor, "details": r.details} for r in rows]}
 
 
