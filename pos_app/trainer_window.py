@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
 
 from pos_app.trainer_chart import ChartPoint, TrainerChart, format_elapsed
 from pos_app.flow_layout import FlowLayout
+from shared.attacks.base import Actor
 from shared.clock import FixedClock
 from shared.errors import InputError, QrpayError
 from ui_common import app as ui_app
@@ -53,7 +54,6 @@ HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the C
 POLICIES = ("hardened", "2019")
 ORDER = ("credential-stuffing", "reset-hijack", "topup-takeover", "screenshot-replay", "expired-and-skewed",
          "forged-code", "double-spend", "resale-velocity")
-_PROGRESS_COUNTS = re.compile(r"([\d,]+) of [\d,]+ tried: ([\d,]+) taken over, ([\d,]+) blocked")
 
 
 def _tr(text: str) -> str:
@@ -980,8 +980,8 @@ class TrainerWindow(QMainWindow):
 
     def _step_item(self, step) -> QListWidgetItem:
         mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
-        actor = {"attacker": self.tr("Attacker"), "victim": self.tr("Victim"), "till": self.tr("Till"),
-                 "system": self.tr("System")}.get(step.actor, step.actor)
+        actor = {Actor.ATTACKER: self.tr("Attacker"), Actor.VICTIM: self.tr("Victim"), Actor.TILL: self.tr("Till"),
+                 Actor.SYSTEM: self.tr("System")}[step.actor]
         text = f"{mark}  +{format_elapsed(step.elapsed)}  {actor}: {step.result}"
         if step.detail:
             text += f"  —  {step.detail}"
@@ -998,10 +998,9 @@ class TrainerWindow(QMainWindow):
             self.chart.clear(self.tr("Registering customers…"))
             self.chart.add_point(ChartPoint(0.0, 0, 0, 0))
             return
-        m = _PROGRESS_COUNTS.search(step.result) if step.action == "progress" else None
-        if m:
-            attempts, taken, blocked = (int(g.replace(",", "")) for g in m.groups())
-            self.chart.add_point(ChartPoint(float(step.elapsed), attempts, blocked, taken))
+        if step.point is not None:
+            p = step.point
+            self.chart.add_point(ChartPoint(float(p.elapsed), p.attempts, p.blocked, p.taken_over))
 
     @Slot(object)
     def _on_result(self, result) -> None:

@@ -66,9 +66,16 @@ class Locked(QrpayError):
 
 
 class WeakPassword(QrpayError):
-    """`reasons` lists why, in words a customer understands."""
+    """details: `problems` (each {"code": PasswordProblemCode value, and its numbers, e.g. "min"}) for the
+    GUI to translate, and `reasons`, the same in English words for the CLI."""
 
     code = "weak_password"
+
+    @classmethod
+    def of(cls, lead: str, problems) -> "WeakPassword":
+        """From shared.passwords.PasswordProblem items."""
+        reasons = [p.message for p in problems]
+        return cls(lead + " " + " ".join(reasons), reasons=reasons, problems=[p.to_json() for p in problems])
 
 
 class SessionInvalid(QrpayError):

@@ -188,15 +188,16 @@ class IdentityService:
         self.core = core
 
     # -- customers ------------------------------------------------------------------------------
-    def password_problems(self, password: object, email: str | None = None) -> list[str]:
+    def password_problems(self, password: object, email: str | None = None) -> list[passwords.PasswordProblem]:
+        """Why the policy refuses `password` (codes with their numbers; the GUI translates them)."""
         policy = self.core.policy
-        return passwords.problems(password, email=email, min_length=policy.min_password_length,
-                                  reject_weak=policy.reject_weak_passwords)
+        return passwords.check(password, email=email, min_length=policy.min_password_length,
+                               reject_weak=policy.reject_weak_passwords)
 
     def _require_good_password(self, password: object, email: str | None) -> str:
-        reasons = self.password_problems(password, email)
-        if reasons:
-            raise WeakPassword("Choose another password: " + " ".join(reasons), reasons=reasons)
+        found = self.password_problems(password, email)
+        if found:
+            raise WeakPassword.of("Choose another password:", found)
         return password  # type: ignore[return-value]
 
     def register(self, email: str, name: str, password: str) -> Enrollment:

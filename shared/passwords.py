@@ -1,7 +1,8 @@
 """Passwords per NIST SP 800-63B §5.1.1.2: length, not composition; known-bad lists; Argon2id.
 
-- `problems(password, ...)` returns the reasons a password cannot be used, in words a customer
-  understands (empty list: acceptable). No composition rules, no truncation: every character
+- `check(password, ...)` returns why a password cannot be used as `PasswordProblem`s: a stable
+  code and its numbers (empty list: acceptable). The GUI translates the codes; `problems(...)`
+  gives the same in English words for the CLI and error messages. No composition rules, no truncation: every character
   counts, and at least 64 (up to `MAX_LENGTH`) are accepted.
 - `hash_secret` / `verify_secret` use Argon2id through argon2-cffi. `HASHER` is module-level so
   tests can swap in cheap parameters; the default is argon2-cffi's RFC 9106 low-memory profile
@@ -10,8 +11,11 @@
 """
 from __future__ import annotations
 
+import enum
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -27,31 +31,83 @@ DEFAULT_HASHER = PasswordHasher()
 HASHER = DEFAULT_HASHER  # replaceable: tests use cheap parameters
 
 
+class PasswordProblemCode(enum.Enum):
+    """Why a password is refused. Parameters (PasswordProblem.params) in brackets."""
+    MISSING = "missing"                    # not text at all
+    TOO_SHORT = "too_short"                # (min)
+    TOO_LONG = "too_long"                  # (max)
+    CONTAINS_EMAIL = "contains_email"      # the account's address or its local part
+    COMMON = "common"                      # in lists of common passwords
+    PERSONAL = "personal"                  # the address's parts or this service's name (zxcvbn user inputs)
+    REPEAT = "repeat"                      # aaaa, abcabc
+    SEQUENCE = "sequence"                  # abcd, 1234
+    KEYBOARD = "keyboard"                  # qwerty
+    DATE = "date"                          # a date or a year
+    COMMON_WORD = "common_word"            # a dictionary word or name
+    GUESSABLE = "guessable"                # too easy to guess for another reason
+
+
+_ENGLISH = {
+    PasswordProblemCode.MISSING: "Type a password.",
+    PasswordProblemCode.TOO_SHORT: "Use at least {min} characters.",
+    PasswordProblemCode.TOO_LONG: "Use at most {max} characters.",
+    PasswordProblemCode.CONTAINS_EMAIL: "It contains your e-mail address.",
+    PasswordProblemCode.COMMON: "This password is in lists of common passwords.",
+    PasswordProblemCode.PERSONAL: "It contains your e-mail address or the name of this service.",
+    PasswordProblemCode.REPEAT: "It repeats characters or words (like aaaa or abcabc).",
+    PasswordProblemCode.SEQUENCE: "It is a simple sequence (like abcd or 1234).",
+    PasswordProblemCode.KEYBOARD: "It is a keyboard pattern (like qwerty).",
+    PasswordProblemCode.DATE: "It is a date or a year, which is easy to guess.",
+    PasswordProblemCode.COMMON_WORD: "It is a common word or name; add more words or characters.",
+    PasswordProblemCode.GUESSABLE: "It is too easy to guess; make it longer, for example a few unrelated words.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordProblem:
+    code: PasswordProblemCode
+    params: Mapping[str, int] = field(default_factory=dict)     # TOO_SHORT: {"min": n}; TOO_LONG: {"max": n}
+
+    @property
+    def message(self) -> str:
+        """In English, for the CLI and error messages; the GUI translates `code` with `params`."""
+        return _ENGLISH[self.code].format(**self.params)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code.value, **self.params}
+
+
 def normalize(password: str) -> str:
     """NFKC, as 800-63B asks, so the same password typed on two keyboards verifies."""
     return unicodedata.normalize("NFKC", password)
 
 
-def problems(password: object, *, email: str | None = None, min_length: int = 8,
-             reject_weak: bool = True) -> list[str]:
+def check(password: object, *, email: str | None = None, min_length: int = 8,
+          reject_weak: bool = True) -> list[PasswordProblem]:
     """Why `password` cannot be used; an empty list when it can."""
     if not isinstance(password, str):
-        return ["Type a password."]
+        return [PasswordProblem(PasswordProblemCode.MISSING)]
     pw = normalize(password)
-    reasons: list[str] = []
+    found: list[PasswordProblem] = []
     if len(pw) < min_length:
-        reasons.append(f"Use at least {min_length} characters.")
+        found.append(PasswordProblem(PasswordProblemCode.TOO_SHORT, {"min": min_length}))
     if len(pw) > MAX_LENGTH:
-        reasons.append(f"Use at most {MAX_LENGTH} characters.")
-        return reasons
+        found.append(PasswordProblem(PasswordProblemCode.TOO_LONG, {"max": MAX_LENGTH}))
+        return found
     if not reject_weak or not pw:
-        return reasons
+        return found
     if email and _contains_email(pw, email):
-        reasons.append("It contains your e-mail address.")
+        found.append(PasswordProblem(PasswordProblemCode.CONTAINS_EMAIL))
     weak = _weakness(pw, email)
-    if weak and weak not in reasons:
-        reasons.append(weak)
-    return reasons
+    if weak is not None and all(p.code is not weak for p in found):
+        found.append(PasswordProblem(weak))
+    return found
+
+
+def problems(password: object, *, email: str | None = None, min_length: int = 8,
+             reject_weak: bool = True) -> list[str]:
+    """`check` in English words (the CLI, error messages)."""
+    return [p.message for p in check(password, email=email, min_length=min_length, reject_weak=reject_weak)]
 
 
 def _contains_email(pw: str, email: str) -> bool:
@@ -62,7 +118,7 @@ def _contains_email(pw: str, email: str) -> bool:
     return email in low or (len(local) >= 3 and local in low)
 
 
-def _weakness(pw: str, email: str | None) -> str | None:
+def _weakness(pw: str, email: str | None) -> PasswordProblemCode | None:
     from zxcvbn import zxcvbn
 
     inputs = list(_SERVICE_WORDS)
@@ -76,20 +132,20 @@ def _weakness(pw: str, email: str | None) -> str | None:
     names = {name for _, name in patterns}
     kinds = {kind for kind, _ in patterns}
     if "passwords" in names:
-        return "This password is in lists of common passwords."
+        return PasswordProblemCode.COMMON
     if "user_inputs" in names:
-        return "It contains your e-mail address or the name of this service."
+        return PasswordProblemCode.PERSONAL
     if "repeat" in kinds:
-        return "It repeats characters or words (like aaaa or abcabc)."
+        return PasswordProblemCode.REPEAT
     if "sequence" in kinds:
-        return "It is a simple sequence (like abcd or 1234)."
+        return PasswordProblemCode.SEQUENCE
     if "spatial" in kinds:
-        return "It is a keyboard pattern (like qwerty)."
+        return PasswordProblemCode.KEYBOARD
     if "date" in kinds or "regex" in kinds:
-        return "It is a date or a year, which is easy to guess."
+        return PasswordProblemCode.DATE
     if "dictionary" in kinds:
-        return "It is a common word or name; add more words or characters."
-    return "It is too easy to guess; make it longer, for example a few unrelated words."
+        return PasswordProblemCode.COMMON_WORD
+    return PasswordProblemCode.GUESSABLE
 
 
 # -- hashing ----------------------------------------------------------------------------------

@@ -421,10 +421,9 @@ class TopUpService:
             s = self.core.identity.session(token)
             if s.step_up_at is None or self.core.now() - s.step_up_at > policy.step_up_seconds:
                 raise StepUpRequired("Confirm it is you: enter a code from your authenticator app.")
-        reasons = passwords.problems(new, min_length=policy.min_password_length,
-                                     reject_weak=policy.reject_weak_passwords)
-        if reasons:
-            raise WeakPassword("Choose another top-up password: " + " ".join(reasons), reasons=reasons)
+        found = passwords.check(new, min_length=policy.min_password_length, reject_weak=policy.reject_weak_passwords)
+        if found:
+            raise WeakPassword.of("Choose another top-up password:", found)
         new_hash = passwords.hash_secret(new)
         now = self.core.now()
         with self.core.db.write() as conn:

@@ -12,6 +12,7 @@ from shared.attacks import report
 from shared.cli.main import main
 from shared.errors import InputError
 from shared.policy import HARDENED
+from shared.audit_events import AuditEvent
 
 SMALL = {
     "credential-stuffing": dict(customers=20, leaked=120, reuse=0.3),
@@ -35,7 +36,7 @@ def run(core, name, policy, **extra):
 
 def attacker_sales(result):
     """Sales the attacker (or their mule) made, from the run's audit rows."""
-    return [a for a in result.audit if a.event == "payment"
+    return [a for a in result.audit if a.event is AuditEvent.PAYMENT
             and str(a.details.get("sale_id", "")).startswith(("attacker-", "mule-"))]
 
 

@@ -288,7 +288,7 @@ def test_adopt_is_explicit_and_leaves_an_alert(core, db_path):
     c = Core.open(db_path)
     alert = c.alerts()[0]
     c.close()
-    assert alert.event == "audit_anchor_adopted" and alert.details["found"] == ["key_missing"]
+    assert alert.event is AuditEvent.AUDIT_ANCHOR_ADOPTED and alert.details["found"] == ["key_missing"]
     p = subprocess.run([sys.executable, "-m", "shared.cli.main", "audit", "adopt", "--yes", "--db", str(db_path),
                         "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 1 and json.loads(p.stdout)["error"]["code"] == "nothing_to_adopt"

@@ -5,6 +5,8 @@ import pytest
 from argon2 import PasswordHasher, Type
 
 from shared import passwords
+from shared.passwords import PasswordProblem
+from shared.passwords import PasswordProblemCode as Code
 from shared.errors import WeakPassword
 
 STRONG = "correct horse battery staple"
@@ -97,7 +99,35 @@ def test_identity_refuses_weak_passwords_with_every_reason(core):
         core.identity.register("kenji@example.jp", "Kenji", "kenji123")
     assert e.value.code == "weak_password"
     assert "It contains your e-mail address." in e.value.details["reasons"]
-    assert core.identity.password_problems("Zq8#p", "a@b.jp")[0] == "Use at least 8 characters."
+    assert {"code": "contains_email"} in e.value.details["problems"]
+    assert len(e.value.details["problems"]) == len(e.value.details["reasons"])
+    first = core.identity.password_problems("Zq8#p", "a@b.jp")[0]
+    assert first == PasswordProblem(Code.TOO_SHORT, {"min": 8}) and first.message == "Use at least 8 characters."
+
+
+@pytest.mark.parametrize("password, email, code", [
+    (None, None, Code.MISSING), (b"bytes", None, Code.MISSING), ("Zq8#p", None, Code.TOO_SHORT),
+    ("x" * (passwords.MAX_LENGTH + 1), None, Code.TOO_LONG),
+    ("kenji-secret-words", "kenji@example.jp", Code.CONTAINS_EMAIL),
+    ("password1234", None, Code.COMMON), ("aaaaaaaaaaaa", None, Code.REPEAT), ("abcdefghijkl", None, Code.SEQUENCE),
+    ("zxcvbnm,./", None, Code.KEYBOARD), ("1987-03-12", None, Code.DATE),
+])
+def test_each_problem_is_a_code_with_its_numbers(password, email, code):
+    """The GUI translates codes: every problem arrives as a code (with `min`/`max` where it has a
+    number), and its English words come from the code, never the other way round."""
+    found = passwords.check(password, email=email, min_length=8)
+    assert code in [p.code for p in found], found
+    for p in found:
+        assert isinstance(p.code, Code) and p.message and "{" not in p.message
+        assert p.to_json()["code"] == p.code.value
+    assert passwords.problems(password, email=email, min_length=8) == [p.message for p in found]
+
+
+def test_the_length_problems_carry_the_policy_numbers():
+    assert passwords.check("short", min_length=12)[0].params == {"min": 12}
+    assert passwords.check("short", min_length=12)[0].message == "Use at least 12 characters."
+    too_long = passwords.check("x" * 300)
+    assert [p.to_json() for p in too_long] == [{"code": "too_long", "max": passwords.MAX_LENGTH}]
 
 
 def test_identity_password_rules_follow_the_policy(core):

@@ -15,6 +15,7 @@ from shared.demo_data import seed_demo
 from shared.scanning import decoder_named, open_source
 from shared.scanning.synth import empty_frame, qr_image, webcam_clip, write_video
 from ui_common.tasks import wait_for_tasks
+from shared.audit_events import AuditEvent
 
 WAIT_MS = 20_000
 
@@ -170,7 +171,7 @@ def test_scan_from_video_records_the_sale_and_the_same_frames_again_are_refused(
     assert w.result.headline.text() == "Already used"
     assert "refresh the code" in w.result.next_step.text()
     assert core.wallet.balance(customer["customer_id"]) == before - total
-    assert any(a.event == "code_replayed" for a in core.alerts())
+    assert any(a.event is AuditEvent.CODE_REPLAYED for a in core.alerts())
     # One button back to the scanner; the cart and its sale id are kept for the next code.
     sale_id = w.sale_id
     qtbot.mouseClick(w.result.primary, Qt.MouseButton.LeftButton)
@@ -203,7 +204,7 @@ def test_tampered_code_is_called_a_possible_forgery(qtbot, core, seeded, staff, 
     assert pay_and_wait(qtbot, window) == "refused"
     assert window.result.headline.text() == "Signature invalid — possible forgery"
     assert "Call a supervisor" in window.result.next_step.text()
-    assert any(a.event == "code_forged" for a in core.alerts())
+    assert any(a.event is AuditEvent.CODE_FORGED for a in core.alerts())
     assert core.wallet.balance(customer["customer_id"]) == before
 
 
@@ -412,7 +413,7 @@ def test_alerts_panel_freezes_the_wallet_named_by_an_alert(qtbot, core, seeded, 
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.supervisor, timeout=WAIT_MS)
     panel = window.supervisor.alerts
     window.supervisor.tabs.setCurrentWidget(panel)
-    row = next(i for i, a in enumerate(panel.rows) if a.event == "code_replayed")
+    row = next(i for i, a in enumerate(panel.rows) if a.event is AuditEvent.CODE_REPLAYED)
     assert panel.rows[row].customer_id == customer["customer_id"]
     panel.table.selectRow(row)
     assert panel.freeze_button.isEnabled()

@@ -9,6 +9,7 @@ from pos_app.trainer_chart import ChartPoint, TrainerChart, nice_ceiling
 from pos_app.trainer_window import ORDER, TrainerWindow, parse_skew
 from shared.attacks import SCENARIOS
 from shared.errors import InputError
+from shared.audit_events import AuditEvent
 
 SMALL_STUFFING = {"customers": 6, "leaked": 20, "reuse": 0.5}
 RUN_TIMEOUT_MS = 60_000
@@ -57,7 +58,7 @@ def test_policy_switch_updates_badge_banner_and_database(window, core):
     assert window.badge.policy_name == "2019"
     assert window.insecure_banner.isVisible() and "2019" in window.insecure_banner.text()
     assert window.policy_buttons["2019"].isChecked() and not window.policy_buttons["hardened"].isChecked()
-    assert any(r.event == "policy_changed" for r in core.audit_recent(limit=5))
+    assert any(r.event is AuditEvent.POLICY_CHANGED for r in core.audit_recent(limit=5))
     window.policy_buttons["hardened"].click()
     assert core.policy.name == "hardened" and window.badge.policy_name == "hardened"
     assert not window.insecure_banner.isVisible()
@@ -243,15 +244,26 @@ def test_chart_scales_and_paints(qtbot):
     assert [nice_ceiling(v) for v in (0, 3, 7, 60, 120, 400, 1600, 2001)] == [4, 4, 8, 80, 200, 400, 2000, 4000]
 
 
-def test_live_chart_reads_the_stuffing_progress_steps(qtbot, window):
-    """The live chart parses the stuffing scenario's progress lines; keep the two in step."""
-    from pos_app.trainer_window import _PROGRESS_COUNTS
+def test_live_chart_takes_the_typed_points_of_the_progress_steps(qtbot, window):
+    """The stuffing scenario's progress steps carry their counts as a TimelinePoint; the live chart
+    draws those, whatever the step's words say (they are for people, and may be translated)."""
+    import dataclasses
+
+    from shared.attacks.base import TimelinePoint
 
     run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
     progress = [s for s in window.results["hardened"].steps if s.action == "progress"]
-    assert progress and all(_PROGRESS_COUNTS.search(s.result) for s in progress)
-    m = _PROGRESS_COUNTS.search("1,200 of 2,000 tried: 3 taken over, 1,100 blocked, 97 wrong passwords")
-    assert m and m.groups() == ("1,200", "3", "1,100")
+    assert progress and all(isinstance(s.point, TimelinePoint) for s in progress)
+    last = progress[-1].point
+    assert last.attempts > 0 and last.blocked + last.taken_over <= last.attempts
+    assert [s.point.attempts for s in progress] == sorted(s.point.attempts for s in progress)
+
+    window.results.pop("hardened")                     # as while the run is still going
+    window.chart.clear("")
+    window._chart_from_step("hardened", dataclasses.replace(progress[0], result="(words in another language)"))
+    window._chart_from_step("hardened", dataclasses.replace(progress[-1], result=""))
+    drawn = [(p.elapsed, p.attempts, p.blocked, p.taken_over) for p in window.chart.points()]
+    assert drawn == [(p.elapsed, p.attempts, p.blocked, p.taken_over) for p in (progress[0].point, last)]
 
 
 def test_qt_binding_keeps_none_alive(qtbot):

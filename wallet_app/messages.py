@@ -2,16 +2,18 @@
 
 The core's `QrpayError.code` is stable; its English `message` is the fallback when a code has no
 entry here (a new refusal still reads sensibly in English rather than as a bare code). Password
-reasons come from the core in English words; the known ones are translated here too.
+problems come from the core as codes with their numbers (shared.passwords.PasswordProblem); they
+are translated here, never matched as English sentences.
 """
 from __future__ import annotations
 
 import math
-import re
+from typing import Mapping
 
 from PySide6.QtCore import QCoreApplication
 
 from shared.errors import QrpayError
+from shared.passwords import PasswordProblem, PasswordProblemCode
 
 
 
@@ -51,38 +53,36 @@ def _texts() -> dict[str, str]:
     }
 
 
-# Known English reasons from the core's password checks, translated for the live feedback.
-def _password_reasons() -> dict[str, str]:
+def password_problem_text(code: PasswordProblemCode | str, params: Mapping[str, object] | None = None) -> str:
+    """One password problem from the core (a code and its numbers, never its English words) in the
+    app's language. An unknown code (a newer core) reads as the general "too easy to guess"."""
+    try:
+        code = PasswordProblemCode(code)
+    except ValueError:
+        code = PasswordProblemCode.GUESSABLE
+    params = params or {}
+    t = QCoreApplication.translate
+    if code is PasswordProblemCode.TOO_SHORT:
+        return t("Messages", "Use at least {n} characters.").format(n=params.get("min", "?"))
+    if code is PasswordProblemCode.TOO_LONG:
+        return t("Messages", "Use at most {n} characters.").format(n=params.get("max", "?"))
     return {
-        "Type a password.": QCoreApplication.translate("Messages", "Type a password."),
-        "It contains your e-mail address.": QCoreApplication.translate("Messages", "It contains your e-mail address."),
-        "This password is in lists of common passwords.": QCoreApplication.translate("Messages", "This password is in lists of common passwords."),
-        "It contains your e-mail address or the name of this service.":
-            QCoreApplication.translate("Messages", "It contains your e-mail address or the name of this service."),
-        "It repeats characters or words (like aaaa or abcabc).":
-            QCoreApplication.translate("Messages", "It repeats characters or words (like aaaa or abcabc)."),
-        "It is a simple sequence (like abcd or 1234).": QCoreApplication.translate("Messages", "It is a simple sequence (like abcd or 1234)."),
-        "It is a keyboard pattern (like qwerty).": QCoreApplication.translate("Messages", "It is a keyboard pattern (like qwerty)."),
-        "It is a date or a year, which is easy to guess.": QCoreApplication.translate("Messages", "It is a date or a year, which is easy to guess."),
-        "It is a common word or name; add more words or characters.":
-            QCoreApplication.translate("Messages", "It is a common word or name; add more words or characters."),
-        "It is too easy to guess; make it longer, for example a few unrelated words.":
-            QCoreApplication.translate("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
-    }
+        PasswordProblemCode.MISSING: t("Messages", "Type a password."),
+        PasswordProblemCode.CONTAINS_EMAIL: t("Messages", "It contains your e-mail address."),
+        PasswordProblemCode.COMMON: t("Messages", "This password is in lists of common passwords."),
+        PasswordProblemCode.PERSONAL: t("Messages", "It contains your e-mail address or the name of this service."),
+        PasswordProblemCode.REPEAT: t("Messages", "It repeats characters or words (like aaaa or abcabc)."),
+        PasswordProblemCode.SEQUENCE: t("Messages", "It is a simple sequence (like abcd or 1234)."),
+        PasswordProblemCode.KEYBOARD: t("Messages", "It is a keyboard pattern (like qwerty)."),
+        PasswordProblemCode.DATE: t("Messages", "It is a date or a year, which is easy to guess."),
+        PasswordProblemCode.COMMON_WORD: t("Messages", "It is a common word or name; add more words or characters."),
+        PasswordProblemCode.GUESSABLE:
+            t("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
+    }[code]
 
 
-_AT_LEAST = re.compile(r"^Use at least (\d+) characters\.$")
-_AT_MOST = re.compile(r"^Use at most (\d+) characters\.$")
-
-
-def password_reason(reason: str) -> str:
-    m = _AT_LEAST.match(reason)
-    if m:
-        return QCoreApplication.translate("Messages", "Use at least {n} characters.").format(n=m.group(1))
-    m = _AT_MOST.match(reason)
-    if m:
-        return QCoreApplication.translate("Messages", "Use at most {n} characters.").format(n=m.group(1))
-    return _password_reasons().get(reason, reason)
+def password_problem(problem: PasswordProblem) -> str:
+    return password_problem_text(problem.code, problem.params)
 
 
 def duration_text(seconds: float) -> str:
@@ -97,9 +97,10 @@ def error_text(exc: QrpayError) -> str:
     """The customer-facing text for a refusal (without countdowns: screens add those)."""
     code = exc.code
     if code == "weak_password":
-        reasons = exc.details.get("reasons") or []
-        if reasons:
-            return QCoreApplication.translate("Messages", "Choose another password:") + " " + " ".join(password_reason(r) for r in reasons)
+        problems = [p for p in exc.details.get("problems") or [] if isinstance(p, dict)]
+        if problems:
+            return QCoreApplication.translate("Messages", "Choose another password:") + " " + " ".join(
+                password_problem_text(str(p.get("code")), p) for p in problems)
     if code == "limit_exceeded":
         left = exc.details.get("left")
         if isinstance(left, int):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEd
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from shared.errors import QrpayError
+from shared.passwords import PasswordProblem
 from ui_common import theme
 from ui_common.widgets import Banner
 from wallet_app import messages
@@ -205,7 +206,7 @@ class PasswordFeedback(QLabel):
         self._password = password
         self._email = email
         self.setWordWrap(True)
-        self.reasons: list[str] = []
+        self.reasons: list[PasswordProblem] = []
         # zxcvbn takes a few ms; wait for a pause in typing rather than scoring every keystroke
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
@@ -226,7 +227,7 @@ class PasswordFeedback(QLabel):
             self.reasons = list(self.core.identity.password_problems(pw, self._email() or None))
             if self.reasons:
                 self.setProperty("role", "error")
-                self.setText("\n".join("✕ " + messages.password_reason(r) for r in self.reasons))
+                self.setText("\n".join("✕ " + messages.password_problem(r) for r in self.reasons))
             else:
                 self.setProperty("role", "ok")
                 self.setText("✓ " + QCoreApplication.translate("Screen", "This password can be used."))

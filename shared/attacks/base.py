@@ -54,23 +54,6 @@ class Actor(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One thing that happened. `elapsed`: simulated seconds since the run started.
-    `attacker_gain`: True when this step went the attacker's way, False when a defence stopped
-    it, None for set-up and bookkeeping. `progress`: 0..1 for long runs (a progress bar)."""
-
-    index: int
-    at: float
-    elapsed: float
-    actor: str
-    action: str
-    result: str
-    detail: str = ""
-    attacker_gain: bool | None = None
-    progress: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class TimelinePoint:
     """Cumulative counts at `elapsed` simulated seconds (the stuffing chart)."""
 
@@ -78,6 +61,30 @@ class TimelinePoint:
     attempts: int
     blocked: int
     taken_over: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing that happened. `elapsed`: simulated seconds since the run started.
+    `attacker_gain`: True when this step went the attacker's way, False when a defence stopped
+    it, None for set-up and bookkeeping. `progress`: 0..1 for long runs (a progress bar).
+    `point`: the counts a progress step reports, typed, for a live chart (never parse `result`)."""
+
+    index: int
+    at: float
+    elapsed: float
+    actor: Actor
+    action: str
+    result: str
+    detail: str = ""
+    attacker_gain: bool | None = None
+    progress: float | None = None
+    point: TimelinePoint | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["actor"] = self.actor.value
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +152,7 @@ class ScenarioResult:
             "started_at": to_iso(self.started_at), "finished_at": to_iso(self.finished_at),
             "simulated_seconds": round(self.finished_at - self.started_at, 3),
             "wall_seconds": round(self.wall_seconds, 3),
-            "steps": [asdict(s) for s in self.steps],
+            "steps": [s.to_json() for s in self.steps],
             "timeline": [asdict(p) for p in self.timeline],
             "alerts": [row(r) for r in self.alerts],
             "audit_counts": dict(self.audit_counts),
@@ -309,19 +316,26 @@ class Run:
     def elapsed(self) -> float:
         return self.core.now() - self.started_at
 
-    def step(self, actor: Actor | str, action: str, result: str, *, detail: str = "",
-             attacker_gain: bool | None = None, progress: float | None = None) -> Step:
+    def step(self, actor: Actor, action: str, result: str, *, detail: str = "",
+             attacker_gain: bool | None = None, progress: float | None = None,
+             point: TimelinePoint | None = None) -> Step:
+        if not isinstance(actor, Actor):
+            raise TypeError(f"a step's actor is an Actor, not {type(actor).__name__}")
         now = self.core.now()
         s = Step(len(self.steps), now, round(now - getattr(self, "started_at", now), 3),
-                 actor.value if isinstance(actor, Actor) else actor, action, result, detail, attacker_gain,
-                 None if progress is None else max(0.0, min(1.0, float(progress))))
+                 actor, action, result, detail, attacker_gain,
+                 None if progress is None else max(0.0, min(1.0, float(progress))), point)
         self.steps.append(s)
         if self._on_step is not None:
             self._on_step(s)  # may raise to cancel the run
         return s
 
-    def point(self, *, attempts: int, blocked: int, taken_over: int) -> None:
-        self.timeline.append(TimelinePoint(round(self.elapsed, 3), attempts, blocked, taken_over))
+    def point(self, *, attempts: int, blocked: int, taken_over: int, keep: bool = True) -> TimelinePoint:
+        """The counts now; kept in the run's timeline unless `keep` is False (a step's own point)."""
+        p = TimelinePoint(round(self.elapsed, 3), attempts, blocked, taken_over)
+        if keep:
+            self.timeline.append(p)
+        return p
 
     def note(self, text: str) -> None:
         self.notes.append(text)

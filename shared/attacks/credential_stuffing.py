@@ -121,7 +121,9 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
         if (n + 1) % max(1, total // 20) == 0:
             r.step(Actor.ATTACKER, "progress",
                    f"{n + 1:,} of {total:,} tried: {counts['taken_over']} taken over, {counts['blocked']} blocked, "
-                   f"{counts['wrong']} wrong passwords", progress=0.2 + 0.8 * (n + 1) / total)
+                   f"{counts['wrong']} wrong passwords", progress=0.2 + 0.8 * (n + 1) / total,
+                   point=r.point(attempts=counts["attempts"], blocked=counts["blocked"],
+                                 taken_over=counts["taken_over"], keep=False))
 
     confirmed = counts["second_factor"] + counts["taken_over"]
     r.note(f"Attempts {counts['attempts']:,}: refused as a wrong password {counts['wrong']:,} (of which "

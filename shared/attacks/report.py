@@ -180,7 +180,7 @@ def render_html(result: ScenarioResult) -> str:
                  "<th>result</th><th>detail</th></tr>")
     for s in r.steps:
         cls = "" if s.attacker_gain is None else (' class="gain"' if s.attacker_gain else ' class="stop"')
-        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td><td>{_e(s.actor)}</td>"
+        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td><td>{_e(s.actor.value)}</td>"
                      f"<td>{_e(s.action)}</td><td>{_e(s.result)}</td><td>{_e(s.detail)}</td></tr>")
     parts.append("</table>")
 

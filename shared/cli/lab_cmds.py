@@ -94,7 +94,7 @@ def cmd_attack(core, args: argparse.Namespace):
     def show(step) -> None:
         if not as_json:
             mark = {True: "!!", False: "ok", None: "  "}[step.attacker_gain]
-            sys.stdout.write(f"[{step.elapsed:8.1f}s] {mark} {step.actor:<8} {step.result}"
+            sys.stdout.write(f"[{step.elapsed:8.1f}s] {mark} {step.actor.value:<8} {step.result}"
                              + (f"  ({step.detail})" if step.detail else "") + "\n")
             sys.stdout.flush()
 

@@ -13,6 +13,7 @@ import pytest
 from shared.clock import FixedClock
 from shared.core import Core
 from shared.policy import HARDENED
+from shared.audit_events import AuditEvent
 
 attacks = pytest.importorskip("shared.attacks", reason="the attack lab (shared/attacks/) is not there yet")
 SCENARIOS = attacks.SCENARIOS
@@ -32,7 +33,7 @@ def test_hardened_loses_nothing(name, tmp_path):
     assert result.ledger_ok and list(result.check_problems) == []
     if name in BOUNDED_NOT_PREVENTED:
         assert 0 <= result.yen_lost <= HARDENED.payment_velocity_amount
-        assert any(a.event == "payment_velocity_alert" for a in result.alerts)
+        assert any(a.event is AuditEvent.PAYMENT_VELOCITY_ALERT for a in result.alerts)
     else:
         assert result.yen_lost == 0, (result.yen_lost, result.notes)
 
