@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
                                QStyledItemDelegate, QStyleOptionViewItem, QTableWidget, QTableWidgetItem,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
-from pos_app.trainer_chart import ChartPoint, TrainerChart, format_elapsed
 from pos_app.flow_layout import FlowLayout
+from pos_app.trainer_chart import ChartPoint, TrainerChart, format_elapsed
 from shared.attacks.base import Actor
 from shared.clock import FixedClock
 from shared.errors import InputError, QrpayError

@@ -55,3 +55,80 @@ def test_a_weak_password_refusal_is_translated_from_its_codes_not_its_sentences(
     japanese("wallet_app")
     text = messages.error_text(err)
     assert "10" in text and not text.isascii() and "nonsense" not in text
+
+
+# -- audit events: the Alerts panel ---------------------------------------------------------------
+def _alerts_ts() -> dict[str, tuple[str | None, str | None]]:
+    import xml.etree.ElementTree as ET
+
+    from ui_common.app import I18N_DIR
+    root = ET.parse(I18N_DIR / "pos_app_ja.ts").getroot()
+    return {m.findtext("source"): (m.findtext("translation"), m.find("translation").get("type"))
+            for c in root.iter("context") if c.findtext("name") == "Alerts" for m in c.iter("message")}
+
+
+def test_every_audit_event_has_a_description_in_english_and_finished_japanese(qapp, japanese):
+    from pos_app.alerts_panel import EVENT_TEXTS, describe
+    from shared.audit import AuditRow
+    from shared.audit_events import AuditEvent
+
+    def row(event):
+        return AuditRow(1, 0.0, event, "alert", None, None, {})
+
+    assert set(EVENT_TEXTS) == set(AuditEvent), set(AuditEvent) ^ set(EVENT_TEXTS)
+    english = {e: describe(row(e)) for e in AuditEvent}
+    assert all(text and text != e.value for e, text in english.items())
+    assert len(set(english.values())) == len(AuditEvent)               # no two events read the same
+    ts = _alerts_ts()
+    unfinished = [e.value for e, text in EVENT_TEXTS.items()
+                  if not ts.get(text, (None, None))[0] or ts[text][1] in ("unfinished", "vanished", "obsolete")]
+    assert not unfinished, unfinished
+    japanese("pos_app")                                                  # the shipped .qm, as the till loads it
+    for e in AuditEvent:
+        text = describe(row(e))
+        assert text != english[e] and not text.isascii(), (e, text)
+    assert describe(row("some_future_event")) == "some_future_event"
+
+
+def headline_alerts(core) -> None:
+    """What the core really writes in the two 7pay alerts: a customer locked by wrong passwords,
+    then a credential-stuffing wave across many addresses (hardened policy)."""
+    from shared.errors import Locked, QrpayError, Throttled
+
+    core.identity.register("hanako@example.jp", "Hanako", "correct horse battery staple")
+    for _ in range(100):
+        try:
+            core.identity.sign_in("hanako@example.jp", "wrong-password-0", totp="000000", source="203.0.113.7")
+        except Throttled as t:                      # growing delays first: wait them out, as a person would
+            core.clock.advance(t.details["retry_after"])
+        except Locked:
+            break
+        except QrpayError:
+            core.clock.advance(1)
+    for i in range(core.policy.stuffing_threshold):
+        core.clock.advance(1)
+        with pytest.raises(QrpayError):
+            core.identity.sign_in(f"leaked{i}@example.jp", "leaked-password-1", totp="000000", source="botnet")
+
+
+def test_the_alerts_panel_names_the_two_headline_alerts_the_core_writes(qtbot, core, japanese):
+    from pos_app.alerts_panel import AlertsPanel
+    from shared.audit_events import AuditEvent
+
+    headline_alerts(core)
+    written = {r.event for r in core.alerts()}
+    assert {AuditEvent.LOCKOUT, AuditEvent.STUFFING_ALERT} <= written
+
+    def shown() -> dict:
+        panel = AlertsPanel(core)
+        qtbot.addWidget(panel)
+        panel.refresh()
+        return {r.event: panel.table.item(i, 1).text() for i, r in enumerate(panel.rows)}
+
+    english = shown()
+    assert english[AuditEvent.STUFFING_ALERT] == "Credential-stuffing attack suspected"
+    assert english[AuditEvent.LOCKOUT] == "Customer account locked"
+    japanese("pos_app")
+    ja = shown()
+    assert "リスト型攻撃" in ja[AuditEvent.STUFFING_ALERT]
+    assert ja[AuditEvent.LOCKOUT] == "お客様アカウントをロック"

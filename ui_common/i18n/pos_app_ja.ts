@@ -4,49 +4,329 @@
 <context>
     <name>Alerts</name>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="27" />
-        <source>Payment code used twice (replay)</source>
-        <translation>支払いコードの二重使用（リプレイ）</translation>
-    </message>
-    <message>
         <location filename="../../pos_app/alerts_panel.py" line="28" />
-        <source>Forged payment code (bad signature)</source>
-        <translation>偽造された支払いコード（署名不正）</translation>
+        <source>Customer account created</source>
+        <translation>お客様アカウントを作成</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="29" />
-        <source>Frozen wallet tried to pay</source>
-        <translation>凍結中のウォレットで支払い試行</translation>
+        <source>Sign-up tried with an address that has an account</source>
+        <translation>登録済みのアドレスで新規登録を試行</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="30" />
-        <source>Staff PIN locked after wrong PINs</source>
-        <translation>PIN誤入力によりスタッフをロック</translation>
+        <source>Authenticator app set up</source>
+        <translation>認証アプリを設定</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="31" />
-        <source>Too many payments in a short time</source>
-        <translation>短時間に支払いが多すぎます</translation>
+        <source>Wrong code while setting up the authenticator</source>
+        <translation>認証アプリ設定時のコードが不正</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="32" />
-        <source>Too many top-ups in a short time</source>
-        <translation>短時間にチャージが多すぎます</translation>
+        <source>Customer signed in</source>
+        <translation>お客様がログイン</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="33" />
-        <source>Credential-stuffing attack suspected</source>
-        <translation>リスト型攻撃の疑い</translation>
+        <source>Sign-in failed</source>
+        <translation>ログイン失敗</translation>
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="34" />
+        <source>Right password without the second factor</source>
+        <translation>パスワードは正しいが二段階認証なし</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="35" />
+        <source>Authenticator code used twice</source>
+        <translation>認証コードの再使用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="36" />
+        <source>Sign-in from a new device</source>
+        <translation>新しい端末からのログイン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="37" />
         <source>Customer account locked</source>
         <translation>お客様アカウントをロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="35" />
+        <location filename="../../pos_app/alerts_panel.py" line="38" />
+        <source>Credential-stuffing attack suspected</source>
+        <translation>リスト型攻撃の疑い</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="39" />
+        <source>Customer account unlocked by a supervisor</source>
+        <translation>責任者がお客様アカウントのロックを解除</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="40" />
+        <source>Session expired</source>
+        <translation>セッションの期限切れ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="41" />
+        <source>Session signed out</source>
+        <translation>セッションをログアウト</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="42" />
+        <source>Identity confirmed with the second factor</source>
+        <translation>二段階認証で本人確認</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="43" />
+        <source>Identity confirmation failed</source>
+        <translation>本人確認に失敗</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="44" />
+        <source>Password reset requested</source>
+        <translation>パスワード再設定の要求</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="45" />
+        <source>Password reset to an address not on record attempted</source>
+        <translation>登録外のアドレスへのパスワード再設定を試行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="46" />
+        <source>Too many password reset requests</source>
+        <translation>パスワード再設定の要求が多すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="47" />
+        <source>Password reset completed</source>
+        <translation>パスワード再設定が完了</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="48" />
+        <source>Wrong password reset code</source>
+        <translation>パスワード再設定コードの誤り</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <source>Password changed</source>
+        <translation>パスワードを変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="50" />
+        <source>E-mail address changed</source>
+        <translation>メールアドレスを変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="51" />
+        <source>Authenticator change started</source>
+        <translation>認証アプリの変更を開始</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="52" />
+        <source>Authenticator app changed</source>
+        <translation>認証アプリを変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="53" />
+        <source>New recovery codes issued</source>
+        <translation>リカバリーコードを再発行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="54" />
+        <source>Wallet frozen</source>
+        <translation>ウォレットを凍結</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="55" />
+        <source>Wallet unfrozen</source>
+        <translation>ウォレットの凍結を解除</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="56" />
+        <source>Wallet topped up</source>
+        <translation>ウォレットにチャージ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="57" />
+        <source>Top-up card declined</source>
+        <translation>チャージのカードが拒否されました</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="58" />
+        <source>Too many top-ups in a short time</source>
+        <translation>短時間にチャージが多すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="59" />
+        <source>Top-up password set</source>
+        <translation>チャージ用パスワードを設定</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="60" />
+        <source>Top-up password changed</source>
+        <translation>チャージ用パスワードを変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="61" />
+        <source>Wrong top-up password</source>
+        <translation>チャージ用パスワードの誤り</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="62" />
+        <source>Top-up password locked after wrong tries</source>
+        <translation>誤入力によりチャージ用パスワードをロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="63" />
+        <source>Top-up retried with other details</source>
+        <translation>内容の異なるチャージの再送</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="64" />
+        <source>Payment</source>
+        <translation>支払い</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="65" />
+        <source>Too many payments in a short time</source>
+        <translation>短時間に支払いが多すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="66" />
+        <source>Sale number reused for another payment</source>
+        <translation>取引番号を別の支払いに再使用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="67" />
+        <source>Refund</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="68" />
+        <source>Refund number reused for another refund</source>
+        <translation>返金番号を別の返金に再使用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="69" />
+        <source>Payment code signing key created</source>
+        <translation>支払いコードの署名鍵を作成</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="70" />
+        <source>Payment code issued</source>
+        <translation>支払いコードを発行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="71" />
+        <source>Payment code lifetime changed</source>
+        <translation>支払いコードの有効時間を変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="72" />
+        <source>Payment codes withdrawn</source>
+        <translation>支払いコードを無効化</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="73" />
+        <source>Scanned code is not a qrpay code</source>
+        <translation>読み取ったコードはqrpayのコードではありません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="74" />
+        <source>Damaged payment code</source>
+        <translation>破損した支払いコード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="75" />
+        <source>Forged payment code (bad signature)</source>
+        <translation>偽造された支払いコード（署名不正）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="76" />
+        <source>Expired payment code presented</source>
+        <translation>期限切れの支払いコードを提示</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="77" />
+        <source>Payment code not valid yet (clock skew)</source>
+        <translation>まだ有効でない支払いコード（時計のずれ）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="78" />
+        <source>Replaced payment code presented</source>
+        <translation>置き換え済みの支払いコードを提示</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="79" />
+        <source>Payment code used twice (replay)</source>
+        <translation>支払いコードの二重使用（リプレイ）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="80" />
+        <source>Frozen wallet tried to pay</source>
+        <translation>凍結中のウォレットで支払い試行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="81" />
+        <source>Payment refused: balance too low</source>
+        <translation>残高不足で支払いを拒否</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="82" />
+        <source>Payment refused: over the limit</source>
+        <translation>上限超過で支払いを拒否</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="83" />
+        <source>Payment code refused</source>
+        <translation>支払いコードを拒否</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="84" />
+        <source>Staff member added</source>
+        <translation>スタッフを追加</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="85" />
+        <source>Wrong staff PIN</source>
+        <translation>スタッフPINの誤り</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="86" />
+        <source>Staff PIN locked after wrong PINs</source>
+        <translation>PIN誤入力によりスタッフをロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="87" />
+        <source>Z report (day closed)</source>
+        <translation>Zレポート（日次締め）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="88" />
         <source>Security settings changed</source>
         <translation>セキュリティ設定の変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="89" />
+        <source>Simulated clock changed</source>
+        <translation>シミュレーション時計を変更</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="90" />
+        <source>Demo data created</source>
+        <translation>デモデータを作成</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="91" />
+        <source>Existing audit log adopted and signed</source>
+        <translation>既存の監査ログを引き継いで署名</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="92" />
+        <source>Audit log re-signed after a failed check</source>
+        <translation>検証失敗後に監査ログを再署名</translation>
     </message>
 </context>
 <context>
