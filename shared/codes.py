@@ -82,6 +82,12 @@ _TTL_SETTING = "code_ttl_seconds"
 TTL_RANGE = (15, 300)
 
 
+class CodeForm(enum.Enum):
+    """How a code reached the till: its QR text, or the 20 digits keyed in."""
+    QR = "qr"
+    NUMERIC = "numeric"
+
+
 class CodeState(enum.Enum):
     ISSUED = "issued"
     PAID = "paid"
@@ -139,7 +145,7 @@ class VerifiedCode:
     expires_at: int
     counter: int
     single_use: bool
-    form: str  # "qr" | "numeric"
+    form: CodeForm
     wallet_ref: str = ""  # the opaque reference (hex); receipts may show it masked
 
 
@@ -497,7 +503,7 @@ class CodeService:
         return IssuedCode(text, numeric, nonce.hex(), issued_at, issued_at + ttl, counter, amount_cap)
 
     # -- the till's side ------------------------------------------------------------------------
-    def _row_for(self, conn: sqlite3.Connection, presented: object) -> tuple[sqlite3.Row, str, PaymentCode | None]:
+    def _row_for(self, conn: sqlite3.Connection, presented: object) -> tuple[sqlite3.Row, CodeForm, PaymentCode | None]:
         """The stored code a presented text or number denotes; refuses not_ours, malformed, bad_signature."""
         digits = numeric_form(presented)
         if digits is not None:
@@ -507,7 +513,7 @@ class CodeService:
                 # number is a guess at 10^18 values; the QR form's signature is what catches fakes).
                 raise refused("malformed", "This code number is not a live payment code; check the digits.",
                               form="numeric", why="unknown number")
-            return row, "numeric", None
+            return row, CodeForm.NUMERIC, None
         code = parse_code(presented)  # type: ignore[arg-type]
         self._load_key(conn)
         if self._public_key is None or not hmac.compare_digest(code.key_id, self._key_id or b""):
@@ -519,7 +525,7 @@ class CodeService:
         if row is None or row["issued_at"] != code.issued_at or row["expires_at"] != code.expires_at \
                 or row["wallet_ref"] != code.wallet_ref.hex() or row["counter"] != code.counter:
             raise refused("bad_signature", "This payment code was not issued by this system; do not accept it.")
-        return row, "qr", code
+        return row, CodeForm.QR, code
 
     def identify(self, conn: sqlite3.Connection, presented: object) -> str | None:
         """The nonce of the stored code a presentation denotes when it is a WHOLE, genuine code of
@@ -587,13 +593,13 @@ class CodeService:
         event, severity = _REFUSAL_EVENTS.get(reason, (AuditEvent.CODE_REFUSED, "warning"))
         with self.core.db.write() as conn:
             now = self.core.now()
-            row, form, key_id = None, "unknown", None
+            row, key_id = None, None
             try:
                 row, form, _ = self._row_for(conn, presented)
             except CodeRefused as e:
-                form = "numeric" if numeric_form(presented) else "qr"
+                form = CodeForm.NUMERIC if numeric_form(presented) else CodeForm.QR
                 key_id = e.details.get("key_id")
-            details: dict[str, Any] = {"reason": reason, "form": form}
+            details: dict[str, Any] = {"reason": reason, "form": form.value}
             if terminal_id is not None:
                 details["terminal_id"] = terminal_id
             if key_id is not None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from shared import codes
 from shared.clock import FixedClock
-from shared.codes import PREFIX, CodeState, Ed25519PrivateKey, parse_code, sign_code
+from shared.codes import PREFIX, CodeForm, CodeState, Ed25519PrivateKey, parse_code, sign_code
 from shared.core import Core
 from shared.errors import CodeRefused, Locked, NotFound, QrpayError, StepUpRequired
 from shared.audit_events import AuditEvent
@@ -70,7 +70,7 @@ def test_issue_gives_a_signed_code_with_the_policy_ttl(core, hanako):
     assert code.nonce.hex() == issued.nonce and len(code.nonce) == 16
     assert codes.verify_signature(code, core.codes.public_key)
     v = verify(core, issued.text)
-    assert (v.customer_id, v.nonce, v.counter, v.form) == (hanako.id, issued.nonce, 1, "qr")
+    assert (v.customer_id, v.nonce, v.counter, v.form) == (hanako.id, issued.nonce, 1, CodeForm.QR)
 
 
 def test_the_issuer_key_is_created_once_and_kept_with_the_database(core, db_path, clock):
@@ -224,7 +224,7 @@ def test_numeric_form_is_redeemable_once(core, hanako):
     issued = core.codes.issue(hanako.token)
     spaced = " ".join(issued.numeric[i:i + 4] for i in range(0, 20, 4))
     v = redeem(core, spaced, "sale-n")
-    assert (v.nonce, v.form) == (issued.nonce, "numeric")
+    assert (v.nonce, v.form) == (issued.nonce, CodeForm.NUMERIC)
     assert refusal(core, issued.numeric) == "replayed"
     assert refusal(core, issued.text) == "replayed"  # the two forms are one code
 
