@@ -17,18 +17,25 @@ tills or processes on one database) never get more comparisons than the limit:
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 STALE_SECONDS = 60.0   # an attempt not finished after this long never will be (its process died)
 
 
+class Action(enum.Enum):
+    GO = "go"                   # compare (reservation n)
+    LOCKED = "locked"           # refuse until `until`
+    BUSY = "busy"               # the allowance is reserved by attempts in progress: retry_after
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
-    action: str                 # "go" (compare; reservation n), "locked" (until), "busy" (retry_after)
-    n: int = 0                  # the reservation's count, for "go"
-    until: float | None = None  # for "locked"
-    write_lock: bool = False    # "locked": the caller must store `until` (new or pulled-in lock)
-    retry_after: float = 0.0    # for "busy"
+    action: Action
+    n: int = 0                  # the reservation's count, for GO
+    until: float | None = None  # for LOCKED
+    write_lock: bool = False    # LOCKED: the caller must store `until` (new or pulled-in lock)
+    retry_after: float = 0.0    # for BUSY
 
 
 def decide(*, failures: int, locked_until: float | None, attempt_at: float | None, now: float, limit: int,
@@ -36,14 +43,14 @@ def decide(*, failures: int, locked_until: float | None, attempt_at: float | Non
     lock_for = max(0.0, min(float(lock_seconds), float(cap)))
     if locked_until is not None and locked_until > now:
         until = min(float(locked_until), now + cap)
-        return Decision("locked", until=until, write_lock=until != locked_until)
+        return Decision(Action.LOCKED, until=until, write_lock=until != locked_until)
     if failures >= limit:
         # The whole allowance is reserved by attempts still being checked, or left over by attempts
         # that never finished (or by a clock that jumped): never a comparison beyond the limit.
         if attempt_at is None or abs(now - attempt_at) > STALE_SECONDS:
-            return Decision("locked", until=now + lock_for, write_lock=True)
-        return Decision("busy", retry_after=max(1.0, STALE_SECONDS - max(0.0, now - attempt_at)))
-    return Decision("go", n=failures + 1)
+            return Decision(Action.LOCKED, until=now + lock_for, write_lock=True)
+        return Decision(Action.BUSY, retry_after=max(1.0, STALE_SECONDS - max(0.0, now - attempt_at)))
+    return Decision(Action.GO, n=failures + 1)
 
 
 def lock_after_failure(*, failures_now: int, limit: int, now: float, lock_seconds: float,

@@ -106,14 +106,14 @@ class StaffService:
                 decision = attempts.decide(failures=int(row["failures"]), locked_until=row["locked_until"],
                                            attempt_at=row["attempt_at"], now=now, limit=LOCK_AFTER_FAILURES,
                                            lock_seconds=LOCK_SECONDS, cap=cap)
-                if decision.action == "go":
+                if decision.action is attempts.Action.GO:
                     store.reserve_attempt(conn, row["id"], now)
                 elif decision.write_lock:
                     store.lock(conn, row["id"], decision.until)
-        if decision is not None and decision.action == "locked":
+        if decision is not None and decision.action is attempts.Action.LOCKED:
             raise Locked(f"Too many wrong PINs: locked for {max(1, math.ceil((decision.until - now) / 60))} more "
                          "minute(s). Ask a supervisor.", until=decision.until)
-        if decision is not None and decision.action == "busy":
+        if decision is not None and decision.action is attempts.Action.BUSY:
             raise Throttled("Several PIN checks for this staff member are in progress; try again in a moment.",
                             retry_after=math.ceil(decision.retry_after))
         if row is None:

@@ -365,16 +365,16 @@ class TopUpService:
                 decision = attempts.decide(failures=int(row["failures"]), locked_until=row["locked_until"],
                                            attempt_at=row["attempt_at"], now=now, limit=TOPUP_PASSWORD_LOCK_AFTER,
                                            lock_seconds=TOPUP_PASSWORD_LOCK_SECONDS, cap=cap)
-                if decision.action == "go":
+                if decision.action is attempts.Action.GO:
                     topups_store.reserve_password_attempt(conn, cid, now)
                 elif decision.write_lock:
                     topups_store.set_password_lock(conn, cid, decision.until)
         if row is None:
             raise PermissionDenied("Set a top-up password first.", code="topup_password_required")
-        if decision.action == "locked":
+        if decision.action is attempts.Action.LOCKED:
             raise Locked(f"Too many wrong top-up passwords: try again in "
                          f"{max(1, math.ceil((decision.until - now) / 60))} minute(s).", until=decision.until)
-        if decision.action == "busy":
+        if decision.action is attempts.Action.BUSY:
             raise Throttled("Several top-up password checks are in progress; try again in a moment.",
                             retry_after=math.ceil(decision.retry_after))
         if passwords.verify_secret(row["hash"], topup_password[:1024]):
