@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from shared.money import format_yen
 from shared.receipts import Receipt, jst_text
-from shared.reports import Report
+from shared.reports import Report, ReportKind
 from shared.tax import REDUCED_MARK, REDUCED_NOTE_EN, REDUCED_NOTE_JA
 from ui_common import theme
 
@@ -85,8 +85,8 @@ def receipt_html(r: Receipt) -> str:
 
 
 def report_html(rep: Report, *, store_name: str = "", shift_float: int | None = None) -> str:
-    title = {"X": "X レポート <span class='m'>X report (running)</span>",
-             "Z": "Z レポート <span class='m'>Z report (day closed)</span>"}[rep.kind]
+    title = {ReportKind.X: "X レポート <span class='m'>X report (running)</span>",
+             ReportKind.Z: "Z レポート <span class='m'>Z report (day closed)</span>"}[rep.kind]
 
     def rates(items) -> str:
         return "".join(f"<tr><td>&nbsp;&nbsp;{rt.rate}%対象 <span class='m'>{rt.rate}% taxable</span></td>"

@@ -253,6 +253,6 @@ class ReportsView(QWidget):
         if rep is None:
             return
         path = save_pdf(self._html(rep),
-                        self._documents_dir / f"{rep.kind.lower()}-report-{rep.terminal_id}-{rep.business_date}.pdf",
-                        title=f"{rep.kind} report")
+                        self._documents_dir / f"{rep.kind.value.lower()}-report-{rep.terminal_id}-{rep.business_date}.pdf",
+                        title=f"{rep.kind.value} report")
         self.banner.show_state("ok", self.tr("Saved %1").replace("%1", str(path)))

@@ -21,6 +21,7 @@ terminal and day are refused; closing twice is refused (Conflict `already_closed
 """
 from __future__ import annotations
 
+import enum
 import json
 import sqlite3
 from dataclasses import dataclass, replace
@@ -39,9 +40,14 @@ if TYPE_CHECKING:
     from shared.core import Core
 
 
+class ReportKind(enum.Enum):
+    X = "X"     # a reading during the day, changes nothing
+    Z = "Z"     # the day's close, once, with a supervisor's PIN
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
-    kind: str                       # "X" or "Z"
+    kind: ReportKind
     terminal_id: str
     business_date: str
     sales_count: int
@@ -69,7 +75,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "terminal_id": self.terminal_id, "business_date": self.business_date,
+            "kind": self.kind.value, "terminal_id": self.terminal_id, "business_date": self.business_date,
             "sales_count": self.sales_count, "gross": self.gross,
             "tax_by_rate": {str(r.rate): {"taxable_incl": r.taxable_incl, "tax": r.tax} for r in self.tax_by_rate},
             "refunds_count": self.refunds_count, "refunds_total": self.refunds_total,
@@ -88,7 +94,7 @@ class Report:
         def rates(m: dict) -> tuple[RateTotal, ...]:
             return tuple(RateTotal(int(k), int(v["taxable_incl"]), int(v["tax"]))
                          for k, v in sorted(m.items(), key=lambda kv: int(kv[0])))
-        return cls(d["kind"], d["terminal_id"], d["business_date"], int(d["sales_count"]), int(d["gross"]),
+        return cls(ReportKind(d["kind"]), d["terminal_id"], d["business_date"], int(d["sales_count"]), int(d["gross"]),
                    rates(d["tax_by_rate"]), int(d["refunds_count"]), int(d["refunds_total"]),
                    rates(d["refund_tax_by_rate"]), int(d["net"]), int(d["ledger_net"]), generated_at,
                    *((int(d["audit_head"]["rows"]), str(d["audit_head"]["hash"])) if "audit_head" in d else ()))
@@ -128,7 +134,7 @@ class ReportService:
     def __init__(self, core: "Core") -> None:
         self.core = core
 
-    def _compute(self, conn: sqlite3.Connection, kind: str, terminal_id: str, day: str) -> Report:
+    def _compute(self, conn: sqlite3.Connection, kind: ReportKind, terminal_id: str, day: str) -> Report:
         terminal = catalog_store.terminal(conn, terminal_id)
         count, gross = sales_store.day_sales_totals(conn, terminal_id, day)
         r_count, r_total = sales_store.day_refund_totals(conn, terminal_id, day)
@@ -143,7 +149,7 @@ class ReportService:
         terminal = self.core.catalog.terminal(terminal_id)
         day = check_business_date(business_date)
         with self.core.db.read() as conn:
-            return self._compute(conn, "X", terminal.id, day)
+            return self._compute(conn, ReportKind.X, terminal.id, day)
 
     def z_report(self, terminal_id: str, business_date: str, *, supervisor_id: int, pin: str) -> Report:
         """Close the terminal's day (a supervisor's approval; today or earlier, Japan time): store the
@@ -159,7 +165,7 @@ class ReportService:
             if sales_store.z_report(conn, terminal.id, day) is not None:
                 raise Conflict(f"Terminal {terminal.id} is already closed for {day}; reprint the Z report instead.",
                                code="already_closed")
-            report = self._compute(conn, "Z", terminal.id, day)
+            report = self._compute(conn, ReportKind.Z, terminal.id, day)
             audit.record(conn, at=report.generated_at, event=AuditEvent.Z_REPORT, actor=f"staff:{supervisor.id}",
                          terminal=terminal.id, business_date=day, sales_count=report.sales_count, net=report.net,
                          agrees_with_ledger=report.agrees_with_ledger)

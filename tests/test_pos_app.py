@@ -12,6 +12,7 @@ from pos_app.main_window import PosWindow
 from pos_app.supervisor_pin import Approval
 from shared import ledger, totp
 from shared.demo_data import seed_demo
+from shared.reports import ReportKind
 from shared.scanning import decoder_named, open_source
 from shared.scanning.synth import empty_frame, qr_image, webcam_clip, write_video
 from ui_common.tasks import wait_for_tasks
@@ -383,7 +384,7 @@ def test_refund_by_line_and_z_report_equal_to_the_ledger(qtbot, core, seeded, st
     assert area.reports.report.net == total - reduced.unit_price
     qtbot.mouseClick(area.reports.z_button, Qt.MouseButton.LeftButton)
     z = area.reports.report
-    assert z.kind == "Z" and z.agrees_with_ledger
+    assert z.kind is ReportKind.Z and z.agrees_with_ledger
     with core.db.read() as conn:
         store_balance = ledger.balance(conn, f"store:{core.catalog.store().id}")
     assert z.net == store_balance == total - reduced.unit_price

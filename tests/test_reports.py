@@ -2,6 +2,7 @@
 import pytest
 
 from shared.errors import Conflict, NotFound
+from shared.reports import ReportKind
 from shared.receipts import business_date_of
 from shared.storage import ledger_store
 from shared.audit_events import AuditEvent
@@ -75,7 +76,7 @@ def test_reports_agree_with_the_ledger_across_midnight(core, demo, wallets):
 def test_z_report_closes_the_day_once(core, demo, wallets, day_of_trade):
     x = core.reports.x_report("T1", DAY)
     z = core.reports.z_report("T1", DAY, **sup(demo))
-    assert z.kind == "Z" and (z.sales_count, z.gross, z.net, z.tax_by_rate) == (x.sales_count, x.gross, x.net,
+    assert z.kind is ReportKind.Z and (z.sales_count, z.gross, z.net, z.tax_by_rate) == (x.sales_count, x.gross, x.net,
                                                                                  x.tax_by_rate)
     with pytest.raises(Conflict) as e:
         core.reports.z_report("T1", DAY, **sup(demo))
