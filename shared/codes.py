@@ -50,12 +50,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared import audit
+from shared.audit_events import AuditEvent
 from shared.clock import to_iso
 from shared.errors import (CodeParseError, CodeRefused, Conflict, InputError, Locked, NotFound, QrpayError,
                            SessionInvalid, StepUpRequired)
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, settings_store
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core

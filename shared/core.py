@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shared import audit, mailbox
+from shared.audit_events import AuditEvent
 from shared.clock import Clock, FixedClock, SimulatedClock, SystemClock
 from shared.errors import InputError
 from shared.policy import DEFAULT_POLICY, HARDENED, Policy, policy_named
 from shared.storage import settings_store
 from shared.storage.db import Database, default_db_path
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:  # the services; each lives in the module named after its concept
     from shared.identity import IdentityService

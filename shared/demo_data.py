@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared import audit, ledger, totp
+from shared.audit_events import AuditEvent
 from shared.catalog import make_ean13, registration_number_for
 from shared.errors import Conflict
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core

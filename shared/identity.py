@@ -40,12 +40,12 @@ from typing import Callable
 
 from shared import audit, mailbox, passwords
 from shared import totp as totp_mod
+from shared.audit_events import AuditEvent
 from shared.clock import to_iso
 from shared.errors import (Conflict, InputError, InvalidCredentials, Locked, NotFound, QrpayError, SessionInvalid,
                            StepUpRequired, Throttled, TotpInvalid, TotpRequired, TotpReused, WeakPassword)
 from shared.policy import Policy
 from shared.storage import identity_store as store
-from shared.audit_events import AuditEvent
 
 HOUR = 3600
 MAX_DELAY_SECONDS = 300

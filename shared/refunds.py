@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from shared import audit, idempotency, ledger
+from shared.audit_events import AuditEvent
 from shared.errors import Conflict, IdempotencyConflict, NotFound
 from shared.money import format_yen
 from shared.receipts import business_date_of, jst_text
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, RateTotal, refund_tax, totals
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core

@@ -28,13 +28,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from shared import audit, ledger
+from shared.audit_events import AuditEvent
 from shared.clock import to_iso
 from shared.errors import Conflict, InputError, NotFound
 from shared.receipts import business_date_of
 from shared.sales import check_business_date
 from shared.storage import catalog_store, sales_store
 from shared.tax import RATES, RateTotal, refund_tax
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from shared import audit, idempotency, ledger
+from shared.audit_events import AuditEvent
 from shared.catalog import normalize_jan
 from shared.errors import CodeRefused, Conflict, IdempotencyConflict, InputError, InsufficientFunds, NotFound
 from shared.money import format_yen
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, jst_text, mask_ref
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
-from shared.audit_events import AuditEvent
 
 if TYPE_CHECKING:
     from shared.core import Core

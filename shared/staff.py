@@ -21,9 +21,9 @@ import sqlite3
 from dataclasses import dataclass
 
 from shared import attempts, audit, passwords
+from shared.audit_events import AuditEvent
 from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied, Throttled
 from shared.storage import staff_store as store
-from shared.audit_events import AuditEvent
 
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 15 * 60

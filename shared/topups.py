@@ -48,13 +48,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from shared import attempts, audit, idempotency, ledger, passwords
+from shared.audit_events import AuditEvent
 from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCredentials, LimitExceeded, Locked,
                            PermissionDenied, SessionInvalid, StepUpRequired, Throttled, TotpRequired,
                            WeakPassword)
 from shared.money import format_yen, yen
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, topups_store
-from shared.audit_events import AuditEvent
 
 DAY = 24 * 3600
 MONTH = 30 * DAY

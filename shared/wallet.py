@@ -12,11 +12,11 @@ import sqlite3
 from dataclasses import dataclass
 
 from shared import audit, ledger
+from shared.audit_events import AuditEvent
 from shared.errors import InputError
 from shared.money import format_yen
 from shared.storage import catalog_store, ledger_store, sales_store
 from shared.topups import jst as _jst
-from shared.audit_events import AuditEvent
 
 _MAX_REASON = 200
 

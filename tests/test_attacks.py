@@ -9,10 +9,10 @@ import pytest
 
 from shared.attacks import SCENARIOS, Outcome
 from shared.attacks import report
+from shared.audit_events import AuditEvent
 from shared.cli.main import main
 from shared.errors import InputError
 from shared.policy import HARDENED
-from shared.audit_events import AuditEvent
 
 SMALL = {
     "credential-stuffing": dict(customers=20, leaked=120, reuse=0.3),

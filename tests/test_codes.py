@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import codes
+from shared.audit_events import AuditEvent
 from shared.clock import FixedClock
 from shared.codes import PREFIX, CodeForm, CodeState, Ed25519PrivateKey, parse_code, sign_code
 from shared.core import Core
 from shared.errors import CodeRefused, Locked, NotFound, QrpayError, StepUpRequired
-from shared.audit_events import AuditEvent
 
 PASSWORD = "correct horse battery staple 42"
 EMAIL = "hanako.yamada@example.jp"

@@ -7,8 +7,8 @@ import json
 import pytest
 from argon2 import PasswordHasher
 
-from shared.audit_events import AuditEvent
 from shared import passwords, totp
+from shared.audit_events import AuditEvent
 from shared.core import Core
 from shared.errors import (Conflict, InvalidCredentials, Locked, NotFound, SessionInvalid, StepUpRequired,
                            Throttled, TotpInvalid, TotpRequired, WeakPassword)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.audit_events import AuditEvent
 from shared import passwords, totp
 from shared import identity as identity_mod
+from shared.audit_events import AuditEvent
 from shared.catalog import make_ean13
 from shared.demo_data import seed_demo
 from shared.errors import (CodeRefused, Conflict, InvalidCredentials, Locked, NotFound, PermissionDenied,

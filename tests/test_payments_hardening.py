@@ -10,12 +10,12 @@ import secrets
 import pytest
 
 from shared import codes, ledger
+from shared.audit_events import AuditEvent
 from shared.checks import run_checks
 from shared.codes import Ed25519PrivateKey, parse_code, sign_code
 from shared.errors import (CodeRefused, Conflict, IdempotencyConflict, InputError, Locked, NotFound, QrpayError,
                            SessionInvalid)
 from shared.staff import LOCK_SECONDS, MAX_LOCK_SECONDS
-from shared.audit_events import AuditEvent
 from test_sales import (BATTERY, CABLE, ONIGIRI, TEA, clerk, demo, store_balance,  # noqa: F401  (fixtures)
                         wallets)
 

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from shared import ledger
+from shared.audit_events import AuditEvent
 from shared.checks import run_checks
 from shared.errors import Locked, QrpayError, Throttled
-from shared.audit_events import AuditEvent
 from test_sales import BATTERY, BENTO, CABLE, ONIGIRI, TEA, clerk, demo, wallets  # noqa: F401  (fixtures)
 
 VISA = "4242 4242 4242 4242"

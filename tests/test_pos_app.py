@@ -11,12 +11,12 @@ from PySide6.QtCore import QThread, Qt
 from pos_app.main_window import PosWindow
 from pos_app.supervisor_pin import Approval
 from shared import ledger, totp
+from shared.audit_events import AuditEvent
 from shared.demo_data import seed_demo
 from shared.reports import ReportKind
 from shared.scanning import decoder_named, open_source
 from shared.scanning.synth import empty_frame, qr_image, webcam_clip, write_video
 from ui_common.tasks import wait_for_tasks
-from shared.audit_events import AuditEvent
 
 WAIT_MS = 20_000
 

@@ -2,9 +2,9 @@
 import pytest
 
 from shared import ledger
+from shared.audit_events import AuditEvent
 from shared.errors import Conflict, InputError, InvalidCredentials, NotFound, PermissionDenied
 from shared.receipts import render_text
-from shared.audit_events import AuditEvent
 from test_sales import BATTERY, ONIGIRI, TEA, clerk, demo, store_balance, wallets  # noqa: F401  (fixtures)
 
 

@@ -1,11 +1,11 @@
 """X and Z reports per terminal and business day, and their agreement with the ledger."""
 import pytest
 
-from shared.errors import Conflict, NotFound
-from shared.reports import ReportKind
-from shared.receipts import business_date_of
-from shared.storage import ledger_store
 from shared.audit_events import AuditEvent
+from shared.errors import Conflict, NotFound
+from shared.receipts import business_date_of
+from shared.reports import ReportKind
+from shared.storage import ledger_store
 from test_sales import BATTERY, CABLE, ONIGIRI, TEA, clerk, demo, wallets  # noqa: F401  (fixtures)
 
 DAY = "2026-11-25"

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from shared import ledger, totp
+from shared.audit_events import AuditEvent
 from shared.core import Core
 from shared.demo_data import seed_demo
 from shared.errors import CodeRefused, Conflict, InputError, NotFound
@@ -12,7 +13,6 @@ from shared.receipts import render_text
 from shared.storage import sales_store
 
 from shared.catalog import make_ean13
-from shared.audit_events import AuditEvent
 
 ONIGIRI, BENTO, TEA = make_ean13("490120000101"), make_ean13("490120000201"), make_ean13("490255500101")
 BATTERY, CABLE = make_ean13("490333300201"), make_ean13("490333300209")

@@ -1,9 +1,9 @@
 """StaffService: PINs hashed, wrong PINs counted, five in a row lock for 15 minutes."""
 import pytest
 
+from shared.audit_events import AuditEvent
 from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied
 from shared.staff import LOCK_SECONDS, StaffRole
-from shared.audit_events import AuditEvent
 
 
 def test_add_and_list(core):

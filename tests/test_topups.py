@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from shared import ledger
+from shared.audit_events import AuditEvent
 from shared.errors import (Conflict, InputError, InvalidCredentials, LimitExceeded, PermissionDenied,
                            StepUpRequired, TotpRequired, TotpReused)
 from shared.topups import CardBrand, luhn_valid, parse_card
 from shared.totp import STEP_SECONDS, step_of, totp_code
-from shared.audit_events import AuditEvent
 
 PASSWORD = "violet kettle orbit 1987 lantern"
 VISA = "4242 4242 4242 4242"

@@ -8,8 +8,8 @@ import urllib.parse
 import pytest
 
 from shared import totp
-from shared.errors import InvalidCredentials, TotpReused
 from shared.audit_events import AuditEvent
+from shared.errors import InvalidCredentials, TotpReused
 
 T0 = 1_795_600_000.0  # tests/conftest.py pins the clock here
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from pos_app.trainer_chart import ChartPoint, TrainerChart, nice_ceiling
 from pos_app.trainer_window import ORDER, TrainerWindow, parse_skew
 from shared.attacks import SCENARIOS
-from shared.errors import InputError
 from shared.audit_events import AuditEvent
+from shared.errors import InputError
 
 SMALL_STUFFING = {"customers": 6, "leaked": 20, "reuse": 0.5}
 RUN_TIMEOUT_MS = 60_000

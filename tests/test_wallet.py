@@ -8,8 +8,8 @@ import pytest
 
 import shared
 from shared import ledger
-from shared.errors import InputError, InvalidCredentials, NotFound, PermissionDenied
 from shared.audit_events import AuditEvent
+from shared.errors import InputError, InvalidCredentials, NotFound, PermissionDenied
 
 PASSWORD = "violet kettle orbit 1987 lantern"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from shared.audit_events import AuditEvent
 from shared.clock import FixedClock
 from shared.core import Core
 from shared.policy import HARDENED
-from shared.audit_events import AuditEvent
 
 attacks = pytest.importorskip("shared.attacks", reason="the attack lab (shared/attacks/) is not there yet")
 SCENARIOS = attacks.SCENARIOS
