@@ -44,6 +44,7 @@ from shared.audit_events import AuditEvent
 from shared.clock import to_iso
 from shared.errors import (Conflict, InputError, InvalidCredentials, Locked, NotFound, QrpayError, SessionInvalid,
                            StepUpRequired, Throttled, TotpInvalid, TotpRequired, TotpReused, WeakPassword)
+from shared.mailbox import MessageKind
 from shared.policy import Policy
 from shared.storage import identity_store as store
 
@@ -321,7 +322,7 @@ class IdentityService:
         return out
 
     def notify_owner(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
-                     kind: str = "notice") -> int:
+                     kind: MessageKind = MessageKind.NOTICE) -> int:
         row = store.customer_by_id(conn, customer_id)
         if row is None:
             raise NotFound("No such customer.")
@@ -601,7 +602,7 @@ class IdentityService:
         audit.record(conn, at=now, event=event, severity=severity, customer_id=cid, reason=reason,
                      source=attempt.source, device=attempt.device, consecutive_failures=n)
         if notify is not None and cid is not None:
-            self._notify_once(conn, cid, subject=notify[0], body=notify[1], kind="security")
+            self._notify_once(conn, cid, subject=notify[0], body=notify[1], kind=MessageKind.SECURITY)
         if policy.throttle_logins and policy.lock_after_failures > 0 and n >= policy.lock_after_failures:
             until = now + _cap(policy.lock_seconds, policy)
             audit.record(conn, at=now, event=AuditEvent.LOCKOUT, severity="alert", customer_id=cid,
@@ -611,7 +612,7 @@ class IdentityService:
                                   body=f"After {n} failed attempts in a row, your qrpay-sim account is locked "
                                        f"until {to_iso(until)}. If this was not you, someone may know your "
                                        "e-mail address; consider changing your password. A reset, or a "
-                                       "supervisor, can unlock it sooner.", kind="security")
+                                       "supervisor, can unlock it sooner.", kind=MessageKind.SECURITY)
             self._detect_stuffing(conn, now, policy)
             return self._locked(until, now)
         self._detect_stuffing(conn, now, policy)
@@ -620,7 +621,7 @@ class IdentityService:
         return error
 
     def _notify_once(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
-                     kind: str = "notice") -> None:
+                     kind: MessageKind = MessageKind.NOTICE) -> None:
         """A notice, unless the same one went to the owner within the last hour (no flooding)."""
         row, now = store.customer_by_id(conn, customer_id), self.core.now()
         if row is None or store.recent_mail(conn, row["email"], subject, now - NOTICE_WINDOW_SECONDS, now):
@@ -669,7 +670,7 @@ class IdentityService:
                          staff_id=member.id, failures_cleared=cleared)
             self.notify_owner(conn, row["id"], subject="Your account was unlocked",
                               body=f"A store supervisor unlocked your qrpay-sim account at {to_iso(now)}. If you "
-                                   "did not ask for this, reset your password.", kind="security")
+                                   "did not ask for this, reset your password.", kind=MessageKind.SECURITY)
             row = store.customer_by_id(conn, row["id"])
         return _customer(row)
 
@@ -815,7 +816,7 @@ class IdentityService:
             mailbox.send(conn, to=target, subject="Your qrpay-sim password reset code",
                          body=f"Your password reset code is {code}. It works once, for "
                               f"{_minutes(policy.reset_code_seconds)} minutes. If you did not ask for it, ignore "
-                              "this message: your password has not changed.", at=now, kind="reset")
+                              "this message: your password has not changed.", at=now, kind=MessageKind.RESET)
             off_record = target != row["email"]
             audit.record(conn, at=now, event=AuditEvent.RESET_REQUESTED, severity="alert" if off_record else "info",
                          customer_id=cid, known_account=True, source=source, sent_to_address_of_record=not off_record,
@@ -883,7 +884,7 @@ class IdentityService:
                 self.notify_owner(conn, cid, subject="Your password was reset",
                                   body=f"The password of your qrpay-sim account was reset at {to_iso(now)}. Every "
                                        "device was signed out and unused payment codes were cancelled. If this was "
-                                       "not you, contact support at once.", kind="security")
+                                       "not you, contact support at once.", kind=MessageKind.SECURITY)
                 audit.record(conn, at=now, event=AuditEvent.RESET_COMPLETED, severity="warning", customer_id=cid,
                              factor=factor.value, sessions_revoked=sessions_revoked,
                              payment_codes_revoked=codes_revoked)
@@ -895,7 +896,7 @@ class IdentityService:
                     self._notify_once(conn, cid, subject="Someone used your reset code with a wrong second factor",
                                       body=f"At {to_iso(now)} your password reset code was entered with a wrong "
                                            "authenticator code. If this was not you, someone can read your e-mail: "
-                                           "secure it, then reset your password.", kind="security")
+                                           "secure it, then reset your password.", kind=MessageKind.SECURITY)
         if error is not None:
             raise error
 
@@ -925,7 +926,7 @@ class IdentityService:
             self.notify_owner(conn, s.customer_id, subject="Your password was changed",
                               body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
                                    f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
-                                   "password now.", kind="security")
+                                   "password now.", kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.PASSWORD_CHANGED, severity="warning", customer_id=s.customer_id,
                          session_id=s.id, other_sessions_revoked=others, payment_codes_revoked=codes)
 
@@ -942,7 +943,7 @@ class IdentityService:
             # The old address hears of the change: it is the one an attacker would want silenced.
             mailbox.send(conn, to=old, subject="Your e-mail address was changed",
                          body=f"The e-mail address of your qrpay-sim account was changed to {new} at {to_iso(now)}. "
-                              "If this was not you, contact support at once.", at=now, kind="security")
+                              "If this was not you, contact support at once.", at=now, kind=MessageKind.SECURITY)
             store.set_email(conn, s.customer_id, new)
             codes = self._withdraw_codes(conn, s.customer_id, "email_changed", now)
             self.notify_owner(conn, s.customer_id, subject="This is now your qrpay-sim address",
@@ -978,7 +979,7 @@ class IdentityService:
             self.notify_owner(conn, s.customer_id, subject="Your authenticator app was changed",
                               body=f"A new authenticator app was set up for your qrpay-sim account at "
                                    f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
-                                   "work. If this was not you, contact support at once.", kind="security")
+                                   "work. If this was not you, contact support at once.", kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.TOTP_REENROLLED, severity="warning", customer_id=s.customer_id,
                          session_id=s.id, payment_codes_revoked=codes)
         self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
@@ -996,7 +997,7 @@ class IdentityService:
             self.notify_owner(conn, s.customer_id, subject="New recovery codes",
                               body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
                                    "old ones no longer work. If this was not you, contact support at once.",
-                              kind="security")
+                              kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.RECOVERY_CODES_REGENERATED, severity="warning",
                          customer_id=s.customer_id, session_id=s.id, payment_codes_revoked=withdrawn)
         return codes

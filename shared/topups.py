@@ -52,6 +52,7 @@ from shared.audit_events import AuditEvent
 from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCredentials, LimitExceeded, Locked,
                            PermissionDenied, SessionInvalid, StepUpRequired, Throttled, TotpRequired,
                            WeakPassword)
+from shared.mailbox import MessageKind
 from shared.money import format_yen, yen
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, topups_store
@@ -325,7 +326,7 @@ class TopUpService:
                              amount=amount, recent_topups=refused.details.get("count"),
                              window_seconds=refused.details.get("window_seconds"))
                 self.core.identity.notify_owner(
-                    conn, cid, subject="Top-up refused: too many in a short time", kind="security",
+                    conn, cid, subject="Top-up refused: too many in a short time", kind=MessageKind.SECURITY,
                     body=f"A top-up of {format_yen(amount)} was refused at {jst(now)} because several top-ups "
                          "were made within a minute. If this was not you, change your password and contact support.")
             raise LimitExceeded(refused.message, **refused.details) from None
@@ -435,7 +436,7 @@ class TopUpService:
                          second_factor=not without_2fa)
             if not without_2fa:
                 self.core.identity.notify_owner(
-                    conn, s.customer_id, subject="Your top-up password was changed", kind="security",
+                    conn, s.customer_id, subject="Your top-up password was changed", kind=MessageKind.SECURITY,
                     body=f"The top-up password of your qrpay-sim wallet was {'changed' if replaced else 'set'} at "
                          f"{jst(now)} on device '{s.device}'. If this was not you, contact support at once.")
 

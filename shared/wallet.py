@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shared import audit, ledger
 from shared.audit_events import AuditEvent
 from shared.errors import InputError
+from shared.mailbox import MessageKind
 from shared.money import format_yen
 from shared.storage import catalog_store, ledger_store, sales_store
 from shared.topups import jst as _jst
@@ -170,7 +171,7 @@ class WalletService:
                 subject = "Your wallet was unfrozen"
                 body = (f"Support unfroze your qrpay-sim wallet at {_jst(now)}. You can pay and top up again. "
                         f"Balance: {format_yen(balance)}.")
-            self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind="security")
+            self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind=MessageKind.SECURITY)
 
     def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float):
         """Outstanding payment codes die with the freeze (shared.codes, once it exists)."""

@@ -12,6 +12,7 @@ from shared.attacks import report
 from shared.audit_events import AuditEvent
 from shared.cli.main import main
 from shared.errors import InputError
+from shared.mailbox import MessageKind
 from shared.policy import HARDENED
 
 SMALL = {
@@ -120,11 +121,11 @@ def test_default_stuffing_run_finishes_within_a_minute(core):
 
 def test_reset_hijack(core):
     bad, _ = run(core, "reset-hijack", "2019")
-    assert any(m.to.startswith("drop.") and m.kind == "reset" for m in bad.victim.messages)
+    assert any(m.to.startswith("drop.") and m.kind is MessageKind.RESET for m in bad.victim.messages)
     good, _ = run(core, "reset-hijack", "hardened")
     assert "reset_redirect_attempt" in events(good, "alert")
     assert not any(m.to.startswith("drop.") for m in good.victim.messages)
-    assert any(m.kind == "reset" and not m.to.startswith("drop.") for m in good.victim.messages)
+    assert any(m.kind is MessageKind.RESET and not m.to.startswith("drop.") for m in good.victim.messages)
 
 
 def test_topup_takeover(core):

@@ -12,6 +12,7 @@ from shared.audit_events import AuditEvent
 from shared.core import Core
 from shared.errors import (Conflict, InvalidCredentials, Locked, NotFound, SessionInvalid, StepUpRequired,
                            Throttled, TotpInvalid, TotpRequired, WeakPassword)
+from shared.mailbox import MessageKind
 from shared.policy import HARDENED
 
 PW = "correct horse battery staple"
@@ -313,7 +314,7 @@ def test_step_up_window(core):
 
 # -- password reset -------------------------------------------------------------------------------
 def reset_code_from(core, address):
-    msgs = [m for m in core.inbox(address) if m.kind == "reset"]
+    msgs = [m for m in core.inbox(address) if m.kind is MessageKind.RESET]
     assert msgs, f"no reset mail to {address}"
     import re
     return re.search(r"\b(\d{8})\b", msgs[0].body).group(1)
@@ -334,7 +335,7 @@ def test_reset_send_to_is_honoured_under_2019_and_the_takeover_works(core):
     core.set_policy("2019")
     core.identity.request_reset(e.email, send_to="thief@evil.example")
     code = reset_code_from(core, "thief@evil.example")
-    assert [m for m in core.inbox(e.email) if m.kind == "reset"] == []  # the owner hears nothing
+    assert [m for m in core.inbox(e.email) if m.kind is MessageKind.RESET] == []  # the owner hears nothing
     core.identity.complete_reset(e.email, code, "thief-owns-this-now")  # no second factor asked
     s = core.identity.sign_in(e.email, "thief-owns-this-now", device="thief-phone")
     assert s.customer_id == e.customer_id

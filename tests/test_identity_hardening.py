@@ -12,6 +12,7 @@ from shared.catalog import make_ean13
 from shared.demo_data import seed_demo
 from shared.errors import (CodeRefused, Conflict, InvalidCredentials, Locked, NotFound, PermissionDenied,
                            SessionInvalid, Throttled, TotpInvalid, TotpRequired)
+from shared.mailbox import MessageKind
 from shared.policy import HARDENED
 
 ONIGIRI = make_ean13("490120000101")
@@ -97,7 +98,7 @@ def test_a_code_issued_before_a_credential_event_no_longer_pays(core, world, eve
     elif event == "password_reset":
         ident.request_reset(email)
         import re
-        mail = [m for m in core.inbox(email) if m.kind == "reset"][0]
+        mail = [m for m in core.inbox(email) if m.kind is MessageKind.RESET][0]
         ident.complete_reset(email, re.search(r"\b(\d{8})\b", mail.body).group(1), NEW_PW, totp=world.code())
         password = NEW_PW
     with pytest.raises(CodeRefused) as refused:
@@ -378,7 +379,7 @@ def test_failures_recorded_ten_years_ahead_do_not_lock_for_years(core):
     assert s.customer_id == e.customer_id
     # the reset code sent "in the future" does not stay usable for ten years
     import re
-    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(e.email) if m.kind == "reset"][0].body).group(1)
+    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(e.email) if m.kind is MessageKind.RESET][0].body).group(1)
     with pytest.raises(InvalidCredentials):
         core.identity.complete_reset(e.email, code, NEW_PW, totp=totp.totp_code(e.totp_secret, core.now() + 30))
 
@@ -393,9 +394,9 @@ def test_reset_requests_made_in_the_future_rate_limit_for_at_most_an_hour(core):
     core.identity.request_reset(e.email)
     assert events(core, "reset_rate_limited")
     core.clock.advance(3601)
-    before = len([m for m in core.inbox(e.email) if m.kind == "reset"])
+    before = len([m for m in core.inbox(e.email) if m.kind is MessageKind.RESET])
     core.identity.request_reset(e.email)
-    assert len([m for m in core.inbox(e.email) if m.kind == "reset"]) == before + 1
+    assert len([m for m in core.inbox(e.email) if m.kind is MessageKind.RESET]) == before + 1
 
 
 def test_a_session_and_step_up_recorded_in_the_future_do_not_live_for_years(core, world):
@@ -452,7 +453,7 @@ def test_the_owner_unlocks_through_a_reset_which_keeps_its_own_limits(core, worl
     import re
     _lock_out(core, world.email)
     core.identity.request_reset(world.email)
-    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(world.email) if m.kind == "reset"][0].body).group(1)
+    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(world.email) if m.kind is MessageKind.RESET][0].body).group(1)
     wrong = f"{(int(code) + 1) % 10**8:08d}"
     for _ in range(identity_mod.RESET_MAX_ATTEMPTS - 1):
         with pytest.raises(InvalidCredentials):
@@ -464,7 +465,7 @@ def test_the_owner_unlocks_through_a_reset_which_keeps_its_own_limits(core, worl
 def test_hardened_reset_does_not_confirm_a_right_reset_code_without_the_factor(core, world):
     import re
     core.identity.request_reset(world.email)
-    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(world.email) if m.kind == "reset"][0].body).group(1)
+    code = re.search(r"\b(\d{8})\b", [m for m in core.inbox(world.email) if m.kind is MessageKind.RESET][0].body).group(1)
     wrong = f"{(int(code) + 1) % 10**8:08d}"
     replies = []
     for c in (wrong, code):

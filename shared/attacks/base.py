@@ -29,6 +29,7 @@ from shared.audit import AuditRow
 from shared.audit_events import AuditEvent
 from shared.clock import FixedClock, to_iso
 from shared.errors import InputError
+from shared.mailbox import MessageKind
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -101,7 +102,7 @@ class MailItem:
     subject: str
     body: str
     sent_at: float
-    kind: str
+    kind: MessageKind | str
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpe
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, TotpRequired
+from shared.mailbox import MessageKind
 
 NAME = "reset-hijack"
 _RESET_CODE = re.compile(r"\b(\d{8})\b")
@@ -36,7 +37,7 @@ def run(core, *, policy: str, on_step=None, balance: int = 30_000, seed: int = 7
 
 def _reset_code_in(core, address: str, since: float) -> str | None:
     for m in core.inbox(address):
-        if m.sent_at >= since and m.kind == "reset":
+        if m.sent_at >= since and m.kind is MessageKind.RESET:
             found = _RESET_CODE.search(m.body)
             if found:
                 return found.group(1)
