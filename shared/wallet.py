@@ -42,10 +42,10 @@ class HistoryItem:
 class HistoryEntry:
     """One line of a customer's history, with what a payment app shows: where, what, which receipt.
 
-    `kind` is an EntryKind value the app translates; `description` is an English summary for the
+    `kind` is the EntryKind the app translates; `description` is an English summary for the
     CLI. A payment's or refund's store, items and receipt number come from the sale."""
     at: float
-    kind: str          # an EntryKind value
+    kind: EntryKind
     amount: int        # signed, from the wallet's side: a payment is negative
     description: str
     ref: str           # the sale id when there is one, else "T<transfer id>"
@@ -126,7 +126,7 @@ class WalletService:
             for r in rows:
                 kind = _kind(r["kind"])
                 extra = _sale_details(conn, kind, r) if r["sale_id"] else {}
-                out.append(HistoryEntry(r["at"], kind.value, int(r["amount"]), _describe(kind, r),
+                out.append(HistoryEntry(r["at"], kind, int(r["amount"]), _describe(kind, r),
                                         str(r["sale_id"]) if r["sale_id"] else f"T{r['id']}", **extra))
         return out
 

@@ -10,6 +10,7 @@ import shared
 from shared import ledger
 from shared.audit_events import AuditEvent
 from shared.errors import InputError, InvalidCredentials, NotFound, PermissionDenied
+from shared.wallet import EntryKind
 
 PASSWORD = "violet kettle orbit 1987 lantern"
 
@@ -42,8 +43,9 @@ def test_balance_and_history_read_the_ledger(core, cid, clock):
          sale_id="S-0001")
     assert core.wallet.balance(cid) == 4000
     h = core.wallet.history(cid)
-    assert [(e.kind, e.amount, e.ref) for e in h] == [("refund", 280, "S-0001"), ("payment", -1280, "S-0001"),
-                                                      ("topup", 5000, h[2].ref)]
+    assert [(e.kind, e.amount, e.ref) for e in h] == [(EntryKind.REFUND, 280, "S-0001"),
+                                                      (EntryKind.PAYMENT, -1280, "S-0001"),
+                                                      (EntryKind.TOPUP, 5000, h[2].ref)]
     assert h[2].ref.startswith("T")
     assert "Store 1 Shibuya" in h[1].description and "S-0001" in h[1].description
     assert h[2].description == "Top-up from Visa •••• 4242"

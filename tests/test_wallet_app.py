@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from shared.wallet import EntryKind
 from ui_common.tasks import wait_for_tasks
 from wallet_app.main_window import WalletWindow
 
@@ -356,7 +357,7 @@ def test_balance_and_history_follow_the_till_without_reopening(qtbot, window, co
         boss = till.staff.add("Boss", "supervisor", "97531")
         till.refunds.refund(sale_id=sale.id, supervisor_id=boss.id, pin="97531")
         qtbot.waitUntil(lambda: home.balance.text() == "¥5,000", timeout=3000)
-        assert home.recent.row_widget(0).entry.kind == "refund"
+        assert home.recent.row_widget(0).entry.kind is EntryKind.REFUND
     finally:
         till.close()
 

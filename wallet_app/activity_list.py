@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from shared.money import format_yen
+from shared.wallet import EntryKind
 from ui_common import theme
 from ui_common.widgets import ElidedLabel
 
@@ -35,12 +36,12 @@ def when_text(t: float, *, year: bool = True) -> str:
     return loc.toString(QDateTime(QDate(d.year, d.month, d.day), QTime(d.hour, d.minute)), fmt)
 
 
-def kind_text(kind: str) -> str:
-    return {"topup": QCoreApplication.translate("Activity", "Top-up"),
-            "payment": QCoreApplication.translate("Activity", "Payment"),
-            "refund": QCoreApplication.translate("Activity", "Refund"),
-            "reversal": QCoreApplication.translate("Activity", "Correction"),
-            "opening": QCoreApplication.translate("Activity", "Opening balance")}.get(
+def kind_text(kind: EntryKind) -> str:
+    return {EntryKind.TOPUP: QCoreApplication.translate("Activity", "Top-up"),
+            EntryKind.PAYMENT: QCoreApplication.translate("Activity", "Payment"),
+            EntryKind.REFUND: QCoreApplication.translate("Activity", "Refund"),
+            EntryKind.REVERSAL: QCoreApplication.translate("Activity", "Correction"),
+            EntryKind.OPENING: QCoreApplication.translate("Activity", "Opening balance")}.get(
         kind, QCoreApplication.translate("Activity", "Other"))
 
 
@@ -54,9 +55,9 @@ def _store(entry) -> str:
 
 def title_text(entry) -> str:
     store = _store(entry)
-    if entry.kind == "payment" and store:
+    if entry.kind is EntryKind.PAYMENT and store:
         return store
-    if entry.kind == "refund" and store:
+    if entry.kind is EntryKind.REFUND and store:
         return QCoreApplication.translate("Activity", "Refund from {store}").format(store=store)
     return kind_text(entry.kind)
 
@@ -89,7 +90,8 @@ class ActivityRow(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 3, 8, 3)
         row.setSpacing(6)
-        icon = QLabel({"topup": "＋", "opening": "＋", "payment": "¥", "refund": "↩"}.get(entry.kind, "•"))
+        icon = QLabel({EntryKind.TOPUP: "＋", EntryKind.OPENING: "＋", EntryKind.PAYMENT: "¥",
+                       EntryKind.REFUND: "↩"}.get(entry.kind, "•"))
         icon.setFixedWidth(28)
         icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         row.addWidget(icon)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
+from shared.wallet import EntryKind
 from wallet_app.activity_list import ActivityList
 from wallet_app.screen_base import Screen, label, mono_font
 
@@ -68,7 +69,7 @@ class HistoryScreen(Screen):
         entry = self.entries.entry_at(row)
         if entry is None:
             return
-        if entry.kind not in ("payment", "refund"):
+        if entry.kind not in (EntryKind.PAYMENT, EntryKind.REFUND):
             self.banner.show_state("info", self.tr("Only payments and refunds have receipts."))
             return
         self.show_receipt(entry.ref)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from shared.errors import QrpayError
 from shared.money import format_yen
+from shared.wallet import EntryKind
 from ui_common import theme
 from wallet_app.activity_list import ActivityList
 from wallet_app.screen_base import Screen, button, card, label
@@ -100,7 +101,7 @@ class HomeScreen(Screen):
 
     def _open_entry(self, row: int) -> None:
         entry = self.recent.entry_at(row)
-        if entry is not None and entry.kind in ("payment", "refund"):
+        if entry is not None and entry.kind in (EntryKind.PAYMENT, EntryKind.REFUND):
             self.window_.show_history().show_receipt(entry.ref)
 
     def go_back(self) -> None:

@@ -61,23 +61,21 @@ def password_problem_text(code: PasswordProblemCode | str, params: Mapping[str, 
     except ValueError:
         code = PasswordProblemCode.GUESSABLE
     params = params or {}
-    t = QCoreApplication.translate
     if code is PasswordProblemCode.TOO_SHORT:
-        return t("Messages", "Use at least {n} characters.").format(n=params.get("min", "?"))
+        return QCoreApplication.translate("Messages", "Use at least {n} characters.").format(n=params.get("min", "?"))
     if code is PasswordProblemCode.TOO_LONG:
-        return t("Messages", "Use at most {n} characters.").format(n=params.get("max", "?"))
+        return QCoreApplication.translate("Messages", "Use at most {n} characters.").format(n=params.get("max", "?"))
     return {
-        PasswordProblemCode.MISSING: t("Messages", "Type a password."),
-        PasswordProblemCode.CONTAINS_EMAIL: t("Messages", "It contains your e-mail address."),
-        PasswordProblemCode.COMMON: t("Messages", "This password is in lists of common passwords."),
-        PasswordProblemCode.PERSONAL: t("Messages", "It contains your e-mail address or the name of this service."),
-        PasswordProblemCode.REPEAT: t("Messages", "It repeats characters or words (like aaaa or abcabc)."),
-        PasswordProblemCode.SEQUENCE: t("Messages", "It is a simple sequence (like abcd or 1234)."),
-        PasswordProblemCode.KEYBOARD: t("Messages", "It is a keyboard pattern (like qwerty)."),
-        PasswordProblemCode.DATE: t("Messages", "It is a date or a year, which is easy to guess."),
-        PasswordProblemCode.COMMON_WORD: t("Messages", "It is a common word or name; add more words or characters."),
-        PasswordProblemCode.GUESSABLE:
-            t("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
+        PasswordProblemCode.MISSING: QCoreApplication.translate("Messages", "Type a password."),
+        PasswordProblemCode.CONTAINS_EMAIL: QCoreApplication.translate("Messages", "It contains your e-mail address."),
+        PasswordProblemCode.COMMON: QCoreApplication.translate("Messages", "This password is in lists of common passwords."),
+        PasswordProblemCode.PERSONAL: QCoreApplication.translate("Messages", "It contains your e-mail address or the name of this service."),
+        PasswordProblemCode.REPEAT: QCoreApplication.translate("Messages", "It repeats characters or words (like aaaa or abcabc)."),
+        PasswordProblemCode.SEQUENCE: QCoreApplication.translate("Messages", "It is a simple sequence (like abcd or 1234)."),
+        PasswordProblemCode.KEYBOARD: QCoreApplication.translate("Messages", "It is a keyboard pattern (like qwerty)."),
+        PasswordProblemCode.DATE: QCoreApplication.translate("Messages", "It is a date or a year, which is easy to guess."),
+        PasswordProblemCode.COMMON_WORD: QCoreApplication.translate("Messages", "It is a common word or name; add more words or characters."),
+        PasswordProblemCode.GUESSABLE: QCoreApplication.translate("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
     }[code]
 
 

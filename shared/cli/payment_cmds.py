@@ -91,7 +91,7 @@ def cmd_wallet_balance(core, args) -> dict:
 
 def cmd_wallet_history(core, args) -> dict:
     entries = core.wallet.history(_customer_of(core, args.session), limit=args.limit)
-    return {"entries": [{"at": to_iso(e.at), "kind": e.kind, "amount": e.amount, "description": e.description,
+    return {"entries": [{"at": to_iso(e.at), "kind": e.kind.value, "amount": e.amount, "description": e.description,
                          "ref": e.ref} for e in entries]}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from shared import totp
+from shared.mailbox import MessageKind
 from shared.policy import HARDENED
 
 PW = "correct horse battery staple"
@@ -135,7 +136,7 @@ def test_parallel_sign_ins_get_no_more_checks_than_the_limit_and_the_right_one_i
 def test_parallel_reset_code_guesses_get_at_most_the_codes_attempts(core, db_path):
     e, _ = _customer(core)
     core.identity.request_reset(e.email)
-    mail = [m for m in core.inbox(e.email) if m.kind == "reset"][0]
+    mail = [m for m in core.inbox(e.email) if m.kind is MessageKind.RESET][0]
     code = re.search(r"\b(\d{8})\b", mail.body).group(1)
     with core.db.read() as conn:
         code_hash = conn.execute("SELECT code_hash FROM reset_codes").fetchone()[0]
