@@ -90,7 +90,7 @@ def test_hardened_blocks_the_attack(core, name):
 def test_stuffing_2019_takes_accounts_over_and_drains_them(core):
     result, _ = run(core, "credential-stuffing", "2019")
     assert result.takeovers == round(20 * 0.3)
-    assert "stuffing_alert" not in events(result, "alert")
+    assert AuditEvent.STUFFING_ALERT not in events(result, "alert")
     assert result.audit_counts and dict(result.audit_counts)["login_succeeded"] == result.takeovers
     assert dict(result.audit_counts)["payment"] == result.takeovers
     assert result.yen_lost == sum(b.before - b.after for b in result.victim.balances)
@@ -100,7 +100,7 @@ def test_stuffing_2019_takes_accounts_over_and_drains_them(core):
 
 def test_stuffing_hardened_throttles_alerts_and_notifies_owners(core):
     result, _ = run(core, "credential-stuffing", "hardened")
-    assert "stuffing_alert" in events(result, "alert")
+    assert AuditEvent.STUFFING_ALERT in events(result, "alert")
     assert "login_succeeded" not in dict(result.audit_counts)
     last = result.timeline[-1]
     assert last.taken_over == 0 and last.blocked > 0
@@ -123,7 +123,7 @@ def test_reset_hijack(core):
     bad, _ = run(core, "reset-hijack", "2019")
     assert any(m.to.startswith("drop.") and m.kind is MessageKind.RESET for m in bad.victim.messages)
     good, _ = run(core, "reset-hijack", "hardened")
-    assert "reset_redirect_attempt" in events(good, "alert")
+    assert AuditEvent.RESET_REDIRECT_ATTEMPT in events(good, "alert")
     assert not any(m.to.startswith("drop.") for m in good.victim.messages)
     assert any(m.kind is MessageKind.RESET and not m.to.startswith("drop.") for m in good.victim.messages)
 
@@ -143,7 +143,7 @@ def test_screenshot_replay_names_each_refusal(core):
     refusals = " ".join(s.result for s in good.steps if s.attacker_gain is False)
     for code in ("(replayed)", "(superseded)", "(expired)"):
         assert code in refusals
-    assert "code_replayed" in events(good, "alert")
+    assert AuditEvent.CODE_REPLAYED in events(good, "alert")
 
 
 def test_expired_and_skewed_refusals(core):
@@ -155,14 +155,14 @@ def test_expired_and_skewed_refusals(core):
 def test_forged_codes_are_refused_as_bad_signatures_under_both(core):
     for policy in ("2019", "hardened"):
         result, _ = run(core, "forged-code", policy)
-        assert events(result, "alert").count("code_forged") == 3
+        assert events(result, "alert").count(AuditEvent.CODE_FORGED) == 3
         assert dict(result.audit_counts).get("payment", 0) == 0  # no forged code paid anything
 
 
 def test_double_spend_pays_each_code_once_under_hardened(core):
     good, _ = run(core, "double-spend", "hardened", rounds=3)
     assert dict(good.audit_counts)["payment"] == 3
-    assert events(good, "alert").count("code_replayed") == 3
+    assert events(good, "alert").count(AuditEvent.CODE_REPLAYED) == 3
     bad, _ = run(core, "double-spend", "2019", rounds=3)
     assert dict(bad.audit_counts)["payment"] == 6
     drop = bad.victim.balances[0].before - bad.victim.balances[0].after
@@ -171,9 +171,9 @@ def test_double_spend_pays_each_code_once_under_hardened(core):
 
 def test_resale_velocity(core):
     bad, _ = run(core, "resale-velocity", "2019")
-    assert "payment_velocity_alert" not in events(bad, "alert")
+    assert AuditEvent.PAYMENT_VELOCITY_ALERT not in events(bad, "alert")
     good, _ = run(core, "resale-velocity", "hardened")
-    assert "payment_velocity_alert" in events(good, "alert")
+    assert AuditEvent.PAYMENT_VELOCITY_ALERT in events(good, "alert")
     assert good.yen_lost < bad.yen_lost
 
 
