@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kiosk", action="store_true",
                    help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
     p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
-    p.add_argument("--trainer", action="store_true", help="open the trainer window (policy, clock, attack scenarios)")
+    p.add_argument("--trainer", action="store_true", help="open the attack trainer (now its own app: qrpay-trainer, python -m trainer_app)")
     p.add_argument("--autoplay", action="store_true", help="attract mode: customers pay in a loop until a key or touch")
     p.add_argument("--once", action="store_true", help="with --autoplay: one sale, then exit 0 (non-zero on failure)")
     p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")
@@ -41,11 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _start_trainer(argv: list[str]) -> int:
+    """`--trainer` is a pointer to the trainer app, which the till does not import (import-linter's
+    independence contract): the trainer's main runs in a process of its own, with the same
+    arguments, and its exit status is the till's."""
+    import subprocess
+
+    return subprocess.call([sys.executable, "-m", "trainer_app", *argv])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.trainer:
-        from pos_app.trainer_main import main as trainer_main
-        return trainer_main((["--db", args.db] if args.db else []) + (["--lang", args.lang] if args.lang else []))
+        return _start_trainer((["--db", args.db] if args.db else []) + (["--lang", args.lang] if args.lang else []))
     from pos_app.main_window import PosWindow
     from shared.core import Core
     from shared.errors import QrpayError

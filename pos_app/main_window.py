@@ -23,7 +23,7 @@ from pos_app.cart_panel import CartPanel
 from pos_app.catalog_panel import CatalogPanel
 from pos_app.clerk_signin import ClerkSignIn, Shift
 from pos_app.elided_label import ElidedLabel
-from pos_app.flow_layout import FlowLayout
+from ui_common.flow_layout import FlowLayout
 from pos_app.messages import clerk_message, plain_error
 from pos_app.receipt_view import receipt_html, save_pdf
 from pos_app.result_panel import ResultPanel

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from pos_app.messages import plain_error
 from pos_app.receipt_view import ReceiptView, receipt_html, report_html, save_pdf
-from pos_app.flow_layout import FlowLayout
+from ui_common.flow_layout import FlowLayout
 from shared.errors import QrpayError
 from shared.sales import EntryMethod
 from shared.money import format_yen

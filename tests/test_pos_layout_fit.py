@@ -136,7 +136,7 @@ def test_every_till_screen_fits(qtbot, core, look, tmp_path, lang, kiosk, policy
 @pytest.mark.parametrize("kiosk", [False, True], ids=["normal", "kiosk"])
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_every_trainer_tab_fits(qtbot, core, look, tmp_path, lang, kiosk, policy):
-    from pos_app.trainer_window import TrainerWindow
+    from trainer_app.main_window import TrainerWindow
 
     look(lang, KIOSK_SCALE if kiosk else 1.0)
     core.set_policy(policy, actor="test")

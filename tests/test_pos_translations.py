@@ -12,11 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "ui_common" / "i18n"
-TRAINER = {"trainer_window.py", "trainer_chart.py", "trainer_main.py"}
 
 
 def sources() -> list[tuple[Path, str]]:
-    out = [(p, "trainer_ja.ts" if p.name in TRAINER else "pos_app_ja.ts") for p in sorted((ROOT / "pos_app").glob("*.py"))]
+    out = [(p, "pos_app_ja.ts") for p in sorted((ROOT / "pos_app").glob("*.py"))]
+    out += [(p, "trainer_ja.ts") for p in sorted((ROOT / "trainer_app").glob("*.py"))]
     return out + [(ROOT / "ui_common" / "kiosk.py", "ui_common_ja.ts")]
 
 

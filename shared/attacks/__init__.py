@@ -6,7 +6,10 @@
 
 `SCENARIOS` maps each name (as `qrpay attack NAME` takes it) to a `ScenarioSpec` with a title, a
 summary, its size options and `run(core, *, policy, on_step=None, **sizes) -> ScenarioResult`.
-The order is issue 6's: the story of 2019 first, the payment-code attacks after.
+The order of `SCENARIOS` (and `ORDER`, its names) is issue 6's: the story of 2019 first, the
+payment-code attacks after. `qrpay attack list` and the trainer's scenario list both show it;
+neither keeps an order of its own. `run_isolated(name, *, policy, on_step=None, **sizes)` runs one
+on a temporary database with a fixed clock (the CLI's and the trainer's runs).
 """
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ SCENARIOS: dict[str, ScenarioSpec] = {spec.name: spec for spec in (
     double_spend.SPEC,
     resale_velocity.SPEC,
 )}
+ORDER: tuple[str, ...] = tuple(SCENARIOS)
 
-__all__ = ["SCENARIOS", "Actor", "BalanceChange", "MailItem", "Outcome", "Scenario", "ScenarioResult",
+from shared.attacks.isolated import run_isolated  # noqa: E402 - after SCENARIOS, which it reads
+
+__all__ = ["ORDER", "SCENARIOS", "run_isolated", "Actor", "BalanceChange", "MailItem", "Outcome", "Scenario", "ScenarioResult",
            "ScenarioSpec", "SizeOption", "Step", "TimelinePoint", "VictimView"]

@@ -1,17 +1,16 @@
 """`qrpay attack NAME | list` and `qrpay lab make-codes DIR | check DIR`: the training lab.
 
 `qrpay attack NAME --policy hardened|2019 [--json] [--report FILE.html] [--<size> N ...]` runs one
-scenario on a fresh temporary database (or on `--db PATH`), on a simulated clock that starts at
-`--now` (default: the real time). Exit status: 0 the scenario ran and every invariant of
-`qrpay check` still holds (whatever the outcome: an attack succeeding under 2019 is the point),
-1 the run left an invariant broken, 2 usage. The outcome is in the output: `outcome` is
+scenario with `shared.attacks.run_isolated` on a fresh temporary database (or on `--db PATH`), on
+a simulated clock that starts at `--now` (default: the real time). Exit status: 0 the scenario ran
+and every invariant of `qrpay check` still holds (whatever the outcome: an attack succeeding under
+2019 is the point), 1 the run left an invariant broken, 2 usage. The outcome is in the output: `outcome` is
 "blocked" or "succeeded".
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from shared.cli.main import UsageError, emit, no_core
@@ -67,10 +66,9 @@ def _list() -> dict:
 
 @no_core
 def cmd_attack(core, args: argparse.Namespace):
-    from shared.attacks import SCENARIOS
+    from shared.attacks import SCENARIOS, run_isolated
     from shared.attacks import report as report_mod
-    from shared.clock import FixedClock, SystemClock, parse_iso
-    from shared.core import Core
+    from shared.clock import SystemClock, parse_iso
     from shared.errors import InputError
 
     if args.name == "list":
@@ -98,18 +96,13 @@ def cmd_attack(core, args: argparse.Namespace):
                              + (f"  ({step.detail})" if step.detail else "") + "\n")
             sys.stdout.flush()
 
-    with tempfile.TemporaryDirectory(prefix="qrpay-attack-") as tmp:
-        db = Path(getattr(args, "db", None) or Path(tmp) / "attack.sqlite3")
-        run_core = Core.open(db, clock=FixedClock(start))
-        try:
-            try:
-                result = spec.run(run_core, policy=args.policy, on_step=show, **sizes)
-            except InputError as e:
-                raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
-        finally:
-            run_core.close()
+    try:
+        result = run_isolated(spec, policy=args.policy, on_step=show, start=start,
+                              db=getattr(args, "db", None), **sizes)
+    except InputError as e:
+        raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
     out = result.to_json()
-    out["database"] = str(db) if getattr(args, "db", None) else None
+    out["database"] = str(args.db) if getattr(args, "db", None) else None
     if args.report:
         out["report"] = str(report_mod.write_html(result, args.report))
     if as_json:

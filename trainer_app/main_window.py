@@ -17,412 +17,40 @@ Every attack rule is the core's (`shared.attacks`); this window only starts runs
 from __future__ import annotations
 
 import logging
-import re
-import shutil
 import sys
-import tempfile
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QRect, QSize, Qt, QThread, QTimeZone, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QDateTimeEdit, QDialog,
-                               QDialogButtonBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
-                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QStyle,
-                               QStyledItemDelegate, QStyleOptionViewItem, QTableWidget, QTableWidgetItem,
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QFileDialog, QFrame,
+                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMainWindow, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
-from pos_app.flow_layout import FlowLayout
-from pos_app.trainer_chart import ChartPoint, TrainerChart, format_elapsed
-from shared.attacks.base import Actor
+from shared.attacks.base import Actor, TimelinePoint
+from trainer_app.chart import TrainerChart, format_elapsed
+from ui_common.flow_layout import FlowLayout
 from shared.clock import FixedClock
 from shared.errors import InputError, QrpayError
 from ui_common import app as ui_app
 from ui_common import theme
 from ui_common.widgets import Banner, PolicyBadge
+from trainer_app.policy_clock_bar import JST, SetTimeDialog, jst_short, jst_text, offset_text, parse_skew
+from trainer_app.results_tabs import _details_text, _fill, _table, _yen
+from trainer_app.run_panel import OutcomeLine, ScenarioWorker
+from trainer_app.scenario_list import ScenarioDelegate, load_scenarios
+from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
 
 log = logging.getLogger(__name__)
 
-JST = timezone(timedelta(hours=9), "JST")
 TICK_MS = 1000
 STEP_FLUSH_MS = 80          # steps are shown in batches: a fast run must not flood the event loop
 MAX_STEPS_SHOWN = 3000      # the list keeps the newest; the report has them all
 HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the CLI; not what an audience needs
 POLICIES = ("hardened", "2019")
-ORDER = ("credential-stuffing", "reset-hijack", "topup-takeover", "screenshot-replay", "expired-and-skewed",
-         "forged-code", "double-spend", "resale-velocity")
-
-
-def _tr(text: str) -> str:
-    """Translate a text marked with QT_TRANSLATE_NOOP("TrainerWindow", ...) (lupdate reads the mark)."""
-    return QCoreApplication.translate("TrainerWindow", text)
-
-
-# Title, one-line explanation (the list) and a fuller sentence (the run card), per scenario.
-_SCENARIO_TEXTS = {
-    "credential-stuffing": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Credential stuffing"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "Leaked passwords replayed against sign-in."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "A leaked e-mail/password list is replayed against sign-in; "
-                                           "reused passwords are taken over and drained at a till.")),
-    "reset-hijack": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Password-reset hijack"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "The reset goes to the attacker's address."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "The attacker asks for a password reset and types in their own "
-                                           "address for it.")),
-    "topup-takeover": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Top-up takeover"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "Top-up password changed, then rapid top-ups."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "The attacker changes the top-up password, then tops up three "
-                                           "times in one minute.")),
-    "screenshot-replay": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Screenshot replay"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "A used or lifted code shown again at a till."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "A photographed code is shown after it was used or refreshed; "
-                                           "a code lifted at till A is spent at till B.")),
-    "expired-and-skewed": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Expired and skewed codes"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "An old code; a phone whose clock is wrong."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "An old code is presented, and a code from a phone whose clock "
-                                           "runs hours ahead.")),
-    "forged-code": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Forged code"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "Altered amount cap or wallet; another key."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "A code with its amount cap or wallet altered, and one signed "
-                                           "with another key.")),
-    "double-spend": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Double spend"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "One code at two tills at the same instant."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "One code is presented at two tills at the same instant.")),
-    "resale-velocity": (
-        QT_TRANSLATE_NOOP("TrainerWindow", "Resale velocity"),
-        QT_TRANSLATE_NOOP("TrainerWindow", "Many high-value purchases in minutes."),
-        QT_TRANSLATE_NOOP("TrainerWindow", "A taken-over wallet buys many high-value, easy-to-resell goods "
-                                           "within minutes.")),
-}
-# What stops each attack under the hardened policy, said for a trainee, per scenario (a code,
-# not the core's English sentence): shown instead of the core's `blocked_by` in other languages.
-_DEFENCES = {
-    "credential-stuffing": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor + throttling"),
-    "reset-hijack": QT_TRANSLATE_NOOP("TrainerWindow", "reset code sent only to the address of record "
-                                                       "(+ second factor to finish)"),
-    "topup-takeover": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor for sign-in, top-ups and top-up "
-                                                         "credential changes"),
-    "screenshot-replay": QT_TRANSLATE_NOOP("TrainerWindow", "single-use codes that a refresh supersedes and that "
-                                                            "expire in 60 s"),
-    "expired-and-skewed": QT_TRANSLATE_NOOP("TrainerWindow", "60-second code lifetime and 30 seconds of clock "
-                                                             "tolerance"),
-    "forged-code": QT_TRANSLATE_NOOP("TrainerWindow", "Ed25519 signature over every field of the code"),
-    "double-spend": QT_TRANSLATE_NOOP("TrainerWindow", "single-use code redeemed inside the sale's transaction"),
-    "resale-velocity": QT_TRANSLATE_NOOP("TrainerWindow", "payment velocity rule (amount and count per 10 minutes) "
-                                                          "+ alert"),
-}
-_SIZE_LABELS = {
-    "customers": QT_TRANSLATE_NOOP("TrainerWindow", "Accounts"),
-    "leaked": QT_TRANSLATE_NOOP("TrainerWindow", "Leaked pairs"),
-    "reuse": QT_TRANSLATE_NOOP("TrainerWindow", "Reusing"),
-    "attempts": QT_TRANSLATE_NOOP("TrainerWindow", "Attempts"),
-    "rate": QT_TRANSLATE_NOOP("TrainerWindow", "Attempts / s"),
-    "sources": QT_TRANSLATE_NOOP("TrainerWindow", "Bot addresses"),
-    "balance": QT_TRANSLATE_NOOP("TrainerWindow", "Victim balance ¥"),
-    "amount": QT_TRANSLATE_NOOP("TrainerWindow", "Yen per top-up"),
-    "topups": QT_TRANSLATE_NOOP("TrainerWindow", "Top-ups"),
-    "basket": QT_TRANSLATE_NOOP("TrainerWindow", "Basket ¥"),
-    "lift_delay": QT_TRANSLATE_NOOP("TrainerWindow", "Lift delay (s)"),
-    "age": QT_TRANSLATE_NOOP("TrainerWindow", "Code age (s)"),
-    "skew": QT_TRANSLATE_NOOP("TrainerWindow", "Phone clock ahead (s)"),
-    "rounds": QT_TRANSLATE_NOOP("TrainerWindow", "Rounds"),
-    "purchases": QT_TRANSLATE_NOOP("TrainerWindow", "Purchases"),
-    "interval": QT_TRANSLATE_NOOP("TrainerWindow", "Seconds between"),
-    "give_up": QT_TRANSLATE_NOOP("TrainerWindow", "Gives up after"),
-}
-_POLICY_LABELS = {"hardened": QT_TRANSLATE_NOOP("TrainerWindow", "Hardened"),
-                  "2019": QT_TRANSLATE_NOOP("TrainerWindow", "2019")}
-_SKEW_HELP = QT_TRANSLATE_NOOP("TrainerWindow", "Type a skew such as +5m, -90s or +2h.")
-
-
-def scenario_texts() -> dict[str, tuple[str, str, str]]:
-    """Translated title, one-line explanation and fuller sentence per scenario; the core's English
-    title and summary are the fallback for a scenario added later."""
-    return {name: tuple(_tr(t) for t in texts) for name, texts in _SCENARIO_TEXTS.items()}
-
-
-def size_label(name: str, fallback: str) -> str:
-    return _tr(_SIZE_LABELS[name]) if name in _SIZE_LABELS else fallback
-
-
-def policy_label(name: str) -> str:
-    return _tr(_POLICY_LABELS.get(name, name))
-
-
-def load_scenarios() -> dict[str, Any]:
-    """The scenario registry, in the order of the issue (credential stuffing first)."""
-    from shared.attacks import SCENARIOS
-
-    ordered = {n: SCENARIOS[n] for n in ORDER if n in SCENARIOS}
-    ordered.update({n: s for n, s in SCENARIOS.items() if n not in ordered})
-    return ordered
-
-
-def jst_text(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M:%S JST")
-
-
-def jst_short(t: float) -> str:
-    """Table cells: the month, day and time (the full date is in the tooltip)."""
-    return datetime.fromtimestamp(t, tz=JST).strftime("%m-%d %H:%M:%S")
-
-
-def offset_text(seconds: float) -> str:
-    sign = "−" if seconds < 0 else "+"
-    s = int(round(abs(seconds)))
-    if s < 60:
-        return f"{sign}{s} s"
-    days, rest = divmod(s, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + \
-        ([f"{minutes} min"] if minutes else []) + ([f"{secs} s"] if secs else [])
-    return sign + " ".join(parts)
-
-
-def parse_skew(text: str) -> float:
-    """"+90s", "-5m", "+2h", "1d 3h", "300" (seconds) → seconds; anything else is an InputError."""
-    s = text.strip().lower().replace("−", "-").replace(" ", "")
-    if not s:
-        raise InputError(_tr(_SKEW_HELP))
-    sign = -1 if s.startswith("-") else 1
-    s = s[1:] if s[:1] in "+-" else s
-    if re.fullmatch(r"\d+(\.\d+)?", s):
-        return sign * float(s)
-    parts = re.findall(r"(\d+(?:\.\d+)?)(d|h|min|m|s)", s)
-    if not parts or "".join(n + u for n, u in parts) != s:
-        raise InputError(_tr(_SKEW_HELP))
-    unit = {"d": 86400, "h": 3600, "min": 60, "m": 60, "s": 1}
-    return sign * sum(float(n) * unit[u] for n, u in parts)
-
-
-# -- the worker --------------------------------------------------------------------------------
-
-class RunCancelled(Exception):
-    """Raised from `on_step` to stop a scenario (the scenario's own clean-up still runs)."""
-
-
-class ScenarioWorker(QThread):
-    """Runs one scenario under one or two policies, each on a fresh temporary database unless
-    `live_core` is given; reports every step, each result and each failure by signal."""
-
-    step = Signal(str, object)        # policy, Step
-    result = Signal(object)           # ScenarioResult
-    failed = Signal(str, object)      # policy, exception
-
-    def __init__(self, spec, policies: tuple[str, ...], sizes: dict[str, Any], *, start_time: float,
-                 live_core=None, parent=None) -> None:
-        super().__init__(parent)
-        self.spec = spec
-        self.policies = policies
-        self.sizes = dict(sizes)
-        self.start_time = start_time
-        self.live_core = live_core
-        self._cancel = threading.Event()
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        for policy in self.policies:
-            if self._cancel.is_set():
-                self.cancelled = True
-                return
-            try:
-                result = self._run_one(policy)
-            except RunCancelled:
-                self.cancelled = True
-                return
-            except BaseException as e:  # noqa: BLE001 - handed to the GUI thread, which shows or re-raises it
-                if isinstance(e, QrpayError):
-                    log.warning("scenario %s under %s refused: %s", self.spec.name, policy, e)
-                else:
-                    log.exception("scenario %s under %s failed", self.spec.name, policy)
-                self.failed.emit(policy, e)
-                continue
-            self.result.emit(result)
-
-    def _run_one(self, policy: str):
-        def on_step(s) -> None:
-            if self._cancel.is_set():
-                raise RunCancelled()
-            self.step.emit(policy, s)
-
-        if self.live_core is not None:
-            return self.spec.run(self.live_core, policy=policy, on_step=on_step, **self.sizes)
-        from shared.core import Core
-
-        folder = tempfile.mkdtemp(prefix="qrpay-trainer-")
-        try:
-            core = Core.open(Path(folder) / "scenario.sqlite3", clock=FixedClock(float(int(self.start_time))))
-            try:
-                return self.spec.run(core, policy=policy, on_step=on_step, **self.sizes)
-            finally:
-                core.close()
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-# -- small widgets -----------------------------------------------------------------------------
-
-class ScenarioDelegate(QStyledItemDelegate):
-    """A list row: the title in bold, the one-line explanation under it (elided; full in the tooltip)."""
-
-    PAD = 5
-
-    @staticmethod
-    def _small(font: QFont) -> QFont:
-        small = QFont(font)
-        small.setPointSizeF(max(11.0, font.pointSizeF() - 2))
-        return small
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
-        fm = QFontMetrics(self._small(option.font))
-        bold = QFont(option.font)
-        bold.setBold(True)
-        return QSize(200, QFontMetrics(bold).height() + fm.height() + 2 * self.PAD + 2)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        title = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        summary = index.data(Qt.ItemDataRole.UserRole + 1) or ""
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.save()
-        rect = opt.rect
-        painter.fillRect(rect, QColor(theme.ACCENT if selected else theme.SURFACE))
-        painter.setPen(QColor(theme.BORDER))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        bfm = QFontMetrics(bold)
-        inner = rect.adjusted(self.PAD + 4, self.PAD, -self.PAD, -self.PAD)
-        painter.setFont(bold)
-        painter.setPen(QColor("white" if selected else theme.TEXT))
-        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), bfm.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         bfm.elidedText(title, Qt.TextElideMode.ElideRight, inner.width()))
-        small = self._small(opt.font)
-        painter.setFont(small)
-        fm = QFontMetrics(small)
-        painter.setPen(QColor("white" if selected else theme.MUTED))
-        painter.drawText(QRect(inner.left(), inner.top() + bfm.height() + 2, inner.width(), fm.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(summary, Qt.TextElideMode.ElideRight, inner.width()))
-        painter.restore()
-
-
-class SetTimeDialog(QDialog):
-    """Pick the simulated date and time (shown and typed in JST)."""
-
-    def __init__(self, current: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Set the simulated time"))
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("Simulated date and time (Japan time):")))
-        self.edit = QDateTimeEdit()
-        self.edit.setTimeZone(QTimeZone(9 * 3600))
-        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
-        self.edit.setCalendarPopup(True)
-        self.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(current), QTimeZone(9 * 3600)))
-        lay.addWidget(self.edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-
-    def value(self) -> float:
-        return float(self.edit.dateTime().toSecsSinceEpoch())
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, current: float) -> float | None:
-        dlg = cls(current, parent)
-        return dlg.value() if dlg.exec() == QDialog.DialogCode.Accepted else None
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setWordWrap(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.setMinimumHeight(40)   # at 1366×768 the tabs get what the outcome lines leave
-    return t
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], *, colours: list[str | None] | None = None) -> None:
-    table.setRowCount(0)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            if colours and colours[r]:
-                item.setForeground(QColor(colours[r]))
-            if c and text[:1] in "¥-−+" and any(ch.isdigit() for ch in text):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-
-
-def _details_text(details: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in details.items())
-
-
-def _yen(amount: int) -> str:
-    return f"¥{amount:,}" if amount >= 0 else f"−¥{-amount:,}"
-
-
-class OutcomeLine(QLabel):
-    """The outcome of one run, big and in words; with both policies run, a click shows its details."""
-
-    clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self._kind, self._pt, self._selected = "ok", theme.TITLE_PT, False
-
-    def show_outcome(self, kind: str, text: str, point_size: int) -> None:
-        self._kind, self._pt = kind, point_size
-        self.setProperty("kind", kind)
-        self.setText(text)
-        self._restyle()
-        self.show()
-
-    def set_selected(self, selected: bool) -> None:
-        self._selected = selected
-        self._restyle()
-
-    def is_selected(self) -> bool:
-        return self._selected
-
-    def _restyle(self) -> None:
-        colour = {"ok": theme.OK, "danger": theme.DANGER, "warning": theme.WARNING}[self._kind]
-        edge = theme.TEXT if self._selected else colour
-        self.setStyleSheet(f"QLabel {{ background: {colour}; color: white; font-size: {self._pt}pt; font-weight: 800;"
-                           f" padding: 6px 14px; border: 4px solid {edge}; border-radius: 10px; }}")
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit()
-        super().mousePressEvent(event)
-
 
 # -- the window --------------------------------------------------------------------------------
 
@@ -996,11 +624,10 @@ class TrainerWindow(QMainWindow):
             return
         if step.action == "start":
             self.chart.clear(self.tr("Registering customers…"))
-            self.chart.add_point(ChartPoint(0.0, 0, 0, 0))
+            self.chart.add_point(TimelinePoint(0.0, 0, 0, 0))
             return
-        if step.point is not None:
-            p = step.point
-            self.chart.add_point(ChartPoint(float(p.elapsed), p.attempts, p.blocked, p.taken_over))
+        if step.point is not None:    # the core's typed counts (credential stuffing's progress steps)
+            self.chart.add_point(step.point)
 
     @Slot(object)
     def _on_result(self, result) -> None:

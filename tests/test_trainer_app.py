@@ -1,15 +1,17 @@
-"""The trainer window: policy switch, shared clock, scenario runs off the GUI thread, the report,
+"""The trainer app (trainer_app): policy switch, shared clock, scenario runs off the GUI thread, the report,
 and closing mid-run. Offscreen; waits with qtbot.waitUntil, never sleeps."""
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
 
-from pos_app.trainer_chart import ChartPoint, TrainerChart, nice_ceiling
-from pos_app.trainer_window import ORDER, TrainerWindow, parse_skew
-from shared.attacks import SCENARIOS
+from shared.attacks import ORDER, SCENARIOS
+from shared.attacks.base import TimelinePoint as ChartPoint
 from shared.audit_events import AuditEvent
 from shared.errors import InputError
+from trainer_app.chart import TrainerChart, nice_ceiling
+from trainer_app.main_window import TrainerWindow
+from trainer_app.policy_clock_bar import parse_skew
 
 SMALL_STUFFING = {"customers": 6, "leaked": 20, "reuse": 0.5}
 RUN_TIMEOUT_MS = 60_000
@@ -244,26 +246,63 @@ def test_chart_scales_and_paints(qtbot):
     assert [nice_ceiling(v) for v in (0, 3, 7, 60, 120, 400, 1600, 2001)] == [4, 4, 8, 80, 200, 400, 2000, 4000]
 
 
-def test_live_chart_takes_the_typed_points_of_the_progress_steps(qtbot, window):
-    """The stuffing scenario's progress steps carry their counts as a TimelinePoint; the live chart
-    draws those, whatever the step's words say (they are for people, and may be translated)."""
-    import dataclasses
-
-    from shared.attacks.base import TimelinePoint
-
+def test_live_chart_draws_the_cores_typed_points(qtbot, window):
+    """The live chart takes the counts the core puts on each progress step (a TimelinePoint), not
+    the English sentence: every progress step carries one, and the chart drew exactly those while
+    the run went (before the finished run's own timeline replaced them)."""
+    drawn: list = []
+    original = window.chart.add_point
+    window.chart.add_point = lambda p: (drawn.append(p), original(p))[1]
     run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
     progress = [s for s in window.results["hardened"].steps if s.action == "progress"]
-    assert progress and all(isinstance(s.point, TimelinePoint) for s in progress)
-    last = progress[-1].point
-    assert last.attempts > 0 and last.blocked + last.taken_over <= last.attempts
-    assert [s.point.attempts for s in progress] == sorted(s.point.attempts for s in progress)
+    assert progress and all(isinstance(s.point, ChartPoint) for s in progress)
+    assert all(s.point.attempts > 0 and s.point.elapsed == s.elapsed for s in progress)
+    assert drawn[0] == ChartPoint(0.0, 0, 0, 0)
+    assert drawn[1:] == [s.point for s in progress]
+    final = window.results["hardened"].timeline[-1]
+    assert progress[-1].point.attempts == final.attempts and progress[-1].point.blocked == final.blocked
 
-    window.results.pop("hardened")                     # as while the run is still going
-    window.chart.clear("")
-    window._chart_from_step("hardened", dataclasses.replace(progress[0], result="(words in another language)"))
-    window._chart_from_step("hardened", dataclasses.replace(progress[-1], result=""))
-    drawn = [(p.elapsed, p.attempts, p.blocked, p.taken_over) for p in window.chart.points()]
-    assert drawn == [(p.elapsed, p.attempts, p.blocked, p.taken_over) for p in (progress[0].point, last)]
+
+def test_the_scenario_order_is_the_cores_for_the_trainer_and_the_cli(qtbot, window, capsys):
+    """One order, in the core's registry: the trainer's list and `qrpay attack list` show it."""
+    import json
+
+    from shared.cli.main import main as cli
+
+    assert ORDER[0] == "credential-stuffing" and list(ORDER) == list(SCENARIOS)
+    assert window.scenario_names() == list(ORDER)
+    assert cli(["attack", "list", "--json"]) == 0
+    assert [s["name"] for s in json.loads(capsys.readouterr().out)["scenarios"]] == list(ORDER)
+
+
+def test_run_isolated_leaves_the_callers_database_alone(core):
+    """The one isolated runner (CLI and trainer): a temporary database on a fixed clock."""
+    from shared.attacks import run_isolated
+
+    before = [r.id for r in core.audit_recent(limit=5)]
+    steps: list = []
+    result = run_isolated("forged-code", policy="hardened", on_step=steps.append, start=1_562_198_400)
+    assert result.outcome.value == "blocked" and steps and steps[0].at == 1_562_198_400
+    assert [r.id for r in core.audit_recent(limit=5)] == before and core.policy.name == "hardened"
+    with pytest.raises(InputError):
+        run_isolated("no-such-attack", policy="hardened")
+
+
+def test_pos_app_trainer_flag_opens_the_trainer_app(tmp_path):
+    """`python -m pos_app --trainer` is a pointer: a real process that opens trainer_app's window
+    (in Japanese with --lang ja, so the trainer's translations load too)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QRPAY_TRAINER_SMOKE="1")
+    done = subprocess.run([sys.executable, "-m", "pos_app", "--trainer", "--db", str(tmp_path / "t.sqlite3"),
+                           "--lang", "ja"], cwd=Path(__file__).parents[1], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    shown = [line for line in done.stdout.splitlines() if line.startswith("trainer window shown: ")]
+    assert len(shown) == 1 and not shown[0].removeprefix("trainer window shown: ").isascii()
 
 
 def test_qt_binding_keeps_none_alive(qtbot):
@@ -292,7 +331,7 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
     from PySide6.QtCore import QTranslator
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.trainer_window import _DEFENCES
+    from trainer_app.texts import _DEFENCES
 
     run_and_wait(qtbot, window, "credential-stuffing", ("hardened",), **SMALL_STUFFING)
     english = window.outcome_text("hardened")
@@ -305,7 +344,7 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
         japanese = window.outcome_text("hardened")
         assert japanese != english and "TOTPによる二要素認証" in japanese
         assert set(_DEFENCES) == set(SCENARIOS)        # a scenario added later needs its line here
-        from pos_app.trainer_window import _tr
+        from trainer_app.texts import _tr
         assert all(not _tr(text).isascii() for text in _DEFENCES.values())
     finally:
         app.removeTranslator(t)

@@ -1,13 +1,16 @@
-"""`python -m pos_app.trainer_main --db PATH [--lang ja|en]`: the attack trainer on its own.
+"""`qrpay-trainer` / `python -m trainer_app --db PATH [--lang ja|en]`: the attack trainer.
 
 (`python -m pos_app --trainer` routes here too.) For screenshots and rehearsals only:
 `--autorun NAME[:hardened|2019|both]` starts a scenario once the window is up, with
 `--size NAME=VALUE` (repeatable) for its sizes; `--fresh` is the default, `--live` runs it on
 this database. `--tab steps|chart|alerts|audit|victim` picks the tab to show.
+QRPAY_TRAINER_SMOKE=1 in the environment (start-up tests): print the window title once the
+window is shown, and exit 0.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -34,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     from PySide6.QtCore import QTimer
 
-    from pos_app.trainer_window import TrainerWindow, install_trainer_translator
+    from trainer_app.main_window import TrainerWindow, install_trainer_translator
     from shared.core import Core
     from shared.errors import QrpayError
     from ui_common.app import install_excepthook, make_application, setup_logging
@@ -71,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(300, start)
     elif args.tab:
         window.tabs.setCurrentIndex(TABS[args.tab])
+    if os.environ.get("QRPAY_TRAINER_SMOKE") == "1":
+        def smoke() -> None:
+            print(f"trainer window shown: {window.windowTitle()}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, smoke)
     code = app.exec()
     core.close()
     return code

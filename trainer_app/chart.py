@@ -8,21 +8,13 @@ going (`add_point`) and are replaced by the run's own timeline when it finishes 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from shared.attacks.base import TimelinePoint
 from ui_common import theme
-
-
-@dataclass(frozen=True, slots=True)
-class ChartPoint:
-    elapsed: float      # simulated seconds since the run started
-    attempts: int
-    blocked: int
-    taken_over: int
 
 
 _TOPS = sorted({m * 10 ** e for e in range(0, 10) for m in (4, 8, 20)})
@@ -55,7 +47,7 @@ class TrainerChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._points: list[ChartPoint] = []
+        self._points: list[TimelinePoint] = []
         self._placeholder = ""
         self.setMinimumSize(320, 110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -71,22 +63,22 @@ class TrainerChart(QWidget):
         self._placeholder = text
         self.update()
 
-    def add_point(self, point: ChartPoint) -> None:
+    def add_point(self, point: TimelinePoint) -> None:
         if self._points and point.elapsed < self._points[-1].elapsed:
             return  # a late duplicate from the live feed; the final timeline replaces them all
         self._points.append(point)
         self.update()
 
     def set_points(self, points) -> None:
-        self._points = [p if isinstance(p, ChartPoint) else
-                        ChartPoint(float(p.elapsed), int(p.attempts), int(p.blocked), int(p.taken_over))
+        self._points = [p if isinstance(p, TimelinePoint) else
+                        TimelinePoint(float(p.elapsed), int(p.attempts), int(p.blocked), int(p.taken_over))
                         for p in points]
         self.update()
 
-    def points(self) -> list[ChartPoint]:
+    def points(self) -> list[TimelinePoint]:
         return list(self._points)
 
-    def latest(self) -> ChartPoint | None:
+    def latest(self) -> TimelinePoint | None:
         return self._points[-1] if self._points else None
 
     def _label(self, key: str) -> str:
