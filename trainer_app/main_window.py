@@ -25,24 +25,23 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QFileDialog, QFrame,
-                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
-                               QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from shared.attacks.base import Actor, TimelinePoint
-from trainer_app.chart import TrainerChart, format_elapsed
-from ui_common.flow_layout import FlowLayout
-from shared.clock import FixedClock
-from shared.errors import InputError, QrpayError
+from trainer_app.chart import format_elapsed
+from shared.errors import QrpayError
 from ui_common import app as ui_app
 from ui_common import theme
-from ui_common.widgets import Banner, PolicyBadge
-from trainer_app.policy_clock_bar import JST, SetTimeDialog, jst_short, jst_text, offset_text, parse_skew
-from trainer_app.results_tabs import _details_text, _fill, _table, _yen
-from trainer_app.run_panel import OutcomeLine, ScenarioWorker
-from trainer_app.scenario_list import ScenarioDelegate, load_scenarios
+from trainer_app.policy_clock_bar import JST, SetTimeDialog
+from trainer_app.results_tabs import _yen
+from trainer_app.run_panel import ScenarioWorker
+from trainer_app.scenario_list import load_scenarios
 from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
+from trainer_app.results_tabs import ResultsTabs
+from trainer_app.policy_clock_bar import PolicyClockBar
+from trainer_app.run_panel import RunPanel
+from trainer_app.scenario_list import ScenarioList
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ TICK_MS = 1000
 STEP_FLUSH_MS = 80          # steps are shown in batches: a fast run must not flood the event loop
 MAX_STEPS_SHOWN = 3000      # the list keeps the newest; the report has them all
 HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the CLI; not what an audience needs
-POLICIES = ("hardened", "2019")
 
 # -- the window --------------------------------------------------------------------------------
 
@@ -99,7 +97,6 @@ class TrainerWindow(QMainWindow):
         self._run_spec = None
         self._closing = False
         self._size_widgets: dict[str, QSpinBox] = {}
-        self._last_policy: str | None = None
 
         self.setWindowTitle(self.tr("qrpay-sim — Attack trainer"))
         self._build()
@@ -121,92 +118,10 @@ class TrainerWindow(QMainWindow):
         outer.setContentsMargins(12, 8, 12, 10)
         outer.setSpacing(8)
 
-        # Row 1: title, badge, policy switch
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        title = QLabel(self.tr("Attack trainer"))
-        title.setProperty("role", "title")
-        head.addWidget(title)
-        self.badge = PolicyBadge()
-        head.addWidget(self.badge)
-        switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
-        switch_flow = FlowLayout(switch, spacing=12, align_right=True)
-        head.addWidget(switch, 1)
-        switch_flow.addWidget(QLabel(self.tr("Policy:")))
-        self.policy_buttons: dict[str, QPushButton] = {}
-        self.policy_group = QButtonGroup(self)
-        self.policy_group.setExclusive(True)
-        for name, text in (("hardened", "✓ " + self.tr("Hardened")), ("2019", "⚠ " + self.tr("2019 (insecure)"))):
-            b = QPushButton(text)
-            b.setCheckable(True)
-            colour = theme.OK if name == "hardened" else theme.DANGER
-            b.setObjectName(f"policy_{name}")
-            b.setStyleSheet(f"QPushButton#policy_{name} {{ color: {colour}; border: 2px solid {colour}; font-weight: 700; }}"
-                            f"QPushButton#policy_{name}:checked {{ background: {colour}; color: white; }}")
-            b.clicked.connect(lambda _=False, n=name: self.set_policy(n))
-            self.policy_group.addButton(b)
-            self.policy_buttons[name] = b
-            switch_flow.addWidget(b)
-        outer.addLayout(head)
-
-        # Row 2: the shared simulated clock
-        clock = QFrame()
-        clock.setProperty("role", "card")
-        clock.setStyleSheet("QPushButton { padding: 6px 10px; }")
-        cl = QHBoxLayout(clock)
-        cl.setContentsMargins(12, 4, 12, 4)
-        cl.setSpacing(8)
-        # "Simulated time" over the offset, small, beside the big time: the row must fit 1366 px.
-        self.offset_label = QLabel()
-        self.offset_label.setProperty("role", "muted")
-        self.offset_label.setStyleSheet(f"font-size: {theme.BODY_PT - 3}pt;")
-        cl.addWidget(self.offset_label)
-        self.time_label = QLabel()
-        self.time_label.setObjectName("trainerTime")
-        self.time_label.setStyleSheet(f"font-size: {theme.TITLE_PT}pt; font-weight: 700;")
-        self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        cl.addWidget(self.time_label)
-        cl.addStretch(1)
-        self.advance_buttons: dict[int, QPushButton] = {}
-        for seconds, text in ((30, self.tr("+30 s")), (60, self.tr("+1 min")), (600, self.tr("+10 min"))):
-            b = QPushButton(text)
-            b.clicked.connect(lambda _=False, s=seconds: self.advance_clock(s))
-            self.advance_buttons[seconds] = b
-            cl.addWidget(b)
-        cl.addSpacing(8)
-        cl.addWidget(QLabel(self.tr("Skew")))
-        self.skew_edit = QLineEdit()
-        self.skew_edit.setPlaceholderText(self.tr("+5m"))
-        self.skew_edit.setToolTip(self.tr("How far the simulated clock runs from real time: +90s, -5m, +2h, +1d"))
-        self.skew_edit.setFixedWidth(100)
-        self.skew_edit.returnPressed.connect(self.apply_skew)
-        cl.addWidget(self.skew_edit)
-        self.skew_button = QPushButton(self.tr("Apply"))
-        self.skew_button.clicked.connect(self.apply_skew)
-        cl.addWidget(self.skew_button)
-        self.set_time_button = QPushButton(self.tr("Set…"))
-        self.set_time_button.clicked.connect(self.ask_set_time)
-        cl.addWidget(self.set_time_button)
-        self.reset_clock_button = QPushButton(self.tr("Reset"))
-        self.reset_clock_button.clicked.connect(self.reset_clock)
-        cl.addWidget(self.reset_clock_button)
-        outer.addWidget(clock)
-        self.clock_message = Banner()
-        outer.addWidget(self.clock_message)
-
-        # The loud banner while 2019 is active
-        self.insecure_banner = QLabel("⚠  " + self.tr("2019 settings — insecure, for training") + "  ⚠")
-        self.insecure_banner.setObjectName("insecureBanner")
-        self.insecure_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.insecure_banner.setWordWrap(True)
-        self.insecure_banner.setStyleSheet(
-            "QLabel#insecureBanner { color: white; font-weight: 800; font-size: %dpt; padding: 3px 14px;"
-            " border-radius: 8px; border: 2px solid %s;"
-            " background: qlineargradient(spread:repeat, x1:0, y1:0, x2:0.04, y2:0.12,"
-            " stop:0 %s, stop:0.5 %s, stop:0.5001 %s, stop:1 %s); }"
-            % (theme.TITLE_PT - 2, theme.TEXT, theme.DANGER, theme.DANGER, theme.WARNING, theme.WARNING))
-        self.insecure_banner.hide()
-        outer.addWidget(self.insecure_banner)
+        self.bar = PolicyClockBar(self.core, ask_time=self._ask_time)
+        outer.addWidget(self.bar)
+        for name in PolicyClockBar.PARTS:   # the window's names for them (tests use these)
+            setattr(self, name, getattr(self.bar, name))
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
@@ -219,26 +134,9 @@ class TrainerWindow(QMainWindow):
         self.setCentralWidget(root)
 
     def _build_scenario_list(self) -> QWidget:
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(6)
-        head = QLabel(self.tr("Scenarios"))
-        head.setStyleSheet("font-weight: 700;")
-        lay.addWidget(head)
-        self.scenario_list = QListWidget()
-        self.scenario_list.setItemDelegate(ScenarioDelegate(self.scenario_list))
-        self.scenario_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scenario_list.setMinimumWidth(300)
-        for i, (name, spec) in enumerate(self.scenarios.items(), start=1):
-            title, summary, _ = self._texts.get(name, (spec.title, spec.summary, spec.summary))
-            item = QListWidgetItem(f"{i}. {title}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setData(Qt.ItemDataRole.UserRole + 1, summary)
-            item.setToolTip(summary)
-            self.scenario_list.addItem(item)
+        box = ScenarioList(self.scenarios, self._texts)
+        self.scenario_list = box.list
         self.scenario_list.currentRowChanged.connect(self._select_scenario)
-        lay.addWidget(self.scenario_list, 1)
         return box
 
     def _build_run_area(self) -> QWidget:
@@ -247,135 +145,17 @@ class TrainerWindow(QMainWindow):
         lay.setContentsMargins(4, 0, 0, 0)
         lay.setSpacing(6)
 
-        card = self.run_card = QFrame()
-        card.setProperty("role", "card")
-        # The sizes are typed (or wheeled): the style sheet's spin arrows are too small for a finger,
-        # and NoButtons hides the text under this style sheet, so the arrows get no width instead.
-        card.setStyleSheet("QSpinBox { padding-right: 8px; }"
-                           " QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; image: none; }")
-        cv = QVBoxLayout(card)
-        cv.setContentsMargins(12, 8, 12, 8)
-        cv.setSpacing(6)
-        self.sizes_grid = QGridLayout()
-        self.sizes_grid.setHorizontalSpacing(10)
-        self.sizes_grid.setVerticalSpacing(4)
-        cv.addLayout(self.sizes_grid)
-        run_row = QWidget()   # one row when there is room, more when the type is large
-        buttons = FlowLayout(run_row, spacing=8)
-        buttons.addWidget(QLabel(self.tr("Run under:")))
-        self.run_buttons: dict[str, QPushButton] = {}
-        for key, text, role in (("hardened", "▶ " + self.tr("Hardened"), "primary"),
-                                ("2019", "▶ " + self.tr("2019"), "danger"),
-                                ("both", "▶ " + self.tr("Both"), "")):
-            b = QPushButton(text)
-            if role:
-                b.setProperty("role", role)
-            if role == "danger":   # the shared style sheet has no disabled look for danger buttons
-                b.setStyleSheet(f"QPushButton:disabled {{ background: {theme.BORDER}; color: {theme.MUTED}; }}")
-            b.clicked.connect(lambda _=False, k=key: self.run_selected(POLICIES if k == "both" else (k,)))
-            self.run_buttons[key] = b
-            buttons.addWidget(b)
-        self.stop_button = QPushButton("■ " + self.tr("Stop"))
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop_run)
-        buttons.addWidget(self.stop_button)
-        self.live_check = QCheckBox(self.tr("Run on this database"))
-        self.live_check.setToolTip(self.tr("Off: each run uses a fresh temporary database, so the demo data is "
-                                           "untouched. On: the attack really happens in this database."))
-        buttons.addWidget(self.live_check)
-        cv.addWidget(run_row)
-        lay.addWidget(card)
+        self.run_panel = RunPanel()
+        self.run_panel.run_requested.connect(self.run_selected)
+        self.run_panel.stop_requested.connect(self.stop_run)
+        self.run_panel.outcome_clicked.connect(self.show_result)
+        for name in RunPanel.PARTS:   # the window's names for them (tests and __main__ use these)
+            setattr(self, name, getattr(self.run_panel, name))
+        lay.addWidget(self.run_panel)
 
-        # The outcome, big, one line per policy run
-        self.outcome_box = QVBoxLayout()
-        self.outcome_box.setSpacing(4)
-        self.outcomes: dict[str, OutcomeLine] = {}
-        for policy in POLICIES:
-            b = OutcomeLine()
-            b.setObjectName(f"outcome_{policy}")
-            b.clicked.connect(lambda p=policy: self.show_result(p))
-            b.hide()
-            self.outcomes[policy] = b
-            self.outcome_box.addWidget(b)
-        self.status_banner = Banner()
-        self.outcome_box.addWidget(self.status_banner)
-        lay.addLayout(self.outcome_box)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(14)
-        self.progress.hide()
-        lay.addWidget(self.progress)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("trainerTabs")
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 46px; padding: 0px 16px; }")
-        # steps
-        self.steps_list = QListWidget()
-        self.steps_list.setWordWrap(True)
-        self.steps_list.setUniformItemSizes(False)
-        self.steps_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.tabs.addTab(self.steps_list, self.tr("Steps"))
-        # chart
-        self.chart = TrainerChart()
-        self.chart.clear(self.tr("The chart of attempts, blocked and taken-over accounts fills in while "
-                                 "credential stuffing runs."))
-        self.tabs.addTab(self.chart, self.tr("Chart"))
-        # alerts, then the whole audit log of the run: each gets the tab's full height
-        cols = [self.tr("Time (JST)"), self.tr("Severity"), self.tr("Event"), self.tr("Customer"), self.tr("Details")]
-        self.alerts_table = _table(cols)
-        self.alerts_tab = self.tabs.addTab(self.alerts_table, self.tr("Alerts"))
-        audit = QWidget()
-        al = QVBoxLayout(audit)
-        al.setContentsMargins(0, 6, 0, 0)
-        al.setSpacing(4)
-        self.audit_summary = QLabel()
-        self.audit_summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.audit_summary.setProperty("role", "muted")
-        al.addWidget(self.audit_summary)
-        self.audit_table = _table(cols)
-        al.addWidget(self.audit_table, 1)
-        audit.setMinimumHeight(110)
-        self.tabs.addTab(audit, self.tr("Audit log"))
-        # what the victim saw: balances | the messages that arrived, over the one picked
-        victim = QSplitter(Qt.Orientation.Horizontal)
-        victim.setChildrenCollapsible(False)
-        bal = QWidget()
-        bl = QVBoxLayout(bal)
-        bl.setContentsMargins(0, 6, 0, 0)
-        self.balances_label = QLabel(self.tr("Balances"))
-        self.balances_label.setStyleSheet("font-weight: 700;")
-        bl.addWidget(self.balances_label)
-        self.balances_table = _table([self.tr("Customer"), self.tr("Before → after"), self.tr("Change")])
-        self.balances_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bh = self.balances_table.horizontalHeader()
-        bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        bh.setStretchLastSection(False)
-        self.balances_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        bl.addWidget(self.balances_table)
-        mail = QWidget()
-        ml = QVBoxLayout(mail)
-        ml.setContentsMargins(0, 6, 0, 0)
-        self.mail_label = QLabel(self.tr("Mailbox"))
-        self.mail_label.setStyleSheet("font-weight: 700;")
-        ml.addWidget(self.mail_label)
-        self.mail_table = _table([self.tr("Subject"), self.tr("Time (JST)")])
-        mh = self.mail_table.horizontalHeader()
-        mh.setStretchLastSection(False)
-        mh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.mail_table.itemSelectionChanged.connect(self._show_mail_body)
-        ml.addWidget(self.mail_table)
-        self.mail_body = QTextBrowser()
-        mails = QSplitter(Qt.Orientation.Vertical)
-        mails.setChildrenCollapsible(False)
-        mails.addWidget(mail)
-        mails.addWidget(self.mail_body)
-        victim.addWidget(bal)
-        victim.addWidget(mails)
-        victim.setSizes([480, 460])
-        victim.setMinimumHeight(110)
-        self.tabs.addTab(victim, self.tr("What the victim saw"))
-
+        self.tabs = ResultsTabs()
+        for name in ResultsTabs.PARTS:   # the window's names for them (tests and __main__ use these)
+            setattr(self, name, getattr(self.tabs, name))
         self.save_button = QPushButton(self.tr("Save incident report…"))
         self.save_button.setProperty("role", "primary")
         self.save_button.setEnabled(False)
@@ -452,70 +232,27 @@ class TrainerWindow(QMainWindow):
 
     # -- policy and clock ---------------------------------------------------------------------
     @Slot()
+    # -- the policy and the clock (the bar's) ------------------------------------------------
     def refresh_status(self) -> None:
-        """The timer only repaints: the simulated time and the policy come from the database."""
-        try:
-            now = self.core.now()
-            offset = self.core.clock_offset()
-            policy = self.core.policy.name
-        except QrpayError as e:
-            self.clock_message.show_state("danger", e.message)
-            return
-        self.time_label.setText(jst_text(now))
-        self.offset_label.setText(self.tr("Simulated time") + "\n" + (
-            self.tr("real time {offset}").format(offset=offset_text(offset))
-            if not isinstance(self.core.clock, FixedClock) else self.tr("fixed clock")))
-        if policy != self._last_policy:
-            self._show_policy(policy)
-
-    def _show_policy(self, name: str) -> None:
-        self._last_policy = name
-        self.badge.set_policy(name)
-        self.insecure_banner.setVisible(name == "2019")
-        for n, b in self.policy_buttons.items():
-            b.setChecked(n == name)
+        self.bar.refresh_status()
 
     def set_policy(self, name: str) -> None:
-        try:
-            self.core.set_policy(name, actor="trainer")
-        except QrpayError as e:
-            self.clock_message.show_state("danger", e.message)
-        self._last_policy = None
-        self.refresh_status()
+        self.bar.set_policy(name)
 
     def advance_clock(self, seconds: float) -> None:
-        self._clock_change(lambda: self.core.advance_clock(seconds, actor="trainer"))
+        self.bar.advance_clock(seconds)
 
     def apply_skew(self) -> None:
-        try:
-            seconds = parse_skew(self.skew_edit.text())
-        except InputError as e:
-            self.clock_message.show_state("danger", e.message)
-            return
-        self._clock_change(lambda: self.core.set_clock_offset(seconds, actor="trainer"))
+        self.bar.apply_skew()
 
     def ask_set_time(self) -> None:
-        t = self._ask_time(self, self.core.now())
-        if t is not None:
-            self.set_time(t)
+        self.bar.ask_set_time()
 
     def set_time(self, t: float) -> None:
-        if isinstance(self.core.clock, FixedClock):
-            self._clock_change(lambda: self.core.clock.set(t))
-        else:
-            self._clock_change(lambda: self.core.set_simulated_time(t, actor="trainer"))
+        self.bar.set_time(t)
 
     def reset_clock(self) -> None:
-        self._clock_change(lambda: self.core.set_clock_offset(0.0, actor="trainer"))
-
-    def _clock_change(self, change: Callable[[], None]) -> None:
-        try:
-            change()
-        except QrpayError as e:
-            self.clock_message.show_state("danger", e.message)
-            return
-        self.clock_message.clear()
-        self.refresh_status()
+        self.bar.reset_clock()
 
     # -- running ------------------------------------------------------------------------------
     def is_running(self) -> bool:
@@ -543,7 +280,7 @@ class TrainerWindow(QMainWindow):
         self.chart.clear(self.tr("The chart fills in while credential stuffing runs.")
                          if spec.name == "credential-stuffing" else
                          self.tr("This scenario has no chart; see the steps."))
-        self._clear_details()
+        self.tabs.clear_details()
         self.progress.setValue(0)
         self.progress.show()
         title = self._texts.get(spec.name, (spec.title,))[0]
@@ -705,58 +442,7 @@ class TrainerWindow(QMainWindow):
             return
         self.shown_policy = policy
         self.save_button.setEnabled(not self.is_running())
-        if result.timeline:
-            self.chart.set_points(result.timeline)
-        elif result.name == "credential-stuffing":
-            self.chart.clear(self.tr("No attempts were made."))
-        shown = len(result.audit)
-        self.audit_summary.setText(
-            self.tr("The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: "
-                    "{ledger}.").format(n=f"{result.audit_total:,}", shown=f"{shown:,}",
-                ledger=self.tr("✓ hold") if result.ledger_ok else self.tr("✕ broken: {p}").format(
-                    p="; ".join(result.check_problems[:3])))
-            + "  " + " · ".join(f"{event} ×{count:,}" for event, count in result.audit_counts[:8]))
-        self.audit_summary.setToolTip(self.audit_summary.text())
-        self.tabs.setTabText(self.alerts_tab, self.tr("Alerts ({n})").format(n=f"{len(result.alerts):,}"))
-        self._fill_audit(self.alerts_table, result.alerts)
-        self._fill_audit(self.audit_table, result.audit)
-        balances = result.victim.balances
-        _fill(self.balances_table,
-              [[b.email, f"{_yen(b.before)} → {_yen(b.after)}",
-                ("+" if b.after > b.before else "") + _yen(b.after - b.before)] for b in balances],
-              colours=[theme.DANGER if b.after < b.before else None for b in balances])
-        self.balances_label.setText(self.tr("Balances ({n} watched)").format(n=len(balances)))
-        messages = result.victim.messages
-        self.mail_label.setText(self.tr("Mailbox: {n} messages arrived").format(n=f"{result.victim.messages_total:,}"))
-        _fill(self.mail_table, [[m.subject, jst_short(m.sent_at)] for m in messages])
-        self.mail_body.clear()
-        if messages:
-            self.mail_table.selectRow(0)
-
-    def _fill_audit(self, table: QTableWidget, rows) -> None:
-        colours = {"alert": theme.DANGER, "warning": theme.WARNING}
-        _fill(table, [[jst_short(r.at), r.severity, r.event, "" if r.customer_id is None else str(r.customer_id),
-                       _details_text(r.details)] for r in rows],
-              colours=[colours.get(r.severity) for r in rows])
-
-    def _clear_details(self) -> None:
-        for t in (self.alerts_table, self.audit_table, self.balances_table, self.mail_table):
-            t.setRowCount(0)
-        self.mail_body.clear()
-        self.audit_summary.setText(self.tr("The audit rows and alerts of the run appear here when it finishes."))
-        self.tabs.setTabText(self.alerts_tab, self.tr("Alerts"))
-        self.balances_label.setText(self.tr("Balances"))
-        self.mail_label.setText(self.tr("Mailbox"))
-
-    @Slot()
-    def _show_mail_body(self) -> None:
-        result = self.results.get(self.shown_policy or "")
-        rows = self.mail_table.selectionModel().selectedRows() if self.mail_table.selectionModel() else []
-        if result is None or not rows:
-            return
-        m = result.victim.messages[rows[0].row()]
-        to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
-        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")
+        self.tabs.show_result(result)
 
     # -- the incident report ------------------------------------------------------------------
     def default_report_path(self) -> Path:

@@ -1,15 +1,18 @@
-"""The results tabs' tables: steps, alerts, audit rows and what the victim saw are filled from a
-`ScenarioResult` with these helpers."""
+"""The results tabs: the steps as they happen, the chart, the alerts, the audit log of the run and
+what the victim saw, filled from a `ScenarioResult` (`ResultsTabs.show_result`)."""
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QSizePolicy, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
-
+from trainer_app.chart import TrainerChart
+from trainer_app.policy_clock_bar import jst_short, jst_text
+from ui_common import theme
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +50,139 @@ def _details_text(details: dict[str, Any]) -> str:
 
 def _yen(amount: int) -> str:
     return f"¥{amount:,}" if amount >= 0 else f"−¥{-amount:,}"
+
+
+class ResultsTabs(QTabWidget):
+    """The tabs under the run panel: the steps as they happen, the chart, the alerts, the whole
+    audit log of the run, and what the victim saw (balances and the mail that arrived)."""
+
+    PARTS = ("steps_list", "chart", "alerts_table", "alerts_tab", "audit_table", "audit_summary",
+             "balances_table", "balances_label", "mail_table", "mail_label", "mail_body")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._result = None
+        self.setObjectName("trainerTabs")
+        self.setStyleSheet("QTabBar::tab { min-height: 46px; padding: 0px 16px; }")
+        # steps
+        self.steps_list = QListWidget()
+        self.steps_list.setWordWrap(True)
+        self.steps_list.setUniformItemSizes(False)
+        self.steps_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.addTab(self.steps_list, self.tr("Steps"))
+        # chart
+        self.chart = TrainerChart()
+        self.chart.clear(self.tr("The chart of attempts, blocked and taken-over accounts fills in while "
+                                 "credential stuffing runs."))
+        self.addTab(self.chart, self.tr("Chart"))
+        # alerts, then the whole audit log of the run: each gets the tab's full height
+        cols = [self.tr("Time (JST)"), self.tr("Severity"), self.tr("Event"), self.tr("Customer"), self.tr("Details")]
+        self.alerts_table = _table(cols)
+        self.alerts_tab = self.addTab(self.alerts_table, self.tr("Alerts"))
+        audit = QWidget()
+        al = QVBoxLayout(audit)
+        al.setContentsMargins(0, 6, 0, 0)
+        al.setSpacing(4)
+        self.audit_summary = QLabel()
+        self.audit_summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.audit_summary.setProperty("role", "muted")
+        al.addWidget(self.audit_summary)
+        self.audit_table = _table(cols)
+        al.addWidget(self.audit_table, 1)
+        audit.setMinimumHeight(110)
+        self.addTab(audit, self.tr("Audit log"))
+        # what the victim saw: balances | the messages that arrived, over the one picked
+        victim = QSplitter(Qt.Orientation.Horizontal)
+        victim.setChildrenCollapsible(False)
+        bal = QWidget()
+        bl = QVBoxLayout(bal)
+        bl.setContentsMargins(0, 6, 0, 0)
+        self.balances_label = QLabel(self.tr("Balances"))
+        self.balances_label.setStyleSheet("font-weight: 700;")
+        bl.addWidget(self.balances_label)
+        self.balances_table = _table([self.tr("Customer"), self.tr("Before → after"), self.tr("Change")])
+        self.balances_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bh = self.balances_table.horizontalHeader()
+        bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        bh.setStretchLastSection(False)
+        self.balances_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        bl.addWidget(self.balances_table)
+        mail = QWidget()
+        ml = QVBoxLayout(mail)
+        ml.setContentsMargins(0, 6, 0, 0)
+        self.mail_label = QLabel(self.tr("Mailbox"))
+        self.mail_label.setStyleSheet("font-weight: 700;")
+        ml.addWidget(self.mail_label)
+        self.mail_table = _table([self.tr("Subject"), self.tr("Time (JST)")])
+        mh = self.mail_table.horizontalHeader()
+        mh.setStretchLastSection(False)
+        mh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.mail_table.itemSelectionChanged.connect(self._show_mail_body)
+        ml.addWidget(self.mail_table)
+        self.mail_body = QTextBrowser()
+        mails = QSplitter(Qt.Orientation.Vertical)
+        mails.setChildrenCollapsible(False)
+        mails.addWidget(mail)
+        mails.addWidget(self.mail_body)
+        victim.addWidget(bal)
+        victim.addWidget(mails)
+        victim.setSizes([480, 460])
+        victim.setMinimumHeight(110)
+        self.addTab(victim, self.tr("What the victim saw"))
+
+    def show_result(self, result) -> None:
+        """Fill every tab from one run's `ScenarioResult`."""
+        self._result = result
+        if result.timeline:
+            self.chart.set_points(result.timeline)
+        elif result.name == "credential-stuffing":
+            self.chart.clear(self.tr("No attempts were made."))
+        shown = len(result.audit)
+        self.audit_summary.setText(
+            self.tr("The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: "
+                    "{ledger}.").format(n=f"{result.audit_total:,}", shown=f"{shown:,}",
+                ledger=self.tr("✓ hold") if result.ledger_ok else self.tr("✕ broken: {p}").format(
+                    p="; ".join(result.check_problems[:3])))
+            + "  " + " · ".join(f"{event} ×{count:,}" for event, count in result.audit_counts[:8]))
+        self.audit_summary.setToolTip(self.audit_summary.text())
+        self.setTabText(self.alerts_tab, self.tr("Alerts ({n})").format(n=f"{len(result.alerts):,}"))
+        self._fill_audit(self.alerts_table, result.alerts)
+        self._fill_audit(self.audit_table, result.audit)
+        balances = result.victim.balances
+        _fill(self.balances_table,
+              [[b.email, f"{_yen(b.before)} → {_yen(b.after)}",
+                ("+" if b.after > b.before else "") + _yen(b.after - b.before)] for b in balances],
+              colours=[theme.DANGER if b.after < b.before else None for b in balances])
+        self.balances_label.setText(self.tr("Balances ({n} watched)").format(n=len(balances)))
+        messages = result.victim.messages
+        self.mail_label.setText(self.tr("Mailbox: {n} messages arrived").format(n=f"{result.victim.messages_total:,}"))
+        _fill(self.mail_table, [[m.subject, jst_short(m.sent_at)] for m in messages])
+        self.mail_body.clear()
+        if messages:
+            self.mail_table.selectRow(0)
+
+    def _fill_audit(self, table: QTableWidget, rows) -> None:
+        colours = {"alert": theme.DANGER, "warning": theme.WARNING}
+        _fill(table, [[jst_short(r.at), r.severity, r.event, "" if r.customer_id is None else str(r.customer_id),
+                       _details_text(r.details)] for r in rows],
+              colours=[colours.get(r.severity) for r in rows])
+
+    def clear_details(self) -> None:
+        self._result = None
+        for t in (self.alerts_table, self.audit_table, self.balances_table, self.mail_table):
+            t.setRowCount(0)
+        self.mail_body.clear()
+        self.audit_summary.setText(self.tr("The audit rows and alerts of the run appear here when it finishes."))
+        self.setTabText(self.alerts_tab, self.tr("Alerts"))
+        self.balances_label.setText(self.tr("Balances"))
+        self.mail_label.setText(self.tr("Mailbox"))
+
+    @Slot()
+    def _show_mail_body(self) -> None:
+        result = self._result
+        rows = self.mail_table.selectionModel().selectedRows() if self.mail_table.selectionModel() else []
+        if result is None or not rows:
+            return
+        m = result.victim.messages[rows[0].row()]
+        to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
+        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")

@@ -1,5 +1,5 @@
-"""The scenario list: the core's registry in its order, one row per scenario (title over a
-one-line explanation)."""
+"""The scenario list (`ScenarioList`): the core's registry in its order, one row per scenario (title
+over a one-line explanation, drawn by `ScenarioDelegate`)."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
+                               QStyleOptionViewItem, QVBoxLayout, QWidget)
 
 from ui_common import theme
 
@@ -66,3 +67,30 @@ class ScenarioDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          fm.elidedText(summary, Qt.TextElideMode.ElideRight, inner.width()))
         painter.restore()
+
+
+class ScenarioList(QWidget):
+    """"Scenarios" over the list; `list` is the QListWidget (row data: the scenario's name)."""
+
+    def __init__(self, scenarios: dict[str, Any], texts: dict[str, tuple[str, str, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        head = QLabel(self.tr("Scenarios"))
+        head.setStyleSheet("font-weight: 700;")
+        lay.addWidget(head)
+        self.list = QListWidget()
+        self.list.setItemDelegate(ScenarioDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setMinimumWidth(300)
+        for i, (name, spec) in enumerate(scenarios.items(), start=1):
+            title, summary, _ = texts.get(name, (spec.title, spec.summary, spec.summary))
+            item = QListWidgetItem(f"{i}. {title}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setData(Qt.ItemDataRole.UserRole + 1, summary)
+            item.setToolTip(summary)
+            self.list.addItem(item)
+        lay.addWidget(self.list, 1)
+

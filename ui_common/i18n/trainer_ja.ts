@@ -2,14 +2,281 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>PolicyClockBar</name>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="117"/>
+        <source>Attack trainer</source>
+        <translation>攻撃トレーナー</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="125"/>
+        <source>Policy:</source>
+        <translation>ポリシー:</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="129"/>
+        <source>Hardened</source>
+        <translation>強化設定</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="129"/>
+        <source>2019 (insecure)</source>
+        <translation>2019年（危険）</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <source>+30 s</source>
+        <translation>+30秒</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <source>+1 min</source>
+        <translation>+1分</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <source>+10 min</source>
+        <translation>+10分</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="167"/>
+        <source>Skew</source>
+        <translation>ずれ</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="169"/>
+        <source>+5m</source>
+        <translation>+5m</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="170"/>
+        <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
+        <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="174"/>
+        <source>Apply</source>
+        <translation>適用</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="177"/>
+        <source>Set…</source>
+        <translation>設定…</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="180"/>
+        <source>Reset</source>
+        <translation>リセット</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="188"/>
+        <source>2019 settings — insecure, for training</source>
+        <translation>2019年の設定 — 安全ではありません（研修用）</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="211"/>
+        <source>Simulated time</source>
+        <translation>シミュレーション時刻</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="212"/>
+        <source>real time {offset}</source>
+        <translation>実時間 {offset}</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="213"/>
+        <source>fixed clock</source>
+        <translation>固定時計</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsTabs</name>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="72"/>
+        <source>Steps</source>
+        <translation>経過</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="75"/>
+        <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
+        <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="77"/>
+        <source>Chart</source>
+        <translation>グラフ</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <location filename="../../trainer_app/results_tabs.py" line="116"/>
+        <source>Time (JST)</source>
+        <translation>時刻（JST）</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <source>Severity</source>
+        <translation>重要度</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <source>Event</source>
+        <translation>イベント</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <source>Customer</source>
+        <translation>顧客</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="81"/>
+        <location filename="../../trainer_app/results_tabs.py" line="176"/>
+        <source>Alerts</source>
+        <translation>警報</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="93"/>
+        <source>Audit log</source>
+        <translation>監査ログ</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="100"/>
+        <location filename="../../trainer_app/results_tabs.py" line="177"/>
+        <source>Balances</source>
+        <translation>残高</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <source>Before → after</source>
+        <translation>前 → 後</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <source>Change</source>
+        <translation>増減</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="113"/>
+        <location filename="../../trainer_app/results_tabs.py" line="178"/>
+        <source>Mailbox</source>
+        <translation>メール</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="116"/>
+        <source>Subject</source>
+        <translation>件名</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="131"/>
+        <source>What the victim saw</source>
+        <translation>被害者から見えたこと</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="139"/>
+        <source>No attempts were made.</source>
+        <translation>試行はありませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="142"/>
+        <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
+        <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="144"/>
+        <source>✓ hold</source>
+        <translation>✓ 正常</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="144"/>
+        <source>✕ broken: {p}</source>
+        <translation>✕ 不整合: {p}</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="148"/>
+        <source>Alerts ({n})</source>
+        <translation>警報（{n}件）</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="156"/>
+        <source>Balances ({n} watched)</source>
+        <translation>残高（{n}人）</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="158"/>
+        <source>Mailbox: {n} messages arrived</source>
+        <translation>メール: {n}通が届きました</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="175"/>
+        <source>The audit rows and alerts of the run appear here when it finishes.</source>
+        <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/results_tabs.py" line="187"/>
+        <source>To</source>
+        <translation>宛先</translation>
+    </message>
+</context>
+<context>
+    <name>RunPanel</name>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="156"/>
+        <source>Run under:</source>
+        <translation>実行:</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="158"/>
+        <source>Hardened</source>
+        <translation>強化設定</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="159"/>
+        <source>2019</source>
+        <translation>2019年設定</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="160"/>
+        <source>Both</source>
+        <translation>両方</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="169"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="173"/>
+        <source>Run on this database</source>
+        <translation>このデータベースで実行</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/run_panel.py" line="174"/>
+        <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
+        <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioList</name>
+    <message>
+        <location filename="../../trainer_app/scenario_list.py" line="81"/>
+        <source>Scenarios</source>
+        <translation>シナリオ</translation>
+    </message>
+</context>
+<context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="65"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="71"/>
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="67"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="73"/>
         <source>Simulated date and time (Japan time):</source>
         <translation>シミュレーションの日時（日本時間）:</translation>
     </message>
@@ -245,14 +512,11 @@
         <translation>断念までの拒否数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="139"/>
-        <location filename="../../trainer_app/main_window.py" line="267"/>
         <location filename="../../trainer_app/texts.py" line="98"/>
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="268"/>
         <location filename="../../trainer_app/texts.py" line="99"/>
         <source>2019</source>
         <translation>2019年設定</translation>
@@ -263,49 +527,9 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="104"/>
+        <location filename="../../trainer_app/main_window.py" line="101"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="127"/>
-        <source>Attack trainer</source>
-        <translation>攻撃トレーナー</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="135"/>
-        <source>Policy:</source>
-        <translation>ポリシー:</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="139"/>
-        <source>2019 (insecure)</source>
-        <translation>2019年（危険）</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="339"/>
-        <source>Audit log</source>
-        <translation>監査ログ</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="349"/>
-        <source>Before → after</source>
-        <translation>前 → 後</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="465"/>
-        <source>Simulated time</source>
-        <translation>シミュレーション時刻</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="714"/>
-        <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
-        <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="171"/>
-        <source>+30 s</source>
-        <translation>+30秒</translation>
     </message>
     <message>
         <location filename="../../trainer_app/texts.py" line="65"/>
@@ -348,302 +572,102 @@
         <translation>支払い頻度のルール（10分あたりの金額と回数）＋警報</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="171"/>
-        <source>+1 min</source>
-        <translation>+1分</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="171"/>
-        <source>+10 min</source>
-        <translation>+10分</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="177"/>
-        <source>Skew</source>
-        <translation>ずれ</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="179"/>
-        <source>+5m</source>
-        <translation>+5m</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="180"/>
-        <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
-        <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="184"/>
-        <source>Apply</source>
-        <translation>適用</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="187"/>
-        <source>Set…</source>
-        <translation>設定…</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="190"/>
-        <source>Reset</source>
-        <translation>リセット</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="198"/>
-        <source>2019 settings — insecure, for training</source>
-        <translation>2019年の設定 — 安全ではありません（研修用）</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="226"/>
-        <source>Scenarios</source>
-        <translation>シナリオ</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="265"/>
-        <source>Run under:</source>
-        <translation>実行:</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="269"/>
-        <source>Both</source>
-        <translation>両方</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="278"/>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="282"/>
-        <source>Run on this database</source>
-        <translation>このデータベースで実行</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="283"/>
-        <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
-        <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="318"/>
-        <source>Steps</source>
-        <translation>経過</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="321"/>
-        <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
-        <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="323"/>
-        <source>Chart</source>
-        <translation>グラフ</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="325"/>
-        <location filename="../../trainer_app/main_window.py" line="362"/>
-        <source>Time (JST)</source>
-        <translation>時刻（JST）</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="325"/>
-        <source>Severity</source>
-        <translation>重要度</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="325"/>
-        <source>Event</source>
-        <translation>イベント</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="325"/>
-        <location filename="../../trainer_app/main_window.py" line="349"/>
-        <source>Customer</source>
-        <translation>顧客</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="325"/>
-        <source>Details</source>
-        <translation>詳細</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="346"/>
-        <location filename="../../trainer_app/main_window.py" line="748"/>
-        <source>Balances</source>
-        <translation>残高</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="349"/>
-        <source>Change</source>
-        <translation>増減</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="359"/>
-        <location filename="../../trainer_app/main_window.py" line="749"/>
-        <source>Mailbox</source>
-        <translation>メール</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="362"/>
-        <source>Subject</source>
-        <translation>件名</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="377"/>
-        <source>What the victim saw</source>
-        <translation>被害者から見えたこと</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="379"/>
+        <location filename="../../trainer_app/main_window.py" line="159"/>
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="466"/>
-        <source>real time {offset}</source>
-        <translation>実時間 {offset}</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="467"/>
-        <source>fixed clock</source>
-        <translation>固定時計</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="543"/>
+        <location filename="../../trainer_app/main_window.py" line="280"/>
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="545"/>
+        <location filename="../../trainer_app/main_window.py" line="282"/>
         <source>This scenario has no chart; see the steps.</source>
         <translation>このシナリオにはグラフがありません。経過をご覧ください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="550"/>
+        <location filename="../../trainer_app/main_window.py" line="287"/>
         <source>Running {scenario} under {policies}…</source>
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="567"/>
+        <location filename="../../trainer_app/main_window.py" line="304"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="591"/>
+        <location filename="../../trainer_app/main_window.py" line="328"/>
         <source>under {policy}</source>
         <translation>{policy}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="611"/>
+        <location filename="../../trainer_app/main_window.py" line="348"/>
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="611"/>
+        <location filename="../../trainer_app/main_window.py" line="348"/>
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="611"/>
+        <location filename="../../trainer_app/main_window.py" line="348"/>
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="612"/>
+        <location filename="../../trainer_app/main_window.py" line="349"/>
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="626"/>
+        <location filename="../../trainer_app/main_window.py" line="363"/>
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="663"/>
+        <location filename="../../trainer_app/main_window.py" line="400"/>
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="675"/>
+        <location filename="../../trainer_app/main_window.py" line="412"/>
         <source>The run could not finish: {reason}</source>
         <translation>実行を完了できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="680"/>
+        <location filename="../../trainer_app/main_window.py" line="417"/>
         <source>BLOCKED by {defence}</source>
         <translation>阻止 — 防御: {defence}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="681"/>
+        <location filename="../../trainer_app/main_window.py" line="418"/>
         <source>ATTACK SUCCEEDED — {yen} lost, 1 account taken over</source>
         <translation>攻撃成功 — 被害 {yen}、1件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="682"/>
+        <location filename="../../trainer_app/main_window.py" line="419"/>
         <source>ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over</source>
         <translation>攻撃成功 — 被害 {yen}、{n}件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="711"/>
-        <source>No attempts were made.</source>
-        <translation>試行はありませんでした。</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="716"/>
-        <source>✓ hold</source>
-        <translation>✓ 正常</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="716"/>
-        <source>✕ broken: {p}</source>
-        <translation>✕ 不整合: {p}</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="720"/>
-        <source>Alerts ({n})</source>
-        <translation>警報（{n}件）</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="728"/>
-        <source>Balances ({n} watched)</source>
-        <translation>残高（{n}人）</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="730"/>
-        <source>Mailbox: {n} messages arrived</source>
-        <translation>メール: {n}通が届きました</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="746"/>
-        <source>The audit rows and alerts of the run appear here when it finishes.</source>
-        <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="327"/>
-        <location filename="../../trainer_app/main_window.py" line="747"/>
-        <source>Alerts</source>
-        <translation>警報</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="758"/>
-        <source>To</source>
-        <translation>宛先</translation>
-    </message>
-    <message>
-        <location filename="../../trainer_app/main_window.py" line="770"/>
+        <location filename="../../trainer_app/main_window.py" line="456"/>
         <source>Save incident report</source>
         <translation>インシデント報告を保存</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="771"/>
+        <location filename="../../trainer_app/main_window.py" line="457"/>
         <source>HTML report (*.html)</source>
         <translation>HTML 報告書 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="793"/>
+        <location filename="../../trainer_app/main_window.py" line="479"/>
         <source>The report could not be saved: {reason}</source>
         <translation>報告書を保存できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="796"/>
+        <location filename="../../trainer_app/main_window.py" line="482"/>
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>
