@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kiosk", action="store_true",
                    help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
     p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
-    p.add_argument("--trainer", action="store_true", help="open the attack trainer (now its own app: qrpay-trainer, python -m trainer_app)")
+    p.add_argument("--trainer", action="store_true",
+                   help="open the attack trainer (its own app now: qrpay-trainer, python -m trainer_app)")
     p.add_argument("--autoplay", action="store_true", help="attract mode: customers pay in a loop until a key or touch")
     p.add_argument("--once", action="store_true", help="with --autoplay: one sale, then exit 0 (non-zero on failure)")
     p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")

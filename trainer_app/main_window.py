@@ -57,7 +57,7 @@ _translated_apps: set[int] = set()
 
 
 def install_trainer_translator(app: QApplication | None = None) -> None:
-    """Load trainer_<lang>.qm once per application (the POS may open the window from its menu)."""
+    """Load trainer_<lang>.qm once per application (a test may build several windows)."""
     app = app or QApplication.instance()
     if app is None:
         return
