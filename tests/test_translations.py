@@ -41,8 +41,8 @@ def _sources(pattern: str, *, exclude: tuple[str, ...] = ()) -> list[Path]:
 CATALOGUES = {
     "wallet_app": lambda: _sources("wallet_app/*.py"),
     "ui_common": lambda: _sources("ui_common/*.py"),
-    "pos_app": lambda: _sources("pos_app/*.py", exclude=("trainer_window.py", "trainer_main.py")),
-    "trainer": lambda: _sources("pos_app/trainer_*.py"),
+    "pos_app": lambda: _sources("pos_app/*.py"),
+    "trainer": lambda: _sources("trainer_app/*.py"),
 }
 
 

@@ -1242,27 +1242,4 @@
         <translation>自動デモを止めました。​レジを操作できます。</translation>
     </message>
 </context>
-<context>
-    <name>TrainerChart</name>
-    <message>
-        <location filename="../../pos_app/trainer_chart.py" line="93" />
-        <source>Sign-in attempts</source>
-        <translation>ログイン試行</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_chart.py" line="93" />
-        <source>Blocked</source>
-        <translation>ブロック</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_chart.py" line="94" />
-        <source>Taken over (right scale)</source>
-        <translation>乗っ取り（右目盛り）</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/trainer_chart.py" line="160" />
-        <source>simulated time since the attack started</source>
-        <translation>攻撃開始からの経過時間（シミュレーション）</translation>
-    </message>
-</context>
 </TS>
