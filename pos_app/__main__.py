@@ -20,9 +20,12 @@ from typing import Sequence
 
 from PySide6.QtCore import QTimer
 
+from shared.version import version_text
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qrpay-pos", description="The store clerk's till (qrpay-sim).")
+    p.add_argument("--version", action="version", version=version_text("qrpay-pos"))
     p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
     p.add_argument("--terminal", metavar="ID", default="T1", help="this till's terminal id (default T1)")
     p.add_argument("--camera", metavar="SOURCE",

@@ -1,6 +1,6 @@
 """A one-line label that ends a text too long for its room in "…" (QFontMetrics.elidedText),
 with the whole text in its tooltip, and an optional `suffix` that is never elided: the ※ of a
-reduced-rate item stays visible however long the name (UI.md, "Checks that catch what eyes miss")."""
+reduced-rate item stays visible however long the name."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt

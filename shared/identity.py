@@ -1,7 +1,8 @@
 """IdentityService (`core.identity`): customers, sign-in, throttling, sessions, step-up, reset and
 credential changes.
 
-The rules and where they come from (BACKGROUND.md):
+The rules and where they come from (NIST SP 800-63B, the OWASP Authentication and Credential
+Stuffing cheat sheets, OWASP ASVS 5.0 6.3.1):
 - Sign-in is password + TOTP (or a recovery code) under `hardened`, password only under `2019`.
 - No password oracle under hardened: without a valid second factor the reply is the same whether
   the password was right or wrong (TotpRequired when no factor is given, InvalidCredentials when a

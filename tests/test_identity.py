@@ -447,8 +447,28 @@ def test_policy_2019_changes_credentials_without_step_up(core):
     e = core.identity.register("old@example.jp", "Old", "hunter22")
     s = core.identity.sign_in(e.email, "hunter22")
     core.clock.advance(3600)
+    # No step-up asked: the stolen session alone re-keys the account (the 7pay hole).
     core.identity.change_password(s.token, "hunter23")
     core.identity.change_email(s.token, "thief@evil.example")
+    assert core.identity.customer(e.customer_id).email == "thief@evil.example"
+    with pytest.raises(InvalidCredentials):
+        core.identity.sign_in("thief@evil.example", "hunter22")
+    assert core.identity.sign_in("thief@evil.example", "hunter23").customer_id == e.customer_id
+    with pytest.raises(InvalidCredentials):
+        core.identity.sign_in("old@example.jp", "hunter23")
+    assert events(core, "email_changed") and events(core, "password_changed")
+
+
+def test_hardened_policy_asks_step_up_for_the_same_changes(core):
+    e = enrol(core)
+    s = sign_in(core, e)
+    core.clock.advance(HARDENED.step_up_seconds + 1)
+    with pytest.raises(StepUpRequired):
+        core.identity.change_password(s.token, "a fresh long passphrase 42")
+    with pytest.raises(StepUpRequired):
+        core.identity.change_email(s.token, "thief@evil.example")
+    assert core.identity.customer(e.customer_id).email == "mika@example.jp"
+    assert not events(core, "email_changed") and not events(core, "password_changed")
 
 
 def test_totp_reenrolment_swaps_the_secret(core):

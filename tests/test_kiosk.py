@@ -227,3 +227,73 @@ def test_the_launcher_reopens_a_closed_wallet_and_resets_the_demo(tmp_path, monk
     assert started == ["pos", "wallet", "authenticator"]
     new = load_credentials(db)
     assert new is not None and new["customers"][0]["password"] != old["customers"][0]["password"]
+
+
+def _typed_dialog(monkeypatch, dialog_class, fields, answers):
+    """Replace `dialog_class.exec` with a person typing each answer in turn: (staff, pin) and OK,
+    or None for Cancel. Nothing else of the dialog (its validation, the core's check) is faked."""
+    from PySide6.QtWidgets import QDialog
+
+    def exec_(dlg):
+        answer = answers.pop(0)
+        if answer is None:
+            return QDialog.DialogCode.Rejected
+        staff, pin = answer
+        getattr(dlg, fields[0]).setText(staff)
+        getattr(dlg, fields[1]).setText(pin)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog_class, "exec", exec_)
+
+
+def _wrong(pin: str) -> str:
+    return "000000" if pin != "000000" else "111111"
+
+
+def test_wallet_kiosk_guard_leaves_only_with_a_supervisors_right_pin(qtbot, core, monkeypatch):
+    """The wallet's guard (ui_common.kiosk.supervisor_guard and its LeaveKioskDialog): a wrong PIN,
+    a clerk's right PIN, a non-number, Cancel keep the kiosk; the supervisor's right PIN leaves."""
+    from shared.demo_data import seed_demo
+    from ui_common.kiosk import LeaveKioskDialog, supervisor_guard
+    from wallet_app.main_window import WalletWindow
+
+    demo = seed_demo(core)
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    answers = [(str(sup["id"]), _wrong(sup["pin"])), (str(clerk["id"]), clerk["pin"]), ("boss", sup["pin"]),
+               None, (str(sup["id"]), sup["pin"])]
+    _typed_dialog(monkeypatch, LeaveKioskDialog, ("staff", "pin"), answers)
+    window = WalletWindow(core)
+    qtbot.addWidget(window)
+    window.set_kiosk(supervisor_guard(window, core))
+    window.show()
+    assert window.leave_button.isVisible()
+    for left in (4, 3, 2, 1):
+        window.leave_button.click()
+        assert window.isVisible() and len(answers) == left
+    window.leave_button.click()
+    assert not window.isVisible() and not answers
+    window.shutdown()
+
+
+def test_till_kiosk_guard_with_the_real_pin_dialog(qtbot, core, monkeypatch):
+    """The till's guard through its real SupervisorPinDialog (no `ask` injected): a wrong PIN shows
+    a message and keeps the kiosk; the supervisor's right PIN closes the till."""
+    from pos_app.main_window import PosWindow
+    from pos_app.supervisor_pin import SupervisorPinDialog
+    from shared.demo_data import seed_demo
+
+    demo = seed_demo(core)
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    answers = [(str(sup["id"]), _wrong(sup["pin"])), None, (str(sup["id"]), sup["pin"])]
+    _typed_dialog(monkeypatch, SupervisorPinDialog, ("staff_edit", "pin_edit"), answers)
+    window = PosWindow(core, camera="99")
+    qtbot.addWidget(window)
+    window.set_kiosk(True)
+    window.show()
+    window.leave_kiosk_button.click()
+    assert window.isVisible() and len(answers) == 2
+    window.leave_kiosk_button.click()
+    assert window.isVisible() and len(answers) == 1
+    window.leave_kiosk_button.click()
+    assert not window.isVisible() and not answers

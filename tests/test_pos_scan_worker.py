@@ -79,8 +79,12 @@ def test_decoding_runs_off_the_gui_thread_on_the_newest_frame_only(qtbot, make_s
     camera, decoder = CountingCamera(), GatedDecoder()
     scan = make_scan(lambda: camera, decoder)
     try:
-        with qtbot.waitSignal(scan.worker.opened, timeout=WAIT_MS):
-            scan.start()
+        # Not qtbot.waitSignal: `opened` is emitted in the worker's thread, where waitSignal's slot
+        # would stop its GUI-thread timer ("killTimer: Timers cannot be stopped from another thread").
+        opened: list[str] = []
+        scan.worker.opened.connect(opened.append)
+        scan.start()
+        qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
         qtbot.waitUntil(lambda: len(decoder.seen) == 1 and camera.n > decoder.seen[0] + 50, timeout=WAIT_MS)
         decoder.gate.set()  # the decoder was busy while the camera ran on
         qtbot.waitUntil(lambda: len(decoder.seen) >= 3, timeout=WAIT_MS)

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import traceback
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QRect, QTimer, QTranslator
@@ -32,14 +33,21 @@ def pick_language(requested: str | None) -> str:
     return "en"
 
 
+# A kiosk runs for days: each app's log file rolls over at 1 MB, keeping three old ones (.1 .. .3).
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
 def setup_logging(app_name: str) -> None:
+    """Log to stderr and to `<user log dir>/qrpay-sim/<app_name>.log` (rotated, see LOG_MAX_BYTES)."""
     from platformdirs import user_log_dir
 
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     try:
         log_dir = Path(user_log_dir("qrpay-sim", appauthor=False))
         log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_dir / f"{app_name}.log", encoding="utf-8"))
+        handlers.append(RotatingFileHandler(log_dir / f"{app_name}.log", maxBytes=LOG_MAX_BYTES,
+                                            backupCount=LOG_BACKUPS, encoding="utf-8"))
     except OSError:
         pass
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -1,4 +1,4 @@
-"""Checks that catch what eyes miss on a laid-out screen (UI.md, "Checks that catch what eyes miss").
+"""Checks that catch what eyes miss on a laid-out screen.
 
     from ui_common.layout_check import check_window
     problems = check_window(window)          # [] when every text fits and the window is on screen

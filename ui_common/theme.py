@@ -1,4 +1,4 @@
-"""Named colours and the style sheet: the one place colours are chosen (see UI.md)."""
+"""Named colours and the style sheet: the one place colours are chosen."""
 from __future__ import annotations
 
 ACCENT = "#1b5fd1"        # primary actions (white text on it: 6.0:1)

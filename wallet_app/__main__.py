@@ -11,6 +11,8 @@ import argparse
 import logging
 import sys
 
+from shared.version import version_text
+
 log = logging.getLogger("wallet_app")
 
 SCREENS = ("welcome", "signup", "signin", "signin-refused", "signin-recovery", "forgot", "home", "pay", "topup", "history", "security", "mailbox",
@@ -19,6 +21,7 @@ SCREENS = ("welcome", "signup", "signin", "signin-refused", "signin-recovery", "
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="qrpay-wallet", description="The qrpay customer wallet (a simulated phone).")
+    p.add_argument("--version", action="version", version=version_text("qrpay-wallet"))
     p.add_argument("--db", help="database file (default: the shared qrpay-sim database)")
     p.add_argument("--lang", choices=("ja", "en"), help="language (default: the system's)")
     p.add_argument("--profile", default="default", help="name of this phone (default: default)")

@@ -5,7 +5,7 @@
 Sections: the outcome (blocked by which defence, or succeeded with yen lost), a chart of attempts /
 blocked / taken over over simulated time (inline SVG), the timeline of steps, the alerts and
 audit rows the run wrote, what the victims saw (balances before/after, their mailbox), and which
-guideline each defence answers (the table in shared/docs/BACKGROUND.md).
+guideline each defence answers (the `GUIDELINES` table below).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from shared.clock import to_iso
 JST = timezone(timedelta(hours=9), "JST")
 AUDIT_ROWS_SHOWN = 150
 
-# defence key -> (what it is, the standard it answers): BACKGROUND.md's table.
+# defence key -> (what it is, the standard it answers: NIST SP 800-63B, OWASP ASVS / cheat sheets ...).
 GUIDELINES: dict[str, tuple[str, str]] = {
     "passwords": ("Passwords: min 8 characters (with MFA), at least 64 accepted, no truncation, no composition "
                   "rules, common/breached passwords rejected with the reason shown",

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from shared.errors import QrpayError
+from shared.version import version_text
 
 log = logging.getLogger("qrpay")
 
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     common.add_argument("--now", metavar="ISO8601", default=argparse.SUPPRESS, help="pin the time for this command")
     parser = _Parser(prog="qrpay", description="QA command line of qrpay-sim.", parents=[common])
+    parser.add_argument("--version", action="version", version=version_text("qrpay"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in GROUPS:

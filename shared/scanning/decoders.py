@@ -3,7 +3,8 @@
 - `ZxingDecoder`: zxing-cpp, QR codes and EAN-13 (product barcodes come through the same camera).
 - `ZbarDecoder`: pyzbar, the design card's decoder; retries on a lightly blurred frame because
   zbar reads almost nothing on photographs of a monitor (the screen's pixel grid), while a
-  Gaussian blur of sigma ~1.5 removes that texture (measured, shared/docs/ENVIRONMENT.md).
+  Gaussian blur of sigma ~1.5 removes that texture (measured on photographs of a monitor showing
+  the wallet's code; zxing-cpp reads them unblurred).
 - `CascadeDecoder` (the default): zxing-cpp on every frame, zbar on a blurred frame only for what
   zxing missed, and then only on some frames; see its docstring for the cost reasoning.
 

@@ -1,0 +1,176 @@
+"""Conventions a Python desktop app is expected to have (issue 13 item 7), and a guard that every
+test asserts something (item 8)."""
+from __future__ import annotations
+
+import ast
+import logging
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QRPAY_NO_CRASH_DIALOG="1")
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("module, prog", [("shared.cli", "qrpay"), ("wallet_app", "qrpay-wallet"),
+                                          ("pos_app", "qrpay-pos")])
+def test_every_command_prints_the_package_version(module, prog):
+    from shared.version import package_version
+
+    out = run("-m", module, "--version")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"{prog} (qrpay-sim) {package_version()}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+.*", package_version()) or package_version().startswith("unknown")
+
+
+def test_the_version_is_the_one_in_pyproject_when_installed():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("qrpay-sim")
+    except PackageNotFoundError:
+        pytest.skip("qrpay-sim is not installed in this environment")
+    assert installed == PYPROJECT["project"]["version"]
+
+
+def test_version_without_an_installed_package_says_so(monkeypatch):
+    import importlib.metadata
+
+    from shared import version as v
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(v, "version", missing)
+    assert v.package_version() == "unknown (not installed)"
+
+
+def test_python_m_shared_cli_is_the_qrpay_command():
+    out = run("-m", "shared.cli", "--help")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("usage: qrpay ") and "--version" in out.stdout and "COMMAND" in out.stdout
+    bad = run("-m", "shared.cli", "no-such-command")
+    assert bad.returncode == 2 and "no-such-command" in bad.stderr + bad.stdout
+
+
+def test_gui_entry_points_are_gui_scripts_and_the_cli_a_console_script():
+    project = PYPROJECT["project"]
+    assert project["scripts"] == {"qrpay": "shared.cli.main:main"}
+    gui = project["gui-scripts"]
+    assert gui["qrpay-wallet"] == "wallet_app.__main__:main" and gui["qrpay-pos"] == "pos_app.__main__:main"
+    for target in list(gui.values()) + list(project["scripts"].values()):
+        module, func = target.split(":")
+        assert callable(getattr(__import__(module, fromlist=[func]), func)), target
+
+
+def test_license_file_matches_pyproject():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert PYPROJECT["project"]["license"] == {"text": "MIT"}
+    assert text.startswith("MIT License") and "Copyright (c) 2026 the qrpay-sim authors" in text
+    assert "THE SOFTWARE IS PROVIDED \"AS IS\"" in text
+
+
+def test_qt_warnings_fail_the_gui_tests():
+    opts = PYPROJECT["tool"]["pytest"]["ini_options"]
+    assert opts["qt_log_level_fail"] in ("WARNING", "CRITICAL")
+
+
+def test_app_log_files_rotate(tmp_path, monkeypatch):
+    import platformdirs
+
+    from ui_common import app
+
+    monkeypatch.setattr(platformdirs, "user_log_dir", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(app, "LOG_MAX_BYTES", 2_000)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        app.setup_logging("wallet_app")
+        log = logging.getLogger("wallet_app.rotation_test")
+        for i in range(200):
+            log.info("line %d of a long kiosk day %s", i, "x" * 40)
+        for h in root.handlers:
+            h.flush()
+        files = sorted(p.name for p in tmp_path.iterdir())
+        assert files == ["wallet_app.log", "wallet_app.log.1", "wallet_app.log.2", "wallet_app.log.3"], files
+        assert all((tmp_path / f).stat().st_size <= 2_000 for f in files)
+        assert "line 199 " in (tmp_path / "wallet_app.log").read_text(encoding="utf-8")
+    finally:
+        for h in root.handlers:
+            if h not in saved[0]:
+                h.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+
+
+def test_docstrings_point_only_at_documents_in_the_repo():
+    """A path like docs/X.md or shared/docs/X.md in a .py file names a file of this repository."""
+    bad = []
+    for f in ROOT.glob("**/*.py"):
+        if ".venv" in f.parts or "build" in f.parts:
+            continue
+        for m in re.finditer(r"[\w./-]*\b[A-Z][A-Z_]+\.md\b", f.read_text(encoding="utf-8")):
+            ref = m.group().lstrip("./")
+            if "/" in ref and not (ROOT / ref).is_file():
+                bad.append(f"{f.relative_to(ROOT)}: {ref}")
+            elif "/" not in ref and not (ROOT / ref).is_file() and not (ROOT / "docs" / ref).is_file():
+                bad.append(f"{f.relative_to(ROOT)}: {ref}")
+    assert not bad, bad
+
+
+# -- every test asserts ---------------------------------------------------------------------------------
+# A call whose name starts with one of these checks something (pytest.raises, qtbot.waitUntil,
+# qtbot.waitSignal, assert_total, check_..., refused_clearly ...).
+CHECKING_CALLS = ("raises", "warns", "fail", "skip", "wait", "assert", "check", "_assert", "_check", "expect",
+                  "refused", "race_", "fuzz_for")
+
+
+def _checks(node: ast.AST, helpers: dict[str, ast.FunctionDef], seen: set[str]) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Assert):
+            return True
+        if isinstance(n, ast.Call):
+            fn = n.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if name.startswith(CHECKING_CALLS):
+                return True
+            if name in helpers and name not in seen:
+                seen.add(name)
+                if _checks(helpers[name], helpers, seen):
+                    return True
+    return False
+
+
+def unchecked_tests() -> list[str]:
+    found = []
+    for f in sorted((ROOT / "tests").rglob("test_*.py")):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        helpers = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                if not _checks(node, helpers, {node.name}):
+                    found.append(f"{f.relative_to(ROOT)}::{node.name}")
+    return found
+
+
+def test_every_test_checks_something():
+    assert unchecked_tests() == []
+
+
+def test_the_check_finder_finds_a_test_that_asserts_nothing(tmp_path):
+    tree = ast.parse("def test_x(core):\n    core.identity.change_password('t', 'p')\n")
+    fn = tree.body[0]
+    assert not _checks(fn, {}, set())
+    tree = ast.parse("def helper(x):\n    assert x\n\ndef test_y():\n    helper(1)\n")
+    helpers = {n.name: n for n in tree.body}
+    assert _checks(helpers["test_y"], helpers, set())
