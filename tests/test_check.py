@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -150,9 +153,11 @@ def test_topups_through_the_cli_then_check(db_path, capsys, policy, monkeypatch)
     core.close()
 
     def run(*argv, stdin=""):
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        rc = main([*argv, "--db", str(db_path), "--json", "--now", "2026-11-25T09:00:40Z"])
-        return rc, json.loads(capsys.readouterr().out)
+        # The real qrpay in its own process: no state shared with earlier tests.
+        p = subprocess.run([sys.executable, "-m", "shared.cli.main", *argv, "--db", str(db_path), "--json", "--now",
+                            "2026-11-25T09:00:40Z"], input=stdin, capture_output=True, text=True,
+                           cwd=Path(__file__).resolve().parents[1], timeout=120)
+        return p.returncode, json.loads(p.stdout)
 
     if policy == "hardened":
         extra = ["--totp", totp_code(e.totp_secret, parse_iso("2026-11-25T09:00:40Z"))]

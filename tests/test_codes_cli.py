@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import cv2
 import pyotp
@@ -16,6 +18,8 @@ from shared.codes import parse_code, qr_version
 from shared.core import Core
 
 from conftest import T0
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -35,8 +39,10 @@ def session(db_path, clock):
 
 
 def run(capsys, db_path, *argv, at: float = T0 + 30):
-    rc = main(["--db", str(db_path), "--json", "--now", to_iso(at), *argv])
-    return rc, json.loads(capsys.readouterr().out)
+    # The real qrpay in its own process: what a QA script runs, and no state shared with earlier tests.
+    p = subprocess.run([sys.executable, "-m", "shared.cli.main", "--db", str(db_path), "--json", "--now", to_iso(at),
+                        *argv], capture_output=True, text=True, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL)
+    return p.returncode, json.loads(p.stdout)
 
 
 def test_issue_writes_a_png_that_decodes_to_the_code(capsys, db_path, session, tmp_path):
