@@ -1,5 +1,6 @@
 """`qrpay customer | login | logout | password | staff` end to end: the installed command, a real
 database file, codes from oathtool (pyotp when oathtool is missing), secrets only on stdin."""
+import io
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ from pathlib import Path
 
 
 from shared import totp
+from shared.cli.main import main
 from shared.clock import parse_iso
 
 # (not `-m shared.cli.main`: run as __main__, that module would define a second UsageError class)
@@ -173,3 +175,16 @@ def test_cli_supervisor_unlocks_a_locked_account(tmp_path):
     assert rc == 0 and out["customer_id"] == e.customer_id, err
     rc, alerts, _ = qrpay(db, "audit", "list", now=locked_at + 60)
     assert "account_unlocked" in [r["event"] for r in alerts["rows"]]
+
+
+def test_main_gives_stdin_back_after_reading_a_secret(tmp_path, monkeypatch, capsys):
+    """`--password-stdin` buffers stdin for one call only: a second in-process main() (the tests, a
+    QA script importing qrpay) must not read the first call's leftovers. This leak made CLI tests
+    fail only after other CLI tests in the same process."""
+    db = str(tmp_path / "x.sqlite3")
+    assert main(["--db", db, "init"]) == 0
+    fake = io.StringIO("Secret-pass-123456\n")
+    monkeypatch.setattr(sys, "stdin", fake)
+    rc = main(["--db", db, "customer", "add", "--email", "a@example.com", "--name", "A", "--password-stdin"])
+    assert rc == 0, capsys.readouterr()
+    assert sys.stdin is fake

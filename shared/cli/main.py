@@ -274,6 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # --help
         return int(e.code or 0)
     as_json = getattr(args, "json", False)
+    saved_stdin = sys.stdin
+    try:
+        return _run(args, as_json)
+    finally:
+        sys.stdin = saved_stdin  # `_buffer_stdin` replaces it for this call only (main() may run again in-process)
+
+
+def _run(args: argparse.Namespace, as_json: bool) -> int:
     handler: Callable[..., Any] = args.func
     try:
         if any(v is True for k, v in vars(args).items() if k.endswith("_stdin")):
