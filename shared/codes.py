@@ -416,7 +416,7 @@ class CodeService:
     # -- issuing --------------------------------------------------------------------------------
     def ttl_seconds(self, policy: Policy | None = None) -> int:
         policy = policy or self.core.policy
-        if policy.is_insecure:
+        if policy.code_ttl_seconds > TTL_RANGE[1]:  # the code-lifetime defence is off (2019 or custom)
             return policy.code_ttl_seconds
         with self.core.db.read() as conn:
             configured = settings_store.get(conn, _TTL_SETTING)

@@ -19,7 +19,7 @@ from shared import audit, mailbox
 from shared.audit_events import AuditEvent
 from shared.clock import Clock, FixedClock, SimulatedClock, SystemClock
 from shared.errors import InputError
-from shared.policy import DEFAULT_POLICY, HARDENED, Policy, policy_named
+from shared.policy import DEFAULT_POLICY, Policy, policy_named
 from shared.storage import settings_store
 from shared.storage.db import Database, default_db_path
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the services; each lives in the module named after its conc
     from shared.reports import ReportService
 
 _POLICY_KEY = "policy"
+_DEFENCES_OFF_KEY = "defences_off"   # JSON list of names, only while the policy is "custom"
 _CLOCK_OFFSET_KEY = "clock_offset"
 
 
@@ -57,32 +58,66 @@ class Core:
     # -- policy ---------------------------------------------------------------------------
     @property
     def policy(self) -> Policy:
+        from shared import defences
         with self.db.read() as conn:
-            name = settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY)
-        return policy_named(name)
+            return defences.decode(settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY),
+                                   settings_store.get(conn, _DEFENCES_OFF_KEY))
 
-    def set_policy(self, name: str, *, actor: str = "trainer") -> Policy:
-        """Switch the policy for both apps at once.
+    def set_policy(self, policy: "str | Policy", *, actor: str = "trainer") -> Policy:
+        """Switch the policy for both apps at once: a preset name, or a Policy (a custom set of
+        defences, `shared.defences.policy_with_off`).
 
-        Rule: switching TO `hardened` FROM any other (less strict) policy withdraws ALL outstanding
-        payment codes of every customer, in the same transaction as the switch, audited with their
-        count (`codes_revoked`, reason `policy_hardened`). Codes issued under the weaker policy
-        may lack a step-up, live a day, be reusable, not supersede each other or carry a larger
-        cap; rather than judging each one, none of them survives. Customers show a new code,
-        issued under the hardened rules. (Issuing re-checks the policy inside its own write
-        transaction, so a code being made during the switch is refused, not issued under the old
-        rules.) Switching to the same policy, or away from hardened, withdraws nothing.
+        Rule: a switch that turns ANY defence on (to `hardened` from anything else, or one
+        defence back on) withdraws ALL outstanding payment codes of every customer, in the same
+        transaction as the switch, audited with their count (`codes_revoked`, reason
+        `policy_hardened`). Codes issued under the weaker policy may lack a step-up, live a day,
+        be reusable, not supersede each other or carry a larger cap; rather than judging each one,
+        none of them survives. Customers show a new code, issued under the stricter rules.
+        (Issuing re-checks the policy inside its own write transaction, so a code being made
+        during the switch is refused, not issued under the old rules.) A switch that only turns
+        defences off, or to the same policy, withdraws nothing.
         """
-        new = policy_named(name)
+        new = policy_named(policy) if isinstance(policy, str) else policy
+        if not isinstance(new, Policy):
+            raise InputError("A policy is a preset name or a Policy.")
+        return self._switch_policy(lambda old: new, actor=actor)
+
+    def set_defence(self, name: str, on: bool, *, actor: str = "trainer") -> Policy:
+        """Switch one defence (`shared.defences`) on or off, keeping the others as they are (read
+        and written in one transaction: two trainers switching two defences lose neither)."""
+        from shared import defences
+        if not isinstance(on, bool):
+            raise InputError("A defence is switched on or off (True or False).")
+        d = defences.defence_named(name)
+
+        def switched(old: Policy) -> Policy:
+            off = set(defences.off_set(old))
+            (off.discard if on else off.add)(d.name)
+            return defences.policy_with_off(off)
+        return self._switch_policy(switched, actor=actor)
+
+    def _switch_policy(self, make, *, actor: str) -> Policy:
+        from shared import defences
         with self.db.write() as conn:
-            old = settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY)
-            settings_store.put(conn, _POLICY_KEY, new.name)
-            if old != new.name:
+            old = defences.decode(settings_store.get(conn, _POLICY_KEY, DEFAULT_POLICY),
+                                  settings_store.get(conn, _DEFENCES_OFF_KEY))
+            new = make(old)
+            name, off_json = defences.encode(new)
+            settings_store.put(conn, _POLICY_KEY, name)
+            if off_json is None:
+                settings_store.delete(conn, _DEFENCES_OFF_KEY)
+            else:
+                settings_store.put(conn, _DEFENCES_OFF_KEY, off_json)
+            if old != new:
                 now = self.now()
+                was_off, now_off = defences.off_set(old), defences.off_set(new)
                 audit.record(conn, at=now, event=AuditEvent.POLICY_CHANGED,
                              severity="alert" if new.is_insecure else "warning", actor=actor,
-                             old=old, new=new.name)
-                if new.name == HARDENED.name:
+                             old=old.name, new=new.name,
+                             **({"defences_off": sorted(now_off)} if new.name == defences.CUSTOM else {}),
+                             **({"switched_on": sorted(was_off - now_off)} if was_off - now_off else {}),
+                             **({"switched_off": sorted(now_off - was_off)} if now_off - was_off else {}))
+                if was_off - now_off:
                     from shared.codes import revoke_all_outstanding
                     revoke_all_outstanding(conn, reason="policy_hardened", at=now, actor=actor)
         return new

@@ -1,4 +1,5 @@
-"""`qrpay init | policy | clock | audit | mailbox`: the database, its policy, its shared clock,
+"""`qrpay init | policy | clock | audit | mailbox`: the database, its policy (a preset or defences
+switched one by one: `policy show`, `policy set`, `policy defence NAME on|off`), its shared clock,
 the audit log and the simulated mailbox."""
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 
 from shared import audit_events
 from shared.clock import parse_iso, to_iso
+from shared.texts import LANGS
 
 
 def register(sub, common) -> None:
@@ -13,12 +15,18 @@ def register(sub, common) -> None:
     p.add_argument("--policy", choices=["hardened", "2019"], default=None)
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("policy", parents=[common], help="show or set the security policy")
+    p = sub.add_parser("policy", parents=[common], help="show or set the security policy and its defences")
     ps = p.add_subparsers(dest="action", required=True)
-    ps.add_parser("show", parents=[common]).set_defaults(func=cmd_policy_show)
-    q = ps.add_parser("set", parents=[common])
+    q = ps.add_parser("show", parents=[common], help="the preset (or custom) and every defence, on or off")
+    q.add_argument("--lang", choices=list(LANGS), default="en", help="language of titles and explanations")
+    q.set_defaults(func=cmd_policy_show)
+    q = ps.add_parser("set", parents=[common], help="set a preset: every defence on (hardened) or off (2019)")
     q.add_argument("name", choices=["hardened", "2019"])
     q.set_defaults(func=cmd_policy_set)
+    q = ps.add_parser("defence", parents=[common], help="switch one defence on or off (see `qrpay policy show`)")
+    q.add_argument("defence", metavar="NAME")
+    q.add_argument("state", choices=["on", "off"])
+    q.set_defaults(func=cmd_policy_defence)
 
     p = sub.add_parser("clock", parents=[common], help="the simulated clock shared by both apps")
     cs = p.add_subparsers(dest="action", required=True)
@@ -59,13 +67,52 @@ def cmd_init(core, args: argparse.Namespace) -> dict:
     return {"db": str(core.db.path), "schema_version": core.db.user_version(), "policy": core.policy.name}
 
 
-def cmd_policy_show(core, args) -> dict:
+def _policy_view(policy, lang: str = "en") -> dict:
+    from shared import defences
     from shared.policy import policy_fields
-    return {"policy": core.policy.name, "settings": policy_fields(core.policy)}
+
+    summary = defences.describe(policy)
+    off = set(summary.off_names)
+    return {"preset": summary.preset, "policy": policy.name, "defences_off": len(off),
+            "defences": [{"name": d.name, "on": d.name not in off, "title": d.title.get(lang),
+                          "stops": d.stops.get(lang), "guideline": d.guideline, "where": list(d.where),
+                          "fields": list(d.fields)} for d in defences.DEFENCES.values()],
+            "settings": policy_fields(policy)}
+
+
+def cmd_policy_show(core, args):
+    import sys
+
+    view = _policy_view(core.policy, args.lang)
+    if getattr(args, "json", False):
+        return view
+    from shared.cli.main import safe_text
+    head = {"en": ("policy", "defences off", "stops", "guideline", "where"),
+            "ja": ("ポリシー", "オフの防御", "防ぐもの", "基準", "実装")}[args.lang]
+    preset = view["preset"] or "custom"
+    lines = [f"{head[0]}: {preset} ({head[1]}: {view['defences_off']} / {len(view['defences'])})", ""]
+    for d in view["defences"]:
+        lines.append(f"[{'on ' if d['on'] else 'OFF'}] {d['name']}  {d['title']}")
+        lines.append(f"      {head[2]}: {d['stops']}")
+        lines.append(f"      {head[3]}: {d['guideline']}")
+        lines.append(f"      {head[4]}: {', '.join(d['where'])}")
+    sys.stdout.write(safe_text("\n".join(lines)) + "\n")
+    return 0
 
 
 def cmd_policy_set(core, args) -> dict:
-    return {"policy": core.set_policy(args.name, actor="cli").name}
+    policy = core.set_policy(args.name, actor="cli")
+    return {"policy": policy.name, "preset": policy.name}
+
+
+def cmd_policy_defence(core, args) -> dict:
+    from shared import defences
+
+    d = defences.defence_named(args.defence)  # an unknown name: refused before anything is written
+    policy = core.set_defence(d.name, args.state == "on", actor="cli")
+    summary = defences.describe(policy)
+    return {"defence": d.name, "on": d.name not in summary.off_names, "preset": summary.preset,
+            "policy": policy.name, "defences_off": list(summary.off_names)}
 
 
 def _clock(core) -> dict:
