@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import T_EMAIL, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, try_pay
 from shared.audit_events import AuditEvent
 from shared.errors import (InvalidCredentials, Locked, QrpayError, StepUpRequired, Throttled, TotpInvalid,
                            TotpRequired, TotpReused)
+from shared.texts import Text
 
 NAME = "credential-stuffing"
 BOT_TOTP_GUESS = "123456"   # the commonest six digits; right one time in a million per step
@@ -38,13 +39,56 @@ SIZES = (
 )
 
 
-def run(core, *, policy: str, on_step=None, customers: int = 200, reuse: float = 0.3, leaked: int = 2000,
+T_SETUP = Text("registering {customers} customers; {reusers} of them reused a password that is in the leaked list",
+               "顧客 {customers} 人を登録。うち {reusers} 人は漏えいリストにあるパスワードを使い回している")
+T_SETUP_N = Text("{n} of {customers} customers registered", "顧客 {customers} 人中 {n} 人を登録")
+T_LEAK = Text("leaked list of {pairs:,} e-mail/password pairs; the bot will try {total:,} from {sources} addresses at "
+              "{rate}/s",
+              "メールアドレスとパスワードの組 {pairs:,} 件の漏えいリスト。ボットは {sources} 個のアドレスから毎秒 {rate} 件、"
+              "{total:,} 件を試す")
+T_CONFIRMED = Text("password confirmed (the reply says so), second factor refused",
+                   "パスワードが正しいことが応答から分かった（二要素認証で拒否）")
+T_TAKEN = Text("account taken over with the leaked password", "漏えいしたパスワードでアカウントを乗っ取った")
+T_FROM = Text("{email} from {source}", "{email}（送信元 {source}）")
+T_ALERT = Text("stuffing alert: failures across many accounts; sign-ins slowed down",
+               "リスト型攻撃の警報：多数のアカウントで失敗。サインインを遅らせる")
+T_PROGRESS = Text("{n:,} of {total:,} tried: {taken} taken over, {blocked} blocked, {wrong} wrong passwords",
+                  "{total:,} 件中 {n:,} 件を試行：乗っ取り {taken}、阻止 {blocked}、パスワード誤り {wrong}")
+N_COUNTS = Text("Attempts {attempts:,}: refused as a wrong password {wrong:,} (of which {hidden:,} had the right "
+                "password); right password confirmed by the reply {second_factor:,}; throttled or locked {throttled:,}; "
+                "taken over {taken:,}.",
+                "試行 {attempts:,} 件：パスワード誤りとして拒否 {wrong:,} 件（うち {hidden:,} 件は正しいパスワード）、"
+                "応答で正しいパスワードと分かったもの {second_factor:,} 件、速度制限・ロック {throttled:,} 件、"
+                "乗っ取り {taken:,} 件。")
+N_HIDDEN = Text("The leaked passwords were NOT confirmed to the attacker: a right password with a wrong second factor got "
+                "the same reply as a wrong password, so the bot cannot tell which pairs work. Inside, the core recognised "
+                "the {hidden:,} right one(s): audited, counted, and the owners were told to change their password.",
+                "漏えいしたパスワードが正しいかどうかは攻撃者に伝わらなかった：正しいパスワードでも二要素が誤っていれば、"
+                "誤ったパスワードと同じ応答になるため、ボットはどの組が使えるか判別できない。内部では正しかった {hidden:,} 件を"
+                "把握し、監査ログに記録して回数を数え、本人にパスワード変更を促す通知を送った。")
+N_CONFIRMED = Text("The replies confirmed {confirmed:,} leaked password(s) to the attacker: a reply that differs for a "
+                   "right password tells the bot which pairs work, for this site and any other that reuses them.",
+                   "応答によって漏えいパスワード {confirmed:,} 件が正しいと攻撃者に伝わった：正しいパスワードで応答が変わると、"
+                   "このサイトでも使い回し先のサイトでも、どの組が使えるかがボットに分かってしまう。")
+BY = Text("TOTP second factor + throttling", "TOTP による二要素認証と試行制限")
+BY_ALERT = Text("TOTP second factor + throttling (stuffing alert)", "TOTP による二要素認証と試行制限（リスト型攻撃の警報）")
+BY_HIDDEN = Text("TOTP second factor + throttling; leaked passwords not confirmed to the attacker",
+                 "TOTP による二要素認証と試行制限。漏えいパスワードの正否は攻撃者に伝わらない")
+BY_ALERT_HIDDEN = Text("TOTP second factor + throttling (stuffing alert); leaked passwords not confirmed to the attacker",
+                       "TOTP による二要素認証と試行制限（リスト型攻撃の警報）。漏えいパスワードの正否は攻撃者に伝わらない")
+T_ISSUE_REFUSED = Text("refused: {message}", "拒否（{code}）")
+T_PAY_REFUSED = Text("refused ({code}): {message}", "拒否（{code}）")
+T_DRAINED = Text("mule bought resale goods for ¥{total:,} with the victim's wallet",
+                 "運び屋が被害者のウォレットで転売用の商品を {total:,} 円分購入")
+T_AT = Text("{email} at {terminal}, receipt {receipt}", "{email}（{terminal}、レシート {receipt}）")
+
+
+def run(core, *, policy, on_step=None, customers: int = 200, reuse: float = 0.3, leaked: int = 2000,
         attempts: int = 0, rate: float = 5.0, sources: int = 8, seed: int = 7,
         real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(customers=customers, reuse=reuse, leaked=leaked, attempts=attempts, rate=rate, sources=sources,
                  seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes,
-             defences=("totp", "throttling", "passwords", "password_storage", "limits_velocity", "audit")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, customers, reuse, leaked, attempts, rate, sources, random.Random(seed))
 
 
@@ -53,14 +97,13 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
     core = r.core
     shop = ensure_shop(core)
     reusers = min(round(customers * reuse), leaked)
-    r.step(Actor.SYSTEM, "setup", f"registering {customers} customers; {reusers} of them reused a password "
-           "that is in the leaked list", progress=0.0)
+    r.step(Actor.SYSTEM, "setup", T_SETUP, customers=customers, reusers=reusers, progress=0.0)
     people = []
     for i in range(customers):
         people.append(new_customer(r, email=f"member{i:04d}.{r.tag}@example.jp", name=f"Member {i:04d}",
                                    password=passphrase(rng), balance=rng.randrange(30, 301) * 100))
         if (i + 1) % 25 == 0:
-            r.step(Actor.SYSTEM, "setup", f"{i + 1} of {customers} customers registered",
+            r.step(Actor.SYSTEM, "setup", T_SETUP_N, n=i + 1, customers=customers,
                    progress=0.2 * (i + 1) / customers)
     rng.shuffle(people)
     reusing = people[:reusers]
@@ -76,8 +119,8 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
         pairs.append((f"user{len(pairs):05d}.{r.tag}@mail.example", passphrase(rng)))
     rng.shuffle(pairs)
     total = attempts or len(pairs)
-    r.step(Actor.ATTACKER, "leak", f"leaked list of {len(pairs):,} e-mail/password pairs; the bot will try "
-           f"{total:,} from {sources} addresses at {rate:g}/s", attacker_gain=None, progress=0.2)
+    r.step(Actor.ATTACKER, "leak", T_LEAK, pairs=len(pairs), total=total, sources=sources, rate=f"{rate:g}",
+           attacker_gain=None, progress=0.2)
 
     counts = {"attempts": 0, "blocked": 0, "taken_over": 0, "wrong": 0, "second_factor": 0, "throttled": 0,
               "hidden": 0}
@@ -93,59 +136,58 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
         counts["attempts"] += 1
         try:
             session = core.identity.sign_in(email, password, totp=BOT_TOTP_GUESS, device="bot-phone", source=source)
-        except (Throttled, Locked):
+        except (Throttled, Locked) as e:
             counts["blocked"] += 1
             counts["throttled"] += 1
-        except InvalidCredentials:
+            if (email, password) in right:  # a reused password the throttling kept from being tried
+                r.step(Actor.ATTACKER, "sign_in", T_PAY_REFUSED, detail=T_FROM, attacker_gain=False,
+                       defence=_throttling_defence(core), code=e.code, message=e.message, email=email, source=source)
+        except InvalidCredentials as e:
             counts["wrong"] += 1
             if (email, password) in right:  # right password, but the reply looked like a wrong one
                 counts["hidden"] += 1
                 counts["blocked"] += 1
+                r.step(Actor.ATTACKER, "sign_in", T_PAY_REFUSED, detail=T_FROM, attacker_gain=False,
+                       defence="second-factor-sign-in", code=e.code, message=e.message, email=email, source=source)
         except (TotpRequired, TotpInvalid, TotpReused):
             counts["blocked"] += 1
             counts["second_factor"] += 1
-            r.step(Actor.ATTACKER, "sign_in", "password confirmed (the reply says so), second factor refused",
-                   detail=f"{email} from {source}", attacker_gain=True)
+            r.step(Actor.ATTACKER, "sign_in", T_CONFIRMED, detail=T_FROM, attacker_gain=True, email=email,
+                   source=source)
         else:
             counts["taken_over"] += 1
-            r.step(Actor.ATTACKER, "sign_in", "account taken over with the leaked password",
-                   detail=f"{email} from {source}", attacker_gain=True)
+            r.step(Actor.ATTACKER, "sign_in", T_TAKEN, detail=T_FROM, attacker_gain=True, email=email, source=source)
             yen_lost += _drain(r, shop, session.token, session.customer_id, email)
         if not alert_seen and r.alerted(AuditEvent.STUFFING_ALERT):
             alert_seen = True
-            r.step(Actor.SYSTEM, "alert", "stuffing alert: failures across many accounts; sign-ins slowed down",
-                   attacker_gain=False)
+            r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="stuffing-detection")
         if r.elapsed >= next_bucket or n == total - 1:
             r.point(attempts=counts["attempts"], blocked=counts["blocked"], taken_over=counts["taken_over"])
             next_bucket = r.elapsed + CHART_BUCKET_SECONDS
         if (n + 1) % max(1, total // 20) == 0:
-            r.step(Actor.ATTACKER, "progress",
-                   f"{n + 1:,} of {total:,} tried: {counts['taken_over']} taken over, {counts['blocked']} blocked, "
-                   f"{counts['wrong']} wrong passwords", progress=0.2 + 0.8 * (n + 1) / total,
+            r.step(Actor.ATTACKER, "progress", T_PROGRESS, n=n + 1, total=total, taken=counts["taken_over"],
+                   blocked=counts["blocked"], wrong=counts["wrong"], progress=0.2 + 0.8 * (n + 1) / total,
                    point=r.point(attempts=counts["attempts"], blocked=counts["blocked"],
                                  taken_over=counts["taken_over"], keep=False))
 
     confirmed = counts["second_factor"] + counts["taken_over"]
-    r.note(f"Attempts {counts['attempts']:,}: refused as a wrong password {counts['wrong']:,} (of which "
-           f"{counts['hidden']:,} had the right password); right password confirmed by the reply "
-           f"{counts['second_factor']:,}; throttled or locked {counts['throttled']:,}; taken over "
-           f"{counts['taken_over']:,}.")
+    r.note(N_COUNTS, attempts=counts["attempts"], wrong=counts["wrong"], hidden=counts["hidden"],
+           second_factor=counts["second_factor"], throttled=counts["throttled"], taken=counts["taken_over"])
     if confirmed == 0:
-        r.note("The leaked passwords were NOT confirmed to the attacker: a right password with a wrong second "
-               "factor got the same reply as a wrong password, so the bot cannot tell which pairs work. "
-               f"Inside, the core recognised the {counts['hidden']:,} right one(s): audited, counted, and the "
-               "owners were told to change their password.")
+        r.note(N_HIDDEN, hidden=counts["hidden"])
     else:
-        r.note(f"The replies confirmed {confirmed:,} leaked password(s) to the attacker: a reply that differs "
-               "for a right password tells the bot which pairs work, for this site and any other that reuses them.")
+        r.note(N_CONFIRMED, confirmed=confirmed)
     if counts["taken_over"]:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=yen_lost, takeovers=counts["taken_over"])
-    by = "TOTP second factor + throttling"
-    if alert_seen:
-        by += " (stuffing alert)"
-    if confirmed == 0:
-        by += "; leaked passwords not confirmed to the attacker"
+    by = {(False, False): BY, (True, False): BY_ALERT, (False, True): BY_HIDDEN,
+          (True, True): BY_ALERT_HIDDEN}[(alert_seen, confirmed == 0)]
     return r.finish(outcome=Outcome.BLOCKED, blocked_by=by, yen_lost=yen_lost, takeovers=0)
+
+
+def _throttling_defence(core) -> str:
+    """Which defence a Throttled/Locked sign-in came from: the wave of the stuffing detector, else the
+    per-account limits."""
+    return "stuffing-detection" if core.identity.stuffing_active() else "per-account-throttling"
 
 
 def _drain(r: Run, shop, token: str, customer_id: int, email: str) -> int:
@@ -157,19 +199,29 @@ def _drain(r: Run, shop, token: str, customer_id: int, email: str) -> int:
         return 0
     try:
         code = core.codes.issue(token)
-    except (StepUpRequired, QrpayError) as e:
-        r.step(Actor.ATTACKER, "issue_code", f"refused: {e.message}", detail=email, attacker_gain=False)
+    except StepUpRequired as e:
+        r.step(Actor.ATTACKER, "issue_code", T_ISSUE_REFUSED, detail=T_EMAIL, attacker_gain=False,
+               defence="step-up-before-code", code=e.code, message=e.message, email=email)
+        return 0
+    except QrpayError as e:
+        r.step(Actor.ATTACKER, "issue_code", T_ISSUE_REFUSED, detail=T_EMAIL, attacker_gain=False,
+               defence=refusal_defence(e), code=e.code, message=e.message, email=email)
         return 0
     terminal = shop.terminals[customer_id % len(shop.terminals)]
     sale, refused = try_pay(r, shop, code.text, lines, terminal=terminal, who="mule")
     if refused is not None:
-        r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}", detail=email, attacker_gain=False)
+        r.step(Actor.TILL, "pay", T_PAY_REFUSED, detail=T_EMAIL, attacker_gain=False,
+               defence=refusal_defence(refused), code=refused.code, message=refused.message, email=email)
         return 0
-    r.step(Actor.TILL, "pay", f"mule bought resale goods for ¥{sale.total:,} with the victim's wallet",
-           detail=f"{email} at {terminal}, receipt {sale.receipt_no}", attacker_gain=True)
+    r.step(Actor.TILL, "pay", T_DRAINED, detail=T_AT, attacker_gain=True, total=sale.total, email=email,
+           terminal=terminal, receipt=sale.receipt_no)
     return sale.total
 
 
 SPEC = ScenarioSpec(NAME, "Credential stuffing",
                     "A leaked e-mail/password list is replayed against sign-in; reused passwords are taken over "
-                    "and drained at a till.", SIZES, run)
+                    "and drained at a till.", SIZES, run,
+                    title_ja="リスト型攻撃（クレデンシャルスタッフィング）",
+                    summary_ja="漏えいしたメールアドレスとパスワードの一覧でサインインを試し、使い回されたパスワードの"
+                               "アカウントを乗っ取ってレジで使い切る。",
+                    stopping=("second-factor-sign-in", "stuffing-detection", "step-up-before-code"))

@@ -15,11 +15,12 @@ from __future__ import annotations
 import random
 import threading
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
     sign_in_with_phone
 from shared.clock import FixedClock
 from shared.errors import CodeRefused
+from shared.texts import Text
 
 NAME = "double-spend"
 
@@ -30,11 +31,26 @@ SIZES = (
 )
 
 
-def run(core, *, policy: str, on_step=None, rounds: int = 3, basket: int = 4_000, seed: int = 7,
+T_RELAY = Text("round {n}: the owner's code is relayed to {t2} while the owner pays at {t1}",
+               "{n} 回目：本人が {t1} で支払う間に、本人のコードが {t2} に中継される")
+T_TILL_NO = Text("{till}: refused ({code}): {message}", "{till}：拒否（{code}）")
+T_TILL_OK = Text("{till}: accepted ¥{total:,}", "{till}：{total:,} 円を受け付け")
+T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+T_TWICE = Text("one code paid {n} times: the owner was charged ¥{extra:,} more than they authorised",
+               "一つのコードで {n} 回支払われた：本人が認めた額より {extra:,} 円多く請求された")
+T_ONCE = Text("the code paid exactly once", "コードはちょうど一度だけ支払いに使われた")
+N_RACE = Text("Each till used its own database connection and the two payments were released by one barrier, so they "
+              "raced inside SQLite as two POS processes would.",
+              "各レジはそれぞれ独自のデータベース接続を使い、二つの支払いは一つのバリアで同時に開始された。"
+              "二つの POS プロセスと同じように SQLite の中で競合した。")
+BY = Text("single-use nonce redeemed inside the sale's transaction (UNIQUE)",
+          "売上と同じトランザクション内で一度だけ消費されるノンス（UNIQUE 制約）")
+
+
+def run(core, *, policy, on_step=None, rounds: int = 3, basket: int = 4_000, seed: int = 7,
         real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(rounds=rounds, basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes,
-             defences=("payment_code", "ledger", "storage", "audit")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, rounds, basket, random.Random(seed))
 
 
@@ -90,33 +106,32 @@ def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioRes
     for i in range(rounds):
         r.advance(45)
         code = owner_issues_code(r, victim, token)
-        r.step(Actor.ATTACKER, "relay", f"round {i + 1}: the owner's code is relayed to {shop.terminals[1]} while the "
-               f"owner pays at {shop.terminals[0]}", progress=i / rounds)
+        r.step(Actor.ATTACKER, "relay", T_RELAY, n=i + 1, t1=shop.terminals[0], t2=shop.terminals[1],
+               progress=i / rounds)
         r.advance(2)
         outcomes = race(core.db.path, at=r.now(), code=code.text, tills=shop.terminals, clerk_id=shop.clerk_id,
                         lines=lines, sale_ids=tuple(r.sale_id(f"race{i}-{t}") for t in shop.terminals))
         paid = [(t, s) for t, s in outcomes if not isinstance(s, CodeRefused)]
         for t, s in outcomes:
             if isinstance(s, CodeRefused):
-                r.step(Actor.TILL, "pay", f"{t}: refused ({s.code}): {s.message}", attacker_gain=False)
+                r.step(Actor.TILL, "pay", T_TILL_NO, attacker_gain=False, till=t, code=s.code, message=s.message,
+                       defence=refusal_defence(s))
             else:
-                r.step(Actor.TILL, "pay", f"{t}: accepted ¥{s.total:,}", detail=f"receipt {s.receipt_no}")
+                r.step(Actor.TILL, "pay", T_TILL_OK, detail=T_RECEIPT, till=t, total=s.total, receipt=s.receipt_no)
         if len(paid) > 1:
             extra = sum(s.total for _, s in paid[1:])
             extra_total += extra
-            r.step(Actor.SYSTEM, "double_spend", f"one code paid {len(paid)} times: the owner was charged ¥{extra:,} "
-                   "more than they authorised", attacker_gain=True)
+            r.step(Actor.SYSTEM, "double_spend", T_TWICE, attacker_gain=True, n=len(paid), extra=extra)
         else:
-            r.step(Actor.SYSTEM, "double_spend", "the code paid exactly once", attacker_gain=False)
-    r.note("Each till used its own database connection and the two payments were released by one barrier, so "
-           "they raced inside SQLite as two POS processes would.")
+            r.step(Actor.SYSTEM, "double_spend", T_ONCE, attacker_gain=False)
+    r.note(N_RACE)
     if extra_total:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=extra_total, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED,
-                    blocked_by="single-use nonce redeemed inside the sale's transaction (UNIQUE)",
-                    yen_lost=0, takeovers=0)
+    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Double spend at two tills",
                     "One code presented at two tills at the same instant (two connections racing on one file).",
-                    SIZES, run)
+                    SIZES, run, title_ja="2台のレジでの二重使用",
+                    summary_ja="一つのコードを2台のレジで同時に提示する（一つのファイルに2本の接続が競合）。",
+                    stopping=("single-use-code",))

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, try_pay
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.clock import FixedClock, to_iso
+from shared.texts import Text
 
 NAME = "expired-and-skewed"
 
@@ -31,10 +32,31 @@ SIZES = (
 )
 
 
-def run(core, *, policy: str, on_step=None, age: int = 600, skew: int = 6 * 3600, basket: int = 9_000,
+T_SCREENSHOT = Text("keeps a screenshot of the owner's code", "本人のコードのスクリーンショットを保存")
+T_ISSUED = Text("issued {at}", "発行 {at}")
+T_OLD_OK = Text("a {age}-second-old code was accepted: ¥{total:,} from the owner's wallet",
+                "{age} 秒前のコードが受け付けられた：本人のウォレットから {total:,} 円")
+T_OLD_NO = Text("a {age}-second-old code: refused ({code}): {message}", "{age} 秒前のコード：拒否（{code}）")
+T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+T_PREPLAY = Text("sets the owner's phone clock {minutes} minutes ahead, makes a code and keeps a screenshot",
+                 "本人のスマートフォンの時計を {minutes} 分進めてコードを作り、スクリーンショットを保存")
+T_PREPLAY_DETAIL = Text("code says issued {issued}; the till's time is {now}", "コード上の発行時刻 {issued}／レジの時刻 {now}")
+T_PRE_OK = Text("the pre-played code was accepted: ¥{total:,}", "先取りしたコードが受け付けられた：{total:,} 円")
+T_PRE_NO = Text("the pre-played code: refused ({code}): {message}", "先取りしたコード：拒否（{code}）")
+T_SLOW = Text("a customer whose phone clock is 5 minutes slow shows a code",
+              "スマートフォンの時計が5分遅れている客がコードを提示")
+T_SLOW_DETAIL = Text("code says issued {issued}", "コード上の発行時刻 {issued}")
+T_SLOW_OK = Text("accepted (¥{total:,}): the till tolerated the slow clock", "受け付けられた（{total:,} 円）：レジは遅れた時計を許容した")
+T_SLOW_NO = Text("refused ({code}): {message}", "拒否（{code}）")
+T_SLOW_NO_DETAIL = Text("the customer sets the phone's time automatically and refreshes the code",
+                        "客はスマートフォンの時刻を自動設定にしてコードを更新する")
+BY = Text("60-second code lifetime and 30 seconds of clock tolerance", "コードの有効期間60秒と時刻のずれの許容30秒")
+
+
+def run(core, *, policy, on_step=None, age: int = 600, skew: int = 6 * 3600, basket: int = 9_000,
         seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(age=age, skew=skew, basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes, defences=("payment_code", "audit")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, age, skew, basket, random.Random(seed))
 
 
@@ -72,56 +94,54 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     token = _sign_in_on(r, core, victim)
     r.mark_totp_used(victim.customer_id, r.now())
     old = owner_issues_code(r, victim, token)
-    r.step(Actor.ATTACKER, "screenshot", "keeps a screenshot of the owner's code", detail=f"issued {to_iso(old.issued_at)}")
+    r.step(Actor.ATTACKER, "screenshot", T_SCREENSHOT, detail=T_ISSUED, at=to_iso(old.issued_at))
     r.advance(age)
     sale, refused = try_pay(r, shop, old.text, attacker_cart, terminal=till, who="attacker")
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", f"a {age}-second-old code was accepted: ¥{sale.total:,} from the owner's wallet",
-               detail=f"receipt {sale.receipt_no}", attacker_gain=True)
+        r.step(Actor.TILL, "pay", T_OLD_OK, detail=T_RECEIPT, attacker_gain=True, age=age, total=sale.total,
+               receipt=sale.receipt_no)
     else:
-        r.step(Actor.TILL, "pay", f"a {age}-second-old code: refused ({refused.code}): {refused.message}",
-               attacker_gain=False)
+        r.step(Actor.TILL, "pay", T_OLD_NO, attacker_gain=False, age=age, code=refused.code, message=refused.message,
+               defence=refusal_defence(refused))
 
     # 2. Pre-play: the phone's clock set hours ahead.
     r.advance(120)
     phone = _phone_core(r, skew)
     phone_token = _sign_in_on(r, phone, victim)
     preplayed = phone.codes.issue(phone_token)
-    r.step(Actor.ATTACKER, "pre-play", f"sets the owner's phone clock {skew // 60} minutes ahead, makes a code and "
-           "keeps a screenshot", detail=f"code says issued {to_iso(preplayed.issued_at)}; the till's time is "
-           f"{to_iso(r.now())}")
+    r.step(Actor.ATTACKER, "pre-play", T_PREPLAY, detail=T_PREPLAY_DETAIL, minutes=skew // 60,
+           issued=to_iso(preplayed.issued_at), now=to_iso(r.now()))
     r.advance(300)
     sale, refused = try_pay(r, shop, preplayed.text, attacker_cart, terminal=till, who="attacker")
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", f"the pre-played code was accepted: ¥{sale.total:,}",
-               detail=f"receipt {sale.receipt_no}", attacker_gain=True)
+        r.step(Actor.TILL, "pay", T_PRE_OK, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
+               receipt=sale.receipt_no)
     else:
-        r.step(Actor.TILL, "pay", f"the pre-played code: refused ({refused.code}): {refused.message}",
-               attacker_gain=False)
+        r.step(Actor.TILL, "pay", T_PRE_NO, attacker_gain=False, code=refused.code, message=refused.message,
+               defence=refusal_defence(refused))
 
     # 3. An honest customer whose phone's clock is behind.
     behind = _phone_core(r, -300)
     honest_token = _sign_in_on(r, behind, honest)
     code = behind.codes.issue(honest_token)
-    r.step(Actor.VICTIM, "issue_code", "a customer whose phone clock is 5 minutes slow shows a code",
-           detail=f"code says issued {to_iso(code.issued_at)}")
+    r.step(Actor.VICTIM, "issue_code", T_SLOW, detail=T_SLOW_DETAIL, issued=to_iso(code.issued_at))
     sale, refused = try_pay(r, shop, code.text, own_basket(core), terminal=till, who="honest")
     if sale is not None:
-        r.step(Actor.TILL, "pay", f"accepted (¥{sale.total:,}): the till tolerated the slow clock")
+        r.step(Actor.TILL, "pay", T_SLOW_OK, total=sale.total)
     else:
-        r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}",
-               detail="the customer sets the phone's time automatically and refreshes the code")
+        r.step(Actor.TILL, "pay", T_SLOW_NO, detail=T_SLOW_NO_DETAIL, code=refused.code, message=refused.message)
 
     if accepted:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED,
-                    blocked_by="60-second code lifetime and 30 seconds of clock tolerance",
-                    yen_lost=0, takeovers=0)
+    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Expired and clock-skewed codes",
-                    "An old code, and a code made on a phone whose clock was set ahead (pre-play).", SIZES, run)
+                    "An old code, and a code made on a phone whose clock was set ahead (pre-play).", SIZES, run,
+                    title_ja="期限切れ・時刻ずれのコード",
+                    summary_ja="古いコードと、時計を進めた端末で作ったコード（先取り）を使う。",
+                    stopping=("code-lifetime",))

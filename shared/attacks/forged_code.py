@@ -19,9 +19,10 @@ import struct
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared import codes as codes_mod
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
                                   sign_in_with_phone, try_pay)
+from shared.texts import Text
 
 NAME = "forged-code"
 
@@ -35,10 +36,25 @@ _WALLET_REF = slice(21, 29)
 _AMOUNT_CAP = slice(37, 41)
 
 
-def run(core, *, policy: str, on_step=None, basket: int = 9_000, seed: int = 7,
+T_ACCEPTED = Text("{what}: accepted (¥{total:,})", "{what}：受け付けられた（{total:,} 円）")
+T_REFUSED_WHAT = Text("{what}: refused ({code}): {message}", "{what}：拒否（{code}）")
+T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+T_SIG = Text("signature valid: {valid}", "署名の検証結果: {valid}")
+T_PHOTO = Text("gets a photo of the owner's code, limited to ¥1,000", "上限1,000円の本人のコードの写真を入手")
+T_EDIT = Text("takes a code of their own near-empty wallet and writes in the victim's wallet reference",
+              "ほぼ空の自分のウォレットのコードに、被害者のウォレット参照を書き込む")
+T_FORGE = Text("makes a well-formed code for the victim's wallet, signed with their own key",
+               "被害者のウォレット宛ての正しい形式のコードを、自分の鍵で署名して作る")
+W_CAP = Text("cap raised from ¥1,000 to ¥50,000", "上限を1,000円から50,000円に書き換え")
+W_WALLET = Text("wallet reference changed to the victim's", "ウォレット参照を被害者のものに書き換え")
+W_KEY = Text("signed by another key", "別の鍵で署名")
+BY = Text("Ed25519 signature over every field of the code", "コードの全項目にかかる Ed25519 署名")
+
+
+def run(core, *, policy, on_step=None, basket: int = 9_000, seed: int = 7,
         real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes, defences=("payment_code", "audit")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, basket, random.Random(seed))
 
 
@@ -84,43 +100,43 @@ def _attack(r: Run, basket: int, rng: random.Random) -> ScenarioResult:
     cart = cart_of_value(core, basket)
     lost, accepted = 0, 0
 
-    def present(what: str, text: str) -> None:
+    def present(what: Text, text: str) -> None:
         nonlocal lost, accepted
         verdict = core.codes.inspect(text)
         sale, refused = try_pay(r, shop, text, cart, terminal=till, who="attacker")
         if sale is not None:
             lost += sale.total if sale.customer_id == victim.customer_id else 0
             accepted += 1
-            r.step(Actor.TILL, "pay", f"{what}: accepted (¥{sale.total:,})", detail=f"receipt {sale.receipt_no}",
-                   attacker_gain=True)
+            r.step(Actor.TILL, "pay", T_ACCEPTED, detail=T_RECEIPT, attacker_gain=True, what=what, total=sale.total,
+                   receipt=sale.receipt_no)
         else:
-            r.step(Actor.TILL, "pay", f"{what}: refused ({refused.code}): {refused.message}",
-                   detail=f"signature valid: {verdict.get('signature_valid')}", attacker_gain=False)
+            r.step(Actor.TILL, "pay", T_REFUSED_WHAT, detail=T_SIG, attacker_gain=False, what=what, code=refused.code,
+                   message=refused.message, valid=verdict.get("signature_valid"), defence=refusal_defence(refused))
 
     victim_token = sign_in_with_phone(r, victim)
     capped = owner_issues_code(r, victim, victim_token, amount_cap=1_000)
-    r.step(Actor.ATTACKER, "screenshot", "gets a photo of the owner's code, limited to ¥1,000")
+    r.step(Actor.ATTACKER, "screenshot", T_PHOTO)
     r.advance(3)
-    present("cap raised from ¥1,000 to ¥50,000", with_amount_cap(capped.text, 50_000))
+    present(W_CAP, with_amount_cap(capped.text, 50_000))
 
     r.advance(30)
     attacker_token = sign_in_with_phone(r, attacker, device="attacker-phone")
     own = owner_issues_code(r, attacker, attacker_token)
     victim_ref = core.codes.inspect(capped.text)["wallet_ref"]
-    r.step(Actor.ATTACKER, "edit", "takes a code of their own near-empty wallet and writes in the victim's "
-           "wallet reference")
-    present("wallet reference changed to the victim's", with_wallet_ref(own.text, victim_ref))
+    r.step(Actor.ATTACKER, "edit", T_EDIT)
+    present(W_WALLET, with_wallet_ref(own.text, victim_ref))
 
     forged = signed_by_other_key(wallet_ref_hex=victim_ref, issued_at=int(r.now()),
                                  ttl=core.codes.ttl_seconds())
-    r.step(Actor.ATTACKER, "forge", "makes a well-formed code for the victim's wallet, signed with their own key")
-    present("signed by another key", forged)
+    r.step(Actor.ATTACKER, "forge", T_FORGE)
+    present(W_KEY, forged)
 
     if accepted:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED, blocked_by="Ed25519 signature over every field of the code",
-                    yen_lost=0, takeovers=0)
+    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Forged code",
-                    "A code with its amount cap or wallet changed, and one signed with another key.", SIZES, run)
+                    "A code with its amount cap or wallet changed, and one signed with another key.", SIZES, run,
+                    title_ja="偽造コード", summary_ja="上限額やウォレットを書き換えたコードと、別の鍵で署名したコード。",
+                    stopping=())  # the signature is always checked: no switch lets this attack through

@@ -1,6 +1,7 @@
 """Run one scenario in isolation: a fresh temporary database on a fixed clock, removed afterwards.
 
     result = run_isolated("credential-stuffing", policy="2019", on_step=print, customers=50)
+    result = run_isolated("expired-and-skewed", policy={"code-lifetime"}, pace=2.0)   # one defence off, slowly
 
 The one place that does it for both `qrpay attack NAME` and the trainer, so the demo database of
 the presenter is never touched by a rehearsal. `start` is the simulated time the run begins at
@@ -12,15 +13,17 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from shared.attacks.base import ScenarioResult, ScenarioSpec, Step
+from shared.attacks.base import PolicyChoice, ScenarioResult, ScenarioSpec, StepHook
 from shared.clock import FixedClock
 
 
-def run_isolated(scenario: str | ScenarioSpec, *, policy: str, on_step: Callable[[Step], None] | None = None,
-                 start: float | None = None, db: str | Path | None = None, **sizes: Any) -> ScenarioResult:
-    """Run `scenario` (a name of `SCENARIOS` or a spec) under `policy` on its own database."""
+def run_isolated(scenario: str | ScenarioSpec, *, policy: PolicyChoice, on_step: StepHook | None = None,
+                 pace: float | StepHook | None = None, start: float | None = None, db: str | Path | None = None,
+                 **sizes: Any) -> ScenarioResult:
+    """Run `scenario` (a name of `SCENARIOS` or a spec) under `policy` (a preset name, a Policy, or
+    the names of the defences to switch off) on its own database. `pace`: see `ScenarioSpec.run`."""
     from shared.attacks import SCENARIOS
     from shared.core import Core
     from shared.errors import InputError
@@ -33,6 +36,6 @@ def run_isolated(scenario: str | ScenarioSpec, *, policy: str, on_step: Callable
     with tempfile.TemporaryDirectory(prefix="qrpay-attack-", ignore_cleanup_errors=True) as tmp:
         core = Core.open(Path(db) if db is not None else Path(tmp) / "attack.sqlite3", clock=clock)
         try:
-            return scenario.run(core, policy=policy, on_step=on_step, **sizes)
+            return scenario.run(core, policy=policy, on_step=on_step, pace=pace, **sizes)
         finally:
             core.close()

@@ -1,11 +1,12 @@
 """An attack run as a self-contained HTML incident report (no scripts, no external files).
 
-    report.write_html(result, "incident.html")
+    report.write_html(result, "incident.html", lang="ja")
 
 Sections: the outcome (blocked by which defence, or succeeded with yen lost), a chart of attempts /
 blocked / taken over over simulated time (inline SVG), the timeline of steps, the alerts and
-audit rows the run wrote, what the victims saw (balances before/after, their mailbox), and which
-guideline each defence answers (the `GUIDELINES` table below).
+audit rows the run wrote, what the victims saw (balances before/after, their mailbox), and the
+scenario's stopping defences (shared.defences: on or off in the run, whether each stopped a move,
+the guideline it answers and where it lives in the code). English or Japanese (`L` below).
 """
 from __future__ import annotations
 
@@ -14,46 +15,92 @@ import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from shared.attacks.base import Outcome, ScenarioResult, TimelinePoint
+from shared.attacks.base import ACTOR_TEXTS, Outcome, ScenarioResult, TimelinePoint
 from shared.clock import to_iso
+from shared.texts import Text, check_lang
 
 JST = timezone(timedelta(hours=9), "JST")
 AUDIT_ROWS_SHOWN = 150
 
-# defence key -> (what it is, the standard it answers: NIST SP 800-63B, OWASP ASVS / cheat sheets ...).
-GUIDELINES: dict[str, tuple[str, str]] = {
-    "passwords": ("Passwords: min 8 characters (with MFA), at least 64 accepted, no truncation, no composition "
-                  "rules, common/breached passwords rejected with the reason shown",
-                  "NIST SP 800-63B §5.1.1.2 (rev 4 §3.1.1.2); OWASP ASVS 5.0 6.2"),
-    "password_storage": ("Password storage: Argon2id with per-user salt; the password never appears in the database",
-                         "ASVS 4.0.3 2.4; OWASP Password Storage cheat sheet"),
-    "throttling": ("Throttling: per-account consecutive-failure limit (≤ 100/hour) with growing delays, plus a "
-                   "global/per-source counter that detects stuffing across many accounts",
-                   "NIST 800-63B §5.2.2; OWASP Credential Stuffing cheat sheet"),
-    "totp": ("TOTP second factor: RFC 6238, 30 s step, 6 digits, 160-bit secret; each code accepted once",
-             "RFC 6238 §5.2; NIST 800-63B §5.1.5.2; ASVS 2.8.4"),
-    "enrolment": ("Enrolment by a standard otpauth:// URI; single-use recovery codes, stored hashed",
-                  "Google Authenticator key-URI format"),
-    "reset": ("Password reset: code sent only to the address of record, single use, ≤ 10 min, still needs the "
-              "second factor, identical replies for unknown accounts, sessions and payment codes revoked afterwards",
-              "NIST 800-63B §6.1.2.3; ASVS 5.0 6.4; OWASP Forgot Password cheat sheet"),
-    "credential_change": ("Changing a credential (password, TOTP binding, notification address, top-up "
-                          "authorisation) needs a fresh second-factor check and notifies the address of record",
-                          "ASVS 5.0 7.5.1"),
-    "session": ("Session: idle and absolute timeouts; the payment code is shown only after a recent "
-                "second-factor check", "NIST 800-63B §4.2.3; ASVS 5.0 7.5.3"),
-    "payment_code": ("Payment code: signed (Ed25519), 128-bit nonce, issue time, expiry ≤ 60 s, no personal data, "
-                     "redeemed at most once; any tampering or wrong key rejected",
-                     "EMVCo QR Consumer-Presented Mode; RFC 7519 jti; Bai et al., USENIX Security 2017"),
-    "limits_velocity": ("Limits and velocity: per-transaction, daily and per-minute caps on top-ups and payments; "
-                        "alerts", "Payments Japan code-payment guideline; ASVS 11.1"),
-    "ledger": ("Ledger: integer yen, double entry, no negative wallet, append-only, idempotent sale ids",
-               "TigerBeetle safety docs; beancount"),
-    "storage": ("Storage: SQLite WAL, synchronous=FULL, BEGIN IMMEDIATE for writes; no half-sale",
-                "SQLite \"How SQLite Is Tested\""),
-    "audit": ("Audit: every security event writes one row to a hash-chained log whose tampering is detected",
-              "ASVS 11.1.7–8"),
+# The report's own words, English and Japanese (`render_html(result, lang="ja")`).
+L: dict[str, Text] = {
+    "title": Text("Incident report: {title}", "インシデント報告：{title}"),
+    "sub": Text("Scenario {name} under the {policy} policy", "シナリオ {name}／{policy} ポリシー"),
+    "sub_2019": Text(" (7pay's launch settings: insecure, for training only)", "（7payの開始時の設定：安全でない、訓練専用）"),
+    "sub_custom": Text(" (defences off: {off})", "（オフの防御：{off}）"),
+    "sub_tail": Text(" · simulated {start} – {end} ({secs:,.0f} s) · qrpay-sim training lab",
+                     " · 模擬時刻 {start} – {end}（{secs:,.0f} 秒）· qrpay-sim 訓練ラボ"),
+    "blocked": Text("BLOCKED", "阻止"),
+    "succeeded": Text("ATTACK SUCCEEDED", "攻撃成功"),
+    "blocked_by": Text("Blocked by: {by}", "阻止した防御：{by}"),
+    "summary": Text("Yen lost: {yen} · accounts taken over: {takeovers} · alerts raised: {alerts} · ledger invariants: "
+                    "{ledger}", "被害額：{yen} · 乗っ取られたアカウント：{takeovers} · 警報：{alerts} · 台帳の不変条件：{ledger}"),
+    "hold": Text("hold", "維持"),
+    "violated": Text("VIOLATED", "違反"),
+    "stopped_by": Text("Stopped in this run by: {names}", "この実行で攻撃を止めた防御：{names}"),
+    "integrity": Text("Integrity problems", "整合性の問題"),
+    "over_time": Text("Over time", "時間の経過"),
+    "timeline": Text("Timeline", "経過"),
+    "th_steps": Text("t (s)|time|who|action|result|detail|defence", "経過（秒）|時刻|主体|操作|結果|詳細|防御"),
+    "alerts": Text("Alerts ({n})", "警報（{n} 件）"),
+    "no_alert": Text("No alert was raised.", "警報は出なかった。"),
+    "audit": Text("Audit log ({n:,} rows written by this run)", "監査ログ（この実行で {n:,} 行）"),
+    "th_counts": Text("event|rows", "イベント|行数"),
+    "newest": Text("The newest {n} rows:", "最新の {n} 行："),
+    "th_audit": Text("#|time|event|severity|customer|details", "番号|時刻|イベント|重要度|顧客|詳細"),
+    "victim": Text("What the victim saw", "被害者が見たもの"),
+    "th_balances": Text("customer|balance before|after|change", "顧客|前の残高|後の残高|増減"),
+    "messages": Text("{n} message(s) arrived during the run", "実行中に {n} 通のメッセージが届いた"),
+    "messages_some": Text("; the newest {n} are shown", "。最新の {n} 通を示す"),
+    "messages_note": Text(" (quoted as the system sent them)", "（本文はシステムが送った原文のまま）"),
+    "th_messages": Text("time|to|subject|message", "時刻|宛先|件名|本文"),
+    "defences": Text("Defences and the guidelines they answer", "防御と対応する基準"),
+    "th_defences": Text("defence|in this run|stopped a move|what it stops|guideline|where in the code",
+                        "防御|この実行|攻撃を止めた|防ぐもの|基準|コード上の場所"),
+    "on": Text("on", "オン"),
+    "off": Text("OFF", "オフ"),
+    "yes": Text("yes", "はい"),
+    "no": Text("—", "—"),
+    "stopping": Text("With exactly the defences listed first switched off this attack succeeds; with any one of them "
+                     "on it is stopped or its loss is bounded.",
+                     "最初に挙げた防御をちょうどすべてオフにするとこの攻撃は成功し、どれか一つでもオンなら阻止されるか"
+                     "被害が抑えられる。"),
+    "always_on": Text("No policy switch lets this attack through: the checks that stop it (the Ed25519 signature over "
+                      "every field of a code, the ledger's invariants, the audit log) are always on.",
+                      "どのポリシー設定でもこの攻撃は通らない：これを止める検査（コードの全項目にかかる Ed25519 署名、"
+                      "台帳の不変条件、監査ログ）は常に有効。"),
+    "meti": Text("Under the 2019 preset these defences were switched off as 7pay launched without them; METI found the "
+                 "launch broke the code-payment guideline on device/identity binding and on transaction verification "
+                 "and fraud monitoring.",
+                 "2019 プリセットでは、7payが備えずに開始したとおりこれらの防御をオフにしている。経済産業省は、端末・本人の"
+                 "紐づけと取引の検証・不正監視の2点でコード決済のガイドラインに反していたと指摘した。"),
+    "run": Text("Run", "実行条件"),
+    "sim_start": Text("simulated start (UTC)", "模擬開始時刻（UTC）"),
+    "wall": Text("wall-clock seconds", "実時間（秒）"),
+    "notes": Text("Notes", "注記"),
+    "seconds": Text("simulated seconds", "模擬時間（秒）"),
+    "chart_aria": Text("{a}, {b} and {c} over time", "時間経過に伴う{a}・{b}・{c}"),
+    "s_attempts": Text("sign-in attempts", "サインイン試行"),
+    "s_blocked": Text("blocked by a defence", "防御が阻止"),
+    "s_taken": Text("accounts taken over", "乗っ取られたアカウント"),
+    "m_moves": Text("attacker moves", "攻撃者の操作"),
+    "m_stopped": Text("stopped by a defence", "防御が阻止"),
+    "m_won": Text("went the attacker's way", "攻撃者の思いどおり"),
 }
+
+
+def _t(key: str, lang: str, **params: object) -> str:
+    return L[key].format(lang, **params)
+
+
+def _row(cells: list[str], header: bool = False) -> str:
+    tag = "th" if header else "td"
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def _head(key: str, lang: str) -> str:
+    return _row([_e(c) for c in L[key].get(lang).split("|")], header=True)
+
 
 _CSS = """
 body{font-family:system-ui,"Noto Sans JP","Hiragino Sans",sans-serif;margin:2em auto;max-width:1100px;color:#1d2330;
@@ -85,11 +132,11 @@ def _yen(n: int) -> str:
     return f"¥{n:,}"
 
 
-def chart_points(result: ScenarioResult) -> tuple[list[TimelinePoint], tuple[str, str, str]]:
+def chart_points(result: ScenarioResult, lang: str = "en") -> tuple[list[TimelinePoint], tuple[str, str, str]]:
     """The stuffing timeline, or for other scenarios one drawn from the steps (cumulative attacker
     moves / stopped by a defence / went the attacker's way). Returns points and series labels."""
     if result.timeline:
-        return list(result.timeline), ("sign-in attempts", "blocked by a defence", "accounts taken over")
+        return list(result.timeline), (_t("s_attempts", lang), _t("s_blocked", lang), _t("s_taken", lang))
     points = [TimelinePoint(0.0, 0, 0, 0)]
     tried = blocked = won = 0
     for s in result.steps:
@@ -101,11 +148,11 @@ def chart_points(result: ScenarioResult) -> tuple[list[TimelinePoint], tuple[str
         else:
             blocked += 1
         points.append(TimelinePoint(s.elapsed, tried, blocked, won))
-    return points, ("attacker moves", "stopped by a defence", "went the attacker's way")
+    return points, (_t("m_moves", lang), _t("m_stopped", lang), _t("m_won", lang))
 
 
 def svg_chart(points: list[TimelinePoint], labels: tuple[str, str, str], *, width: int = 760,
-              height: int = 280) -> str:
+              height: int = 280, lang: str = "en") -> str:
     """Three cumulative series as step lines over simulated seconds; an inline <svg>."""
     left, right, top, bottom = 56, 180, 16, 40
     pw, ph = width - left - right, height - top - bottom
@@ -119,7 +166,7 @@ def svg_chart(points: list[TimelinePoint], labels: tuple[str, str, str], *, widt
         return top + ph - ph * v / y_max
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-           f'aria-label="{_e(labels[0])}, {_e(labels[1])} and {_e(labels[2])} over time" class="chart">',
+           f'aria-label="{_e(_t("chart_aria", lang, a=labels[0], b=labels[1], c=labels[2]))}" class="chart">',
            f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fbfcfe" stroke="#c9d0dc"/>']
     for i in range(6):
         v = y_max * i / 5
@@ -127,7 +174,7 @@ def svg_chart(points: list[TimelinePoint], labels: tuple[str, str, str], *, widt
         out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{round(v):,}</text>')
         t = t_max * i / 5
         out.append(f'<text x="{x(t):.1f}" y="{top + ph + 16}" text-anchor="middle">{t:,.0f}</text>')
-    out.append(f'<text x="{left + pw / 2}" y="{height - 6}" text-anchor="middle">simulated seconds</text>')
+    out.append(f'<text x="{left + pw / 2}" y="{height - 6}" text-anchor="middle">{_e(_t("seconds", lang))}</text>')
     series = (("attempts", labels[0], "#4a6fa5"), ("blocked", labels[1], "#1f8a4c"),
               ("taken_over", labels[2], "#c62828"))
     for n, (attr, label, colour) in enumerate(series):
@@ -150,93 +197,120 @@ def svg_chart(points: list[TimelinePoint], labels: tuple[str, str, str], *, widt
     return "".join(out)
 
 
-def render_html(result: ScenarioResult) -> str:
+def render_html(result: ScenarioResult, lang: str = "en") -> str:
+    """The report in `lang` ("en" or "ja"): every sentence of the report, the steps and the notes
+    follow it; names and ids (scenario, defences, audit events, e-mail addresses) stay as they are,
+    and so do the messages the system sent (the victim's mailbox, quoted)."""
+    from shared import defences
+
+    lang = check_lang(lang)
     r = result
     blocked = r.outcome is Outcome.BLOCKED
+    title = r.title_in(lang)
+    sub = _t("sub", lang, name=f"<code>{_e(r.name)}</code>",
+             policy=f'<span class="badge p-{_e(r.policy)}">{_e(r.policy)}</span>')
+    if r.policy == "2019":
+        sub += _e(_t("sub_2019", lang))
+    elif r.defences_off:
+        sub += _e(_t("sub_custom", lang, off=", ".join(r.defences_off)))
+    sub += _e(_t("sub_tail", lang, start=_jst(r.started_at), end=_jst(r.finished_at),
+                 secs=r.finished_at - r.started_at))
+    ledger_word = _t("hold", lang) if r.ledger_ok else _t("violated", lang)
+    by = r.blocked_by_in(lang)
     parts: list[str] = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Incident report: {_e(r.title)} ({_e(r.policy)})</title>", f"<style>{_CSS}</style></head><body>",
-        f"<h1>Incident report: {_e(r.title)}</h1>",
-        f'<p class="sub">Scenario <code>{_e(r.name)}</code> under the '
-        f'<span class="badge p-{_e(r.policy)}">{_e(r.policy)}</span> policy'
-        + (" (7pay's launch settings: insecure, for training only)" if r.policy == "2019" else "")
-        + f" · simulated {_e(_jst(r.started_at))} – {_e(_jst(r.finished_at))} "
-        f"({r.finished_at - r.started_at:,.0f} s) · qrpay-sim training lab</p>",
+        "<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{_e(_t('title', lang, title=title))} ({_e(r.policy)})</title>", f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_e(_t('title', lang, title=title))}</h1>",
+        f'<p class="sub">{sub}</p>',
         f'<div class="outcome o-{_e(r.outcome.value)}"><div class="big">'
-        + ("BLOCKED" if blocked else "ATTACK SUCCEEDED") + "</div>"
-        + (f"<div>Blocked by: <b>{_e(r.blocked_by)}</b></div>" if blocked and r.blocked_by else "")
-        + f"<div>Yen lost: <b>{_e(_yen(r.yen_lost))}</b> · accounts taken over: <b>{r.takeovers}</b> · "
-        f"alerts raised: <b>{len(r.alerts)}</b> · ledger invariants: <b>{'hold' if r.ledger_ok else 'VIOLATED'}"
-        "</b></div></div>",
+        + _e(_t("blocked" if blocked else "succeeded", lang)) + "</div>"
+        + (f"<div>{_e(_t('blocked_by', lang, by='{by}')).format(by=f'<b>{_e(by)}</b>')}</div>" if blocked and by
+           else "")
+        + "<div>" + _e(_t("summary", lang, yen="{yen}", takeovers="{takeovers}", alerts="{alerts}",
+                           ledger="{ledger}")).format(yen=f"<b>{_e(_yen(r.yen_lost))}</b>",
+                                                      takeovers=f"<b>{r.takeovers}</b>",
+                                                      alerts=f"<b>{len(r.alerts)}</b>",
+                                                      ledger=f"<b>{_e(ledger_word)}</b>") + "</div>"
+        + (f"<div>{_e(_t('stopped_by', lang, names=', '.join(r.stopped_by)))}</div>" if r.stopped_by else "")
+        + "</div>",
     ]
     if r.check_problems:
-        parts.append("<h2>Integrity problems</h2><ul>" + "".join(f"<li>{_e(p)}</li>" for p in r.check_problems)
-                     + "</ul>")
+        parts.append(f"<h2>{_e(_t('integrity', lang))}</h2><ul>"
+                     + "".join(f"<li>{_e(p)}</li>" for p in r.check_problems) + "</ul>")
 
-    points, labels = chart_points(r)
-    parts.append("<h2>Over time</h2>" + svg_chart(points, labels))
+    points, labels = chart_points(r, lang)
+    parts.append(f"<h2>{_e(_t('over_time', lang))}</h2>" + svg_chart(points, labels, lang=lang))
 
-    parts.append("<h2>Timeline</h2><table><tr><th>t (s)</th><th>time</th><th>who</th><th>action</th>"
-                 "<th>result</th><th>detail</th></tr>")
+    parts.append(f"<h2>{_e(_t('timeline', lang))}</h2><table>" + _head("th_steps", lang))
     for s in r.steps:
         cls = "" if s.attacker_gain is None else (' class="gain"' if s.attacker_gain else ' class="stop"')
-        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td><td>{_e(s.actor.value)}</td>"
-                     f"<td>{_e(s.action)}</td><td>{_e(s.result)}</td><td>{_e(s.detail)}</td></tr>")
+        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td>"
+                     f"<td>{_e(ACTOR_TEXTS[s.actor].get(lang))}</td><td>{_e(s.action)}</td>"
+                     f"<td>{_e(s.result_in(lang))}</td><td>{_e(s.detail_in(lang))}</td>"
+                     f"<td>{_e(s.defence or '')}</td></tr>")
     parts.append("</table>")
 
-    parts.append(f"<h2>Alerts ({len(r.alerts)})</h2>")
-    if r.alerts:
-        parts.append(_audit_table(r.alerts))
-    else:
-        parts.append("<p>No alert was raised.</p>")
+    parts.append(f"<h2>{_e(_t('alerts', lang, n=len(r.alerts)))}</h2>")
+    parts.append(_audit_table(r.alerts, lang) if r.alerts else f"<p>{_e(_t('no_alert', lang))}</p>")
 
-    parts.append(f"<h2>Audit log ({r.audit_total:,} rows written by this run)</h2><table><tr><th>event</th>"
-                 "<th>rows</th></tr>" + "".join(f"<tr><td>{_e(ev)}</td><td>{n:,}</td></tr>"
-                                                 for ev, n in r.audit_counts) + "</table>")
+    parts.append(f"<h2>{_e(_t('audit', lang, n=r.audit_total))}</h2><table>" + _head("th_counts", lang)
+                 + "".join(f"<tr><td>{_e(ev)}</td><td>{n:,}</td></tr>" for ev, n in r.audit_counts) + "</table>")
     if r.audit:
         shown = r.audit[:AUDIT_ROWS_SHOWN]
-        parts.append(f"<p>The newest {len(shown)} rows:</p>" + _audit_table(shown))
+        parts.append(f"<p>{_e(_t('newest', lang, n=len(shown)))}</p>" + _audit_table(shown, lang))
 
-    parts.append("<h2>What the victim saw</h2>")
+    parts.append(f"<h2>{_e(_t('victim', lang))}</h2>")
     if r.victim.balances:
-        parts.append("<table><tr><th>customer</th><th>balance before</th><th>after</th><th>change</th></tr>")
+        parts.append("<table>" + _head("th_balances", lang))
         for b in r.victim.balances:
             parts.append(f"<tr><td>{_e(b.email)}</td><td>{_yen(b.before)}</td><td>{_yen(b.after)}</td>"
                          f"<td>{_yen(b.after - b.before)}</td></tr>")
         parts.append("</table>")
-    parts.append(f"<p>{r.victim.messages_total} message(s) arrived during the run"
-                 + (f"; the newest {len(r.victim.messages)} are shown" if r.victim.messages_total > len(r.victim.messages)
-                    else "") + ".</p>")
+    more = r.victim.messages_total > len(r.victim.messages)
+    parts.append(f"<p>{_e(_t('messages', lang, n=r.victim.messages_total))}"
+                 + (_e(_t("messages_some", lang, n=len(r.victim.messages))) if more else "")
+                 + (_e(_t("messages_note", lang)) if r.victim.messages else "") + ("。" if lang == "ja" else ".")
+                 + "</p>")
     if r.victim.messages:
-        parts.append("<table><tr><th>time</th><th>to</th><th>subject</th><th>message</th></tr>")
+        parts.append("<table>" + _head("th_messages", lang))
         for m in r.victim.messages:
             parts.append(f"<tr><td>{_e(_jst(m.sent_at))}</td><td>{_e(m.to)}</td><td>{_e(m.subject)}</td>"
                          f"<td><pre>{_e(m.body)}</pre></td></tr>")
         parts.append("</table>")
 
-    parts.append("<h2>Defences and the guidelines they answer</h2><table><tr><th>defence</th><th>guideline</th>"
-                 "</tr>")
-    for key in r.defences:
-        what, anchor = GUIDELINES.get(key, (key, ""))
-        parts.append(f"<tr><td>{_e(what)}</td><td>{_e(anchor)}</td></tr>")
-    parts.append("</table>")
+    parts.append(f"<h2>{_e(_t('defences', lang))}</h2>")
+    shown_names = list(r.defences) + [n for n in defences.NAMES if n in r.stopped_by and n not in r.defences]
+    if shown_names:
+        parts.append("<table>" + _head("th_defences", lang))
+        for name in shown_names:
+            d = defences.DEFENCES[name]
+            on = name not in r.defences_off
+            parts.append(_row([f"<b>{_e(d.title.get(lang))}</b><br><code>{_e(d.name)}</code>",
+                               _e(_t("on" if on else "off", lang)),
+                               _e(_t("yes" if name in r.stopped_by else "no", lang)),
+                               _e(d.stops.get(lang)), _e(d.guideline),
+                               "<br>".join(f"<code>{_e(w)}</code>" for w in d.where)]))
+        parts.append("</table>")
+    if r.defences:
+        parts.append(f"<p>{_e(_t('stopping', lang))}</p>")
+    else:
+        parts.append(f"<p>{_e(_t('always_on', lang))}</p>")
     if r.policy == "2019":
-        parts.append("<p>Under the 2019 preset these defences were switched off as 7pay launched without them; METI "
-                     "found the launch broke the code-payment guideline on device/identity binding and on "
-                     "transaction verification and fraud monitoring.</p>")
+        parts.append(f"<p>{_e(_t('meti', lang))}</p>")
 
-    parts.append('<h2>Run</h2><table class="kv">'
+    parts.append(f'<h2>{_e(_t("run", lang))}</h2><table class="kv">'
                  + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in r.sizes)
-                 + f"<tr><td>simulated start (UTC)</td><td>{_e(to_iso(r.started_at))}</td></tr>"
-                 f"<tr><td>wall-clock seconds</td><td>{r.wall_seconds:,.2f}</td></tr></table>")
-    if r.notes:
-        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in r.notes) + "</ul>")
+                 + f"<tr><td>{_e(_t('sim_start', lang))}</td><td>{_e(to_iso(r.started_at))}</td></tr>"
+                 f"<tr><td>{_e(_t('wall', lang))}</td><td>{r.wall_seconds:,.2f}</td></tr></table>")
+    notes = r.notes_in(lang)
+    if notes:
+        parts.append(f"<h2>{_e(_t('notes', lang))}</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _audit_table(rows) -> str:
-    out = ["<table><tr><th>#</th><th>time</th><th>event</th><th>severity</th><th>customer</th><th>details</th></tr>"]
+def _audit_table(rows, lang: str = "en") -> str:
+    out = ["<table>" + _head("th_audit", lang)]
     for a in rows:
         details = ", ".join(f"{k}={v}" for k, v in sorted(a.details.items()))
         out.append(f'<tr><td>{a.id}</td><td>{_e(_jst(a.at))}</td><td>{_e(a.event)}</td>'
@@ -246,10 +320,11 @@ def _audit_table(rows) -> str:
     return "".join(out)
 
 
-def write_html(result: ScenarioResult, path: str | os.PathLike[str]) -> Path:
-    """Write the report (UTF-8) atomically: a half-written report never replaces a good one."""
+def write_html(result: ScenarioResult, path: str | os.PathLike[str], lang: str = "en") -> Path:
+    """Write the report (UTF-8) in `lang` atomically: a half-written report never replaces a good one."""
     path = Path(path)
+    text = render_html(result, lang)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_html(result), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path

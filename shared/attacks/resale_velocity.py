@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import T_DATA, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.audit_events import AuditEvent
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
     sign_in_with_phone, try_pay
 from shared.errors import QrpayError
+from shared.texts import Text
 
 NAME = "resale-velocity"
 
@@ -34,12 +35,30 @@ SIZES = (
 )
 
 
-def run(core, *, policy: str, on_step=None, purchases: int = 10, basket: int = 12_000, interval: int = 40,
+T_PHONE = Text("has the victim's phone: unlocked, signed in, authenticator app on it",
+               "被害者のスマートフォンを入手：ロック解除済み、サインイン済み、認証アプリ入り")
+T_ISSUE_NO = Text("refused ({code}): {message}", "拒否（{code}）")
+T_OK = Text("purchase {n}: ¥{total:,} of resale goods accepted", "{n} 回目の購入：転売用の商品 {total:,} 円が受け付けられた")
+T_OK_DETAIL = Text("{till}, receipt {receipt}; total so far ¥{lost:,}", "{till}、レシート {receipt}／累計 {lost:,} 円")
+T_NO = Text("purchase {n}: refused ({code}): {message}", "{n} 回目の購入：拒否（{code}）")
+T_LEAVE = Text("gives up after {n} refusals in a row", "{n} 回続けて拒否されて諦める")
+T_ALERT = Text("payment velocity alert: many payments from one wallet in minutes",
+               "支払い頻度の警報：一つのウォレットから数分間に多数の支払い")
+N_PAID = Text("{paid} purchases went through for ¥{lost:,}; {refusals} were refused by the velocity rule.",
+              "{paid} 件の購入が通り {lost:,} 円。頻度の規則で拒否されたのは {refusals} 件。")
+N_BOUND = Text("Hardened bounds the loss to what the velocity rule allows in its window (¥{amount:,} or {count} payments "
+               "in {minutes} minutes); it does not prevent the first purchases.",
+               "hardened は被害を頻度の規則が許す範囲（{minutes} 分間に {amount:,} 円または {count} 回）に抑える。"
+               "最初の数回の購入は防げない。")
+BY = Text("payment velocity rule (amount/count per 10 minutes) + alert", "支払い頻度の規則（10分あたりの金額・回数）と警報")
+BY_LIMITS = Text("payment limits", "支払い上限")
+
+
+def run(core, *, policy, on_step=None, purchases: int = 10, basket: int = 12_000, interval: int = 40,
         give_up: int = 3, balance: int = 200_000, seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(purchases=purchases, basket=basket, interval=interval, give_up=give_up, balance=balance, seed=seed,
                  real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes,
-             defences=("limits_velocity", "audit", "ledger")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, purchases, basket, interval, give_up, balance, random.Random(seed))
 
 
@@ -52,7 +71,7 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
     r.watch(victim.customer_id, victim.email)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
-    r.step(Actor.ATTACKER, "phone", "has the victim's phone: unlocked, signed in, authenticator app on it")
+    r.step(Actor.ATTACKER, "phone", T_PHONE)
     lines = cart_of_value(core, basket)
     lost, paid, refused_in_row, velocity_refusals = 0, 0, 0, 0
     for i in range(purchases):
@@ -61,7 +80,7 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
         try:
             code = owner_issues_code(r, victim, token)
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "issue_code", f"refused ({e.code}): {e.message}", attacker_gain=False,
+            r.step(Actor.ATTACKER, "issue_code", T_ISSUE_NO, attacker_gain=False, code=e.code, message=e.message,
                    progress=(i + 1) / purchases)
             refused_in_row += 1
         else:
@@ -70,33 +89,32 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
                 lost += sale.total
                 paid += 1
                 refused_in_row = 0
-                r.step(Actor.TILL, "pay", f"purchase {i + 1}: ¥{sale.total:,} of resale goods accepted",
-                       detail=f"{till}, receipt {sale.receipt_no}; total so far ¥{lost:,}", attacker_gain=True,
-                       progress=(i + 1) / purchases)
+                r.step(Actor.TILL, "pay", T_OK, detail=T_OK_DETAIL, attacker_gain=True, n=i + 1, total=sale.total,
+                       till=till, receipt=sale.receipt_no, lost=lost, progress=(i + 1) / purchases)
             else:
                 refused_in_row += 1
                 if refused.details.get("reason") == "velocity":
                     velocity_refusals += 1
-                r.step(Actor.TILL, "pay", f"purchase {i + 1}: refused ({refused.code}): {refused.message}",
-                       detail=till, attacker_gain=False, progress=(i + 1) / purchases)
+                r.step(Actor.TILL, "pay", T_NO, detail=T_DATA, attacker_gain=False, n=i + 1, code=refused.code,
+                       message=refused.message, data=till, progress=(i + 1) / purchases,
+                       defence=refusal_defence(refused))
         if refused_in_row >= give_up:
-            r.step(Actor.ATTACKER, "leave", f"gives up after {refused_in_row} refusals in a row")
+            r.step(Actor.ATTACKER, "leave", T_LEAVE, n=refused_in_row)
             break
     alerted = r.alerted(AuditEvent.PAYMENT_VELOCITY_ALERT)
     if alerted:
-        r.step(Actor.SYSTEM, "alert", "payment velocity alert: many payments from one wallet in minutes",
-               attacker_gain=False)
-    r.note(f"{paid} purchases went through for ¥{lost:,}; {velocity_refusals} were refused by the velocity rule.")
+        r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="payment-velocity")
+    r.note(N_PAID, paid=paid, lost=lost, refusals=velocity_refusals)
     if alerted and velocity_refusals:
-        r.note("Hardened bounds the loss to what the velocity rule allows in its window "
-               f"(¥{core.policy.payment_velocity_amount:,} or {core.policy.payment_velocity_count} payments in "
-               f"{core.policy.payment_velocity_seconds // 60} minutes); it does not prevent the first purchases.")
-        return r.finish(outcome=Outcome.BLOCKED,
-                        blocked_by="payment velocity rule (amount/count per 10 minutes) + alert",
-                        yen_lost=lost, takeovers=0)
+        r.note(N_BOUND, amount=core.policy.payment_velocity_amount, count=core.policy.payment_velocity_count,
+               minutes=core.policy.payment_velocity_seconds // 60)
+        return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=lost, takeovers=0)
     return r.finish(outcome=Outcome.SUCCEEDED if lost else Outcome.BLOCKED,
-                    blocked_by=None if lost else "payment limits", yen_lost=lost, takeovers=0)
+                    blocked_by=None if lost else BY_LIMITS, yen_lost=lost, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Resale spree (velocity)",
-                    "Many high-value purchases of resale goods within minutes from one wallet.", SIZES, run)
+                    "Many high-value purchases of resale goods within minutes from one wallet.", SIZES, run,
+                    title_ja="転売目的の連続購入（頻度）",
+                    summary_ja="一つのウォレットから数分間に転売用の高額商品を何度も購入する。",
+                    stopping=("payment-velocity", "payment-limits"))

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
+from shared.attacks.base import (T_REFUSED, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption,
+                                 refusal_defence)
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
 from shared.audit_events import AuditEvent
-from shared.errors import QrpayError
+from shared.errors import InvalidCredentials, QrpayError, SessionInvalid, StepUpRequired, TotpRequired
+from shared.texts import Text
 
 NAME = "topup-takeover"
 VICTIM_CARD = "4242 4242 4242 4242"   # the card registered in the victim's wallet app
@@ -28,11 +30,29 @@ SIZES = (
 )
 
 
-def run(core, *, policy: str, on_step=None, amount: int = 50_000, topups: int = 3, balance: int = 5_000,
+T_VICTIM = Text("the victim signed in on their phone; their card is registered in the app",
+                "被害者はスマートフォンでサインイン済み。カードはアプリに登録されている")
+T_CARD = Text("card •••• {last4}", "カード •••• {last4}")
+T_SIGNED_IN = Text("signed in with the leaked password alone", "漏えいしたパスワードだけでサインイン")
+T_PHONE = Text("picks up the victim's phone, still signed in (no authenticator code)",
+               "サインインしたままの被害者のスマートフォンを手に取る（認証アプリのコードはない）")
+T_SET_PW = Text("changed the top-up password without a second factor", "二要素認証なしでチャージ用パスワードを変更")
+T_TOPUP_REFUSED = Text("top-up {n} of ¥{want:,} refused ({code}): {message}", "{n} 回目のチャージ {want:,} 円は拒否（{code}）")
+T_TOPUP = Text("top-up {n}: ¥{amount:,} charged to the victim's card", "{n} 回目のチャージ：被害者のカードに {amount:,} 円を請求")
+T_TOPUP_DETAIL = Text("{brand} •••• {last4}; balance ¥{balance:,}", "{brand} •••• {last4}／残高 {balance:,} 円")
+T_ALERT = Text("top-up velocity alert", "チャージ頻度の警報")
+T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
+T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+N_CHARGED = Text("Charged to the victim's card by the attacker: ¥{charged:,}.",
+                 "攻撃者が被害者のカードに請求した額：{charged:,} 円。")
+BY = Text("TOTP second factor for sign-in, top-ups and top-up credential changes",
+          "サインイン・チャージ・チャージ用パスワードの変更に TOTP による二要素認証")
+
+
+def run(core, *, policy, on_step=None, amount: int = 50_000, topups: int = 3, balance: int = 5_000,
         seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
     sizes = dict(amount=amount, topups=topups, balance=balance, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes,
-             defences=("totp", "credential_change", "limits_velocity", "session", "audit")) as r:
+    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
         return _attack(r, amount, topups, balance, random.Random(seed))
 
 
@@ -44,27 +64,28 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
     r.watch(victim.customer_id, victim.email)
     r.advance(60)
     victim_token = sign_in_with_phone(r, victim)
-    r.step(Actor.VICTIM, "sign_in", "the victim signed in on their phone; their card is registered in the app",
-           detail=f"card •••• {VICTIM_CARD[-4:]}")
+    r.step(Actor.VICTIM, "sign_in", T_VICTIM, detail=T_CARD, last4=VICTIM_CARD[-4:])
     r.advance(20 * 60)  # the victim's last second-factor check is now old
 
     try:
         token = core.identity.sign_in(victim.email, victim.password, device="attacker-phone",
                                       source="198.51.100.77").token
-        r.step(Actor.ATTACKER, "sign_in", "signed in with the leaked password alone", attacker_gain=True)
+        r.step(Actor.ATTACKER, "sign_in", T_SIGNED_IN, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "sign_in", f"refused ({e.code}): {e.message}", attacker_gain=False)
+        r.step(Actor.ATTACKER, "sign_in", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
+               defence="second-factor-sign-in" if isinstance(e, (TotpRequired, InvalidCredentials)) else None)
         # Defence in depth: the victim's phone, still signed in, picked up by someone else.
-        r.step(Actor.ATTACKER, "phone", "picks up the victim's phone, still signed in (no authenticator code)")
+        r.step(Actor.ATTACKER, "phone", T_PHONE)
         token = victim_token
     takeover = token != victim_token
     topup_password = passphrase(rng)
     try:
         core.topups.set_topup_password(token, topup_password)
-        r.step(Actor.ATTACKER, "set_topup_password", "changed the top-up password without a second factor",
-               attacker_gain=True)
+        r.step(Actor.ATTACKER, "set_topup_password", T_SET_PW, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "set_topup_password", f"refused ({e.code}): {e.message}", attacker_gain=False)
+        r.step(Actor.ATTACKER, "set_topup_password", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
+               defence="topup-credential-second-factor" if isinstance(e, StepUpRequired) else
+               "session-timeouts" if isinstance(e, SessionInvalid) else None)
 
     charged = 0
     for i in range(topups):
@@ -79,21 +100,22 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
             t = core.topups.top_up(token, want, VICTIM_CARD, topup_password=topup_password,
                                    idempotency_key=f"atk-{r.tag}-{i}")
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1} of ¥{want:,} refused ({e.code}): {e.message}",
-                   attacker_gain=False)
+            r.step(Actor.ATTACKER, "top_up", T_TOPUP_REFUSED, attacker_gain=False, n=i + 1, want=want, code=e.code,
+                   message=e.message, defence=_topup_defence(e))
             continue
         charged += t.amount
-        r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1}: ¥{t.amount:,} charged to the victim's card",
-               detail=f"{t.card_brand} •••• {t.card_last4}; balance ¥{t.balance:,}", attacker_gain=True)
+        r.step(Actor.ATTACKER, "top_up", T_TOPUP, detail=T_TOPUP_DETAIL, attacker_gain=True, n=i + 1, amount=t.amount,
+               brand=t.card_brand, last4=t.card_last4, balance=t.balance)
     if r.alerted(AuditEvent.TOPUP_VELOCITY_ALERT):
-        r.step(Actor.SYSTEM, "alert", "top-up velocity alert", attacker_gain=False)
+        r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="topup-velocity")
 
     lost = 0
     r.advance(120)
     try:
         code = core.codes.issue(token)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "issue_code", f"refused ({e.code}): {e.message}", attacker_gain=False)
+        r.step(Actor.ATTACKER, "issue_code", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
+               defence="step-up-before-code" if isinstance(e, StepUpRequired) else None)
     else:
         left = core.wallet.balance(victim.customer_id)
         lines = resale_cart(core, min(left, core.policy.payment_max_per_transaction))
@@ -101,19 +123,29 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
             sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[1], who="attacker")
             if sale is not None:
                 lost = sale.total
-                r.step(Actor.TILL, "pay", f"attacker bought resale goods for ¥{sale.total:,}",
-                       detail=f"receipt {sale.receipt_no}", attacker_gain=True)
+                r.step(Actor.TILL, "pay", T_BOUGHT, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
+                       receipt=sale.receipt_no)
             else:
-                r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}", attacker_gain=False)
-    r.note(f"Charged to the victim's card by the attacker: ¥{charged:,}.")
+                r.step(Actor.TILL, "pay", T_REFUSED, attacker_gain=False, code=refused.code, message=refused.message,
+                       defence=refusal_defence(refused))
+    r.note(N_CHARGED, charged=charged)
     if lost or charged:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost,
                         takeovers=1 if takeover else 0)
-    return r.finish(outcome=Outcome.BLOCKED,
-                    blocked_by="TOTP second factor for sign-in, top-ups and top-up credential changes",
-                    yen_lost=0, takeovers=1 if takeover else 0)
+    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=1 if takeover else 0)
+
+
+def _topup_defence(e: QrpayError) -> str | None:
+    if isinstance(e, TotpRequired):
+        return "topup-second-factor"
+    if e.code == "topup_password_required":  # the attacker could not set one: the change needed the factor
+        return "topup-credential-second-factor"
+    return refusal_defence(e)
 
 
 SPEC = ScenarioSpec(NAME, "Top-up takeover",
                     "With the victim's password, the attacker changes the top-up password and charges the victim's "
-                    "card three times in a minute.", SIZES, run)
+                    "card three times in a minute.", SIZES, run,
+                    title_ja="チャージの乗っ取り",
+                    summary_ja="被害者のパスワードでチャージ用パスワードを変更し、被害者のカードで1分間に3回チャージする。",
+                    stopping=("topup-second-factor", "topup-credential-second-factor"))

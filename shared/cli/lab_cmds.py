@@ -1,6 +1,7 @@
 """`qrpay attack NAME | list` and `qrpay lab make-codes DIR | check DIR`: the training lab.
 
-`qrpay attack NAME --policy hardened|2019 [--json] [--report FILE.html] [--<size> N ...]` runs one
+`qrpay attack NAME --policy hardened|2019 [--off DEFENCE ...] [--lang en|ja] [--pace SECONDS] [--json]
+[--report FILE.html] [--<size> N ...]` runs one
 scenario with `shared.attacks.run_isolated` on a fresh temporary database (or on `--db PATH`), on
 a simulated clock that starts at `--now` (default: the real time). Exit status: 0 the scenario ran
 and every invariant of `qrpay check` still holds (whatever the outcome: an attack succeeding under
@@ -13,7 +14,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from shared.cli.main import UsageError, emit, no_core
+from shared.attacks.base import MAX_PACE_SECONDS
+from shared.cli.main import UsageError, emit, no_core, safe_text
+from shared.texts import LANGS, Text
+
+_SUMMARY = Text("{title} under {policy}: {outcome}", "{title}（{policy}）：{outcome}")
+_SUMMARY_BY = Text("{title} under {policy}: {outcome} by {by}", "{title}（{policy}）：{outcome}（{by}）")
+_LOSS = Text("yen lost: {yen:,}; accounts taken over: {takeovers}; alerts: {n} ({events})",
+             "被害額：{yen:,} 円／乗っ取られたアカウント：{takeovers}／警報：{n} 件（{events}）")
+_STOPPED = Text("stopped by: {names}", "止めた防御：{names}")
+_LEDGER_OK = Text("ledger invariants: hold", "台帳の不変条件：維持")
+_LEDGER_BAD = Text("ledger invariants: VIOLATED: {problems}", "台帳の不変条件：違反：{problems}")
+_NOTE = Text("note: {note}", "注記：{note}")
+_REPORT = Text("report: {path}", "報告書：{path}")
+_NONE = Text("none", "なし")
 
 
 def _size_flags() -> dict[str, object]:
@@ -34,7 +48,12 @@ def register(sub, common) -> None:
     p.add_argument("name", choices=["list", *SCENARIOS], metavar="NAME",
                    help="list, or one of: " + ", ".join(SCENARIOS))
     p.add_argument("--policy", choices=["hardened", "2019"], default="hardened")
+    p.add_argument("--off", action="append", default=[], metavar="DEFENCE",
+                   help="switch this defence off (from hardened; repeatable; see `qrpay policy show`)")
     p.add_argument("--report", metavar="FILE.html", help="also write an HTML incident report")
+    p.add_argument("--lang", choices=list(LANGS), default="en", help="language of the steps, results and report")
+    p.add_argument("--pace", type=float, default=None, metavar="SECONDS",
+                   help=f"wait this long after each step (presenter pace, 0–{MAX_PACE_SECONDS:g} s)")
     p.add_argument("--real-argon2", action="store_true",
                    help="hash simulated passwords with the production Argon2id parameters (slow)")
     sizes = p.add_argument_group("sizes (each scenario takes its own; see `qrpay attack list`)")
@@ -58,7 +77,7 @@ def register(sub, common) -> None:
 def _list() -> dict:
     from shared.attacks import SCENARIOS
 
-    return {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary,
+    return {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary, "stopping": list(s.stopping),
                            "sizes": [{"name": o.name, "default": o.default, "minimum": o.minimum,
                                       "maximum": o.maximum, "help": o.help} for o in s.sizes]}
                           for s in SCENARIOS.values()]}
@@ -87,36 +106,55 @@ def cmd_attack(core, args: argparse.Namespace):
     if args.real_argon2:
         sizes["real_argon2"] = True
     as_json = getattr(args, "json", False)
+    lang = args.lang
     start = parse_iso(args.now) if getattr(args, "now", None) else float(int(SystemClock().now()))
+    policy: object = args.policy
+    if args.off:
+        from shared import defences
+        if args.policy != "hardened":
+            raise UsageError(f"qrpay attack {spec.name}: --off switches defences off from hardened; leave out "
+                             "--policy 2019 (every defence is off there)")
+        try:
+            policy = {defences.defence_named(n).name for n in args.off}
+        except InputError as e:
+            raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
 
     def show(step) -> None:
         if not as_json:
+            from shared.attacks.base import ACTOR_TEXTS
             mark = {True: "!!", False: "ok", None: "  "}[step.attacker_gain]
-            sys.stdout.write(f"[{step.elapsed:8.1f}s] {mark} {step.actor.value:<8} {step.result}"
-                             + (f"  ({step.detail})" if step.detail else "") + "\n")
+            detail = step.detail_in(lang)
+            sys.stdout.write(safe_text(f"[{step.elapsed:8.1f}s] {mark} {ACTOR_TEXTS[step.actor].get(lang):<8} "
+                                       f"{step.result_in(lang)}" + (f"  ({detail})" if detail else "")) + "\n")
             sys.stdout.flush()
 
     try:
-        result = run_isolated(spec, policy=args.policy, on_step=show, start=start,
+        result = run_isolated(spec, policy=policy, on_step=show, pace=args.pace, start=start,
                               db=getattr(args, "db", None), **sizes)
     except InputError as e:
         raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
-    out = result.to_json()
+    out = result.to_json(lang)
     out["database"] = str(args.db) if getattr(args, "db", None) else None
     if args.report:
-        out["report"] = str(report_mod.write_html(result, args.report))
+        out["report"] = str(report_mod.write_html(result, args.report, lang))
     if as_json:
         emit(out, True)
     else:
-        lines = [f"{result.title} under {result.policy}: {result.outcome.value.upper()}"
-                 + (f" by {result.blocked_by}" if result.blocked_by else ""),
-                 f"yen lost: {result.yen_lost:,}; accounts taken over: {result.takeovers}; alerts: "
-                 f"{len(result.alerts)} ({', '.join(sorted({a.event for a in result.alerts})) or 'none'})",
-                 f"ledger invariants: {'hold' if result.ledger_ok else 'VIOLATED: ' + '; '.join(result.check_problems)}"]
-        lines += [f"note: {n}" for n in result.notes]
+        from shared.attacks.base import OUTCOME_TEXTS
+        by = result.blocked_by_in(lang)
+        head = _SUMMARY_BY if by else _SUMMARY
+        events = ", ".join(sorted({str(a.event) for a in result.alerts})) or _NONE.get(lang)
+        lines = [head.format(lang, title=result.title_in(lang), policy=result.policy,
+                             outcome=OUTCOME_TEXTS[result.outcome].get(lang), by=by),
+                 _LOSS.format(lang, yen=result.yen_lost, takeovers=result.takeovers, n=len(result.alerts),
+                              events=events),
+                 _STOPPED.format(lang, names=", ".join(result.stopped_by) or _NONE.get(lang)),
+                 _LEDGER_OK.get(lang) if result.ledger_ok else
+                 _LEDGER_BAD.format(lang, problems="; ".join(result.check_problems))]
+        lines += [_NOTE.format(lang, note=n) for n in result.notes_in(lang)]
         if args.report:
-            lines.append(f"report: {out['report']}")
-        sys.stdout.write("\n".join(lines) + "\n")
+            lines.append(_REPORT.format(lang, path=out["report"]))
+        sys.stdout.write(safe_text("\n".join(lines)) + "\n")
     return 0 if result.ledger_ok else 1
 
 
