@@ -63,8 +63,8 @@ _ALL: tuple[Defence, ...] = (
         Text("Second factor at sign-in", "サインイン時の二要素認証"),
         Text("A leaked or guessed password alone taking over an account from a new phone (credential stuffing).",
              "漏えい・推測されたパスワードだけで、別の端末からアカウントを乗っ取ること（リスト型攻撃）。"),
-        "NIST SP 800-63B §4.2 (AAL2), §5.1.5.2; OWASP ASVS 5.0 6.3; METI / Payments Japan code-payment "
-        "guideline (binding the user's device and identity)",
+        "NIST SP 800-63B §4.2 (AAL2), §5.1.5.2; RFC 6238 (TOTP); OWASP ASVS 5.0 6.3; METI / Payments Japan "
+        "code-payment guideline (device and identity binding)",
         ("require_totp_login",),
         (f"{_ID}.sign_in", f"{_ID}._complete_sign_in")),
     Defence(

@@ -14,6 +14,7 @@ from shared.cli.main import main
 from shared.errors import InputError
 from shared.mailbox import MessageKind
 from shared.policy import HARDENED
+from shared.texts import Text
 
 SMALL = {
     "credential-stuffing": dict(customers=20, leaked=120, reuse=0.3),
@@ -224,17 +225,22 @@ def test_report_renders_outcome_chart_and_guidelines(core, tmp_path):
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     assert "ATTACK SUCCEEDED" in text and f"¥{result.yen_lost:,}" in text
     assert "<svg" in text and 'class="series-taken_over"' in text and "accounts taken over" in text
-    assert "NIST 800-63B §5.2.2" in text and "RFC 6238" in text
+    assert "NIST SP 800-63B §5.2.2" in text and "RFC 6238" in text
+    # the stopping defences: named, with where they live in the code
+    assert "second-factor-sign-in" in text and "shared.identity:IdentityService.sign_in" in text
     assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # self-contained
     assert "<script" not in text
 
 
 def test_report_of_a_blocked_run_and_escaping(core, tmp_path):
     result, _ = run(core, "screenshot-replay", "hardened")
-    evil = dataclasses.replace(result, notes=result.notes + ("<script>alert(1)</script>",))
+    bad = Text("<script>alert(1)</script>", "<script>alert(1)</script>")
+    evil = dataclasses.replace(result, note_texts=result.note_texts + ((bad, ()),))
+    for lang in ("en", "ja"):
+        text = report.render_html(evil, lang)
+        assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     text = report.render_html(evil)
     assert "BLOCKED" in text and result.blocked_by in text
-    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     assert "<svg" in text  # a chart drawn from the steps when there is no stuffing timeline
     points, _ = report.chart_points(result)
     assert points[-1].blocked == sum(1 for s in result.steps if s.attacker_gain is False)
