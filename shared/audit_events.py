@@ -32,6 +32,9 @@ class AuditEvent(enum.StrEnum):
     SESSION_REVOKED = "session_revoked"
     STEP_UP = "step_up"
     STEP_UP_FAILED = "step_up_failed"
+    # Written by the external-ID (OpenID Connect) sign-in; `verified` false when the core accepted an
+    # identity it did not verify (2019): shared/challenges.py's external-id-takeover looks for it.
+    EXTERNAL_ID_SIGNIN = "external_id_signin"
     # Password reset and credential changes
     RESET_REQUESTED = "reset_requested"
     RESET_REDIRECT_ATTEMPT = "reset_redirect_attempt"

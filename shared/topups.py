@@ -283,7 +283,8 @@ class TopUpService:
                                       at=now, request_fp=self._fingerprint(conn, cid, amount, card))
             audit.record(conn, at=now, event=AuditEvent.TOPUP,
                          customer_id=cid, amount=amount, card_brand=card.brand.value,
-                         card_last4=card.last4, topup_id=tid, transfer_id=t.id, session_id=s.id)
+                         card_last4=card.last4, topup_id=tid, transfer_id=t.id, session_id=s.id,
+                         authorised_by="totp" if policy.topup_requires_totp else "topup_password")
             self.core.identity.notify_owner(
                 conn, cid, subject=f"Top-up of {format_yen(amount)}",
                 body=f"{format_yen(amount)} was added to your qrpay-sim wallet from your {card.brand.value} card "

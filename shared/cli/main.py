@@ -40,6 +40,7 @@ GROUPS = (
     "shared.cli.sales_cmds",
     "shared.cli.scan_cmds",
     "shared.cli.lab_cmds",
+    "shared.cli.challenges_cmds",
     "shared.cli.demo_cmds",
 )
 
@@ -162,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The arguments that name a file or a folder the command writes, checked before the command runs.
-OUTPUTS = {("code issue", "png"): output_path, ("attack", "report"): output_path, ("lab make-codes", "dir"): output_dir}
+OUTPUTS = {("code issue", "png"): output_path, ("attack", "report"): output_path, ("lab make-codes", "dir"): output_dir,
+           ("challenges export", "file"): output_path}
 
 
 def _harden(parser: argparse.ArgumentParser, path: list[str]) -> None:
