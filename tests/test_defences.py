@@ -204,3 +204,34 @@ def test_cli_unknown_defence_is_refused_and_nothing_is_written(tmp_path, capsys)
     rc, out = _cli(["--db", db, "policy", "show", "--json"], capsys)
     assert out["preset"] == "hardened"
     assert main(["--db", db, "policy", "defence", "code-lifetime", "maybe"]) == 2
+
+
+def _switch_off(args):
+    db_path, name, config_dir = args
+    import os
+
+    os.environ["QRPAY_CONFIG_DIR"] = config_dir
+    from shared.core import Core
+
+    core = Core.open(db_path)
+    try:
+        core.set_defence(name, False, actor=f"proc:{name}")
+    finally:
+        core.close()
+
+
+def test_parallel_switches_from_separate_processes_lose_none(core, db_path):
+    """Each switch reads and writes the set in one transaction: six processes switching six
+    different defences at once leave all six off (a read-then-write in two steps loses some)."""
+    import multiprocessing
+    import os
+
+    core.codes.ensure_issuer_key()
+    names = list(defences.NAMES[:6])
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(len(names)) as pool:
+        pool.map(_switch_off, [(str(db_path), n, os.environ["QRPAY_CONFIG_DIR"]) for n in names])
+    assert defences.off_set(core.policy) == set(names)
+    actors = {r.actor for r in core.audit_recent(event=AuditEvent.POLICY_CHANGED, limit=20)}
+    assert actors == {f"proc:{n}" for n in names}
+    assert core.audit_verify().ok
