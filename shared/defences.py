@@ -68,6 +68,18 @@ _ALL: tuple[Defence, ...] = (
         ("require_totp_login",),
         (f"{_ID}.sign_in", f"{_ID}._complete_sign_in")),
     Defence(
+        "same-reply",
+        Text("Same reply for right and wrong passwords", "正しいパスワードでも誤りと同じ応答"),
+        Text("A bot learning from the replies which leaked passwords are right (a list \"cleaned\" for this site and "
+             "every other that reuses them): a right password with a wrong or missing code is answered like a wrong "
+             "one; the owner is told.",
+             "応答からどの漏えいパスワードが正しいかをボットが知ること（このサイトと使い回し先すべてで使える「検証済み」"
+             "リストになる）：正しいパスワードでもコードが誤り・欠けていれば誤ったパスワードと同じ応答を返し、本人に知らせる。"),
+        "OWASP Authentication Cheat Sheet (generic error messages); OWASP Credential Stuffing Prevention Cheat Sheet; "
+        "OWASP ASVS 5.0 6.3",
+        ("uniform_login_replies",),
+        (f"{_ID}.sign_in", f"{_ID}.confirm_totp")),
+    Defence(
         "per-account-throttling",
         Text("Per-account throttling", "アカウントごとの試行制限"),
         Text("Guessing one account's password many times: growing delays, a lock after 10 failures, at most "

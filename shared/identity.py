@@ -258,7 +258,7 @@ class IdentityService:
         (`totp_enrol_failed`). Under 2019 an enrolled account still answers Conflict."""
         key = normalize_email(email)
         policy, now = self.core.policy, self.core.now()
-        uniform = policy.require_totp_login
+        uniform = policy.require_totp_login and policy.uniform_login_replies
         attempt, row = self._reserve(key, source="enrol", device=None, kind="enrol", lookup=True)
         proof = self._factor_proof(row["totp_secret"] if row is not None else None,
                                    code if code is not None else "", None, now)
@@ -349,6 +349,7 @@ class IdentityService:
         device, source = _label(device, "device"), _label(source, "source")
         policy, now = self.core.policy, self.core.now()
         needs_factor = policy.require_totp_login
+        uniform = needs_factor and policy.uniform_login_replies  # no password oracle (defence same-reply)
         attempt, row = self._reserve(key, source=source, device=device, kind="password", lookup=True)
         # -- the expensive comparisons, the same in every path ------------------------------------
         if row is None:
@@ -366,7 +367,7 @@ class IdentityService:
         with self.core.db.write() as conn:
             if not pw_ok:
                 reason = "unknown_email" if row is None else "wrong_password"
-                err = TotpRequired(_FACTOR_NEEDED) if needs_factor and no_factor else InvalidCredentials(_WRONG_LOGIN)
+                err = TotpRequired(_FACTOR_NEEDED) if uniform and no_factor else InvalidCredentials(_WRONG_LOGIN)
                 error = self._settle_failure(conn, attempt, kind="password", reason=reason, error=err)
             elif needs_factor and no_factor:
                 error = self._settle_failure(
@@ -383,7 +384,7 @@ class IdentityService:
                     error = self._settle_failure(
                         conn, attempt, kind="second_factor", reason=refused.reason,
                         event=AuditEvent.TOTP_REUSED if reused else AuditEvent.LOGIN_FAILED, severity="warning",
-                        error=InvalidCredentials(_WRONG_LOGIN) if needs_factor else refused.error,
+                        error=InvalidCredentials(_WRONG_LOGIN) if uniform else refused.error,
                         notify=None if refused.reason == "password_changed" else self._password_known_notice(
                             source, "the second factor was wrong"
                             + (" (a code that had already been used)" if reused else "")))

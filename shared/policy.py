@@ -19,6 +19,7 @@ class Policy:
 
     # Sign-in (NIST 800-63B §5.2.2, OWASP credential stuffing cheat sheet)
     require_totp_login: bool
+    uniform_login_replies: bool       # a right password with a wrong/missing factor gets the wrong-password reply
     throttle_logins: bool
     lock_after_failures: int          # consecutive failures that lock the account
     lock_seconds: int                 # how long the lock lasts
@@ -77,6 +78,7 @@ HARDENED = Policy(
     name="hardened",
     label="Hardened",
     require_totp_login=True,
+    uniform_login_replies=True,
     throttle_logins=True,
     lock_after_failures=10,
     lock_seconds=15 * 60,
@@ -118,6 +120,7 @@ POLICY_2019 = Policy(
     name="2019",
     label="2019 settings — insecure, for training",
     require_totp_login=False,
+    uniform_login_replies=False,
     throttle_logins=False,
     lock_after_failures=0,
     lock_seconds=0,

@@ -235,3 +235,41 @@ def test_parallel_switches_from_separate_processes_lose_none(core, db_path):
     actors = {r.actor for r in core.audit_recent(event=AuditEvent.POLICY_CHANGED, limit=20)}
     assert actors == {f"proc:{n}" for n in names}
     assert core.audit_verify().ok
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_same_reply_hides_or_reveals_a_right_password(core, on):
+    from shared import totp
+    from shared.errors import InvalidCredentials, TotpInvalid, TotpRequired
+
+    enrol = core.identity.register("r@example.jp", "R", "correct horse battery 42")
+    core.identity.confirm_totp("r@example.jp", totp.totp_code(enrol.totp_secret, core.now() - 30))
+    core.set_defence("same-reply", on)
+    assert core.policy.require_totp_login  # the second factor stays on: only the reply differs
+    replies = {}
+    for label, password, code in (("right+wrong code", "correct horse battery 42", "000000"),
+                                  ("wrong+wrong code", "wrong horse battery 42", "000000"),
+                                  ("right+no code", "correct horse battery 42", None),
+                                  ("wrong+no code", "wrong horse battery 42", None)):
+        core.clock.advance(120)  # past any growing delay
+        with pytest.raises((InvalidCredentials, TotpInvalid, TotpRequired)) as e:
+            core.identity.sign_in("r@example.jp", password, totp=code)
+        replies[label] = type(e.value)
+    if on:
+        assert replies["right+wrong code"] is replies["wrong+wrong code"] is InvalidCredentials
+        assert replies["right+no code"] is replies["wrong+no code"] is TotpRequired
+    else:   # the oracle: the bot learns the password is right
+        assert replies["right+wrong code"] is TotpInvalid and replies["wrong+wrong code"] is InvalidCredentials
+        assert replies["right+no code"] is TotpRequired and replies["wrong+no code"] is InvalidCredentials
+
+
+def test_same_reply_off_lets_the_stuffing_bot_confirm_passwords(core):
+    from shared.attacks import SCENARIOS, Outcome
+
+    sizes = dict(customers=20, leaked=120, reuse=0.3)
+    off = SCENARIOS["credential-stuffing"].run(core, policy={"same-reply"}, **sizes)
+    assert off.outcome is Outcome.BLOCKED and off.takeovers == 0   # the second factor still holds ...
+    assert any(n.startswith("The replies confirmed") for n in off.notes)   # ... but the list was cleaned
+    core.clock.advance(86_400)  # the first run's stuffing wave is over
+    on = SCENARIOS["credential-stuffing"].run(core, policy="hardened", **sizes)
+    assert any("NOT confirmed" in n for n in on.notes)
