@@ -100,3 +100,16 @@ def test_cli_pace_and_off(capsys):
     assert "second-factor-sign-in" in json.loads(capsys.readouterr().out)["error"]["message"]
     assert main(["attack", "expired-and-skewed", "--policy", "2019", "--off", "code-lifetime"]) == 2
     assert main(["attack", "expired-and-skewed", "--pace", "-1"]) == 2
+
+
+@pytest.mark.parametrize("argv", [["attack", "forged-code", "--report"], ["challenges", "export"]])
+@pytest.mark.parametrize("name", [" \t ", "%s%n{0}", "\u202ereport.html", "report", ".html", " x.json", "a\x1b.json"])
+def test_documents_are_written_only_under_a_proper_name(argv, name, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "db.sqlite3"
+    assert main(["--db", str(db), "init"]) == 0
+    before = set(tmp_path.iterdir())
+    assert main(["--db", str(db), *argv, name]) == 2
+    assert set(tmp_path.iterdir()) == before      # nothing created under the stray name
+    suffix = ".html" if argv[0] == "attack" else ".json"
+    assert main(["--db", str(db), *argv, "ok" + suffix]) == 0 and (tmp_path / ("ok" + suffix)).is_file()

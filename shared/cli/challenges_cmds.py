@@ -34,7 +34,7 @@ def register(sub, common) -> None:
     q.add_argument("--yes", action="store_true", required=True, help="I know the progress is lost")
     q.set_defaults(func=cmd_challenges_reset)
     q = cs.add_parser("export", parents=[common], help="write the progress as JSON")
-    q.add_argument("file", metavar="FILE")
+    q.add_argument("file", metavar="FILE.json")
     q.add_argument("--lang", choices=list(LANGS), default="en")
     q.set_defaults(func=cmd_challenges_export)
 

@@ -114,6 +114,20 @@ def output_path(text: str) -> Path:
     return path
 
 
+def output_file(suffix: str) -> Callable[[str], Path]:
+    """argparse `type` for a document the command writes: `output_path`, and the name must end in
+    `suffix` (".html", ".json") and be printable: a blank, control or bidi character, or a stray word
+    is a usage error, not a file created under that name."""
+    def check(text: str) -> Path:
+        name = Path(text or "").name
+        if not name.lower().endswith(suffix) or len(name) <= len(suffix) or _UNSAFE_TEXT.search(name) \
+                or _SURROGATE.search(name) or name != name.strip():
+            raise argparse.ArgumentTypeError(f"give a file name ending in {suffix} (printable, no spaces around it)")
+        return output_path(text)
+    check.__name__ = f"{suffix[1:]} file"
+    return check
+
+
 def output_dir(text: str) -> Path:
     """argparse `type` for a folder the command will write into (created if missing): nothing on
     the way may be a file."""
@@ -163,8 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The arguments that name a file or a folder the command writes, checked before the command runs.
-OUTPUTS = {("code issue", "png"): output_path, ("attack", "report"): output_path, ("lab make-codes", "dir"): output_dir,
-           ("challenges export", "file"): output_path}
+OUTPUTS = {("code issue", "png"): output_path, ("attack", "report"): output_file(".html"),
+           ("lab make-codes", "dir"): output_dir, ("challenges export", "file"): output_file(".json")}
 
 
 def _harden(parser: argparse.ArgumentParser, path: list[str]) -> None:
