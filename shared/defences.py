@@ -353,7 +353,8 @@ def decode(name: str | None, off_json: str | None) -> Policy:
 
 
 def check_where() -> list[str]:
-    """Every `where` that does not name an importable function (empty when all resolve)."""
+    """Every `where` that does not name an importable function in the module and class it is
+    written in (empty when all resolve)."""
     problems = []
     for d in _ALL:
         for spec in d.where:
@@ -367,4 +368,8 @@ def check_where() -> list[str]:
                 continue
             if not callable(obj):
                 problems.append(f"{d.name}: {spec} is not a function")
+            elif (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)) != (module, qual):
+                # an inherited or re-exported name: `where` must name the place the code is written
+                problems.append(f"{d.name}: {spec} is defined as {getattr(obj, '__module__', '?')}:"
+                                f"{getattr(obj, '__qualname__', '?')}")
     return problems

@@ -1,6 +1,7 @@
 """The policy as named defences: the registry, custom sets stored per database, the CLI switches."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import fields
@@ -33,6 +34,9 @@ def test_every_where_names_a_real_importable_function():
     saved = defences._ALL
     try:
         defences._ALL = saved + (broken,)
+        assert [p.split(":")[0] for p in defences.check_where()] == ["x"]
+        # a name that resolves only through a re-export is not where the code lives
+        defences._ALL = saved + (dataclasses.replace(broken, where=("shared.identity:passwords.check",)),)
         assert [p.split(":")[0] for p in defences.check_where()] == ["x"]
     finally:
         defences._ALL = saved
