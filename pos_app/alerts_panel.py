@@ -41,6 +41,7 @@ EVENT_TEXTS: dict[AuditEvent, str] = {
     AuditEvent.SESSION_REVOKED: QT_TRANSLATE_NOOP("Alerts", "Session signed out"),
     AuditEvent.STEP_UP: QT_TRANSLATE_NOOP("Alerts", "Identity confirmed with the second factor"),
     AuditEvent.STEP_UP_FAILED: QT_TRANSLATE_NOOP("Alerts", "Identity confirmation failed"),
+    AuditEvent.EXTERNAL_ID_SIGNIN: QT_TRANSLATE_NOOP("Alerts", "Signed in with an external ID"),
     AuditEvent.RESET_REQUESTED: QT_TRANSLATE_NOOP("Alerts", "Password reset requested"),
     AuditEvent.RESET_REDIRECT_ATTEMPT: QT_TRANSLATE_NOOP("Alerts", "Password reset to an address not on record attempted"),
     AuditEvent.RESET_RATE_LIMITED: QT_TRANSLATE_NOOP("Alerts", "Too many password reset requests"),

@@ -282,8 +282,8 @@ class PosWindow(QMainWindow):
         except QrpayError as e:  # a database that went away must not kill the till's timer
             log.warning("policy poll failed: %s", e.message)
             return
-        if policy.name != self.badge.policy_name:
-            self.badge.set_policy(policy.name)
+        if policy != self.badge.policy:   # whole: one defence switched inside a custom set keeps the name
+            self.badge.set_policy(policy)
         self._insecure = policy.is_insecure
         self._show_policy_banner()
 

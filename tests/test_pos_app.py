@@ -601,3 +601,11 @@ def test_a_key_press_hands_the_till_back_to_the_presenter(qtbot, core, seeded, s
     assert not player.running and not player._timer.isActive()    # no next step is scheduled
     assert "Autoplay stopped" in window.cart.message.text()
     window.scanner.stop_scanning()
+
+
+def test_policy_badge_of_a_custom_set_is_loud_and_counts(qtbot, core, window):
+    core.set_defence("single-use-code", False)
+    qtbot.waitUntil(lambda: window.badge.policy_name == "custom", timeout=WAIT_MS)
+    assert "Custom: 1 defences off" in window.badge.text()
+    core.set_defence("code-lifetime", False)
+    qtbot.waitUntil(lambda: "Custom: 2 defences off" in window.badge.text(), timeout=WAIT_MS)

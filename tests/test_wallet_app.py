@@ -455,3 +455,16 @@ def test_kiosk_offers_a_visible_way_out_behind_the_supervisor(qtbot, window):
     window.exit_guard = lambda: True
     window.leave_button.click()
     assert not window.isVisible()
+
+
+def test_custom_badge_counts_defences_off_and_follows_switches_inside_the_set(qtbot, window, core):
+    """A custom set is never shown as "Hardened", and a switch that keeps the name "custom" still
+    reaches the window (the sign-in screen follows the second factor being switched)."""
+    core.set_defence("code-lifetime", False)
+    qtbot.waitUntil(lambda: "Custom: 1 defences off" in window.badge.text(), timeout=5000)
+    assert "Hardened" not in window.badge.text() and window.signin.one_step_code.isVisibleTo(window.signin)
+    core.set_defence("second-factor-sign-in", False)          # still "custom", now two off
+    qtbot.waitUntil(lambda: "Custom: 2 defences off" in window.badge.text(), timeout=5000)
+    assert not window.signin.one_step_code.isVisibleTo(window.signin)
+    core.set_policy("hardened")
+    qtbot.waitUntil(lambda: "Hardened" in window.badge.text(), timeout=5000)

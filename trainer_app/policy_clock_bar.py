@@ -106,7 +106,7 @@ class PolicyClockBar(QWidget):
         super().__init__(parent)
         self.core = core
         self._ask_time = ask_time or SetTimeDialog.ask
-        self._last_policy: str | None = None
+        self._last_policy = None   # the Policy last shown
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(8)
@@ -203,7 +203,7 @@ class PolicyClockBar(QWidget):
         try:
             now = self.core.now()
             offset = self.core.clock_offset()
-            policy = self.core.policy.name
+            policy = self.core.policy   # compared whole: a switch inside a custom set keeps the name
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
             return
@@ -214,9 +214,10 @@ class PolicyClockBar(QWidget):
         if policy != self._last_policy:
             self._show_policy(policy)
 
-    def _show_policy(self, name: str) -> None:
-        self._last_policy = name
-        self.badge.set_policy(name)
+    def _show_policy(self, policy) -> None:
+        self._last_policy = policy
+        name = policy.name
+        self.badge.set_policy(policy)
         self.insecure_banner.setVisible(name == "2019")
         for n, b in self.policy_buttons.items():
             b.setChecked(n == name)

@@ -5,37 +5,53 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from shared.policy import Policy
 from ui_common import theme
 
 
 class PolicyBadge(QLabel):
-    """Always visible: calm for hardened; striped warning colours and the words for 2019."""
+    """Always visible: calm for hardened; striped warning colours and the words for 2019, and for a
+    custom set of defences how many are off (`shared.defences.describe`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("policyBadge")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)  # the 2019 words wrap in a narrow window instead of widening it
+        self._policy: Policy | None = None
         self.set_policy("hardened")
 
-    def set_policy(self, name: str) -> None:
-        self._name = name
-        if name == "2019":
-            self.setText("⚠ " + self.tr("2019 settings — insecure, for training"))
-            self.setStyleSheet(
-                "QLabel#policyBadge { color: #1a1a1a; font-weight: 700; padding: 6px 14px; border-radius: 8px;"
-                "border: 2px solid #1a1a1a;"
-                "background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #ffc400, stop:0.25 #ffc400,"
-                " stop:0.2501 #ffe680, stop:0.5 #ffe680, stop:0.5001 #ffc400, stop:0.75 #ffc400,"
-                " stop:0.7501 #ffe680, stop:1 #ffe680); }")
-        else:
+    def set_policy(self, policy: "str | Policy") -> None:
+        """A preset name, or the Policy itself (a custom set shows how many defences are off)."""
+        from shared import defences
+
+        self._policy = policy if isinstance(policy, Policy) else None
+        name = self._name = policy.name if isinstance(policy, Policy) else policy
+        if name == "hardened":
             self.setText("✔ " + self.tr("Hardened"))
             self.setStyleSheet(f"QLabel#policyBadge {{ color: white; background: {theme.OK}; font-weight: 600;"
                                "padding: 6px 14px; border-radius: 8px; }")
+            return
+        if name == "2019":
+            self.setText("⚠ " + self.tr("2019 settings — insecure, for training"))
+        else:  # a custom set (or anything not hardened): never shown as safe
+            off = len(defences.describe(policy).off) if isinstance(policy, Policy) else len(defences.NAMES)
+            self.setText("⚠ " + self.tr("Custom: {n} defences off").format(n=off))
+        self.setStyleSheet(
+            "QLabel#policyBadge { color: #1a1a1a; font-weight: 700; padding: 6px 14px; border-radius: 8px;"
+            "border: 2px solid #1a1a1a;"
+            "background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #ffc400, stop:0.25 #ffc400,"
+            " stop:0.2501 #ffe680, stop:0.5 #ffe680, stop:0.5001 #ffc400, stop:0.75 #ffc400,"
+            " stop:0.7501 #ffe680, stop:1 #ffe680); }")
 
     @property
     def policy_name(self) -> str:
         return self._name
+
+    @property
+    def policy(self) -> "Policy | None":
+        """The Policy last shown (None when only a name was given)."""
+        return self._policy
 
 
 class QrWidget(QWidget):

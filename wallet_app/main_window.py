@@ -319,9 +319,9 @@ class WalletWindow(QMainWindow):
         return changed
 
     def refresh_policy(self) -> None:
-        name = self.core.policy.name
-        if name != self.badge.policy_name:
-            self.badge.set_policy(name)
+        policy = self.core.policy   # compared whole: switching one defence inside a custom set keeps its name
+        if policy != self.badge.policy:
+            self.badge.set_policy(policy)
             self.signin.policy_changed()
 
     # -- the code is covered while the phone is put away, not while its owner holds it up ---------

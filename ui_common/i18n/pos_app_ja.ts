@@ -85,6 +85,11 @@
     </message>
     <message>
         <location filename="../../pos_app/alerts_panel.py" line="44" />
+        <source>Signed in with an external ID</source>
+        <translation>外部IDでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/alerts_panel.py" line="44" />
         <source>Password reset requested</source>
         <translation>パスワード再設定の要求</translation>
     </message>

@@ -44,5 +44,10 @@
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
+    <message>
+        <location filename="../widgets.py" line="42"/>
+        <source>Custom: {n} defences off</source>
+        <translation>カスタム設定：{n} 個の防御がオフ</translation>
+    </message>
 </context>
 </TS>
