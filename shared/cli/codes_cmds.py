@@ -32,7 +32,7 @@ def register(sub, common) -> None:
 
 
 def cmd_issue(core, args: argparse.Namespace) -> dict:
-    from shared.codes import render_png
+    from shared.code_image import render_png
 
     issued = core.codes.issue(args.session, totp=args.totp, amount_cap=args.amount_cap)
     out = {"code": issued.text, "numeric": issued.numeric, "expires_at": to_iso(issued.expires_at),
