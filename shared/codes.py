@@ -1,6 +1,8 @@
 """Payment codes: what the wallet shows and the till reads (the service: issue, store, redeem).
 
 The wire format below lives in shared/code_format.py (pure); the QR picture in shared/code_image.py.
+This module is ~520 lines because issue, verify-for-redeem, refusal recording and inspect share
+one row lookup and one set of refusal rules; the docstring also carries the format's reference.
 
 Text form (the QR)::
 
