@@ -3,10 +3,10 @@ the public API of every identity module.
 
 It is assembled from the modules along the seams: it owns a `SignInThrottle` (shared/throttle.py:
 attempt reservation, delays, locks, stuffing detection; it needs nothing of this module), and
-mixes in sessions and step-up (shared/sessions.py) and password reset (shared/password_reset.py),
-which use this class's second-factor and notice helpers; replies and owner notices are in
-shared/notices.py, records and input checks in shared/identity_base.py. Callers use
-`core.identity.X` and the names re-exported here.
+mixes in sessions and step-up (shared/sessions.py), password reset (shared/password_reset.py)
+and credential changes (shared/credentials.py), which use this class's second-factor and notice
+helpers; replies and owner notices are in shared/notices.py, records and input checks in
+shared/identity_base.py. Callers use `core.identity.X` and the names re-exported here.
 
 The rules and where they come from (NIST SP 800-63B, the OWASP Authentication and Credential
 Stuffing cheat sheets, OWASP ASVS 5.0 6.3.1):
@@ -21,13 +21,9 @@ Stuffing cheat sheets, OWASP ASVS 5.0 6.3.1):
   and counts the attempt (a pending `login_failures` row); the expensive comparison (Argon2, TOTP,
   recovery-code hash) runs after it commits; a second write transaction settles the attempt (a
   success deletes its row). N concurrent attempts never get more comparisons than the limit allows.
-- Growing delays after `delay_after_failures`, a lock after `lock_after_failures`, never more
-  than `max_failures_per_hour` (NIST 800-63B §5.2.2). Every delay and lock is clamped to
-  [0, policy.max_lock_seconds]; a time recorded "in the future" (the clock was set back) is
-  rewritten to now. Nothing sleeps. A supervisor (`unlock`) or the owner (a reset) can unlock.
-- A stuffing wave (failures on `stuffing_threshold` different accounts within the window) writes
-  one `stuffing_alert` and, while it lasts, admits one sign-in per STUFFING_SPACING_SECONDS in all:
-  the `source` label comes from the caller, so it earns no trust.
+- Growing delays, locks, the hourly ceiling and the stuffing slowdown: shared/throttle.py (every
+  wait clamped to [0, policy.max_lock_seconds]; nothing sleeps). A supervisor (`unlock`) or the
+  owner (a reset) can unlock.
 - Every accepted TOTP step is inserted into `totp_used_steps` (UNIQUE(customer_id, generation,
   step); the generation grows with each new authenticator) in the transaction that acts on it, so
   the same code works once, even from two processes at once.
@@ -41,18 +37,19 @@ import secrets
 import sqlite3
 from typing import Callable
 
-from shared import audit, mailbox, passwords
+from shared import audit, passwords
 from shared import totp as totp_mod
 from shared.audit_events import AuditEvent
 from shared.clock import to_iso
-from shared.errors import (Conflict, InputError, InvalidCredentials, NotFound, StepUpRequired, TotpInvalid,
-                           TotpRequired, TotpReused, WeakPassword)
+from shared.errors import (Conflict, InputError, InvalidCredentials, NotFound, TotpInvalid, TotpRequired, TotpReused,
+                           WeakPassword)
 from shared.identity_base import (_DUMMY_TOTP_SECRET, _MAX_NAME, _NO_PROOF, HOUR, Customer, Enrollment, Factor,
                                   _customer, _FactorProof, _FactorRefused, _label, _secret_input, _valid_email,
                                   normalize_email)
 from shared.mailbox import MessageKind
 from shared.notices import (_FACTOR_NEEDED, _PASSWORD_KNOWN_SUBJECT, _TOTP_WRONG, _WRONG_LOGIN, notify_once,
                             notify_owner)
+from shared.credentials import CredentialChanges
 from shared.password_reset import PasswordReset
 from shared.policy import Policy
 from shared.sessions import Session, SessionKeeping, _session, _token_hash
@@ -69,7 +66,7 @@ __all__ = ["Customer", "Enrollment", "Factor", "IdentityService", "Session", "no
            "RESET_REQUESTS_PER_HOUR"]
 
 
-class IdentityService(SessionKeeping, PasswordReset):
+class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
     def __init__(self, core) -> None:
         self.core = core
         self.throttle = SignInThrottle(core)
@@ -434,108 +431,6 @@ class IdentityService(SessionKeeping, PasswordReset):
                                    "did not ask for this, reset your password.", kind=MessageKind.SECURITY)
             row = store.customer_by_id(conn, row["id"])
         return _customer(row)
-
-    # -- credential changes ---------------------------------------------------------------------
-    def _recent_step_up(self, token: str, totp: str | None) -> Session:
-        """The session, after checking a second factor within `step_up_seconds` (or `totp` now)."""
-        policy = self.core.policy
-        if not policy.step_up_for_credential_change:
-            return self.session(token)
-        if totp is not None:
-            return self.step_up(token, totp=totp)
-        s = self.session(token)
-        if s.step_up_at is None or self.core.now() - s.step_up_at > policy.step_up_seconds:
-            raise StepUpRequired("Confirm it is you: enter a code from your authenticator app.")
-        return s
-
-    def change_password(self, token: str, new_password: str, *, totp: str | None = None) -> None:
-        s = self._recent_step_up(token, totp)
-        cust = self.customer(s.customer_id)
-        self._require_good_password(new_password, cust.email)
-        new_hash = passwords.hash_secret(new_password)
-        now = self.core.now()
-        with self.core.db.write() as conn:
-            store.set_password_hash(conn, s.customer_id, new_hash, at=now)
-            others = store.revoke_sessions_of(conn, s.customer_id, at=now, reason="password_changed", except_id=s.id)
-            codes = self._withdraw_codes(conn, s.customer_id, "password_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="Your password was changed",
-                              body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
-                                   f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
-                                   "password now.", kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.PASSWORD_CHANGED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, other_sessions_revoked=others, payment_codes_revoked=codes)
-
-    def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
-        new = _valid_email(new_email)
-        s = self._recent_step_up(token, totp)
-        now = self.core.now()
-        with self.core.db.write() as conn:
-            old = store.customer_by_id(conn, s.customer_id)["email"]
-            if new == old:
-                raise InputError("That is already your e-mail address.")
-            if store.email_taken(conn, new):
-                raise Conflict("Another account uses this e-mail address.")
-            # The old address hears of the change: it is the one an attacker would want silenced.
-            mailbox.send(conn, to=old, subject="Your e-mail address was changed",
-                         body=f"The e-mail address of your qrpay-sim account was changed to {new} at {to_iso(now)}. "
-                              "If this was not you, contact support at once.", at=now, kind=MessageKind.SECURITY)
-            store.set_email(conn, s.customer_id, new)
-            codes = self._withdraw_codes(conn, s.customer_id, "email_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="This is now your qrpay-sim address",
-                              body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).")
-            audit.record(conn, at=now, event=AuditEvent.EMAIL_CHANGED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, old_email=old, new_email=new, payment_codes_revoked=codes)
-
-    def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
-        s = self._recent_step_up(token, totp)
-        secret = totp_mod.new_secret()
-        now = self.core.now()
-        with self.core.db.write() as conn:
-            store.set_pending_totp_secret(conn, s.customer_id, secret)
-            email = store.customer_by_id(conn, s.customer_id)["email"]
-            audit.record(conn, at=now, event=AuditEvent.TOTP_REENROL_STARTED,
-                         customer_id=s.customer_id, session_id=s.id)
-        return Enrollment(s.customer_id, email, secret, totp_mod.otpauth_uri(secret, email), ())
-
-    def confirm_totp_reenrol(self, token: str, code: str) -> None:
-        """The new authenticator replaces the old one after its first correct code. The code is
-        checked against the new secret's own used steps (a new generation), so it may share its
-        30-second step with the step-up code of the old one. Outstanding payment codes are withdrawn."""
-        s = self.session(token)
-        now = self.core.now()
-        with self.core.db.read() as conn:
-            row = store.customer_by_id(conn, s.customer_id)
-        if not row["pending_totp_secret"]:
-            raise InputError("Start setting up the new authenticator first.")
-
-        def activate(conn, fresh, factor):
-            store.activate_pending_totp_secret(conn, s.customer_id)
-            codes = self._withdraw_codes(conn, s.customer_id, "authenticator_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="Your authenticator app was changed",
-                              body=f"A new authenticator app was set up for your qrpay-sim account at "
-                                   f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
-                                   "work. If this was not you, contact support at once.", kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.TOTP_REENROLLED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, payment_codes_revoked=codes)
-        self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
-                             event=AuditEvent.TOTP_ENROL_FAILED,
-                             secret_of=lambda r: r["pending_totp_secret"] or "",
-                             generation_of=lambda r: r["totp_generation"] + 1, then=activate)
-
-    def new_recovery_codes(self, token: str, *, totp: str | None = None) -> tuple[str, ...]:
-        s = self._recent_step_up(token, totp)
-        codes = totp_mod.new_recovery_codes()
-        now = self.core.now()
-        with self.core.db.write() as conn:
-            store.replace_recovery_codes(conn, s.customer_id, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
-            withdrawn = self._withdraw_codes(conn, s.customer_id, "recovery_codes_regenerated", now)
-            self.notify_owner(conn, s.customer_id, subject="New recovery codes",
-                              body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
-                                   "old ones no longer work. If this was not you, contact support at once.",
-                              kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.RECOVERY_CODES_REGENERATED, severity="warning",
-                         customer_id=s.customer_id, session_id=s.id, payment_codes_revoked=withdrawn)
-        return codes
 
     # -- top-up password (the 2019 "authentication password"; used by shared/topups.py) ----------
     def set_topup_password_hash(self, conn: sqlite3.Connection, customer_id: int, password_hash: str | None) -> None:
