@@ -1,35 +1,9 @@
-"""Payment codes: what the wallet shows and the till reads (the service: issue, store, redeem).
+"""Payment codes: what the wallet shows and the till reads (the service: issuer key, issue, store,
+verify for redeem, refusals, status, inspect).
 
-The wire format below lives in shared/code_format.py (pure); the QR picture in shared/code_image.py.
-This module is ~520 lines because issue, verify-for-redeem, refusal recording and inspect share
-one row lookup and one set of refusal rules; the docstring also carries the format's reference.
-
-Text form (the QR)::
-
-    QP1:<175 characters of RFC 4648 base32, upper case, no padding>
-
-`QP` marks a qrpay code, `1` is the format version. Upper-case base32 with `:` keeps the whole
-text in the QR alphanumeric mode, so a code needs a QR of version 8 at level M (measured in
-tests/test_codes_parser.py; version 8-M holds 221 alphanumeric characters, a code has 179).
-The base32 decodes to 109 bytes, big-endian:
-
-    offset size field
-         0    1 version      1 (must match the prefix)
-         1    4 key_id       first 4 bytes of SHA-256(raw Ed25519 public key): "not our key" at a glance
-         5   16 nonce        128 random bits; the code's identity (RFC 7519 `jti`)
-        21    8 wallet_ref   random per wallet, opaque: never the e-mail, name, phone or customer id
-        29    4 issued_at    unix seconds
-        33    4 ttl          seconds; the code expires at issued_at + ttl (`now >= expires_at` is expired)
-        37    4 amount_cap   yen; 0 means no cap
-        41    4 counter      per wallet, +1 for every code issued (the EMVCo ATC idea)
-        45   64 signature    Ed25519 over b"qrpay-code\\x00" + bytes 0..44
-
-Only the canonical encoding is accepted (the last character's unused bits must be zero), so
-every single-character change is either unparseable or breaks the signature.
-
-Numeric form (keyed in at the till, printed under the QR): 20 digits, the operator prefix `88`
-then 18 random digits. It is a bearer credential for the code's lifetime, so only its SHA-256 is
-stored, linked to the same code row: same expiry, same single use.
+The wire format (layout, signing, the total parser, the 20-digit numeric form) is the pure
+shared/code_format.py; the QR picture is shared/code_image.py. This module holds what needs the
+database: a code's row, keyed by its nonce, with only a SHA-256 of its numeric form.
 
 Policy: hardened codes live `code_ttl_seconds` (60 s; a setting may pick 15–300 s), are used at
 most once (a UNIQUE constraint on the nonce in `code_redemptions`, inside the sale's
