@@ -276,6 +276,7 @@ class Run:
             self.clock = FixedClock(float(int(core.now())))
             self.core = Core(core.db, self.clock)
         self.tag = secrets.token_hex(3)   # keeps e-mail addresses and sale ids unique per run
+        self.started_at = self.core.now()   # set again when the run starts (__enter__)
         self.steps: list[Step] = []
         self.timeline: list[TimelinePoint] = []
         self.notes: list[str] = []
@@ -323,7 +324,7 @@ class Run:
         if not isinstance(actor, Actor):
             raise TypeError(f"a step's actor is an Actor, not {type(actor).__name__}")
         now = self.core.now()
-        s = Step(len(self.steps), now, round(now - getattr(self, "started_at", now), 3),
+        s = Step(len(self.steps), now, round(now - self.started_at, 3),
                  actor, action, result, detail, attacker_gain,
                  None if progress is None else max(0.0, min(1.0, float(progress))), point)
         self.steps.append(s)
