@@ -35,6 +35,15 @@ class CredentialChanges:
             raise StepUpRequired("Confirm it is you: enter a code from your authenticator app.")
         return s
 
+    def _changed(self, conn, s: Session, now: float, *, reason: str, event: AuditEvent, subject: str, body: str,
+                 kind: MessageKind = MessageKind.SECURITY, **details) -> None:
+        """What every credential change does in its transaction, in this order: the customer's
+        outstanding payment codes are withdrawn, the owner is told, the change is audited (warning)."""
+        codes = self._withdraw_codes(conn, s.customer_id, reason, now)
+        self.notify_owner(conn, s.customer_id, subject=subject, body=body, kind=kind)
+        audit.record(conn, at=now, event=event, severity="warning", customer_id=s.customer_id, session_id=s.id,
+                     **details, payment_codes_revoked=codes)
+
     def change_password(self, token: str, new_password: str, *, totp: str | None = None) -> None:
         s = self._recent_step_up(token, totp)
         cust = self.customer(s.customer_id)
@@ -44,13 +53,11 @@ class CredentialChanges:
         with self.core.db.write() as conn:
             store.set_password_hash(conn, s.customer_id, new_hash, at=now)
             others = store.revoke_sessions_of(conn, s.customer_id, at=now, reason="password_changed", except_id=s.id)
-            codes = self._withdraw_codes(conn, s.customer_id, "password_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="Your password was changed",
-                              body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
-                                   f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
-                                   "password now.", kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.PASSWORD_CHANGED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, other_sessions_revoked=others, payment_codes_revoked=codes)
+            self._changed(conn, s, now, reason="password_changed", event=AuditEvent.PASSWORD_CHANGED,
+                          subject="Your password was changed",
+                          body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
+                               f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
+                               "password now.", other_sessions_revoked=others)
 
     def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
         new = _valid_email(new_email)
@@ -67,11 +74,10 @@ class CredentialChanges:
                          body=f"The e-mail address of your qrpay-sim account was changed to {new} at {to_iso(now)}. "
                               "If this was not you, contact support at once.", at=now, kind=MessageKind.SECURITY)
             store.set_email(conn, s.customer_id, new)
-            codes = self._withdraw_codes(conn, s.customer_id, "email_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="This is now your qrpay-sim address",
-                              body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).")
-            audit.record(conn, at=now, event=AuditEvent.EMAIL_CHANGED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, old_email=old, new_email=new, payment_codes_revoked=codes)
+            self._changed(conn, s, now, reason="email_changed", event=AuditEvent.EMAIL_CHANGED,
+                          subject="This is now your qrpay-sim address", kind=MessageKind.NOTICE,
+                          body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).",
+                          old_email=old, new_email=new)
 
     def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
         s = self._recent_step_up(token, totp)
@@ -97,13 +103,11 @@ class CredentialChanges:
 
         def activate(conn, fresh, factor):
             store.activate_pending_totp_secret(conn, s.customer_id)
-            codes = self._withdraw_codes(conn, s.customer_id, "authenticator_changed", now)
-            self.notify_owner(conn, s.customer_id, subject="Your authenticator app was changed",
-                              body=f"A new authenticator app was set up for your qrpay-sim account at "
-                                   f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
-                                   "work. If this was not you, contact support at once.", kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.TOTP_REENROLLED, severity="warning", customer_id=s.customer_id,
-                         session_id=s.id, payment_codes_revoked=codes)
+            self._changed(conn, s, now, reason="authenticator_changed", event=AuditEvent.TOTP_REENROLLED,
+                          subject="Your authenticator app was changed",
+                          body=f"A new authenticator app was set up for your qrpay-sim account at "
+                               f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
+                               "work. If this was not you, contact support at once.")
         self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
                              event=AuditEvent.TOTP_ENROL_FAILED,
                              secret_of=lambda r: r["pending_totp_secret"] or "",
@@ -115,11 +119,8 @@ class CredentialChanges:
         now = self.core.now()
         with self.core.db.write() as conn:
             store.replace_recovery_codes(conn, s.customer_id, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
-            withdrawn = self._withdraw_codes(conn, s.customer_id, "recovery_codes_regenerated", now)
-            self.notify_owner(conn, s.customer_id, subject="New recovery codes",
-                              body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
-                                   "old ones no longer work. If this was not you, contact support at once.",
-                              kind=MessageKind.SECURITY)
-            audit.record(conn, at=now, event=AuditEvent.RECOVERY_CODES_REGENERATED, severity="warning",
-                         customer_id=s.customer_id, session_id=s.id, payment_codes_revoked=withdrawn)
+            self._changed(conn, s, now, reason="recovery_codes_regenerated",
+                          event=AuditEvent.RECOVERY_CODES_REGENERATED, subject="New recovery codes",
+                          body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
+                               "old ones no longer work. If this was not you, contact support at once.")
         return codes
