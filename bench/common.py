@@ -107,7 +107,7 @@ def payment_code_texts(n: int, *, seed: int = 7) -> list[str]:
     only the signature bytes (Ed25519 is deterministic for a key) depend on the fresh key."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from shared.codes import sign_code
+    from shared.code_format import sign_code
 
     rng = np.random.default_rng(seed)
     key = Ed25519PrivateKey.from_private_bytes(rng.bytes(32))

@@ -32,7 +32,7 @@ from pos_app.scanner_panel import ScannerPanel
 from pos_app.supervisor_area import SupervisorArea
 from pos_app.supervisor_pin import SupervisorPinDialog
 from pos_app.reports_view import ask_yes_no
-from shared.errors import QrpayError
+from shared.errors import PaymentUnconfirmed, QrpayError
 from shared.money import format_yen
 from shared.receipts import Receipt
 from shared.sales import EntryMethod
@@ -47,13 +47,6 @@ log = logging.getLogger(__name__)
 POLICY_POLL_MS = 3000
 SOURCE_AUTO = "auto"
 SOURCE_SETTING = "scanner/source"
-
-
-class PaymentUnconfirmed(QrpayError):
-    """The payment call failed in an unexpected way (database locked, a crash in the core): the
-    outcome is unknown, so the clerk retries with the same sale id, which cannot charge twice."""
-
-    code = "payment_unconfirmed"
 
 
 def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None,

@@ -201,7 +201,7 @@ class ReportsView(QWidget):
 
     def _html(self, rep) -> str:
         text = report_html(rep, store_name=self._store_name(), shift_float=self._shift_float())
-        head = getattr(rep, "audit_head", None)
+        head = rep.audit_head
         if head:  # a Z report prints the audit log's head: the paper anchor `qrpay audit verify --against-z` checks
             text = text.replace("</body>", f"<p style='font-family: monospace; font-size: small'>監査ログ Audit log: "
                                            f"{int(rep.audit_rows)} rows<br>{head[:32]}<br>{head[32:]}</p></body>")

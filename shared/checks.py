@@ -7,28 +7,24 @@
 - the audit log: hash chain, signed head, key, witness, Z report heads (`audit.verify`);
 - whatever other modules add.
 
-Other modules add their own invariants in one of two ways:
-- `@checks.register("name")` on a function `fn(conn) -> list[str]` (runs once the module is
-  imported), or
-- a module named in `CHECK_MODULES` that defines `integrity_checks(conn) -> list[str]`; it is
-  imported here if it exists, so e.g. sales can check "every paid code has exactly one sale"
-  without anyone remembering to import it first.
+- the services' own invariants, imported here by name (`MODULE_CHECKS`: today the top-ups'
+  "every top-up's ledger credit equals its amount"), so nobody has to remember an import;
+- anything added with `@checks.register("name")` on a function `fn(conn) -> list[str]`.
 Every check runs inside one read snapshot, so the figures agree with each other.
 """
 from __future__ import annotations
 
-import importlib
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
-from shared import audit, ledger
+from shared import audit, ledger, topups
 
 if TYPE_CHECKING:
     from shared.core import Core
 
 CheckFn = Callable[[sqlite3.Connection], list[str]]
 
-CHECK_MODULES = ("shared.topups", "shared.codes", "shared.sales", "shared.refunds", "shared.reports")
+MODULE_CHECKS: list[tuple[str, CheckFn]] = [("topups", topups.integrity_checks)]
 _REGISTERED: dict[str, CheckFn] = {}
 
 
@@ -56,25 +52,9 @@ def _audit_checks(conn: sqlite3.Connection) -> list[str]:
     return [f"audit: {p.check}: {p.message}" for p in v.problems]
 
 
-def _module_checks() -> list[tuple[str, CheckFn]]:
-    found = []
-    for name in CHECK_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:  # not written yet: nothing to check
-                continue
-            raise
-        fn = getattr(module, "integrity_checks", None)
-        if callable(fn):
-            found.append((name.rsplit(".", 1)[-1], fn))
-    return found
-
-
 def all_checks() -> list[tuple[str, CheckFn]]:
     builtin = [("sqlite", _sqlite_checks), ("ledger", ledger.check), ("audit", _audit_checks)]
-    modules = _module_checks()  # importing may register more
-    return builtin + modules + sorted(_REGISTERED.items())
+    return builtin + MODULE_CHECKS + sorted(_REGISTERED.items())
 
 
 def run_checks(core: "Core") -> list[str]:

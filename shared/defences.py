@@ -88,7 +88,7 @@ _ALL: tuple[Defence, ...] = (
         "NIST SP 800-63B §5.2.2; OWASP ASVS 5.0 6.3.1",
         ("throttle_logins", "lock_after_failures", "lock_seconds", "max_lock_seconds", "delay_after_failures",
          "max_failures_per_hour"),
-        (f"{_ID}._throttle_verdict", f"{_ID}._settle_failure")),
+        ("shared.throttle:SignInThrottle._verdict", "shared.throttle:SignInThrottle.settle_failure")),
     Defence(
         "stuffing-detection",
         Text("Credential-stuffing detection", "リスト型攻撃の検知"),
@@ -98,7 +98,7 @@ _ALL: tuple[Defence, ...] = (
              "すべてのサインインを遅らせる。"),
         "OWASP Credential Stuffing Prevention Cheat Sheet; NIST SP 800-63B §5.2.2; OWASP ASVS 5.0 6.3.1",
         ("throttle_logins", "max_lock_seconds", "stuffing_window_seconds", "stuffing_threshold"),
-        (f"{_ID}._detect_stuffing", f"{_ID}._throttle_verdict")),
+        ("shared.throttle:SignInThrottle._detect_stuffing", "shared.throttle:SignInThrottle._verdict")),
     Defence(
         "owner-notices",
         Text("Notices to the owner", "本人への通知"),
@@ -122,7 +122,7 @@ _ALL: tuple[Defence, ...] = (
              "1か月サインインしたままの端末：30分操作がないか、合計12時間でセッションを終える。"),
         "NIST SP 800-63B §4.2.3 (AAL2 reauthentication); OWASP ASVS 5.0 7.3",
         ("session_idle_seconds", "session_absolute_seconds"),
-        (f"{_ID}.session",)),
+        ("shared.sessions:SessionKeeping.session",)),
     Defence(
         "step-up-before-code",
         Text("Step-up before showing a code", "コード表示前の再認証"),
@@ -131,7 +131,7 @@ _ALL: tuple[Defence, ...] = (
              "サインイン済みの端末を手にした他人が支払いコードを表示すること：直近5分以内の認証アプリでの確認が必要。"),
         "NIST SP 800-63B §4.2.3; OWASP ASVS 5.0 7.5.3",
         ("code_requires_step_up", "step_up_seconds"),
-        ("shared.codes:CodeService.issue", f"{_ID}.has_recent_step_up")),
+        ("shared.codes:CodeService.issue", "shared.sessions:SessionKeeping.has_recent_step_up")),
     Defence(
         "credential-change-step-up",
         Text("Second factor before a credential change", "認証情報の変更前の二要素確認"),
@@ -139,7 +139,7 @@ _ALL: tuple[Defence, ...] = (
              "セッションを持つ者がパスワード・メールアドレス・認証アプリを変更し、本人を締め出すこと。"),
         "OWASP ASVS 5.0 7.5.1; NIST SP 800-63B §6.1.2",
         ("step_up_for_credential_change", "step_up_seconds"),
-        (f"{_ID}._recent_step_up",)),
+        ("shared.credentials:CredentialChanges._recent_step_up",)),
     Defence(
         "reset-to-address-of-record",
         Text("Reset only to the address of record", "登録済みアドレスにのみ再設定コードを送る"),
@@ -148,7 +148,7 @@ _ALL: tuple[Defence, ...] = (
              "フォームに入力された別のアドレスへのパスワード再設定（7payの再設定乗っ取り）。試みは警報になる。"),
         "NIST SP 800-63B §6.1.2.3; OWASP Forgot Password Cheat Sheet; OWASP ASVS 5.0 6.4",
         ("reset_honours_send_to",),
-        (f"{_ID}.request_reset",)),
+        ("shared.password_reset:PasswordReset.request_reset",)),
     Defence(
         "reset-second-factor",
         Text("Second factor to finish a reset", "再設定の完了に二要素認証"),
@@ -156,7 +156,7 @@ _ALL: tuple[Defence, ...] = (
              "メールで届いたコードだけで再設定を完了すること（メールを読まれただけで乗っ取られる）。"),
         "NIST SP 800-63B §6.1.2.3; OWASP ASVS 5.0 6.4.3",
         ("reset_requires_second_factor",),
-        (f"{_ID}.complete_reset",)),
+        ("shared.password_reset:PasswordReset.complete_reset",)),
     Defence(
         "reset-code-lifetime",
         Text("Reset code lifetime", "再設定コードの有効期間"),
@@ -164,7 +164,7 @@ _ALL: tuple[Defence, ...] = (
              "数時間後にメールボックスで見つかった再設定コード：有効なのは1日ではなく10分。"),
         "NIST SP 800-63B §6.1.2.3 (short-lived); OWASP Forgot Password Cheat Sheet",
         ("reset_code_seconds",),
-        (f"{_ID}.request_reset",)),
+        ("shared.password_reset:PasswordReset.request_reset",)),
     Defence(
         "code-lifetime",
         Text("Payment code lifetime", "支払いコードの有効期間"),

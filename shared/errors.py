@@ -131,3 +131,10 @@ class StorageError(QrpayError):
     """The database file cannot be used (not a database, newer schema, locked, read-only, full)."""
 
     code = "storage_error"
+
+
+class PaymentUnconfirmed(QrpayError):
+    """A payment call failed in an unexpected way (database locked, a crash in the core): the
+    outcome is unknown, so the clerk retries with the same sale id, which cannot charge twice."""
+
+    code = "payment_unconfirmed"

@@ -300,7 +300,7 @@ class SalesService:
 
     def _check_money(self, conn: sqlite3.Connection, verified, total: int, policy, now: float) -> None:
         cid = verified.customer_id
-        cap = getattr(verified, "amount_cap", None)
+        cap = verified.amount_cap
         if cap is not None and total > cap:
             raise _Refusal(CodeRefused(f"This code allows at most {format_yen(cap)}; the total is "
                                        f"{format_yen(total)}.", code="limit_exceeded", reason="amount_cap"),

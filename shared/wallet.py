@@ -11,7 +11,7 @@ import enum
 import sqlite3
 from dataclasses import dataclass
 
-from shared import audit, ledger
+from shared import audit, codes, ledger
 from shared.audit_events import AuditEvent
 from shared.errors import InputError
 from shared.mailbox import MessageKind
@@ -173,18 +173,6 @@ class WalletService:
                         f"Balance: {format_yen(balance)}.")
             self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind=MessageKind.SECURITY)
 
-    def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float):
-        """Outstanding payment codes die with the freeze (shared.codes, once it exists)."""
-        try:
-            from shared import codes as codes_mod
-        except ModuleNotFoundError as e:
-            if e.name != "shared.codes":
-                raise
-            return None
-        fn = getattr(codes_mod, "revoke_all_for_customer", None)
-        if fn is None:
-            service = getattr(codes_mod, "CodeService", None)
-            if service is None or not hasattr(service, "revoke_all_for_customer"):
-                return None
-            fn = self.core.codes.revoke_all_for_customer
-        return fn(conn, customer_id, reason="frozen", at=now)
+    def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float) -> int:
+        """Outstanding payment codes die with the freeze, in the freeze's transaction."""
+        return codes.revoke_all_for_customer(conn, customer_id, reason="frozen", at=now)

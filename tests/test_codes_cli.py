@@ -14,7 +14,8 @@ import zxingcpp
 
 from shared.cli.main import main
 from shared.clock import to_iso
-from shared.codes import parse_code, qr_version
+from shared.code_format import parse_code
+from shared.code_image import qr_version
 from shared.core import Core
 
 from conftest import T0

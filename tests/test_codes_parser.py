@@ -4,12 +4,13 @@ from __future__ import annotations
 import base64
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared import codes
-from shared.codes import (BODY_CHARS, PREFIX, Ed25519PrivateKey, PaymentCode, numeric_form, parse_code, qr_matrix,
-                          qr_version, sign_code, verify_signature)
+from shared import code_format as codes
+from shared.code_format import BODY_CHARS, PREFIX, PaymentCode, numeric_form, parse_code, sign_code, verify_signature
+from shared.code_image import qr_matrix, qr_version
 from shared.errors import CodeParseError, CodeRefused
 
 KEY = Ed25519PrivateKey.generate()

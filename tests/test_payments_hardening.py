@@ -8,11 +8,12 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared import codes, ledger
 from shared.audit_events import AuditEvent
 from shared.checks import run_checks
-from shared.codes import Ed25519PrivateKey, parse_code, sign_code
+from shared.code_format import parse_code, sign_code
 from shared.errors import (CodeRefused, Conflict, IdempotencyConflict, InputError, Locked, NotFound, QrpayError,
                            SessionInvalid)
 from shared.staff import LOCK_SECONDS, MAX_LOCK_SECONDS

@@ -1,13 +1,9 @@
 """The wallet: balance and history from the ledger; a supervisor's freeze and unfreeze."""
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
-import shared
-from shared import ledger
+from shared import codes, ledger
 from shared.audit_events import AuditEvent
 from shared.errors import InputError, InvalidCredentials, NotFound, PermissionDenied
 from shared.wallet import EntryKind
@@ -100,10 +96,7 @@ def test_freeze_revokes_outstanding_payment_codes_in_the_same_transaction(core, 
         calls.append((customer_id, reason, at, conn.in_transaction))
         return 2
 
-    fake = types.ModuleType("shared.codes")
-    fake.revoke_all_for_customer = revoke_all_for_customer
-    monkeypatch.setitem(sys.modules, "shared.codes", fake)
-    monkeypatch.setattr(shared, "codes", fake, raising=False)
+    monkeypatch.setattr(codes, "revoke_all_for_customer", revoke_all_for_customer)
     core.wallet.freeze(cid, supervisor_id=supervisor.id, pin="4321", reason="fraud")
     assert calls == [(cid, "frozen", core.now(), True)]
     assert core.audit_recent(event=AuditEvent.WALLET_FROZEN)[0].details["payment_codes_revoked"] == 2

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from shared.demo_data import seed_demo
+from shared.scanning.decoders import ZxingDecoder
 from shared.wallet import EntryKind
 from ui_common.tasks import wait_for_tasks
 from wallet_app.main_window import WalletWindow
@@ -53,26 +55,12 @@ def sign_in(window, core, clock, secret, email=EMAIL, password=PASSWORD):
 
 
 def seed_store(core):
-    """A store, a terminal, a clerk and an item: demo data when that module exists."""
-    try:
-        from shared.demo_data import seed_demo
-    except ImportError:
-        seed_demo = None
-    if seed_demo is not None:
-        seed_demo(core)
-        terminal = core.catalog.terminals()[0].id
-        clerk = next(s for s in core.staff.list() if s.role.value == "clerk")
-        item = core.catalog.items()[0]
-        return terminal, clerk.id, item
-    from shared.catalog import make_ean13, registration_number_for
-
-    store = core.catalog.add_store(name_ja="デモマート", name_en="Demo Mart",
-                                   registration_no=registration_number_for("123456789012"), address="Tokyo")
-    core.catalog.add_terminal("T1", store_id=store.id)
-    clerk = core.staff.add("Sato", "clerk", "4321")
-    item = core.catalog.add_item(jan=make_ean13("490000000001"), name_ja="おにぎり", name_en="Rice ball",
-                                 price=1280, tax_rate=8)
-    return "T1", clerk.id, item
+    """A store, a terminal, a clerk and an item, from the demo data."""
+    seed_demo(core)
+    terminal = core.catalog.terminals()[0].id
+    clerk = next(s for s in core.staff.list() if s.role.value == "clerk")
+    item = core.catalog.items()[0]
+    return terminal, clerk.id, item
 
 
 def grab_gray(widget) -> np.ndarray:
@@ -82,11 +70,6 @@ def grab_gray(widget) -> np.ndarray:
 
 
 def decode(frame) -> list[str]:
-    try:
-        from shared.scanning.decoders import ZxingDecoder
-    except ImportError:
-        import zxingcpp
-        return [r.text for r in zxingcpp.read_barcodes(frame)]
     return [d.text for d in ZxingDecoder().decode(frame)]
 
 

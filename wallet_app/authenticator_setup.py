@@ -8,25 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from shared.code_image import qr_matrix
 from ui_common.widgets import QrWidget
 from wallet_app.screen_base import button, code_edit, grouped, label, mono_font
 
 
 def qr_rows(text: str) -> list[list[bool]]:
-    """Modules with the 4-module quiet zone: the core's helper when present, else qrcode (level M)."""
-    try:
-        from shared.codes import qr_matrix
-    except ImportError:
-        qr_matrix = None
-    if qr_matrix is not None:
-        return qr_matrix(text)
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    q = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    q.add_data(text)
-    q.make(fit=True)
-    return [list(r) for r in q.get_matrix()]
+    """Modules with the 4-module quiet zone, level M (the core's QR module, shared/code_image.py)."""
+    return qr_matrix(text)
 
 
 class AuthenticatorSetup(QWidget):

@@ -105,9 +105,8 @@ class WalletAutoplay(QObject):
             screen.go_back()
         screen.email.setText(self.email)
         screen.password.setText(self._password)
-        one_step = getattr(screen, "one_step_code", None)   # the one-screen sign-in (hardened)
-        if one_step is not None and one_step.isVisibleTo(screen):
-            one_step.setText(code)
+        if screen.one_step_code.isVisibleTo(screen):   # the one-screen sign-in (hardened)
+            screen.one_step_code.setText(code)
         self._pending_code, self._pending_step = code, step
         screen.submit()
         self._after(self._after_password, 400)

@@ -278,11 +278,11 @@ class PayScreen(Screen):
         if status.sale_id:
             try:
                 summary = self.core.sales.summary(status.sale_id)
-            except (QrpayError, AttributeError, ImportError):
+            except QrpayError:
                 summary = None
             if summary is not None:
                 amount = summary.total
-                en = self.window_.language == "en" and getattr(summary, "store_name_en", "")
+                en = self.window_.language == "en" and summary.store_name_en
                 store = en or summary.store_name
                 receipt_no, at = summary.receipt_no, summary.at
         self.issued = None

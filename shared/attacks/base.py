@@ -413,6 +413,7 @@ class Run:
             self.clock = FixedClock(float(int(core.now())))
             self.core = Core(core.db, self.clock)
         self.tag = secrets.token_hex(3)   # keeps e-mail addresses and sale ids unique per run
+        self.started_at = self.core.now()   # set again when the run starts (__enter__)
         self.steps: list[Step] = []
         self.timeline: list[TimelinePoint] = []
         self.notes: list[tuple[Text, tuple[tuple[str, Any], ...]]] = []

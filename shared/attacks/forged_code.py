@@ -18,7 +18,7 @@ import struct
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shared import codes as codes_mod
+from shared import code_format
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
 from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
                                   sign_in_with_phone, try_pay)
@@ -59,12 +59,12 @@ def run(core, *, policy, on_step=None, basket: int = 9_000, seed: int = 7,
 
 
 def raw_of(text: str) -> bytearray:
-    body = text[len(codes_mod.PREFIX):]
+    body = text[len(code_format.PREFIX):]
     return bytearray(base64.b32decode(body + "=" * (-len(body) % 8)))
 
 
 def text_of(raw: bytes) -> str:
-    return codes_mod.PREFIX + base64.b32encode(bytes(raw)).decode("ascii").rstrip("=")
+    return code_format.PREFIX + base64.b32encode(bytes(raw)).decode("ascii").rstrip("=")
 
 
 def with_amount_cap(text: str, cap: int) -> str:
@@ -82,7 +82,7 @@ def with_wallet_ref(text: str, wallet_ref_hex: str) -> str:
 
 def signed_by_other_key(*, wallet_ref_hex: str, issued_at: int, ttl: int = 60, amount_cap: int | None = None,
                         counter: int = 1) -> str:
-    return codes_mod.sign_code(Ed25519PrivateKey.generate(), nonce=secrets.token_bytes(16),
+    return code_format.sign_code(Ed25519PrivateKey.generate(), nonce=secrets.token_bytes(16),
                                wallet_ref=bytes.fromhex(wallet_ref_hex), issued_at=issued_at, ttl=ttl,
                                amount_cap=amount_cap, counter=counter)
 

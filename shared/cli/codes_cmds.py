@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from shared.clock import to_iso
 from shared.errors import InputError
@@ -32,7 +31,7 @@ def register(sub, common) -> None:
 
 
 def cmd_issue(core, args: argparse.Namespace) -> dict:
-    from shared.codes import render_png
+    from shared.code_image import render_png
 
     issued = core.codes.issue(args.session, totp=args.totp, amount_cap=args.amount_cap)
     out = {"code": issued.text, "numeric": issued.numeric, "expires_at": to_iso(issued.expires_at),
@@ -47,33 +46,12 @@ def cmd_issue(core, args: argparse.Namespace) -> dict:
     return out
 
 
-def read_qr_image(path: str) -> str:
-    """The text of the first QR code in an image file."""
-    import cv2
-
-    if not Path(path).is_file():
-        raise InputError(f"No such image file: {path}.")
-    frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if frame is None:
-        raise InputError(f"{path} is not an image this tool can read.")
-    try:
-        from shared.scanning.decoders import decoder_named
-    except ModuleNotFoundError as e:
-        if not (e.name or "").startswith("shared.scanning"):
-            raise
-        import zxingcpp
-
-        texts = [r.text for r in zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode)]
-    else:
-        texts = [d.text for d in decoder_named("cascade").decode(frame) if d.symbology == "QRCode"]
-    if not texts:
-        raise InputError(f"No QR code could be read in {path}.", code="no_code_found")
-    return texts[0]
-
-
 def cmd_inspect(core, args: argparse.Namespace) -> dict:
-    text = read_qr_image(args.image) if args.image else args.code
-    return core.codes.inspect(text)
+    if not args.image:
+        return core.codes.inspect(args.code)
+    from shared.cli.qr_image import read_qr_image  # cv2 and the decoders load only for an image
+
+    return core.codes.inspect(read_qr_image(args.image))
 
 
 def cmd_status(core, args: argparse.Namespace) -> dict:

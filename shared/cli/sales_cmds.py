@@ -93,26 +93,6 @@ def _pin() -> str:
     return read_secret_stdin("PIN")
 
 
-def _decode_image(path: str) -> str:
-    import cv2
-
-    img = cv2.imread(path)
-    if img is None:
-        raise InputError(f"Cannot read an image from {path}.")
-    try:
-        from shared.scanning.decoders import decoder_named
-    except ImportError:  # the scanning package is optional for this command
-        import zxingcpp
-        found = [r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode]
-    else:
-        found = [d.text for d in decoder_named("cascade").decode(img) if d.symbology == "QRCode"]
-    if not found:
-        raise InputError(f"No QR code could be read in {path}.", code="no_code_found")
-    if len(set(found)) > 1:
-        raise InputError(f"{path} shows more than one QR code; crop it to the customer's code.", code="several_codes")
-    return found[0]
-
-
 def _totals_json(totals) -> dict:
     return {"total": totals.total, "tax": totals.tax_by_rate(),
             "by_rate": [{"rate": r.rate, "taxable_incl": r.taxable_incl, "tax": r.tax} for r in totals.by_rate],
@@ -151,7 +131,9 @@ def cmd_pay(core, args) -> dict:
     pin = _pin()
     clerk = core.staff.verify(args.clerk, pin)
     if args.image:
-        code = _decode_image(args.image)
+        from shared.cli.qr_image import read_qr_image  # cv2 and the decoders load only for an image
+
+        code = read_qr_image(args.image)
     else:
         code = args.code if args.code is not None else args.numeric
     sale_id = args.sale_id or f"S{secrets.token_hex(8)}"

@@ -242,6 +242,18 @@ class StillImageSource:
         self.release()
 
 
+def _gives_frames(src: "CaptureSource", tries: int = 5) -> bool:
+    """Whether `src` delivers a frame within `tries` reads (the frame is kept for the reader);
+    when it does not, `src` is released."""
+    for _ in range(tries):
+        frame = src.read()
+        if frame is not None:
+            src.push_back(frame)
+            return True
+    src.release()
+    return False
+
+
 def _open_camera(index: int, *, width: int, height: int, lost_after: int,
                  capture: Callable[..., cv2.VideoCapture]) -> CaptureSource:
     description = f"camera {index}"
@@ -259,23 +271,15 @@ def _open_camera(index: int, *, width: int, height: int, lost_after: int,
         raise CameraError(f"no camera at index {index} (not connected, or in use by another program)",
                           source=description) from None
     # Some drivers accept the size and then deliver nothing: fall back to the camera's own mode.
-    for _ in range(5):
-        frame = src.read()
-        if frame is not None:
-            src.push_back(frame)
-            return src
-    src.release()
+    if _gives_frames(src):
+        return src
     log.warning("camera %d gave no frame at %dx%d; trying its default size", index, width, height)
     try:
         src = CaptureSource(lambda: capture(index), description=description, live=True, lost_after=lost_after)
     except CameraError:
         raise CameraError(f"camera {index} stopped answering (in use by another program?)", source=description) from None
-    for _ in range(5):
-        frame = src.read()
-        if frame is not None:
-            src.push_back(frame)
-            return src
-    src.release()
+    if _gives_frames(src):
+        return src
     raise CameraError(f"camera {index} opens but gives no picture (in use by another program?)", source=description)
 
 

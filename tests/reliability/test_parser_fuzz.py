@@ -16,12 +16,13 @@ import time
 
 import numpy as np
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.clock import FixedClock
-from shared.codes import (PREFIX, CodeService, Ed25519PrivateKey, PaymentCode, numeric_form, parse_code, sign_code,
-                          verify_signature)
+from shared.code_format import PREFIX, PaymentCode, numeric_form, parse_code, sign_code, verify_signature
+from shared.codes import CodeService
 from shared.core import Core
 from shared.errors import CodeParseError, CodeRefused, InputError
 from shared.scanning.decoders import Decoded, ZbarDecoder, ZxingDecoder, clean_text

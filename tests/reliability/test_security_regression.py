@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 
+from shared import attacks
 from shared.audit_events import AuditEvent
 from shared.clock import FixedClock
 from shared.core import Core
 from shared.policy import HARDENED
 
-attacks = pytest.importorskip("shared.attacks", reason="the attack lab (shared/attacks/) is not there yet")
 SCENARIOS = attacks.SCENARIOS
 BOUNDED_NOT_PREVENTED = {"resale-velocity"}
 
