@@ -15,7 +15,7 @@ from pos_app.supervisor_pin import SupervisorPinDialog
 from shared.audit import AuditRow
 from shared.audit_events import AuditEvent
 from shared.errors import QrpayError
-from shared.receipts import jst_text
+from shared.clock import jst_text
 from ui_common.tasks import run_in_background
 from ui_common.widgets import Banner
 

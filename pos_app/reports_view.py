@@ -18,7 +18,8 @@ from ui_common.flow_layout import FlowLayout
 from shared.errors import QrpayError
 from shared.sales import EntryMethod
 from shared.money import format_yen
-from shared.receipts import business_date_of, jst_text
+from shared.clock import jst_text
+from shared.receipts import business_date_of
 from ui_common.widgets import Banner
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,11 +29,12 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QListWidgetIte
 
 from shared.attacks.base import Actor, TimelinePoint
 from trainer_app.chart import format_elapsed
+from shared.clock import in_jst
 from shared.errors import QrpayError
+from shared.money import format_yen
 from ui_common import app as ui_app
 from ui_common import theme
-from trainer_app.policy_clock_bar import JST, SetTimeDialog
-from trainer_app.results_tabs import _yen
+from trainer_app.policy_clock_bar import SetTimeDialog
 from trainer_app.run_panel import ScenarioWorker
 from trainer_app.scenario_list import load_scenarios
 from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
@@ -417,7 +417,7 @@ class TrainerWindow(QMainWindow):
             return "✓ " + prefix + self.tr("BLOCKED by {defence}").format(defence=self.defence_text(result))
         text = (self.tr("ATTACK SUCCEEDED — {yen} lost, 1 account taken over") if result.takeovers == 1 else
                 self.tr("ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over"))
-        return "✕ " + prefix + text.format(yen=_yen(result.yen_lost), n=f"{result.takeovers:,}")
+        return "✕ " + prefix + text.format(yen=format_yen(result.yen_lost), n=f"{result.takeovers:,}")
 
     def defence_text(self, result) -> str:
         """The core's own words in English; elsewhere the scenario's defence in the UI language."""
@@ -447,7 +447,7 @@ class TrainerWindow(QMainWindow):
     # -- the incident report ------------------------------------------------------------------
     def default_report_path(self) -> Path:
         result = self.results.get(self.shown_policy or "")
-        stamp = datetime.fromtimestamp(result.finished_at if result else self.core.now(), tz=JST).strftime(
+        stamp = in_jst(result.finished_at if result else self.core.now()).strftime(
             "%Y%m%d-%H%M%S")
         name = f"incident-{result.name}-{result.policy}-{stamp}.html" if result else f"incident-{stamp}.html"
         return self.documents_dir / name

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from shared.clock import FixedClock
+from shared.clock import JST_OFFSET_SECONDS, FixedClock, in_jst, jst_text
 from shared.errors import InputError, QrpayError
 from ui_common import theme
 from ui_common.flow_layout import FlowLayout
@@ -21,16 +20,9 @@ from trainer_app.texts import _SKEW_HELP, _tr
 log = logging.getLogger(__name__)
 
 
-JST = timezone(timedelta(hours=9), "JST")
-
-
-def jst_text(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M:%S JST")
-
-
 def jst_short(t: float) -> str:
     """Table cells: the month, day and time (the full date is in the tooltip)."""
-    return datetime.fromtimestamp(t, tz=JST).strftime("%m-%d %H:%M:%S")
+    return in_jst(t).strftime("%m-%d %H:%M:%S")
 
 
 def offset_text(seconds: float) -> str:
@@ -72,10 +64,10 @@ class SetTimeDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("Simulated date and time (Japan time):")))
         self.edit = QDateTimeEdit()
-        self.edit.setTimeZone(QTimeZone(9 * 3600))
+        self.edit.setTimeZone(QTimeZone(JST_OFFSET_SECONDS))
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
         self.edit.setCalendarPopup(True)
-        self.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(current), QTimeZone(9 * 3600)))
+        self.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(current), QTimeZone(JST_OFFSET_SECONDS)))
         lay.addWidget(self.edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -207,7 +199,7 @@ class PolicyClockBar(QWidget):
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
             return
-        self.time_label.setText(jst_text(now))
+        self.time_label.setText(jst_text(now, seconds=True))
         self.offset_label.setText(self.tr("Simulated time") + "\n" + (
             self.tr("real time {offset}").format(offset=offset_text(offset))
             if not isinstance(self.core.clock, FixedClock) else self.tr("fixed clock")))

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidg
                                QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from trainer_app.chart import TrainerChart
-from trainer_app.policy_clock_bar import jst_short, jst_text
+from shared.clock import jst_text
+from shared.money import format_yen
+from trainer_app.policy_clock_bar import jst_short
 from ui_common import theme
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], *, colours: list[str | Non
 
 def _details_text(details: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in details.items())
-
-
-def _yen(amount: int) -> str:
-    return f"¥{amount:,}" if amount >= 0 else f"−¥{-amount:,}"
 
 
 class ResultsTabs(QTabWidget):
@@ -150,8 +148,8 @@ class ResultsTabs(QTabWidget):
         self._fill_audit(self.audit_table, result.audit)
         balances = result.victim.balances
         _fill(self.balances_table,
-              [[b.email, f"{_yen(b.before)} → {_yen(b.after)}",
-                ("+" if b.after > b.before else "") + _yen(b.after - b.before)] for b in balances],
+              [[b.email, f"{format_yen(b.before)} → {format_yen(b.after)}",
+                ("+" if b.after > b.before else "") + format_yen(b.after - b.before)] for b in balances],
               colours=[theme.DANGER if b.after < b.before else None for b in balances])
         self.balances_label.setText(self.tr("Balances ({n} watched)").format(n=len(balances)))
         messages = result.victim.messages
@@ -185,4 +183,4 @@ class ResultsTabs(QTabWidget):
             return
         m = result.victim.messages[rows[0].row()]
         to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
-        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")
+        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at, seconds=True)}\n\n{m.body}")

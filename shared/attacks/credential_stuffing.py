@@ -22,6 +22,7 @@ from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_c
 from shared.audit_events import AuditEvent
 from shared.errors import (InvalidCredentials, Locked, QrpayError, StepUpRequired, Throttled, TotpInvalid,
                            TotpRequired, TotpReused)
+from shared.money import format_yen
 
 NAME = "credential-stuffing"
 BOT_TOTP_GUESS = "123456"   # the commonest six digits; right one time in a million per step
@@ -165,7 +166,7 @@ def _drain(r: Run, shop, token: str, customer_id: int, email: str) -> int:
     if refused is not None:
         r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}", detail=email, attacker_gain=False)
         return 0
-    r.step(Actor.TILL, "pay", f"mule bought resale goods for ¥{sale.total:,} with the victim's wallet",
+    r.step(Actor.TILL, "pay", f"mule bought resale goods for {format_yen(sale.total)} with the victim's wallet",
            detail=f"{email} at {terminal}, receipt {sale.receipt_no}", attacker_gain=True)
     return sale.total
 

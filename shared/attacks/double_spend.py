@@ -20,6 +20,7 @@ from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner
     sign_in_with_phone
 from shared.clock import FixedClock
 from shared.errors import CodeRefused
+from shared.money import format_yen
 
 NAME = "double-spend"
 
@@ -100,11 +101,11 @@ def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioRes
             if isinstance(s, CodeRefused):
                 r.step(Actor.TILL, "pay", f"{t}: refused ({s.code}): {s.message}", attacker_gain=False)
             else:
-                r.step(Actor.TILL, "pay", f"{t}: accepted ¥{s.total:,}", detail=f"receipt {s.receipt_no}")
+                r.step(Actor.TILL, "pay", f"{t}: accepted {format_yen(s.total)}", detail=f"receipt {s.receipt_no}")
         if len(paid) > 1:
             extra = sum(s.total for _, s in paid[1:])
             extra_total += extra
-            r.step(Actor.SYSTEM, "double_spend", f"one code paid {len(paid)} times: the owner was charged ¥{extra:,} "
+            r.step(Actor.SYSTEM, "double_spend", f"one code paid {len(paid)} times: the owner was charged {format_yen(extra)} "
                    "more than they authorised", attacker_gain=True)
         else:
             r.step(Actor.SYSTEM, "double_spend", "the code paid exactly once", attacker_gain=False)

@@ -20,6 +20,7 @@ from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpe
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, try_pay
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.clock import FixedClock, to_iso
+from shared.money import format_yen
 
 NAME = "expired-and-skewed"
 
@@ -78,7 +79,7 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", f"a {age}-second-old code was accepted: ¥{sale.total:,} from the owner's wallet",
+        r.step(Actor.TILL, "pay", f"a {age}-second-old code was accepted: {format_yen(sale.total)} from the owner's wallet",
                detail=f"receipt {sale.receipt_no}", attacker_gain=True)
     else:
         r.step(Actor.TILL, "pay", f"a {age}-second-old code: refused ({refused.code}): {refused.message}",
@@ -97,7 +98,7 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", f"the pre-played code was accepted: ¥{sale.total:,}",
+        r.step(Actor.TILL, "pay", f"the pre-played code was accepted: {format_yen(sale.total)}",
                detail=f"receipt {sale.receipt_no}", attacker_gain=True)
     else:
         r.step(Actor.TILL, "pay", f"the pre-played code: refused ({refused.code}): {refused.message}",
@@ -111,7 +112,7 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
            detail=f"code says issued {to_iso(code.issued_at)}")
     sale, refused = try_pay(r, shop, code.text, own_basket(core), terminal=till, who="honest")
     if sale is not None:
-        r.step(Actor.TILL, "pay", f"accepted (¥{sale.total:,}): the till tolerated the slow clock")
+        r.step(Actor.TILL, "pay", f"accepted ({format_yen(sale.total)}): the till tolerated the slow clock")
     else:
         r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}",
                detail="the customer sets the phone's time automatically and refreshes the code")

@@ -22,6 +22,7 @@ from shared import codes as codes_mod
 from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption
 from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
                                   sign_in_with_phone, try_pay)
+from shared.money import format_yen
 
 NAME = "forged-code"
 
@@ -91,7 +92,7 @@ def _attack(r: Run, basket: int, rng: random.Random) -> ScenarioResult:
         if sale is not None:
             lost += sale.total if sale.customer_id == victim.customer_id else 0
             accepted += 1
-            r.step(Actor.TILL, "pay", f"{what}: accepted (¥{sale.total:,})", detail=f"receipt {sale.receipt_no}",
+            r.step(Actor.TILL, "pay", f"{what}: accepted ({format_yen(sale.total)})", detail=f"receipt {sale.receipt_no}",
                    attacker_gain=True)
         else:
             r.step(Actor.TILL, "pay", f"{what}: refused ({refused.code}): {refused.message}",

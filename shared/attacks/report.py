@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from shared.attacks.base import Outcome, ScenarioResult, TimelinePoint
-from shared.clock import to_iso
+from shared.clock import jst_text, to_iso
+from shared.money import format_yen
 
-JST = timezone(timedelta(hours=9), "JST")
 AUDIT_ROWS_SHOWN = 150
 
 # defence key -> (what it is, the standard it answers: NIST SP 800-63B, OWASP ASVS / cheat sheets ...).
@@ -75,14 +74,6 @@ svg text{font-family:system-ui,sans-serif;font-size:12px}
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _jst(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M:%S JST")
-
-
-def _yen(n: int) -> str:
-    return f"¥{n:,}"
 
 
 def chart_points(result: ScenarioResult) -> tuple[list[TimelinePoint], tuple[str, str, str]]:
@@ -160,12 +151,12 @@ def render_html(result: ScenarioResult) -> str:
         f'<p class="sub">Scenario <code>{_e(r.name)}</code> under the '
         f'<span class="badge p-{_e(r.policy)}">{_e(r.policy)}</span> policy'
         + (" (7pay's launch settings: insecure, for training only)" if r.policy == "2019" else "")
-        + f" · simulated {_e(_jst(r.started_at))} – {_e(_jst(r.finished_at))} "
+        + f" · simulated {_e(jst_text(r.started_at, seconds=True))} – {_e(jst_text(r.finished_at, seconds=True))} "
         f"({r.finished_at - r.started_at:,.0f} s) · qrpay-sim training lab</p>",
         f'<div class="outcome o-{_e(r.outcome.value)}"><div class="big">'
         + ("BLOCKED" if blocked else "ATTACK SUCCEEDED") + "</div>"
         + (f"<div>Blocked by: <b>{_e(r.blocked_by)}</b></div>" if blocked and r.blocked_by else "")
-        + f"<div>Yen lost: <b>{_e(_yen(r.yen_lost))}</b> · accounts taken over: <b>{r.takeovers}</b> · "
+        + f"<div>Yen lost: <b>{_e(format_yen(r.yen_lost))}</b> · accounts taken over: <b>{r.takeovers}</b> · "
         f"alerts raised: <b>{len(r.alerts)}</b> · ledger invariants: <b>{'hold' if r.ledger_ok else 'VIOLATED'}"
         "</b></div></div>",
     ]
@@ -180,7 +171,7 @@ def render_html(result: ScenarioResult) -> str:
                  "<th>result</th><th>detail</th></tr>")
     for s in r.steps:
         cls = "" if s.attacker_gain is None else (' class="gain"' if s.attacker_gain else ' class="stop"')
-        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td><td>{_e(s.actor.value)}</td>"
+        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(jst_text(s.at, seconds=True))}</td><td>{_e(s.actor.value)}</td>"
                      f"<td>{_e(s.action)}</td><td>{_e(s.result)}</td><td>{_e(s.detail)}</td></tr>")
     parts.append("</table>")
 
@@ -201,8 +192,8 @@ def render_html(result: ScenarioResult) -> str:
     if r.victim.balances:
         parts.append("<table><tr><th>customer</th><th>balance before</th><th>after</th><th>change</th></tr>")
         for b in r.victim.balances:
-            parts.append(f"<tr><td>{_e(b.email)}</td><td>{_yen(b.before)}</td><td>{_yen(b.after)}</td>"
-                         f"<td>{_yen(b.after - b.before)}</td></tr>")
+            parts.append(f"<tr><td>{_e(b.email)}</td><td>{format_yen(b.before)}</td><td>{format_yen(b.after)}</td>"
+                         f"<td>{format_yen(b.after - b.before)}</td></tr>")
         parts.append("</table>")
     parts.append(f"<p>{r.victim.messages_total} message(s) arrived during the run"
                  + (f"; the newest {len(r.victim.messages)} are shown" if r.victim.messages_total > len(r.victim.messages)
@@ -210,7 +201,7 @@ def render_html(result: ScenarioResult) -> str:
     if r.victim.messages:
         parts.append("<table><tr><th>time</th><th>to</th><th>subject</th><th>message</th></tr>")
         for m in r.victim.messages:
-            parts.append(f"<tr><td>{_e(_jst(m.sent_at))}</td><td>{_e(m.to)}</td><td>{_e(m.subject)}</td>"
+            parts.append(f"<tr><td>{_e(jst_text(m.sent_at, seconds=True))}</td><td>{_e(m.to)}</td><td>{_e(m.subject)}</td>"
                          f"<td><pre>{_e(m.body)}</pre></td></tr>")
         parts.append("</table>")
 
@@ -239,7 +230,7 @@ def _audit_table(rows) -> str:
     out = ["<table><tr><th>#</th><th>time</th><th>event</th><th>severity</th><th>customer</th><th>details</th></tr>"]
     for a in rows:
         details = ", ".join(f"{k}={v}" for k, v in sorted(a.details.items()))
-        out.append(f'<tr><td>{a.id}</td><td>{_e(_jst(a.at))}</td><td>{_e(a.event)}</td>'
+        out.append(f'<tr><td>{a.id}</td><td>{_e(jst_text(a.at, seconds=True))}</td><td>{_e(a.event)}</td>'
                    f'<td class="sev-{_e(a.severity)}">{_e(a.severity)}</td><td>{_e(a.customer_id or "")}</td>'
                    f"<td>{_e(details)}</td></tr>")
     out.append("</table>")

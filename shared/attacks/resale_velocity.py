@@ -21,6 +21,7 @@ from shared.audit_events import AuditEvent
 from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
     sign_in_with_phone, try_pay
 from shared.errors import QrpayError
+from shared.money import format_yen
 
 NAME = "resale-velocity"
 
@@ -70,8 +71,8 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
                 lost += sale.total
                 paid += 1
                 refused_in_row = 0
-                r.step(Actor.TILL, "pay", f"purchase {i + 1}: ¥{sale.total:,} of resale goods accepted",
-                       detail=f"{till}, receipt {sale.receipt_no}; total so far ¥{lost:,}", attacker_gain=True,
+                r.step(Actor.TILL, "pay", f"purchase {i + 1}: {format_yen(sale.total)} of resale goods accepted",
+                       detail=f"{till}, receipt {sale.receipt_no}; total so far {format_yen(lost)}", attacker_gain=True,
                        progress=(i + 1) / purchases)
             else:
                 refused_in_row += 1
@@ -86,10 +87,10 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
     if alerted:
         r.step(Actor.SYSTEM, "alert", "payment velocity alert: many payments from one wallet in minutes",
                attacker_gain=False)
-    r.note(f"{paid} purchases went through for ¥{lost:,}; {velocity_refusals} were refused by the velocity rule.")
+    r.note(f"{paid} purchases went through for {format_yen(lost)}; {velocity_refusals} were refused by the velocity rule.")
     if alerted and velocity_refusals:
         r.note("Hardened bounds the loss to what the velocity rule allows in its window "
-               f"(¥{core.policy.payment_velocity_amount:,} or {core.policy.payment_velocity_count} payments in "
+               f"({format_yen(core.policy.payment_velocity_amount)} or {core.policy.payment_velocity_count} payments in "
                f"{core.policy.payment_velocity_seconds // 60} minutes); it does not prevent the first purchases.")
         return r.finish(outcome=Outcome.BLOCKED,
                         blocked_by="payment velocity rule (amount/count per 10 minutes) + alert",

@@ -15,6 +15,7 @@ from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_c
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, TotpRequired
 from shared.mailbox import MessageKind
+from shared.money import format_yen
 
 NAME = "reset-hijack"
 _RESET_CODE = re.compile(r"\b(\d{8})\b")
@@ -122,7 +123,7 @@ def _spend_as(r: Run, shop, victim, password: str, *, how: str) -> ScenarioResul
         sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[0], who="attacker")
         if sale is not None:
             lost = sale.total
-            r.step(Actor.TILL, "pay", f"attacker bought resale goods for ¥{sale.total:,}",
+            r.step(Actor.TILL, "pay", f"attacker bought resale goods for {format_yen(sale.total)}",
                    detail=f"receipt {sale.receipt_no}", attacker_gain=True)
         else:
             r.step(Actor.TILL, "pay", f"refused ({refused.code})", attacker_gain=False)

@@ -19,6 +19,7 @@ from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpe
 from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
                                   sign_in_with_phone, try_pay)
 from shared.attacks.world import own_basket_lines as own_basket
+from shared.money import format_yen
 
 NAME = "screenshot-replay"
 
@@ -55,7 +56,7 @@ def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> Scenari
         if sale is not None:
             lost += sale.total
             accepted += 1
-            r.step(Actor.TILL, "pay", f"{what}: accepted, the owner paid ¥{sale.total:,} for the attacker's goods",
+            r.step(Actor.TILL, "pay", f"{what}: accepted, the owner paid {format_yen(sale.total)} for the attacker's goods",
                    detail=f"{terminal}, receipt {sale.receipt_no}", attacker_gain=True)
         else:
             r.step(Actor.TILL, "pay", f"{what}: refused ({refused.code}): {refused.message}",
@@ -66,7 +67,7 @@ def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> Scenari
     r.step(Actor.ATTACKER, "screenshot", "photographs the owner's code over their shoulder", detail=t1)
     r.advance(5)
     sale, refused = try_pay(r, shop, code.text, own_basket(core), terminal=t1, who="owner")
-    r.step(Actor.VICTIM, "pay", f"the owner pays ¥{sale.total:,} at {t1}" if sale else f"refused ({refused.code})",
+    r.step(Actor.VICTIM, "pay", f"the owner pays {format_yen(sale.total)} at {t1}" if sale else f"refused ({refused.code})",
            detail=t1)
     r.advance(20)
     replay("the used code shown again at the other till", code.text, t2)

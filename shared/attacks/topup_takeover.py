@@ -16,6 +16,7 @@ from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpe
 from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
 from shared.audit_events import AuditEvent
 from shared.errors import QrpayError
+from shared.money import format_yen
 
 NAME = "topup-takeover"
 VICTIM_CARD = "4242 4242 4242 4242"   # the card registered in the victim's wallet app
@@ -79,12 +80,12 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
             t = core.topups.top_up(token, want, VICTIM_CARD, topup_password=topup_password,
                                    idempotency_key=f"atk-{r.tag}-{i}")
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1} of ¥{want:,} refused ({e.code}): {e.message}",
+            r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1} of {format_yen(want)} refused ({e.code}): {e.message}",
                    attacker_gain=False)
             continue
         charged += t.amount
-        r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1}: ¥{t.amount:,} charged to the victim's card",
-               detail=f"{t.card_brand} •••• {t.card_last4}; balance ¥{t.balance:,}", attacker_gain=True)
+        r.step(Actor.ATTACKER, "top_up", f"top-up {i + 1}: {format_yen(t.amount)} charged to the victim's card",
+               detail=f"{t.card_brand} •••• {t.card_last4}; balance {format_yen(t.balance)}", attacker_gain=True)
     if r.alerted(AuditEvent.TOPUP_VELOCITY_ALERT):
         r.step(Actor.SYSTEM, "alert", "top-up velocity alert", attacker_gain=False)
 
@@ -101,11 +102,11 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
             sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[1], who="attacker")
             if sale is not None:
                 lost = sale.total
-                r.step(Actor.TILL, "pay", f"attacker bought resale goods for ¥{sale.total:,}",
+                r.step(Actor.TILL, "pay", f"attacker bought resale goods for {format_yen(sale.total)}",
                        detail=f"receipt {sale.receipt_no}", attacker_gain=True)
             else:
                 r.step(Actor.TILL, "pay", f"refused ({refused.code}): {refused.message}", attacker_gain=False)
-    r.note(f"Charged to the victim's card by the attacker: ¥{charged:,}.")
+    r.note(f"Charged to the victim's card by the attacker: {format_yen(charged)}.")
     if lost or charged:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost,
                         takeovers=1 if takeover else 0)
