@@ -14,6 +14,7 @@ from shared.clock import JST_OFFSET_SECONDS, FixedClock, in_jst, jst_text
 from shared.errors import InputError, QrpayError
 from ui_common import theme
 from ui_common.flow_layout import FlowLayout
+from ui_common.policy_poller import PolicyPoller
 from ui_common.widgets import Banner, PolicyBadge
 from trainer_app.texts import _SKEW_HELP, _tr
 
@@ -98,7 +99,10 @@ class PolicyClockBar(QWidget):
         super().__init__(parent)
         self.core = core
         self._ask_time = ask_time or SetTimeDialog.ask
-        self._last_policy: str | None = None
+        # polled on the window's one-second tick (refresh_status), with the simulated time
+        self.policy_poller = PolicyPoller(core, interval_ms=0, parent=self)
+        self.policy_poller.changed.connect(self._show_policy)
+        self.policy_poller.failed.connect(lambda e: self.clock_message.show_state("danger", e.message))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(8)
@@ -190,12 +194,11 @@ class PolicyClockBar(QWidget):
         self.insecure_banner.hide()
         outer.addWidget(self.insecure_banner)
 
-    def refresh_status(self) -> None:
+    def refresh_status(self, *, force_policy: bool = False) -> None:
         """The timer only repaints: the simulated time and the policy come from the database."""
         try:
             now = self.core.now()
             offset = self.core.clock_offset()
-            policy = self.core.policy.name
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
             return
@@ -203,11 +206,10 @@ class PolicyClockBar(QWidget):
         self.offset_label.setText(self.tr("Simulated time") + "\n" + (
             self.tr("real time {offset}").format(offset=offset_text(offset))
             if not isinstance(self.core.clock, FixedClock) else self.tr("fixed clock")))
-        if policy != self._last_policy:
-            self._show_policy(policy)
+        self.policy_poller.poll(force=force_policy)
 
-    def _show_policy(self, name: str) -> None:
-        self._last_policy = name
+    def _show_policy(self, policy) -> None:
+        name = policy.name
         self.badge.set_policy(name)
         self.insecure_banner.setVisible(name == "2019")
         for n, b in self.policy_buttons.items():
@@ -218,8 +220,7 @@ class PolicyClockBar(QWidget):
             self.core.set_policy(name, actor="trainer")
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
-        self._last_policy = None
-        self.refresh_status()
+        self.refresh_status(force_policy=True)
 
     def advance_clock(self, seconds: float) -> None:
         self._clock_change(lambda: self.core.advance_clock(seconds, actor="trainer"))

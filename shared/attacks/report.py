@@ -193,7 +193,7 @@ def render_html(result: ScenarioResult) -> str:
         parts.append("<table><tr><th>customer</th><th>balance before</th><th>after</th><th>change</th></tr>")
         for b in r.victim.balances:
             parts.append(f"<tr><td>{_e(b.email)}</td><td>{format_yen(b.before)}</td><td>{format_yen(b.after)}</td>"
-                         f"<td>{format_yen(b.after - b.before)}</td></tr>")
+                         f"<td>{format_yen(b.after - b.before, signed=True)}</td></tr>")
         parts.append("</table>")
     parts.append(f"<p>{r.victim.messages_total} message(s) arrived during the run"
                  + (f"; the newest {len(r.victim.messages)} are shown" if r.victim.messages_total > len(r.victim.messages)
