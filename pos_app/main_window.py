@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -29,12 +28,13 @@ from pos_app.receipt_view import receipt_html, save_pdf
 from pos_app.result_panel import ResultPanel
 from pos_app.scan_worker import SourceFactory
 from pos_app.scanner_panel import ScannerPanel
+from pos_app.screen_source import SOURCE_AUTO, default_source_factory
 from pos_app.supervisor_area import SupervisorArea
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.receipts import Receipt
 from shared.sales import EntryMethod
-from shared.scanning import CameraError, decoder_named, open_source
+from shared.scanning import decoder_named
 from shared.scanning.decoders import Decoder
 from ui_common import app as ui_app
 from ui_common.dialogs import ask_yes_no
@@ -46,7 +46,6 @@ from ui_common.widgets import Banner, PolicyBadge
 
 log = logging.getLogger(__name__)
 
-SOURCE_AUTO = "auto"
 SOURCE_SETTING = "scanner/source"
 
 
@@ -55,36 +54,6 @@ class PaymentUnconfirmed(QrpayError):
     outcome is unknown, so the clerk retries with the same sale id, which cannot charge twice."""
 
     code = "payment_unconfirmed"
-
-
-def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None,
-                           open_camera: Callable[[str], object] | None = None) -> SourceFactory:
-    """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
-    "camera"), a digit is a webcam, "screen[:x,y,w,h]" the screen, and "auto" webcam 0 if one
-    opens, else the screen (the one-laptop demo needs no choice and no click)."""
-    opener = open_camera or _open_looping
-    if not (spec.startswith("screen") or spec == SOURCE_AUTO):
-        return partial(opener, spec)
-    if screen_grabber_for is None:
-        raise ValueError("screen capture needs the GUI")
-    from pos_app.screen_source import ScreenSource
-    if spec != SOURCE_AUTO:
-        return partial(ScreenSource, screen_grabber_for(spec), description=spec)
-    return partial(_camera_else_screen, opener, screen_grabber_for("screen"))
-
-
-def _open_looping(spec: str):
-    return open_source(spec, loop=True, realtime=True)
-
-
-def _camera_else_screen(opener, grabber):
-    """Runs in the scan worker's thread: webcam 0, or the screen when no webcam opens."""
-    from pos_app.screen_source import ScreenSource
-    try:
-        return opener("0")
-    except CameraError:
-        log.info("no webcam: reading the code from the screen")
-        return ScreenSource(grabber, description="screen")
 
 
 class PosWindow(QMainWindow):
