@@ -8,7 +8,7 @@ fixed region). Without --camera the till uses the presenter's last choice on thi
 `--autoplay` (attract mode) signs in the first clerk of the demo accounts saved beside the
 database and takes customers in a loop; `--once` does one round and exits 0 once the sale is recorded.
 
-For screenshots and demos only: `--screen till|scanner|receipt|refund|report|alerts|signin` drives
+For screenshots and demos only: `--screen till|scanner|receipt|refund|report|alerts|signin|leave-kiosk` drives
 the window to that screen, signing in with the staff given in QRPAY_POS_DEMO="CLERK:PIN[:SUPERVISOR:PIN]".
 """
 from __future__ import annotations
@@ -130,6 +130,10 @@ def _demo_staff():
 
 def _drive(window, screen: str, clerk: tuple[int, str]) -> None:
     """Click through to `screen` the way a clerk would (screenshots of each state)."""
+    if screen == "leave-kiosk":     # the real exit guard and its dialog (not the demo's stand-in approval)
+        from ui_common.kiosk import KioskExitGuard
+        KioskExitGuard(window, window.core)()
+        return
     if screen == "signin":
         window.signin.staff_edit.setText(str(clerk[0]))
         return

@@ -90,10 +90,13 @@ def close_allowed(window, event) -> bool:
 
 class LeaveKioskButton(QPushButton):
     """The visible way out in kiosk mode ("◆ Leave kiosk"): it closes the window, whose guard asks
-    for the supervisor. Hidden until the app enters kiosk mode."""
+    for the supervisor. Hidden until the app enters kiosk mode. `compact` (a phone's status row):
+    no ◆ mark and a lower button; the supervisor colour still marks it."""
 
-    def __init__(self, on_click: Callable[[], object], parent: QWidget | None = None) -> None:
-        super().__init__("◆ " + self.tr("Leave kiosk"), parent)
+    def __init__(self, on_click: Callable[[], object], parent: QWidget | None = None, *, compact: bool = False) -> None:
+        super().__init__(("" if compact else "◆ ") + self.tr("Leave kiosk"), parent)
+        if compact:
+            self.setStyleSheet("min-height: 34px; padding: 2px 10px;")
         self.setProperty("role", "supervisor")
         self.setToolTip(self.tr("A supervisor's number and PIN close the kiosk"))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -83,8 +83,7 @@ class WalletWindow(QMainWindow):
         self.account_label.setProperty("role", "muted")
         status.addWidget(self.account_label, 1)
         # kiosk only: the visible way out for a supervisor (the close guard asks for the PIN)
-        self.leave_button = LeaveKioskButton(self.close)
-        self.leave_button.setStyleSheet("min-height: 34px; padding: 2px 10px;")  # supervisor-only, compact
+        self.leave_button = LeaveKioskButton(self.close, compact=True)
         status.addWidget(self.leave_button)
         # the phone's menu: a "⋮" button, not a desktop menu bar (it costs a phone's height)
         self.menu_button = QToolButton()

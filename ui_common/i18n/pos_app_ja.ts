@@ -380,7 +380,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="+42"/>
+        <location filename="../../pos_app/cart_panel.py" line="+43"/>
         <location line="+1"/>
         <source>Remove</source>
         <translation>削除</translation>
@@ -409,7 +409,7 @@
         <translation>カートを破棄</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+76"/>
         <source>{rate}% taxable {taxable} (tax {tax})</source>
         <translation>{rate}%対象 {taxable}（内消費税 {tax}）</translation>
     </message>
@@ -427,7 +427,7 @@
 <context>
     <name>CatalogPanel</name>
     <message>
-        <location filename="../../pos_app/catalog_panel.py" line="+48"/>
+        <location filename="../../pos_app/catalog_panel.py" line="+49"/>
         <source>Search by name or JAN…</source>
         <translation>商品名・JANで検索…</translation>
     </message>
@@ -823,7 +823,7 @@
 <context>
     <name>PosWindow</name>
     <message>
-        <location filename="../../pos_app/main_window.py" line="+122"/>
+        <location filename="../../pos_app/main_window.py" line="+91"/>
         <source>qrpay till — {terminal}</source>
         <translation>qrpay レジ — {terminal}</translation>
     </message>
@@ -931,7 +931,7 @@
         <translation>レシートを検索</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+66"/>
         <source>Type the receipt number printed on the customer&apos;s receipt.</source>
         <translation>お客様のレシートに印字されたレシート番号を入力してください。</translation>
     </message>
@@ -1172,7 +1172,7 @@
 <context>
     <name>TillAutoplay</name>
     <message>
-        <location filename="../../pos_app/autoplay.py" line="+73"/>
+        <location filename="../../pos_app/autoplay.py" line="+52"/>
         <source>Autoplay stopped: the till is yours.</source>
         <translation>自動デモを止めました。​レジを操作できます。</translation>
     </message>

@@ -92,7 +92,7 @@
 <context>
     <name>ResultsTabs</name>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="+70"/>
+        <location filename="../../trainer_app/results_tabs.py" line="+86"/>
         <source>Steps</source>
         <translation>経過</translation>
     </message>
@@ -108,12 +108,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+37"/>
+        <location line="+23"/>
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-23"/>
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
@@ -124,34 +124,34 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+24"/>
+        <location line="+19"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-19"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+95"/>
+        <location line="+78"/>
         <source>Alerts</source>
         <translation>警報</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-66"/>
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+77"/>
+        <location line="+5"/>
+        <location line="+62"/>
         <source>Balances</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-62"/>
         <source>Before → after</source>
         <translation>前 → 後</translation>
     </message>
@@ -161,18 +161,18 @@
         <translation>増減</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+65"/>
+        <location line="+3"/>
+        <location line="+60"/>
         <source>Mailbox</source>
         <translation>メール</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-59"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>What the victim saw</source>
         <translation>被害者から見えたこと</translation>
     </message>
@@ -527,7 +527,7 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+81"/>
+        <location filename="../../trainer_app/main_window.py" line="+82"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
@@ -577,7 +577,7 @@
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+117"/>
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>

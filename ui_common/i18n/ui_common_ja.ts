@@ -33,12 +33,12 @@
 <context>
     <name>LeaveKioskButton</name>
     <message>
-        <location line="+17"/>
+        <location line="+27"/>
         <source>Leave kiosk</source>
         <translation>キオスク終了</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>A supervisor&apos;s number and PIN close the kiosk</source>
         <translation>責任者の番号とPINでキオスクを終了します</translation>
     </message>
@@ -46,7 +46,7 @@
 <context>
     <name>PolicyBadge</name>
     <message>
-        <location filename="../widgets.py" line="+24"/>
+        <location filename="../widgets.py" line="+34"/>
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定（危険・研修用）</translation>
     </message>

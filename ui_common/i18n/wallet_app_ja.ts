@@ -49,7 +49,7 @@
         <translation>レシート {no}</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+71"/>
         <source>Nothing yet.</source>
         <translation>まだ履歴はありません。</translation>
     </message>
@@ -80,7 +80,7 @@
 <context>
     <name>AuthenticatorWindow</name>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="+22"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="+23"/>
         <source>Authenticator — the customer&apos;s second device</source>
         <translation>認証アプリ — お客様の2台目の端末</translation>
     </message>
@@ -95,7 +95,7 @@
         <translation>{s} 秒</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+16"/>
         <source>(new, being set up)</source>
         <translation>（新しいアプリ・設定中）</translation>
     </message>
@@ -1078,7 +1078,7 @@
         <translation>qrpay ウォレット</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+30"/>
         <location line="+1"/>
         <source>Menu</source>
         <translation>メニュー</translation>
