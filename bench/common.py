@@ -100,6 +100,17 @@ def pyplot():
     return plt
 
 
+def save_chart(fig, name: str, *, title: str | None = None) -> Path:
+    """bench/results/<name>.png, laid out tight, and the figure closed."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    path = RESULTS / f"{name}.png"
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+    return path
+
+
 # -- real payment codes ---------------------------------------------------------------------------
 def payment_code_texts(n: int, *, seed: int = 7) -> list[str]:
     """`n` payment-code texts in the real format, signed with a fresh Ed25519 key (what a wallet

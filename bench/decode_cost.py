@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from bench.common import Peer, Pipeline, payment_code_texts, peers, pyplot, summary_ms, table, write_json, RESULTS
+from bench.common import Peer, Pipeline, payment_code_texts, peers, pyplot, save_chart, summary_ms, table, write_json
 from shared.scanning.synth import empty_frame, qr_image, webcam_clip
 
 SIZES = ((640, 480), (1280, 720))
@@ -110,9 +110,7 @@ def chart(results: dict) -> None:
         if size == "1280x720":
             ax.axhline(8.0, color="red", linestyle="--", linewidth=1, label="goal 8 ms")
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(RESULTS / "decode_cost.png", dpi=110)
-    plt.close(fig)
+    save_chart(fig, "decode_cost")
 
 
 def main() -> None:

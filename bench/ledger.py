@@ -23,7 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import RESULTS, T0, fast_password_hashing, pyplot, summary_ms, table, write_json
+from bench.common import T0, fast_password_hashing, pyplot, save_chart, summary_ms, table, write_json
 
 PASSWORD = "amber-bamboo-canal-cedar-42"
 NOW = T0 + 120
@@ -207,10 +207,7 @@ def chart(modes: list[dict]) -> None:
     a2.set_xticks(list(x), labels)
     a2.set_ylabel("ms per redemption (one transaction)")
     a2.legend(fontsize=8)
-    fig.suptitle("Ledger: core.sales.pay on SQLite WAL")
-    fig.tight_layout()
-    fig.savefig(RESULTS / "ledger.png", dpi=110)
-    plt.close(fig)
+    save_chart(fig, "ledger", title="Ledger: core.sales.pay on SQLite WAL")
 
 
 def main() -> None:

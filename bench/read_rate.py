@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from bench.common import RESULTS, Peer, Pipeline, payment_code_texts, peers, pyplot, table, write_json
+from bench.common import Peer, Pipeline, payment_code_texts, peers, pyplot, save_chart, table, write_json
 from shared.scanning.synth import qr_image, webcam_clip
 
 SIZE = (1280, 720)
@@ -162,9 +162,7 @@ def chart(results: dict, names: list[str], name: str = "read_rate") -> None:
     ax.set_ylim(0, 105)
     ax.set_title("Read rate per degradation, 1280x720, real payment codes")
     ax.legend(fontsize=8, ncol=3, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(RESULTS / f"{name}.png", dpi=110)
-    plt.close(fig)
+    save_chart(fig, name)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QRPAY_NO_CRASH_DIALOG", "1")
 
-from bench.common import RESULTS, T0, fast_password_hashing, pyplot, summary_ms, table, write_json  # noqa: E402
+from bench.common import T0, fast_password_hashing, pyplot, save_chart, summary_ms, table, write_json  # noqa: E402
 
 FIRST_CODE_FRAME = 2  # two empty frames first: the customer is still lifting the phone
 CODE_FRAMES = 8
@@ -238,9 +238,7 @@ def chart(trials: list[dict]) -> None:
     ax.set_ylabel("ms from the first frame with the code")
     ax.set_title("Scan to approved, PosWindow offscreen, 1280x720 video")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(RESULTS / "scan_to_approved.png", dpi=110)
-    plt.close(fig)
+    save_chart(fig, "scan_to_approved")
 
 
 def main() -> None:

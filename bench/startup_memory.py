@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, T0, fast_password_hashing, percentile, pyplot, table, write_json
+from bench.common import T0, fast_password_hashing, percentile, pyplot, save_chart, table, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,10 +145,7 @@ def chart(results: dict) -> None:
     a2.axhline(250, color="red", linestyle="--", linewidth=1, label="goal 250 MB")
     a2.set_ylabel("peak RSS (MB)")
     a2.legend(fontsize=8)
-    fig.suptitle("Start-up and memory")
-    fig.tight_layout()
-    fig.savefig(RESULTS / "startup_memory.png", dpi=110)
-    plt.close(fig)
+    save_chart(fig, "startup_memory", title="Start-up and memory")
 
 
 def main() -> None:

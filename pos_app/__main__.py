@@ -8,7 +8,7 @@ fixed region). Without --camera the till uses the presenter's last choice on thi
 `--autoplay` (attract mode) signs in the first clerk of the demo accounts saved beside the
 database and takes customers in a loop; `--once` does one round and exits 0 once the sale is recorded.
 
-For screenshots and demos only: `--screen till|scanner|receipt|refund|report|alerts|signin` drives
+For screenshots and demos only: `--screen till|scanner|receipt|refund|report|alerts|signin|leave-kiosk` drives
 the window to that screen, signing in with the staff given in QRPAY_POS_DEMO="CLERK:PIN[:SUPERVISOR:PIN]".
 """
 from __future__ import annotations
@@ -20,22 +20,19 @@ from typing import Sequence
 
 from PySide6.QtCore import QTimer
 
-from shared.version import version_text
+from ui_common.app import app_parser
+
+PROG = "qrpay-pos"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qrpay-pos", description="The store clerk's till (qrpay-sim).")
-    p.add_argument("--version", action="version", version=version_text("qrpay-pos"))
-    p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
+def build_parser():
+    p = app_parser(PROG, "The store clerk's till (qrpay-sim).", kiosk=True,
+                   kiosk_help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
     p.add_argument("--terminal", metavar="ID", default="T1", help="this till's terminal id (default T1)")
     p.add_argument("--camera", metavar="SOURCE",
                    help='"auto", webcam index, video file, image pattern, image, or "screen[:X,Y,W,H]" '
                         '(default: the last choice on this machine, else auto)')
-    p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
     p.add_argument("--decoder", choices=("cascade", "zxing", "zbar"), default="cascade")
-    p.add_argument("--kiosk", action="store_true",
-                   help="full screen, large type, a supervisor PIN to leave, the cart discarded when idle")
-    p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
     p.add_argument("--trainer", action="store_true",
                    help="open the attack trainer (its own app now: qrpay-trainer, python -m trainer_app)")
     p.add_argument("--autoplay", action="store_true", help="attract mode: customers pay in a loop until a key or touch")
@@ -58,39 +55,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.trainer:
         return _start_trainer((["--db", args.db] if args.db else []) + (["--lang", args.lang] if args.lang else []))
-    from pos_app.main_window import PosWindow
-    from shared.core import Core
-    from shared.errors import QrpayError
-    from shared.scanning import decoder_named
-    from ui_common.app import install_excepthook, make_application, setup_logging
-
-    setup_logging("pos_app")
+    from ui_common.app import run_app
     from ui_common.kiosk import KIOSK_SCALE
-    app = make_application([sys.argv[0]], app_name="pos_app", lang=args.lang,
-                           scale=KIOSK_SCALE if args.kiosk else 1.0)
-    install_excepthook()
-    try:
-        core = Core.open(args.db)
-    except QrpayError as e:
-        print(f"qrpay-pos: {e.message}", file=sys.stderr)
-        return 2
+
+    return run_app(prog=PROG, app_name="pos_app", args=args, scale=KIOSK_SCALE if args.kiosk else 1.0,
+                   open_window=lambda app, core: _open_window(app, core, args))
+
+
+def _open_window(app, core, args):
+    from pos_app.main_window import PosWindow
+    from shared.scanning import decoder_named
+    from ui_common.app import apply_window_geometry
+    from ui_common.kiosk import enter_kiosk
+    from ui_common.launcher import DemoLink, keep_frame_in_tile
+
     demo = _demo_staff()
     ask = None
     if demo and demo[1] is not None:
-        from pos_app.supervisor_pin import Approval
+        from ui_common.supervisor_pin import Approval
         sup = demo[1]
         ask = lambda *a, **k: Approval(sup[0], sup[1], "demo")  # noqa: E731 - screenshots only
     extra = {"confirm": lambda *_: True} if demo else {}
     window = PosWindow(core, terminal_id=args.terminal, camera=args.camera, decoder=decoder_named(args.decoder),
                        ask=ask, **extra)
     window.resize(1366, 768)
-    from ui_common.app import apply_window_geometry
-    from ui_common.launcher import DemoLink, keep_frame_in_tile
     placed = apply_window_geometry(window)
     link = DemoLink(window)
     window.set_demo_link(link, db_path=str(core.db.path))
     if args.kiosk:
-        _make_kiosk(window, idle_minutes=args.idle_minutes)
+        enter_kiosk(window, idle_minutes=args.idle_minutes)
     if args.kiosk and not placed:
         window.showFullScreen()        # alone on the screen: truly full screen, no frame
     else:
@@ -99,16 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep_frame_in_tile(window)
     if args.screen and demo:
         QTimer.singleShot(200, lambda: _drive(window, args.screen, demo[0]))
-    exit_code: list[int] = []
     if args.autoplay:
         player = _start_autoplay(window, core, once=args.once, timeout_s=args.timeout, link=link)
         if player is None:
+            window.shutdown()
             return 2
-        player.finished.connect(lambda c: (exit_code.append(c), app.exit(c)))
-    code = app.exec()
-    window.shutdown()
-    core.close()
-    return exit_code[0] if exit_code else code
+        player.finished.connect(app.exit)    # the sale's status is the app's
+    return window
 
 
 def _start_autoplay(window, core, *, once: bool, timeout_s: float, link):
@@ -122,20 +112,10 @@ def _start_autoplay(window, core, *, once: bool, timeout_s: float, link):
               file=sys.stderr)
         return None
     player = TillAutoplay(window, clerk_id=int(clerk["id"]), pin=str(clerk["pin"]), once=once, timeout_s=timeout_s)
-    link.on_hand_over = player.stop
-    player.handed_over.connect(lambda: link.request("hand-over"))
+    player.link_to(link)
     window.autoplay = player
     player.start()
     return player
-
-
-def _make_kiosk(window, *, idle_minutes: float) -> None:
-    from ui_common.kiosk import IdleWatcher
-
-    watcher = IdleWatcher(minutes=idle_minutes, parent=window)
-    watcher.idle.connect(window.reset_for_next_customer)
-    window.idle_watcher = watcher
-    window.set_kiosk(True)
 
 
 def _demo_staff():
@@ -150,6 +130,10 @@ def _demo_staff():
 
 def _drive(window, screen: str, clerk: tuple[int, str]) -> None:
     """Click through to `screen` the way a clerk would (screenshots of each state)."""
+    if screen == "leave-kiosk":     # the real exit guard and its dialog (not the demo's stand-in approval)
+        from ui_common.kiosk import KioskExitGuard
+        KioskExitGuard(window, window.core)()
+        return
     if screen == "signin":
         window.signin.staff_edit.setText(str(clerk[0]))
         return

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from pos_app.messages import plain_error
-from pos_app.supervisor_pin import SupervisorPinDialog
+from ui_common.supervisor_pin import SupervisorPinDialog
 from shared.audit import AuditRow
 from shared.audit_events import AuditEvent
 from shared.errors import QrpayError
-from shared.receipts import jst_text
+from shared.clock import jst_text
 from ui_common.tasks import run_in_background
 from ui_common.widgets import Banner
 
@@ -149,7 +149,7 @@ class AlertsPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.count.setText(self.tr("%n alert(s)", "", len(self.rows)))
+        self.count.setText(self.tr("{n} alert(s)").format(n=len(self.rows)))
         self._update_buttons()
 
     def selected(self) -> AuditRow | None:
@@ -167,8 +167,8 @@ class AlertsPanel(QWidget):
         if row is None or row.customer_id is None:
             return
         customer_id = row.customer_id
-        approval = self._ask(self, action=self.tr("Freeze the wallet of customer #%1: payments and top-ups stop, "
-                                                  "and the customer is told.").replace("%1", str(customer_id)),
+        approval = self._ask(self, action=self.tr("Freeze the wallet of customer #{customer}: payments and top-ups stop, "
+                                                  "and the customer is told.").format(customer=customer_id),
                              ask_reason=True)
         if approval is None:
             return
@@ -180,7 +180,7 @@ class AlertsPanel(QWidget):
                           on_success=lambda _: self._frozen(customer_id), on_failure=self._failed)
 
     def _frozen(self, customer_id: int) -> None:
-        self.banner.show_state("ok", self.tr("Wallet of customer #%1 frozen.").replace("%1", str(customer_id)))
+        self.banner.show_state("ok", self.tr("Wallet of customer #{customer} frozen.").format(customer=customer_id))
         self.refresh()
 
     def _failed(self, error: QrpayError) -> None:

@@ -14,35 +14,26 @@ from __future__ import annotations
 import logging
 import random
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer, Signal
+
+from ui_common.autoplay import Autoplay
 
 log = logging.getLogger(__name__)
 
-_HUMAN_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 STEP_MS = 900          # between the clerk's actions: slow enough for an audience to follow
 RESULT_MS = 6000       # how long the verdict stays before the next customer
 
 
-class TillAutoplay(QObject):
+class TillAutoplay(Autoplay):
     finished = Signal(int)      # --once: the exit code
-    handed_over = Signal()
 
     def __init__(self, window, *, clerk_id: int, pin: str, once: bool = False, timeout_s: float = 180.0,
                  step_ms: int = STEP_MS, rng: random.Random | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(window, first_step=self._sign_in, step_ms=step_ms, start_delay_ms=300)
         self._clerk_id, self._pin = clerk_id, pin
         self.once = once
-        self._step_ms = step_ms
         self._rng = rng or random.Random()
-        self.running = False
-        self.rounds = 0
         self.last_sale_id: str | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._step)
-        self._next = self._sign_in
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
         self._deadline.setInterval(int(timeout_s * 1000))
@@ -50,43 +41,15 @@ class TillAutoplay(QObject):
 
     # -- control -----------------------------------------------------------------------------------
     def start(self) -> None:
-        self.running = True
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         if self.once:
             self._deadline.start()
-        self._after(self._sign_in, 300)
+        super().start()
 
-    def stop(self, *, quiet: bool = False) -> None:
-        """Hand the till back: no further step (a payment already sent completes as usual).
-        `quiet`: the window is closing; nobody is told."""
-        if not self.running:
-            return
-        self.running = False
-        self._timer.stop()
+    def _stopped(self) -> None:
         self._deadline.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        if not quiet:
-            self.window.cart.show_message(self.tr("Autoplay stopped: the till is yours."))
-            self.handed_over.emit()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if self.running and event.type() in _HUMAN_INPUT:   # autoplay itself only calls slots: no input events
-            QTimer.singleShot(0, self.stop)
-        return False
-
-    def _after(self, step, ms: int | None = None) -> None:
-        if not self.running:
-            return
-        self._next = step
-        self._timer.start(self._step_ms if ms is None else ms)
-
-    def _step(self) -> None:
-        if self.running:
-            self._next()
+    def _handing_over(self) -> None:
+        self.window.cart.show_message(self.tr("Autoplay stopped: the till is yours."))
 
     def _finish(self, code: int) -> None:
         self.running = False

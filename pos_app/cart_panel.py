@@ -16,6 +16,7 @@ from pos_app.elided_label import ElidedLabel
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK, CartLine, CartTotals
+from ui_common.widgets import clear_layout
 
 
 class CartLineRow(QFrame):
@@ -189,11 +190,7 @@ class CartPanel(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------------
     def _render(self) -> None:
-        while self._rows.count() > 1:
-            w = self._rows.takeAt(0).widget()
-            if w is not None:
-                w.hide()  # gone now: a deleted-later widget would still be painted and measured
-                w.deleteLater()
+        clear_layout(self._rows, keep=1)   # the stretch under the lines stays
         totals = self.totals
         lines = totals.lines if totals else ()
         for i, line in enumerate(lines):
@@ -201,8 +198,8 @@ class CartPanel(QWidget):
             self._rows.insertWidget(i, CartLineRow(line, name, self.set_qty))
         self.empty.setVisible(not lines)
         if totals:
-            parts = [self.tr("%1% taxable %2 (tax %3)").replace("%1", str(r.rate))
-                     .replace("%2", format_yen(r.taxable_incl)).replace("%3", format_yen(r.tax))
+            parts = [self.tr("{rate}% taxable {taxable} (tax {tax})").format(
+                         rate=r.rate, taxable=format_yen(r.taxable_incl), tax=format_yen(r.tax))
                      for r in totals.by_rate]
             if any(line.reduced for line in lines):
                 parts.append(self.tr("※ reduced rate (8%)"))
@@ -210,6 +207,6 @@ class CartPanel(QWidget):
         else:
             self.tax_label.setText("")
         self.total_label.setText(format_yen(self.total))
-        self.pay_button.setText(self.tr("Pay by QR %1").replace("%1", format_yen(self.total)))
+        self.pay_button.setText(self.tr("Pay by QR {amount}").format(amount=format_yen(self.total)))
         self.pay_button.setEnabled(bool(lines))
         self.discard_button.setEnabled(bool(lines))

@@ -13,6 +13,7 @@ from pos_app.elided_label import ElidedLabel
 from shared.catalog import Item, valid_ean13
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK
+from ui_common.widgets import clear_layout
 
 COLUMNS = 4             # at most; a narrow till (beside the wallet) shows fewer, wider tiles
 TILE_MIN_WIDTH = 170
@@ -72,11 +73,7 @@ class CatalogPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        while self._grid.count():
-            w = self._grid.takeAt(0).widget()
-            if w is not None:
-                w.hide()  # gone now: a deleted-later widget would still be painted and measured
-                w.deleteLater()
+        clear_layout(self._grid)
         self.tiles = {}
         items = self._core.catalog.search(self.search.text())
         for i, item in enumerate(items):

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QMainWindow, QMenu, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -29,54 +28,27 @@ from pos_app.receipt_view import receipt_html, save_pdf
 from pos_app.result_panel import ResultPanel
 from pos_app.scan_worker import SourceFactory
 from pos_app.scanner_panel import ScannerPanel
+from pos_app.screen_source import SOURCE_AUTO, default_source_factory
 from pos_app.supervisor_area import SupervisorArea
-from pos_app.supervisor_pin import SupervisorPinDialog
-from pos_app.reports_view import ask_yes_no
 from shared.errors import PaymentUnconfirmed, QrpayError
 from shared.money import format_yen
 from shared.receipts import Receipt
 from shared.sales import EntryMethod
-from shared.scanning import CameraError, decoder_named, open_source
+from shared.scanning import decoder_named
 from shared.scanning.decoders import Decoder
 from ui_common import app as ui_app
+from ui_common.dialogs import ask_yes_no
+from ui_common.kiosk import KioskExitGuard, LeaveKioskButton, close_allowed
+from ui_common.policy_poller import POLICY_POLL_MS, PolicyPoller
+from ui_common.supervisor_pin import SupervisorPinDialog
 from ui_common.tasks import run_in_background
 from ui_common.widgets import Banner, PolicyBadge
 
 log = logging.getLogger(__name__)
 
-POLICY_POLL_MS = 3000
-SOURCE_AUTO = "auto"
 SOURCE_SETTING = "scanner/source"
 
 
-def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None,
-                           open_camera: Callable[[str], object] | None = None) -> SourceFactory:
-    """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
-    "camera"), a digit is a webcam, "screen[:x,y,w,h]" the screen, and "auto" webcam 0 if one
-    opens, else the screen (the one-laptop demo needs no choice and no click)."""
-    opener = open_camera or _open_looping
-    if not (spec.startswith("screen") or spec == SOURCE_AUTO):
-        return partial(opener, spec)
-    if screen_grabber_for is None:
-        raise ValueError("screen capture needs the GUI")
-    from pos_app.screen_source import ScreenSource
-    if spec != SOURCE_AUTO:
-        return partial(ScreenSource, screen_grabber_for(spec), description=spec)
-    return partial(_camera_else_screen, opener, screen_grabber_for("screen"))
-
-
-def _open_looping(spec: str):
-    return open_source(spec, loop=True, realtime=True)
-
-
-def _camera_else_screen(opener, grabber):
-    """Runs in the scan worker's thread: webcam 0, or the screen when no webcam opens."""
-    from pos_app.screen_source import ScreenSource
-    try:
-        return opener("0")
-    except CameraError:
-        log.info("no webcam: reading the code from the screen")
-        return ScreenSource(grabber, description="screen")
 
 
 class PosWindow(QMainWindow):
@@ -111,7 +83,7 @@ class PosWindow(QMainWindow):
         self.last_receipt: Receipt | None = None
         self._wedge = ""
         self.exit_guard: Callable[[], bool] | None = None   # kiosk: a supervisor PIN to leave
-        self.setWindowTitle(self.tr("qrpay till — %1").replace("%1", terminal_id))
+        self.setWindowTitle(self.tr("qrpay till — {terminal}").format(terminal=terminal_id))
         self.setMinimumSize(760, 560)  # fits beside the wallet on a 1366×768 kiosk
 
         # -- top bar ----------------------------------------------------------------------------
@@ -133,12 +105,8 @@ class PosWindow(QMainWindow):
         self.presenter_menu = QMenu(self.presenter_button)
         self.presenter_button.setMenu(self.presenter_menu)
         self.presenter_button.hide()
-        self.leave_kiosk_button = QPushButton("◆ " + self.tr("Leave kiosk"))
-        self.leave_kiosk_button.setProperty("role", "supervisor")
-        self.leave_kiosk_button.setToolTip(self.tr("A supervisor's number and PIN close the kiosk"))
-        self.leave_kiosk_button.clicked.connect(self.close)
-        self.leave_kiosk_button.hide()
-        for b in (self.supervisor_button, self.signout_button, self.presenter_button, self.leave_kiosk_button):
+        self.leave_kiosk_button = LeaveKioskButton(self.close)
+        for b in (self.supervisor_button, self.signout_button, self.presenter_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # Wide: one row. Narrow (beside the wallet): the store and clerk get the first row to
         # themselves and the badge and buttons move to a second one (see resizeEvent).
@@ -214,10 +182,8 @@ class PosWindow(QMainWindow):
         rl.addWidget(self.pages, 1)
         self.setCentralWidget(root)
 
-        self._policy_timer = QTimer(self)
-        self._policy_timer.setInterval(poll_ms)
-        self._policy_timer.timeout.connect(self.refresh_policy)
-        self._policy_timer.start()
+        self.policy_poller = PolicyPoller(core, interval_ms=poll_ms, parent=self)
+        self.policy_poller.changed.connect(self._policy_changed)
         self.refresh_policy()
         self._update_bar()
         self.pages.setCurrentWidget(self.signin)
@@ -270,13 +236,11 @@ class PosWindow(QMainWindow):
 
     @Slot()
     def refresh_policy(self) -> None:
-        try:
-            policy = self.core.policy
-        except QrpayError as e:  # a database that went away must not kill the till's timer
-            log.warning("policy poll failed: %s", e.message)
-            return
-        if policy != self.badge.policy:   # whole: one defence switched inside a custom set keeps the name
-            self.badge.set_policy(policy)
+        self.policy_poller.poll()
+
+    @Slot(object)
+    def _policy_changed(self, policy) -> None:
+        self.badge.set_policy(policy)
         self._insecure = policy.is_insecure
         self._show_policy_banner()
 
@@ -414,7 +378,7 @@ class PosWindow(QMainWindow):
         if r is None:
             return None
         path = save_pdf(receipt_html(r), self.documents_dir / f"receipt-{r.receipt_no}.pdf", title=r.receipt_no)
-        self.result.show_saved(self.tr("Saved %1").replace("%1", str(path)))
+        self.result.show_saved(self.tr("Saved {path}").format(path=path))
         return path
 
     # -- supervisor area ---------------------------------------------------------------------------
@@ -474,21 +438,12 @@ class PosWindow(QMainWindow):
 
     # -- kiosk and presenter -------------------------------------------------------------------------
     def set_kiosk(self, on: bool) -> None:
-        """Kiosk: the visible way out is the "Leave kiosk" button; closing asks for a supervisor's PIN."""
+        """Kiosk: the visible way out is the "Leave kiosk" button; closing asks for a supervisor's
+        PIN (a wrong one keeps the kiosk running and says why under the cart)."""
         self.leave_kiosk_button.setVisible(on)
-        self.exit_guard = self._supervisor_may_leave if on else None
+        self.exit_guard = KioskExitGuard(self, self.core, ask=self._ask,
+                                         on_refused=lambda e: self.cart.show_message(plain_error(e))) if on else None
         self._fit_header()
-
-    def _supervisor_may_leave(self) -> bool:
-        approval = self._ask(self, action=self.tr("Leave kiosk mode"))
-        if approval is None:
-            return False
-        try:
-            self.core.staff.require_supervisor(approval.supervisor_id, approval.pin)
-        except QrpayError as e:  # a wrong PIN keeps the kiosk running; the core audited the failure
-            self.cart.show_message(plain_error(e))
-            return False
-        return True
 
     def set_demo_link(self, link, *, db_path: str | None) -> None:
         """Started by `qrpay demo`: the Presenter menu (demo accounts, reopen the wallet, reset)."""
@@ -526,14 +481,12 @@ class PosWindow(QMainWindow):
             self.demo_link.request("reset")
 
     def shutdown(self) -> None:
-        self._policy_timer.stop()
+        self.policy_poller.stop()
         self.scanner.stop_scanning()
         if self.autoplay is not None:
             self.autoplay.stop(quiet=True)
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.exit_guard is not None and not self.exit_guard():
-            event.ignore()
-            return
-        self.shutdown()
-        super().closeEvent(event)
+        if close_allowed(self, event):
+            self.shutdown()
+            super().closeEvent(event)

@@ -16,7 +16,8 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocume
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from shared.money import format_yen
-from shared.receipts import Receipt, jst_text
+from shared.clock import jst_text
+from shared.receipts import Receipt
 from shared.reports import Report, ReportKind
 from shared.tax import REDUCED_MARK, REDUCED_NOTE_EN, REDUCED_NOTE_JA
 from ui_common import theme

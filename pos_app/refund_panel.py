@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPus
 
 from pos_app.elided_label import ElidedLabel
 from pos_app.messages import plain_error
-from pos_app.supervisor_pin import SupervisorPinDialog
+from ui_common.supervisor_pin import SupervisorPinDialog
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.receipts import Receipt
 from shared.tax import REDUCED_MARK
 from ui_common.tasks import run_in_background
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, clear_layout
 
 
 class QtyStepper(QWidget):
@@ -146,20 +146,16 @@ class RefundPanel(QWidget):
         return {line.jan: line.qty - done.get(line.jan, 0) for line in r.lines}
 
     def _render(self) -> None:
-        while self._grid.count():
-            w = self._grid.takeAt(0).widget()
-            if w is not None:
-                w.hide()  # gone now: a deleted-later widget would still be painted and measured
-                w.deleteLater()
+        clear_layout(self._grid)
         self.spins, self._prices = {}, {}
         r = self.receipt
         left = self.refundable()
         if r is None:
             self.summary.setText(self.tr("Type the receipt number printed on the customer's receipt."))
         else:
-            self.summary.setText(self.tr("Receipt %1 — %2 — paid %3, refunded so far %4")
-                                 .replace("%1", r.receipt_no).replace("%2", r.at_jst)
-                                 .replace("%3", format_yen(r.total)).replace("%4", format_yen(r.refunded_total)))
+            self.summary.setText(self.tr("Receipt {receipt} — {time} — paid {paid}, refunded so far {refunded}").format(
+                                 receipt=r.receipt_no, time=r.at_jst, paid=format_yen(r.total),
+                                 refunded=format_yen(r.refunded_total)))
             for i, line in enumerate(r.lines):
                 name = line.name_ja if self._lang == "ja" else line.name_en
                 mark = f" {REDUCED_MARK}" if line.reduced else ""
@@ -180,9 +176,9 @@ class RefundPanel(QWidget):
         left = self.refundable()
         remaining = sum(self._prices.get(j, 0) * q for j, q in left.items())
         chosen = sum(self._prices[j] * q for j, q in self.selected())
-        self.all_button.setText(self.tr("Refund all %1").replace("%1", format_yen(remaining)))
+        self.all_button.setText(self.tr("Refund all {amount}").format(amount=format_yen(remaining)))
         self.all_button.setEnabled(remaining > 0)
-        self.lines_button.setText(self.tr("Refund selected %1").replace("%1", format_yen(chosen)))
+        self.lines_button.setText(self.tr("Refund selected {amount}").format(amount=format_yen(chosen)))
         self.lines_button.setEnabled(chosen > 0)
 
     def _refund(self, *, full: bool) -> None:
@@ -192,8 +188,8 @@ class RefundPanel(QWidget):
         lines = None if full else self.selected()
         amount = (sum(self._prices.get(j, 0) * q for j, q in self.refundable().items()) if full
                   else sum(self._prices[j] * q for j, q in lines or []))
-        approval = self._ask(self, action=self.tr("Refund %1 to the customer's wallet (receipt %2)")
-                             .replace("%1", format_yen(amount)).replace("%2", r.receipt_no))
+        approval = self._ask(self, action=self.tr("Refund {amount} to the customer's wallet (receipt {receipt})")
+                             .format(amount=format_yen(amount), receipt=r.receipt_no))
         if approval is None:
             return
         request = (r.sale_id, None if lines is None else tuple(lines))
@@ -210,8 +206,8 @@ class RefundPanel(QWidget):
     def _done(self, refund) -> None:
         self.receipt_edit.setText(self.receipt.receipt_no if self.receipt else "")
         self.find()
-        self.banner.show_state("ok", self.tr("Refunded %1 to the customer's wallet.").replace(
-            "%1", format_yen(refund.total)))
+        self.banner.show_state("ok", self.tr("Refunded {amount} to the customer's wallet.").format(
+            amount=format_yen(refund.total)))
         self.refunded.emit(refund)
 
     def _failed(self, error: QrpayError) -> None:

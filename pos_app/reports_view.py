@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from pos_app.messages import plain_error
@@ -18,14 +18,10 @@ from ui_common.flow_layout import FlowLayout
 from shared.errors import QrpayError
 from shared.sales import EntryMethod
 from shared.money import format_yen
-from shared.receipts import business_date_of, jst_text
+from shared.clock import jst_text
+from shared.receipts import business_date_of
+from ui_common.dialogs import ask_yes_no
 from ui_common.widgets import Banner
-
-
-def ask_yes_no(parent: QWidget, text: str) -> bool:
-    """The one confirmation of this view; tests replace it."""
-    title = QCoreApplication.translate("ReportsView", "Please confirm")
-    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
 
 
 class _DayField(QLineEdit):
@@ -146,7 +142,7 @@ class JournalView(QWidget):
             return
         path = save_pdf(receipt_html(self.current), self._documents_dir / f"receipt-{self.current.receipt_no}.pdf",
                         title=self.current.receipt_no)
-        self.banner.show_state("ok", self.tr("Saved %1").replace("%1", str(path)))
+        self.banner.show_state("ok", self.tr("Saved {path}").format(path=path))
 
     def _refund(self) -> None:
         if self.current is not None:
@@ -229,16 +225,15 @@ class ReportsView(QWidget):
                 self._show(self._core.reports.z_report_get(self._terminal_id, day))
                 self.banner.show_state("info", self.tr("This day is already closed; this is the stored Z report."))
                 return
-            if not self._confirm(self, self.tr("Close terminal %1 for %2? No more sales or refunds can be "
-                                               "booked on it for that day.").replace("%1", self._terminal_id)
-                                 .replace("%2", day)):
+            if not self._confirm(self, self.tr("Close terminal {terminal} for {day}? No more sales or refunds can be "
+                                               "booked on it for that day.").format(terminal=self._terminal_id, day=day)):
                 return
             ask = self._ask
             if ask is None:
-                from pos_app.supervisor_pin import SupervisorPinDialog
+                from ui_common.supervisor_pin import SupervisorPinDialog
                 ask = SupervisorPinDialog.ask
-            approval = ask(self, action=self.tr("Close terminal %1 for %2 (Z report)").replace("%1", self._terminal_id)
-                           .replace("%2", day))
+            approval = ask(self, action=self.tr("Close terminal {terminal} for {day} (Z report)").format(terminal=self._terminal_id,
+                                                                                       day=day))
             if approval is None:
                 return
             self._show(self._core.reports.z_report(self._terminal_id, day, supervisor_id=approval.supervisor_id,
@@ -255,4 +250,4 @@ class ReportsView(QWidget):
         path = save_pdf(self._html(rep),
                         self._documents_dir / f"{rep.kind.value.lower()}-report-{rep.terminal_id}-{rep.business_date}.pdf",
                         title=f"{rep.kind.value} report")
-        self.banner.show_state("ok", self.tr("Saved %1").replace("%1", str(path)))
+        self.banner.show_state("ok", self.tr("Saved {path}").format(path=path))

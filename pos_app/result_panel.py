@@ -85,8 +85,8 @@ class ResultPanel(QWidget):
         self.kind = "approved"
         self.verdict.setStyleSheet(_panel_style(theme.OK))
         self.icon.setText("✓")
-        self.headline.setText(self.tr("Approved %1").replace("%1", format_yen(receipt.total)))
-        self.detail.setText(self.tr("Receipt %1").replace("%1", receipt.receipt_no))
+        self.headline.setText(self.tr("Approved {amount}").format(amount=format_yen(receipt.total)))
+        self.detail.setText(self.tr("Receipt {receipt}").format(receipt=receipt.receipt_no))
         self.detail.setVisible(True)
         self.next_step.setText(self.tr("Hand the customer the receipt."))
         self.saved.clear()

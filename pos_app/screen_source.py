@@ -17,15 +17,20 @@ look next.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 
-from shared.scanning import CameraError
+from pos_app.scan_worker import SourceFactory
+from shared.scanning import CameraError, open_source
+
+log = logging.getLogger(__name__)
 
 LOST_AFTER_FRAMES = 15      # ~1.5 s of grabs without the code before searching the whole screen again
 MARGIN = 0.35               # the locked region: the code plus this much of its size on every side
@@ -222,3 +227,35 @@ class ScreenSource:
         if not self._released:
             self._released = True
             self._grabber.activate(False)
+
+
+# -- choosing the source: a --camera spec, "screen[:x,y,w,h]" or "auto" -----------------------------
+SOURCE_AUTO = "auto"
+
+
+def default_source_factory(spec: str, *, screen_grabber_for: Callable[[str], object] | None = None,
+                           open_camera: Callable[[str], object] | None = None) -> SourceFactory:
+    """A zero-argument opener for a --camera spec; files loop and play in real time (a demo
+    "camera"), a digit is a webcam, "screen[:x,y,w,h]" the screen, and "auto" webcam 0 if one
+    opens, else the screen (the one-laptop demo needs no choice and no click)."""
+    opener = open_camera or _open_looping
+    if not (spec.startswith("screen") or spec == SOURCE_AUTO):
+        return partial(opener, spec)
+    if screen_grabber_for is None:
+        raise ValueError("screen capture needs the GUI")
+    if spec != SOURCE_AUTO:
+        return partial(ScreenSource, screen_grabber_for(spec), description=spec)
+    return partial(_camera_else_screen, opener, screen_grabber_for("screen"))
+
+
+def _open_looping(spec: str):
+    return open_source(spec, loop=True, realtime=True)
+
+
+def _camera_else_screen(opener, grabber):
+    """Runs in the scan worker's thread: webcam 0, or the screen when no webcam opens."""
+    try:
+        return opener("0")
+    except CameraError:
+        log.info("no webcam: reading the code from the screen")
+        return ScreenSource(grabber, description="screen")

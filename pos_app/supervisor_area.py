@@ -15,7 +15,8 @@ from pos_app.elided_label import ElidedLabel
 
 from pos_app.alerts_panel import AlertsPanel
 from pos_app.refund_panel import RefundPanel
-from pos_app.reports_view import JournalView, ReportsView, ask_yes_no
+from pos_app.reports_view import JournalView, ReportsView
+from ui_common.dialogs import ask_yes_no
 from ui_common import theme
 
 
@@ -56,7 +57,7 @@ class SupervisorArea(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def enter(self, supervisor_name: str) -> None:
-        self.title.setText("◆ " + self.tr("Supervisor area — %1").replace("%1", supervisor_name))
+        self.title.setText("◆ " + self.tr("Supervisor area — {name}").format(name=supervisor_name))
         self.journal.refresh()
         self.alerts.refresh()
 

@@ -10,7 +10,7 @@ Times are unix seconds as floats (UTC); `to_iso` / `parse_iso` convert at the ed
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
 
 from shared.errors import InputError
@@ -52,6 +52,23 @@ class SimulatedClock:
 
     def now(self) -> float:
         return self._base.now() + self._offset()
+
+
+# Japan time, the one definition: business days, receipts, notices and every screen show it. Japan
+# has no daylight saving, so a fixed offset is exact (and the SQL that groups sales by business day
+# can add JST_OFFSET_SECONDS to a unix time).
+JST_OFFSET_SECONDS = 9 * 3600
+JST = timezone(timedelta(seconds=JST_OFFSET_SECONDS), "JST")
+
+
+def in_jst(t: float) -> datetime:
+    """Unix time `t` as an aware datetime in Japan time."""
+    return datetime.fromtimestamp(t, tz=JST)
+
+
+def jst_text(t: float, *, seconds: bool = False) -> str:
+    """"2026-11-25 18:46 JST" (receipts, notices, tables); `seconds` adds them ("18:46:40 JST")."""
+    return in_jst(t).strftime("%Y-%m-%d %H:%M:%S JST" if seconds else "%Y-%m-%d %H:%M JST")
 
 
 # The times the simulator accepts from outside (`--now`, `clock set`): 1970 up to the end of 9998,

@@ -56,8 +56,14 @@ def yen(value: "int | Yen") -> int:
     return value
 
 
-def format_yen(value: "int | Yen") -> str:
+def format_yen(value: "int | Yen", *, signed: bool = False) -> str:
+    """The one yen formatter (core, CLI, receipts, reports, every screen): "¥1,280", "-¥330".
+
+    `signed` is for a change of a balance on a screen: "+¥1,000", "−¥1,280" (a typographic minus,
+    U+2212, as payment apps print it), "¥0"."""
     n = yen(value)
+    if signed:
+        return ("+" if n > 0 else "−" if n < 0 else "") + f"¥{abs(n):,}"
     return f"-¥{-n:,}" if n < 0 else f"¥{n:,}"
 
 

@@ -8,25 +8,19 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from shared.clock import to_iso
+from shared.clock import in_jst, jst_text, to_iso
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK, REDUCED_NOTE_EN, REDUCED_NOTE_JA, CartLine, RateTotal
 
-JST = timezone(timedelta(hours=9), "JST")
 PAYMENT_METHOD = "qrpay"
 WIDTH = 42
 
 
 def business_date_of(t: float) -> str:
     """The business day (YYYY-MM-DD, Japan time) that unix time `t` falls in."""
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d")
-
-
-def jst_text(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M JST")
+    return in_jst(t).strftime("%Y-%m-%d")
 
 
 def mask_ref(ref: str) -> str:

@@ -29,7 +29,8 @@ from shared import audit, idempotency, ledger
 from shared.audit_events import AuditEvent
 from shared.errors import Conflict, IdempotencyConflict, NotFound
 from shared.money import format_yen
-from shared.receipts import business_date_of, jst_text
+from shared.clock import jst_text
+from shared.receipts import business_date_of
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, RateTotal, refund_tax, totals

@@ -39,7 +39,8 @@ from shared.audit_events import AuditEvent
 from shared.catalog import normalize_jan
 from shared.errors import CodeRefused, Conflict, IdempotencyConflict, InputError, InsufficientFunds, NotFound
 from shared.money import format_yen
-from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, jst_text, mask_ref
+from shared.clock import jst_text
+from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, mask_ref
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
 

@@ -45,10 +45,10 @@ import secrets
 from contextlib import contextmanager
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 from shared import attempts, audit, idempotency, ledger, passwords
 from shared.audit_events import AuditEvent
+from shared.clock import jst_text
 from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCredentials, LimitExceeded, Locked,
                            PermissionDenied, SessionInvalid, StepUpRequired, Throttled, TotpRequired,
                            WeakPassword)
@@ -59,7 +59,6 @@ from shared.storage import codes_store, identity_store, topups_store
 
 DAY = 24 * 3600
 MONTH = 30 * DAY
-JST = timezone(timedelta(hours=9), "JST")
 TOPUP_PASSWORD_LOCK_AFTER = 5
 TOPUP_PASSWORD_LOCK_SECONDS = 15 * 60
 TOPUP_PASSWORD_MAX_LOCK_SECONDS = 60 * 60
@@ -151,10 +150,6 @@ def parse_card(number: object) -> Card:
         raise InputError("Only Visa, Mastercard, American Express and JCB cards can be used.",
                          code="card_unsupported")
     return Card(brand, digits[-4:], DECLINED_TEST_CARDS.get(digits), digits)
-
-
-def jst(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M JST")
 
 
 def _topup(row: sqlite3.Row) -> TopUp:
@@ -288,7 +283,7 @@ class TopUpService:
             self.core.identity.notify_owner(
                 conn, cid, subject=f"Top-up of {format_yen(amount)}",
                 body=f"{format_yen(amount)} was added to your qrpay-sim wallet from your {card.brand.value} card "
-                     f"ending {card.last4} at {jst(now)}. Your balance is now {format_yen(balance)}. If this was "
+                     f"ending {card.last4} at {jst_text(now)}. Your balance is now {format_yen(balance)}. If this was "
                      "not you, contact support at once: your wallet can be frozen.")
             return TopUp(tid, amount, balance, card.brand.value, card.last4, now)
 
@@ -328,7 +323,7 @@ class TopUpService:
                              window_seconds=refused.details.get("window_seconds"))
                 self.core.identity.notify_owner(
                     conn, cid, subject="Top-up refused: too many in a short time", kind=MessageKind.SECURITY,
-                    body=f"A top-up of {format_yen(amount)} was refused at {jst(now)} because several top-ups "
+                    body=f"A top-up of {format_yen(amount)} was refused at {jst_text(now)} because several top-ups "
                          "were made within a minute. If this was not you, change your password and contact support.")
             raise LimitExceeded(refused.message, **refused.details) from None
 
@@ -439,7 +434,7 @@ class TopUpService:
                 self.core.identity.notify_owner(
                     conn, s.customer_id, subject="Your top-up password was changed", kind=MessageKind.SECURITY,
                     body=f"The top-up password of your qrpay-sim wallet was {'changed' if replaced else 'set'} at "
-                         f"{jst(now)} on device '{s.device}'. If this was not you, contact support at once.")
+                         f"{jst_text(now)} on device '{s.device}'. If this was not you, contact support at once.")
 
 
 def integrity_checks(conn: sqlite3.Connection) -> list[str]:

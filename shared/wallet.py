@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from shared import audit, codes, ledger
 from shared.audit_events import AuditEvent
+from shared.clock import jst_text
 from shared.errors import InputError
 from shared.mailbox import MessageKind
 from shared.money import format_yen
 from shared.storage import catalog_store, ledger_store, sales_store
-from shared.topups import jst as _jst
 
 _MAX_REASON = 200
 
@@ -163,13 +163,13 @@ class WalletService:
             balance = ledger.wallet_balance(conn, customer_id)
             if frozen:
                 subject = "Your wallet was frozen"
-                body = (f"Support froze your qrpay-sim wallet at {_jst(now)}"
+                body = (f"Support froze your qrpay-sim wallet at {jst_text(now)}"
                         + (f" (reason: {reason.strip()})" if reason.strip() else "")
                         + f". Payments and top-ups are stopped and your payment codes no longer work. Your balance "
                           f"of {format_yen(balance)} is safe. Contact support to unfreeze it.")
             else:
                 subject = "Your wallet was unfrozen"
-                body = (f"Support unfroze your qrpay-sim wallet at {_jst(now)}. You can pay and top up again. "
+                body = (f"Support unfroze your qrpay-sim wallet at {jst_text(now)}. You can pay and top up again. "
                         f"Balance: {format_yen(balance)}.")
             self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind=MessageKind.SECURITY)
 

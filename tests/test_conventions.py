@@ -23,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("module, prog", [("shared.cli", "qrpay"), ("wallet_app", "qrpay-wallet"),
-                                          ("pos_app", "qrpay-pos")])
+                                          ("pos_app", "qrpay-pos"), ("trainer_app", "qrpay-trainer")])
 def test_every_command_prints_the_package_version(module, prog):
     from shared.version import package_version
 
@@ -111,6 +111,86 @@ def test_app_log_files_rotate(tmp_path, monkeypatch):
                 h.close()
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+
+
+# -- GUI plumbing and core helpers in one place (issue 13 item 5) -------------------------------------
+GUI = ("wallet_app", "pos_app", "trainer_app", "ui_common")
+
+
+def _project_sources(scope: tuple[str, ...] = ()) -> list[Path]:
+    skip = {"tests", "bench", ".git", ".venv", "build"}
+    return sorted(p for p in ROOT.rglob("*.py") if not skip & set(p.relative_to(ROOT).parts)
+                  and (not scope or p.relative_to(ROOT).parts[0] in scope))
+
+
+def _lines_matching(pattern: str, *, allowed: set[str], scope: tuple[str, ...] = ()) -> list[str]:
+    rx = re.compile(pattern)
+    found = []
+    for path in _project_sources(scope):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in allowed:
+            continue
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if rx.search(line.split("#", 1)[0]):
+                found.append(f"{rel}:{no}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize("what, pattern, home, scope", [
+    ("the Japan-time offset", r"hours\s*=\s*9\b|9\s*\*\s*3600|\b32400\b|Asia/Tokyo|^\s*JST\s*=", "shared/clock.py", ()),
+    ("the yen formatter", r"¥\{|def \w*yen\w*\(", "shared/money.py", ()),
+    ("ask_yes_no", r"def ask_yes_no\b|QMessageBox\.question\(", "ui_common/dialogs.py", GUI),
+    ("the policy poller", r"\.policy\.name\b|POLICY_POLL_MS\s*=|_policy_timer", "ui_common/policy_poller.py", GUI),
+    ("the kiosk exit guard", r"Leave kiosk mode|class \w*Kiosk\w*\(|require_supervisor\(", "ui_common/kiosk.py",
+     ("wallet_app", "trainer_app", "ui_common")),
+    ("the app start-up", r"\bmake_application\(|\bCore\.open\(|install_excepthook\(\)", "ui_common/app.py",
+     ("wallet_app", "pos_app", "trainer_app")),
+])
+def test_one_definition_of_each_piece_of_plumbing(what, pattern, home, scope):
+    """A second Japan-time constant, yen formatter, confirmation box, policy poller, kiosk exit
+    guard or app start-up fails here: import the one in `home` instead. (The till's supervisor
+    actions call require_supervisor themselves: only its kiosk guard is the shared one.)"""
+    found = _lines_matching(pattern, allowed={home}, scope=scope)
+    assert not found, f"{what} defined outside {home}:\n" + "\n".join(found)
+    assert _lines_matching(pattern, allowed=set(), scope=scope + (home.split("/")[0],) if scope else ()), \
+        f"the guard for {what} matches nothing at all: fix its pattern"
+
+
+def test_the_guard_finds_a_second_definition(tmp_path, monkeypatch):
+    stray = tmp_path / "stray.py"
+    stray.write_text("from datetime import timedelta, timezone\nJST = timezone(timedelta(hours=9))\n"
+                     "def shown(t):\n    return t + timedelta(hours=9)\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "_project_sources", lambda scope=(): [stray])
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert len(_lines_matching(r"hours\s*=\s*9\b|^\s*JST\s*=", allowed=set())) == 2
+
+
+@pytest.mark.parametrize("module, app_name, log_name", [("wallet_app", "wallet_app", "wallet_app"),
+                                                        ("pos_app", "pos_app", "pos_app"),
+                                                        ("trainer_app", "trainer_app", "trainer_app")])
+def test_every_app_starts_through_the_one_start_up(module, app_name, log_name):
+    """Each __main__ hands its window to ui_common.app.run_app under its own app name (QSettings,
+    log file and translation are named after it; the trainer is not "pos_app")."""
+    text = (ROOT / module / "__main__.py").read_text(encoding="utf-8")
+    assert "run_app(" in text and f'app_name="{app_name}"' in text
+    assert "make_application(" not in text and "Core.open(" not in text and "setup_logging(" not in text
+    assert (ROOT / "ui_common" / "i18n" / f"{app_name}_ja.qm").exists()
+
+
+def test_the_trainer_runs_under_its_own_name_in_its_own_language(tmp_path):
+    """`python -m trainer_app` (and `python -m pos_app --trainer`): the QApplication is "trainer_app"
+    (QSettings("qrpay-sim", "trainer_app"), trainer_app.log, trainer_app_ja.qm) and Japanese loads."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QRPAY_TRAINER_SMOKE="1", QRPAY_NO_CRASH_DIALOG="1")
+    for args in (["-m", "trainer_app"], ["-m", "pos_app", "--trainer"]):
+        out = subprocess.run([sys.executable, *args, "--db", str(tmp_path / "t.sqlite3"), "--lang", "ja"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        shown = [line for line in out.stdout.splitlines() if line.startswith("trainer window shown: ")]
+        assert len(shown) == 1 and shown[0].endswith(" · trainer_app"), out.stdout
+        assert "攻撃トレーナー" in shown[0]
+    bad = subprocess.run([sys.executable, "-m", "trainer_app", "--db", str(tmp_path)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("qrpay-trainer: "), bad.stderr
 
 
 def test_docstrings_point_only_at_documents_in_the_repo():

@@ -84,7 +84,7 @@ def test_kiosk_till_has_a_visible_way_out_that_needs_a_supervisor_pin(qtbot, cor
     """The "Leave kiosk" button is on screen in kiosk mode; it closes the till only with a
     supervisor's correct PIN (a clerk's PIN or a wrong one keeps the kiosk running)."""
     from pos_app.main_window import PosWindow
-    from pos_app.supervisor_pin import Approval
+    from ui_common.supervisor_pin import Approval
     from shared.demo_data import seed_demo
 
     demo = seed_demo(core)
@@ -110,23 +110,52 @@ def test_kiosk_till_has_a_visible_way_out_that_needs_a_supervisor_pin(qtbot, cor
     assert not plain.isVisible()
 
 
-def test_leave_kiosk_dialog_texts_are_translated_under_its_own_class(qtbot):
-    """The guard's texts go through self.tr of LeaveKioskDialog (not a QDialog instance's tr,
-    which lupdate files under another context), and the shipped translation has them."""
+def test_the_kiosk_exit_guard_speaks_japanese_under_its_own_classes(qtbot, core, monkeypatch):
+    """The one exit guard's texts go through self.tr of its own classes (KioskExitGuard,
+    LeaveKioskButton, SupervisorPinDialog, all in ui_common), the shipped ui_common catalogue has
+    them finished, and with it installed the dialog a supervisor sees is Japanese."""
     import xml.etree.ElementTree as ET
     from pathlib import Path
 
-    from ui_common.kiosk import LeaveKioskDialog
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
-    ts = ET.parse(Path(__file__).parents[1] / "ui_common" / "i18n" / "ui_common_ja.ts")
-    ctx = next((c for c in ts.getroot().iter("context") if c.findtext("name") == "LeaveKioskDialog"), None)
-    assert ctx is not None
-    found = {m.findtext("source"): m.findtext("translation") for m in ctx.iter("message")}
-    for text in ("Leave kiosk mode", "Supervisor ID", "PIN"):
-        assert found.get(text), text
-    dlg = LeaveKioskDialog()
-    qtbot.addWidget(dlg)
-    assert dlg.windowTitle() == "Leave kiosk mode"
+    from ui_common.kiosk import KioskExitGuard, LeaveKioskButton
+    from ui_common.supervisor_pin import SupervisorPinDialog
+
+    i18n = Path(__file__).parents[1] / "ui_common" / "i18n"
+    ts = ET.parse(i18n / "ui_common_ja.ts")
+    found = {(c.findtext("name"), m.findtext("source")): (m.findtext("translation"), m.find("translation").get("type"))
+             for c in ts.getroot().iter("context") for m in c.iter("message")}
+    for key in [("KioskExitGuard", "Leave kiosk mode"), ("LeaveKioskButton", "Leave kiosk"),
+                ("SupervisorPinDialog", "Supervisor approval"), ("SupervisorPinDialog", "Supervisor number"),
+                ("SupervisorPinDialog", "Approve")]:
+        text, kind = found.get(key, (None, "missing"))
+        assert text and kind not in ("unfinished", "vanished", "obsolete") and not text.isascii(), key
+    app = QApplication.instance()
+    t = QTranslator(app)
+    assert t.load(str(i18n / "ui_common_ja.qm"))
+    app.installTranslator(t)
+    seen: list[tuple[str, list[str]]] = []
+
+    def exec_(dlg):
+        seen.append((dlg.windowTitle(), [w.text() for w in dlg.findChildren(QLabel)]))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(SupervisorPinDialog, "exec", exec_)
+    try:
+        parent = QWidget()
+        qtbot.addWidget(parent)
+        button = LeaveKioskButton(parent.close)
+        qtbot.addWidget(button)
+        assert button.text() == "◆ " + found[("LeaveKioskButton", "Leave kiosk")][0]
+        assert KioskExitGuard(parent, core)() is False          # Cancel: the kiosk stays
+    finally:
+        app.removeTranslator(t)
+    title, labels = seen[0]
+    assert title == found[("SupervisorPinDialog", "Supervisor approval")][0]
+    assert found[("KioskExitGuard", "Leave kiosk mode")][0] in labels
+    assert found[("SupervisorPinDialog", "Supervisor number")][0] in labels
 
 
 # -- the demo's presenter conveniences ----------------------------------------------------------------
@@ -251,10 +280,12 @@ def _wrong(pin: str) -> str:
 
 
 def test_wallet_kiosk_guard_leaves_only_with_a_supervisors_right_pin(qtbot, core, monkeypatch):
-    """The wallet's guard (ui_common.kiosk.supervisor_guard and its LeaveKioskDialog): a wrong PIN,
-    a clerk's right PIN, a non-number, Cancel keep the kiosk; the supervisor's right PIN leaves."""
+    """The wallet's guard (the one ui_common.kiosk.KioskExitGuard through the real
+    SupervisorPinDialog): a wrong PIN, a clerk's right PIN, a non-number, Cancel keep the kiosk and
+    a refusal is said on the screen; the supervisor's right PIN leaves."""
     from shared.demo_data import seed_demo
-    from ui_common.kiosk import LeaveKioskDialog, supervisor_guard
+    from ui_common.kiosk import KioskExitGuard
+    from ui_common.supervisor_pin import SupervisorPinDialog
     from wallet_app.main_window import WalletWindow
 
     demo = seed_demo(core)
@@ -262,25 +293,29 @@ def test_wallet_kiosk_guard_leaves_only_with_a_supervisors_right_pin(qtbot, core
     sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
     answers = [(str(sup["id"]), _wrong(sup["pin"])), (str(clerk["id"]), clerk["pin"]), ("boss", sup["pin"]),
                None, (str(sup["id"]), sup["pin"])]
-    _typed_dialog(monkeypatch, LeaveKioskDialog, ("staff", "pin"), answers)
+    _typed_dialog(monkeypatch, SupervisorPinDialog, ("staff_edit", "pin_edit"), answers)
     window = WalletWindow(core)
     qtbot.addWidget(window)
-    window.set_kiosk(supervisor_guard(window, core))
+    window.set_kiosk(True)
+    assert isinstance(window.exit_guard, KioskExitGuard)
     window.show()
     assert window.leave_button.isVisible()
     for left in (4, 3, 2, 1):
         window.leave_button.click()
         assert window.isVisible() and len(answers) == left
+        if left == 4:       # the wrong PIN: the screen says so (the core's refusal, in the app's words)
+            assert window.current_screen().banner.isVisible()
     window.leave_button.click()
     assert not window.isVisible() and not answers
     window.shutdown()
 
 
 def test_till_kiosk_guard_with_the_real_pin_dialog(qtbot, core, monkeypatch):
-    """The till's guard through its real SupervisorPinDialog (no `ask` injected): a wrong PIN shows
-    a message and keeps the kiosk; the supervisor's right PIN closes the till."""
+    """The till's guard (the same KioskExitGuard) through the real SupervisorPinDialog (no `ask`
+    injected): a wrong PIN shows a message and keeps the kiosk; the supervisor's right PIN closes it."""
     from pos_app.main_window import PosWindow
-    from pos_app.supervisor_pin import SupervisorPinDialog
+    from ui_common.kiosk import KioskExitGuard
+    from ui_common.supervisor_pin import SupervisorPinDialog
     from shared.demo_data import seed_demo
 
     demo = seed_demo(core)
@@ -290,9 +325,10 @@ def test_till_kiosk_guard_with_the_real_pin_dialog(qtbot, core, monkeypatch):
     window = PosWindow(core, camera="99")
     qtbot.addWidget(window)
     window.set_kiosk(True)
+    assert isinstance(window.exit_guard, KioskExitGuard)
     window.show()
     window.leave_kiosk_button.click()
-    assert window.isVisible() and len(answers) == 2
+    assert window.isVisible() and len(answers) == 2 and window.cart.message.text()
     window.leave_kiosk_button.click()
     assert window.isVisible() and len(answers) == 1
     window.leave_kiosk_button.click()

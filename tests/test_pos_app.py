@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QThread, Qt
 
 from pos_app.main_window import PosWindow
-from pos_app.supervisor_pin import Approval
+from ui_common.supervisor_pin import Approval
 from shared import ledger, totp
 from shared.audit_events import AuditEvent
 from shared.demo_data import seed_demo

@@ -13,7 +13,7 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.main_window import PosWindow
-from pos_app.supervisor_pin import Approval
+from ui_common.supervisor_pin import Approval
 from shared import totp
 from shared.demo_data import seed_demo
 from ui_common import theme
@@ -44,7 +44,7 @@ def look(qtbot):
     def apply(lang: str, scale: float) -> None:
         app.setProperty("qrpay_language", lang)
         if lang == "ja":
-            for base in ("pos_app", "ui_common", "trainer"):
+            for base in ("pos_app", "ui_common", "trainer_app"):
                 t = QTranslator(app)
                 assert t.load(str(I18N / f"{base}_ja.qm"))
                 app.installTranslator(t)

@@ -337,7 +337,7 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
     english = window.outcome_text("hardened")
     app = QApplication.instance()
     t = QTranslator(app)
-    assert t.load(str(Path(__file__).parents[1] / "ui_common" / "i18n" / "trainer_ja.qm"))
+    assert t.load(str(Path(__file__).parents[1] / "ui_common" / "i18n" / "trainer_app_ja.qm"))
     app.installTranslator(t)
     app.setProperty("qrpay_language", "ja")
     try:

@@ -8,11 +8,9 @@ copy of its .ts (the committed file is not touched). The test fails when the cop
 - an entry whose text is no longer in the code ("vanished"/"obsolete": renamed or deleted),
 - a .qm that is not what pyside6-lrelease makes from the committed .ts.
 
-The workflow this checks:
-    .venv/bin/pyside6-lupdate wallet_app/*.py -source-language en -target-language ja \\
-        -no-obsolete -ts ui_common/i18n/wallet_app_ja.ts
-    (translate the new entries: Qt Linguist, or edit the <translation> elements)
-    .venv/bin/pyside6-lrelease ui_common/i18n/wallet_app_ja.ts -qm ui_common/i18n/wallet_app_ja.qm
+The workflow this checks (scripts/build_translations.py, the one script for every catalogue):
+    python scripts/build_translations.py      # lupdate adds new texts (never overwrites), lrelease builds .qm
+    (translate the new entries: Qt Linguist, or edit the <translation> elements; run it again)
 
 `self.tr()` must be called on the widget's own class: lupdate files `parent.tr(...)` under the
 context "parent", where the runtime (which looks under the class name) never finds it — this
@@ -33,17 +31,42 @@ I18N = ROOT / "ui_common" / "i18n"
 BIN = Path(sys.executable).parent
 
 
-def _sources(pattern: str, *, exclude: tuple[str, ...] = ()) -> list[Path]:
-    return sorted(p for p in ROOT.glob(pattern) if p.name not in exclude)
+def _load_build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_translations", ROOT / "scripts" / "build_translations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-# catalogue → the sources lupdate reads for it (the app loads <app>_ja.qm and ui_common_ja.qm)
-CATALOGUES = {
-    "wallet_app": lambda: _sources("wallet_app/*.py"),
-    "ui_common": lambda: _sources("ui_common/*.py"),
-    "pos_app": lambda: _sources("pos_app/*.py"),
-    "trainer": lambda: _sources("trainer_app/*.py"),
-}
+BUILD = _load_build_script()
+# catalogue → the sources lupdate reads for it: the script's list, so the check covers what it builds
+CATALOGUES = {name: (lambda name=name: BUILD.sources(name)) for name in BUILD.CATALOGUES}
+
+
+def test_every_app_has_a_catalogue_the_script_builds():
+    """Every package with tr() texts is a catalogue of the script, and its .ts and .qm exist."""
+    apps = {p.parent.name for p in ROOT.glob("*/__main__.py")} - {"shared"}
+    assert apps | {"ui_common"} == set(BUILD.CATALOGUES)
+    for name in BUILD.CATALOGUES:
+        assert (I18N / f"{name}_ja.ts").exists() and (I18N / f"{name}_ja.qm").exists(), name
+
+
+def test_placeholders_are_named_fields_in_source_and_translation():
+    """One placeholder style everywhere: Python's "{name}" (filled by str.format after tr()), never
+    Qt's %1/%n; a translation has exactly the fields of its source (a lost field is a lost amount)."""
+    import re
+
+    field = re.compile(r"\{([a-z_]+)\}")
+    problems = []
+    for ts in sorted(I18N.glob("*.ts")):
+        for context, source, kind, text in _entries(ts):
+            if re.search(r"%(\d|n\b)", source):
+                problems.append(f"{ts.name}: [{context}] {source!r} uses a Qt placeholder")
+            if sorted(field.findall(source)) != sorted(field.findall(text)):
+                problems.append(f"{ts.name}: [{context}] {source!r}: the translation's fields differ: {text!r}")
+    assert not problems, "\n".join(problems)
 
 
 def _tool(name: str) -> str:
@@ -115,7 +138,7 @@ def test_the_check_sees_a_missing_translation(tmp_path):
     assert any(k == "vanished" for k in kinds.values())   # ui_common's own entries are not in probe.py
 
 
-@pytest.mark.parametrize("package", ["wallet_app", "ui_common", "pos_app"])
+@pytest.mark.parametrize("package", ["wallet_app", "ui_common", "pos_app", "trainer_app"])
 def test_tr_is_called_on_the_widgets_own_class(package):
     """`parent.tr("…")` / `window.tr("…")` / `dlg.tr("…")` put the text under the wrong context."""
     import re
@@ -129,3 +152,39 @@ def test_tr_is_called_on_the_widgets_own_class(package):
                 if not m.group(0).startswith("self."):
                     found.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
     assert not found, "tr() on another object:\n" + "\n".join(found)
+
+
+def test_the_script_adds_new_texts_keeps_every_translation_and_carries_moved_classes(tmp_path, monkeypatch):
+    """scripts/build_translations.py: lupdate adds a new text unfinished and leaves a translator's
+    text as it is (even one the code's English no longer matches word for word: it stays until the
+    text leaves the code); a class moved to another catalogue takes its finished translation along."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("from PySide6.QtWidgets import QWidget\n\nclass Probe(QWidget):\n    def f(self):\n"
+                     "        return self.tr('Kept text'), self.tr('New text')\n", encoding="utf-8")
+    ts = tmp_path / "probe_ja.ts"
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="ja">\n'
+                  "<context><name>Probe</name><message><source>Kept text</source>"
+                  "<translation>訳者が直した訳</translation></message></context>\n"
+                  "<context><name>Moved</name><message><source>Moved text</source>"
+                  "<translation>移った訳</translation></message></context>\n</TS>\n", encoding="utf-8")
+    monkeypatch.setattr(BUILD, "sources", lambda name: [probe])
+    BUILD.lupdate(ts, "probe", drop_vanished=False)
+    got = {(c, s): (k, t) for c, s, k, t in _entries(ts)}
+    assert got[("Probe", "Kept text")] == ("", "訳者が直した訳")
+    assert got[("Probe", "New text")][0] == "unfinished"
+    assert got[("Moved", "Moved text")] == ("vanished", "移った訳")      # kept, to copy from
+    other = tmp_path / "other_ja.ts"
+    other.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="ja">\n'
+                     "<context><name>Moved</name><message><source>Moved text</source>"
+                     '<translation type="unfinished"></translation></message></context>\n</TS>\n', encoding="utf-8")
+    said = BUILD.carry_moved([ts, other])
+    assert len(said) == 1 and "Moved text" in said[0]
+    assert {(c, s): (k, t) for c, s, k, t in _entries(other)}[("Moved", "Moved text")] == ("", "移った訳")
+    assert {(c, s): (k, t) for c, s, k, t in _entries(ts)}[("Probe", "Kept text")] == ("", "訳者が直した訳")
+    BUILD.lupdate(ts, "probe", drop_vanished=True)
+    assert ("Moved", "Moved text") not in {(c, s) for c, s, _k, _t in _entries(ts)}
+
+
+def test_the_script_check_finds_nothing_to_do():
+    """What CI would run: the committed .ts and .qm are what the script makes (it writes nothing here)."""
+    assert BUILD.build(check=True) == []

@@ -431,7 +431,8 @@ def test_refusals_read_in_japanese_even_for_codes_the_app_does_not_know(qtbot, q
 
 def test_kiosk_offers_a_visible_way_out_behind_the_supervisor(qtbot, window):
     asked = []
-    window.set_kiosk(lambda: asked.append(1) or False)
+    window.set_kiosk(True)
+    window.exit_guard = lambda: asked.append(1) or False
     assert window.leave_button.isVisible()
     window.leave_button.click()
     assert asked and window.isVisible()         # refused: the kiosk stays

@@ -14,14 +14,14 @@ import os
 import sys
 from typing import Sequence
 
+from ui_common.app import app_parser
+
+PROG = "qrpay-trainer"
 TABS = {"steps": 0, "chart": 1, "alerts": 2, "audit": 3, "victim": 4}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qrpay-trainer",
-                                description="The attack trainer: the 2019 attacks replayed against both policies.")
-    p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
-    p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
+    p = app_parser(PROG, "The attack trainer: the 2019 attacks replayed against both policies.")
     p.add_argument("--autorun", metavar="NAME[:POLICY]", help=argparse.SUPPRESS)
     p.add_argument("--size", action="append", default=[], metavar="NAME=VALUE", help=argparse.SUPPRESS)
     p.add_argument("--live", action="store_true", help=argparse.SUPPRESS)
@@ -35,22 +35,18 @@ def _number(text: str) -> int | float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from ui_common.app import run_app
+
+    # its own name: trainer_app.log, QSettings("qrpay-sim", "trainer_app"), trainer_app_<lang>.qm
+    return run_app(prog=PROG, app_name="trainer_app", args=args,
+                   open_window=lambda app, core: _open_window(app, core, args))
+
+
+def _open_window(app, core, args):
     from PySide6.QtCore import QTimer
 
-    from trainer_app.main_window import TrainerWindow, install_trainer_translator
-    from shared.core import Core
-    from shared.errors import QrpayError
-    from ui_common.app import install_excepthook, make_application, setup_logging
+    from trainer_app.main_window import TrainerWindow
 
-    setup_logging("trainer")
-    app = make_application([sys.argv[0]], app_name="pos_app", lang=args.lang)
-    install_trainer_translator(app)   # ui_common.app.install_translator(app, "trainer", lang), once
-    install_excepthook()
-    try:
-        core = Core.open(args.db)
-    except QrpayError as e:
-        print(f"qrpay-trainer: {e.message}", file=sys.stderr)
-        return 2
     window = TrainerWindow(core)
     window.show()
     if args.autorun:
@@ -58,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         policies = {"": ("hardened",), "hardened": ("hardened",), "2019": ("2019",),
                     "both": ("hardened", "2019")}.get(policy)
         if name not in window.scenarios or policies is None:
-            print(f"qrpay-trainer: unknown scenario or policy in --autorun {args.autorun!r}", file=sys.stderr)
+            print(f"{PROG}: unknown scenario or policy in --autorun {args.autorun!r}", file=sys.stderr)
+            window.shutdown()
             return 2
 
         def start() -> None:
@@ -76,13 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.tabs.setCurrentIndex(TABS[args.tab])
     if os.environ.get("QRPAY_TRAINER_SMOKE") == "1":
         def smoke() -> None:
-            print(f"trainer window shown: {window.windowTitle()}", flush=True)
+            print(f"trainer window shown: {window.windowTitle()} · {app.applicationName()}", flush=True)
             app.quit()
 
         QTimer.singleShot(0, smoke)
-    code = app.exec()
-    core.close()
-    return code
+    return window
 
 
 if __name__ == "__main__":

@@ -18,23 +18,23 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
 from shared.attacks.base import Actor, TimelinePoint
 from trainer_app.chart import format_elapsed
+from shared.clock import in_jst
 from shared.errors import QrpayError
+from shared.money import format_yen
 from ui_common import app as ui_app
 from ui_common import theme
-from trainer_app.policy_clock_bar import JST, SetTimeDialog
-from trainer_app.results_tabs import _yen
+from ui_common.widgets import clear_layout
+from trainer_app.policy_clock_bar import SetTimeDialog
 from trainer_app.run_panel import ScenarioWorker
 from trainer_app.scenario_list import load_scenarios
 from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
@@ -52,24 +52,6 @@ HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the C
 
 # -- the window --------------------------------------------------------------------------------
 
-_translator_lock = threading.Lock()
-_translated_apps: set[int] = set()
-
-
-def install_trainer_translator(app: QApplication | None = None) -> None:
-    """Load trainer_<lang>.qm once per application (a test may build several windows)."""
-    app = app or QApplication.instance()
-    if app is None:
-        return
-    with _translator_lock:
-        if id(app) in _translated_apps:
-            return
-        _translated_apps.add(id(app))
-        lang = ui_app.language()
-        if lang != "en":
-            ui_app.install_translator(app, "trainer", lang)
-
-
 class TrainerWindow(QMainWindow):
     run_finished = Signal()          # every policy of a run has reported (or it was stopped)
 
@@ -77,7 +59,6 @@ class TrainerWindow(QMainWindow):
                  ask_time: Callable[[QWidget, float], float | None] | None = None,
                  ask_save_path: Callable[[QWidget, Path], Path | None] | None = None,
                  tick_ms: int = TICK_MS) -> None:
-        install_trainer_translator()
         super().__init__()
         self.core = core
         self.scenarios = load_scenarios()
@@ -182,11 +163,7 @@ class TrainerWindow(QMainWindow):
         spec = self.scenarios[names[row]]
         title, _, summary = self._texts.get(spec.name, (spec.title, spec.summary, spec.summary))
         self.run_card.setToolTip(f"{title}: {summary}")
-        while self.sizes_grid.count():
-            w = self.sizes_grid.takeAt(0).widget()
-            if w is not None:
-                w.hide()  # gone now: a deleted-later widget would still be painted and measured
-                w.deleteLater()
+        clear_layout(self.sizes_grid)
         self._size_widgets = {}
         shown = [o for o in spec.sizes if o.name not in HIDDEN_SIZES]
         per_row = 4
@@ -417,7 +394,7 @@ class TrainerWindow(QMainWindow):
             return "✓ " + prefix + self.tr("BLOCKED by {defence}").format(defence=self.defence_text(result))
         text = (self.tr("ATTACK SUCCEEDED — {yen} lost, 1 account taken over") if result.takeovers == 1 else
                 self.tr("ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over"))
-        return "✕ " + prefix + text.format(yen=_yen(result.yen_lost), n=f"{result.takeovers:,}")
+        return "✕ " + prefix + text.format(yen=format_yen(result.yen_lost), n=f"{result.takeovers:,}")
 
     def defence_text(self, result) -> str:
         """The core's own words in English; elsewhere the scenario's defence in the UI language."""
@@ -447,7 +424,7 @@ class TrainerWindow(QMainWindow):
     # -- the incident report ------------------------------------------------------------------
     def default_report_path(self) -> Path:
         result = self.results.get(self.shown_policy or "")
-        stamp = datetime.fromtimestamp(result.finished_at if result else self.core.now(), tz=JST).strftime(
+        stamp = in_jst(result.finished_at if result else self.core.now()).strftime(
             "%Y%m%d-%H%M%S")
         name = f"incident-{result.name}-{result.policy}-{stamp}.html" if result else f"incident-{stamp}.html"
         return self.documents_dir / name
@@ -484,6 +461,10 @@ class TrainerWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
         """A run in progress is cancelled at its next step and waited for: no thread outlives the window."""
         self._closing = True
         self._tick.stop()
@@ -493,4 +474,3 @@ class TrainerWindow(QMainWindow):
             worker.cancel()
             worker.wait()
             self.worker = None
-        super().closeEvent(event)

@@ -4,33 +4,26 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from shared.clock import FixedClock
+from shared.clock import JST_OFFSET_SECONDS, FixedClock, in_jst, jst_text
 from shared.errors import InputError, QrpayError
 from ui_common import theme
 from ui_common.flow_layout import FlowLayout
+from ui_common.policy_poller import PolicyPoller
 from ui_common.widgets import Banner, PolicyBadge
 from trainer_app.texts import _SKEW_HELP, _tr
 
 log = logging.getLogger(__name__)
 
 
-JST = timezone(timedelta(hours=9), "JST")
-
-
-def jst_text(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M:%S JST")
-
-
 def jst_short(t: float) -> str:
     """Table cells: the month, day and time (the full date is in the tooltip)."""
-    return datetime.fromtimestamp(t, tz=JST).strftime("%m-%d %H:%M:%S")
+    return in_jst(t).strftime("%m-%d %H:%M:%S")
 
 
 def offset_text(seconds: float) -> str:
@@ -72,10 +65,10 @@ class SetTimeDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("Simulated date and time (Japan time):")))
         self.edit = QDateTimeEdit()
-        self.edit.setTimeZone(QTimeZone(9 * 3600))
+        self.edit.setTimeZone(QTimeZone(JST_OFFSET_SECONDS))
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
         self.edit.setCalendarPopup(True)
-        self.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(current), QTimeZone(9 * 3600)))
+        self.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(current), QTimeZone(JST_OFFSET_SECONDS)))
         lay.addWidget(self.edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -106,7 +99,10 @@ class PolicyClockBar(QWidget):
         super().__init__(parent)
         self.core = core
         self._ask_time = ask_time or SetTimeDialog.ask
-        self._last_policy = None   # the Policy last shown
+        # polled on the window's one-second tick (refresh_status), with the simulated time
+        self.policy_poller = PolicyPoller(core, interval_ms=0, parent=self)
+        self.policy_poller.changed.connect(self._show_policy)
+        self.policy_poller.failed.connect(lambda e: self.clock_message.show_state("danger", e.message))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(8)
@@ -198,24 +194,21 @@ class PolicyClockBar(QWidget):
         self.insecure_banner.hide()
         outer.addWidget(self.insecure_banner)
 
-    def refresh_status(self) -> None:
+    def refresh_status(self, *, force_policy: bool = False) -> None:
         """The timer only repaints: the simulated time and the policy come from the database."""
         try:
             now = self.core.now()
             offset = self.core.clock_offset()
-            policy = self.core.policy   # compared whole: a switch inside a custom set keeps the name
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
             return
-        self.time_label.setText(jst_text(now))
+        self.time_label.setText(jst_text(now, seconds=True))
         self.offset_label.setText(self.tr("Simulated time") + "\n" + (
             self.tr("real time {offset}").format(offset=offset_text(offset))
             if not isinstance(self.core.clock, FixedClock) else self.tr("fixed clock")))
-        if policy != self._last_policy:
-            self._show_policy(policy)
+        self.policy_poller.poll(force=force_policy)
 
     def _show_policy(self, policy) -> None:
-        self._last_policy = policy
         name = policy.name
         self.badge.set_policy(policy)
         self.insecure_banner.setVisible(name == "2019")
@@ -227,8 +220,7 @@ class PolicyClockBar(QWidget):
             self.core.set_policy(name, actor="trainer")
         except QrpayError as e:
             self.clock_message.show_state("danger", e.message)
-        self._last_policy = None
-        self.refresh_status()
+        self.refresh_status(force_policy=True)
 
     def advance_clock(self, seconds: float) -> None:
         self._clock_change(lambda: self.core.advance_clock(seconds, actor="trainer"))

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidg
                                QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from trainer_app.chart import TrainerChart
-from trainer_app.policy_clock_bar import jst_short, jst_text
+from shared.clock import jst_text
+from shared.money import format_yen
+from trainer_app.policy_clock_bar import jst_short
 from ui_common import theme
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,22 @@ def _table(headers: list[str]) -> QTableWidget:
     return t
 
 
+def _titled_table(title: str, headers: list[str]) -> tuple[QWidget, QLabel, QTableWidget]:
+    """A bold title over a table whose first column takes the width (the victim tab's two panes)."""
+    pane = QWidget()
+    lay = QVBoxLayout(pane)
+    lay.setContentsMargins(0, 6, 0, 0)
+    label = QLabel(title)
+    label.setStyleSheet("font-weight: 700;")
+    lay.addWidget(label)
+    table = _table(headers)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    lay.addWidget(table)
+    return pane, label, table
+
+
 def _fill(table: QTableWidget, rows: list[list[str]], *, colours: list[str | None] | None = None) -> None:
     table.setRowCount(0)
     table.setRowCount(len(rows))
@@ -46,10 +64,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], *, colours: list[str | Non
 
 def _details_text(details: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in details.items())
-
-
-def _yen(amount: int) -> str:
-    return f"¥{amount:,}" if amount >= 0 else f"−¥{-amount:,}"
 
 
 class ResultsTabs(QTabWidget):
@@ -94,31 +108,14 @@ class ResultsTabs(QTabWidget):
         # what the victim saw: balances | the messages that arrived, over the one picked
         victim = QSplitter(Qt.Orientation.Horizontal)
         victim.setChildrenCollapsible(False)
-        bal = QWidget()
-        bl = QVBoxLayout(bal)
-        bl.setContentsMargins(0, 6, 0, 0)
-        self.balances_label = QLabel(self.tr("Balances"))
-        self.balances_label.setStyleSheet("font-weight: 700;")
-        bl.addWidget(self.balances_label)
-        self.balances_table = _table([self.tr("Customer"), self.tr("Before → after"), self.tr("Change")])
+        bal, self.balances_label, self.balances_table = _titled_table(
+            self.tr("Balances"), [self.tr("Customer"), self.tr("Before → after"), self.tr("Change")])
         self.balances_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bh = self.balances_table.horizontalHeader()
-        bh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        bh.setStretchLastSection(False)
         self.balances_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        bl.addWidget(self.balances_table)
-        mail = QWidget()
-        ml = QVBoxLayout(mail)
-        ml.setContentsMargins(0, 6, 0, 0)
-        self.mail_label = QLabel(self.tr("Mailbox"))
-        self.mail_label.setStyleSheet("font-weight: 700;")
-        ml.addWidget(self.mail_label)
-        self.mail_table = _table([self.tr("Subject"), self.tr("Time (JST)")])
-        mh = self.mail_table.horizontalHeader()
-        mh.setStretchLastSection(False)
-        mh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        mail, self.mail_label, self.mail_table = _titled_table(self.tr("Mailbox"),
+                                                               [self.tr("Subject"), self.tr("Time (JST)")])
         self.mail_table.itemSelectionChanged.connect(self._show_mail_body)
-        ml.addWidget(self.mail_table)
+        ml = mail.layout()
         self.mail_body = QTextBrowser()
         mails = QSplitter(Qt.Orientation.Vertical)
         mails.setChildrenCollapsible(False)
@@ -150,8 +147,8 @@ class ResultsTabs(QTabWidget):
         self._fill_audit(self.audit_table, result.audit)
         balances = result.victim.balances
         _fill(self.balances_table,
-              [[b.email, f"{_yen(b.before)} → {_yen(b.after)}",
-                ("+" if b.after > b.before else "") + _yen(b.after - b.before)] for b in balances],
+              [[b.email, f"{format_yen(b.before)} → {format_yen(b.after)}",
+                format_yen(b.after - b.before, signed=True)] for b in balances],
               colours=[theme.DANGER if b.after < b.before else None for b in balances])
         self.balances_label.setText(self.tr("Balances ({n} watched)").format(n=len(balances)))
         messages = result.victim.messages
@@ -185,4 +182,4 @@ class ResultsTabs(QTabWidget):
             return
         m = result.victim.messages[rows[0].row()]
         to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
-        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at)}\n\n{m.body}")
+        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at, seconds=True)}\n\n{m.body}")

@@ -1,15 +1,19 @@
-"""Application start-up shared by both apps: fonts, translator, style sheet, logging, excepthook.
+"""Application start-up shared by every app: the common options, fonts, translator, style sheet,
+logging, excepthook, opening the database, the event loop and an orderly exit (`run_app`).
 
 Unexpected exceptions reach one hook: it logs the traceback and shows a crash dialog, and the
 app keeps running. Expected refusals (`QrpayError`) are shown by the screens themselves.
 """
 from __future__ import annotations
 
+import argparse
+import gc
 import locale
 import logging
 import os
 import sys
 import traceback
+from typing import Callable, Protocol
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from PySide6.QtCore import QLocale, QRect, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from shared.version import version_text
 from ui_common import theme
 
 log = logging.getLogger(__name__)
@@ -240,3 +245,59 @@ def apply_window_geometry(window) -> bool:
     window.setGeometry(slot)
     QTimer.singleShot(0, lambda: place_frame_in(window, slot))  # once shown, the frame is known
     return True
+
+
+# -- start-up and exit, one for every app ------------------------------------------------------------
+def app_parser(prog: str, description: str, *, kiosk: bool = False,
+               kiosk_help: str = "full screen, large type, a supervisor PIN to leave") -> argparse.ArgumentParser:
+    """The options every app has: --version, --db, --lang; with `kiosk`, --kiosk and --idle-minutes."""
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    p.add_argument("--version", action="version", version=version_text(prog))
+    p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
+    p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
+    if kiosk:
+        p.add_argument("--kiosk", action="store_true", help=kiosk_help)
+        p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
+    return p
+
+
+class AppWindow(Protocol):
+    """What `run_app` needs of an app's main window: `shutdown()` stops its timers and workers."""
+
+    def shutdown(self) -> None: ...
+
+
+def run_app(*, prog: str, app_name: str, args: argparse.Namespace,
+            open_window: Callable[[QApplication, object], "AppWindow | int"], scale: float = 1.0,
+            phrase_wrap: bool = False) -> int:
+    """Start an app, run it, end it; returns the exit status.
+
+    Logging to `<app_name>.log`, the QApplication (`app_name` names its QSettings and its
+    translation `<app_name>_<lang>.qm`), the excepthook, the database (`args.db`; a refusal is
+    printed as "PROG: message" with status 2), then `open_window(app, core)`: the shown window, or
+    an int exit status when it cannot start. After the event loop the window is shut down and
+    freed while the QApplication is fully alive (left to interpreter finalization, PySide6 6.12
+    aborted on exit after a long session: none_dealloc), and the database is closed."""
+    from shared.core import Core
+    from shared.errors import QrpayError
+
+    setup_logging(app_name)
+    app = make_application([sys.argv[0]], app_name=app_name, lang=args.lang, scale=scale, phrase_wrap=phrase_wrap)
+    install_excepthook()
+    try:
+        core = Core.open(args.db)
+    except QrpayError as e:
+        print(f"{prog}: {e.message}", file=sys.stderr)
+        return 2
+    try:
+        window = open_window(app, core)
+        if isinstance(window, int):
+            return window
+        code = app.exec()
+        window.shutdown()
+        del window
+        gc.collect()
+    finally:
+        core.close()
+    app.shutdown()
+    return code

@@ -1,4 +1,4 @@
-"""Kiosk mode pieces both apps use: an idle watcher and the switches it drives.
+"""Kiosk mode pieces every app uses: an idle watcher, the exit guard and its button.
 
 In a kiosk, visitors walk away mid-flow: after `minutes` with no key, mouse or touch input the
 watcher emits `idle` once (the wallet returns to its welcome screen, the till discards its cart)
@@ -6,8 +6,13 @@ and re-arms on the next input.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from shared.errors import QrpayError
+from ui_common.supervisor_pin import Approval, SupervisorPinDialog
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                  QEvent.Type.TouchBegin, QEvent.Type.Wheel}
@@ -43,37 +48,68 @@ class IdleWatcher(QObject):
         self.idle.emit()
 
 
-class LeaveKioskDialog(QDialog):
-    """A supervisor's number and PIN, asked before a kiosk window may close (its own class, so
-    lupdate files the texts under the context the runtime looks them up in)."""
+class KioskExitGuard(QObject):
+    """The one way out of a kiosk, for every app: a supervisor's number and PIN in the
+    SupervisorPinDialog, checked by the core (`core.staff.require_supervisor`, which counts and
+    audits failures). A wrong PIN, a clerk's PIN or Cancel keep the window open; `on_refused`
+    gets the core's error so the window can say why in its own words.
 
-    def __init__(self, parent=None) -> None:
+        window.exit_guard = KioskExitGuard(window, core, on_refused=show_error)   # closeEvent asks it
+    """
+
+    def __init__(self, parent, core, *, ask: Callable[..., Approval | None] | None = None,
+                 on_refused: Callable[[QrpayError], None] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Leave kiosk mode"))
-        form = QFormLayout(self)
-        self.staff = QLineEdit()
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Supervisor ID"), self.staff)
-        form.addRow(self.tr("PIN"), self.pin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self._window = parent
+        self._core = core
+        self._ask = ask
+        self._on_refused = on_refused
 
-
-def supervisor_guard(parent, core):
-    """A close guard for kiosk windows: a supervisor's id and PIN, checked by the core."""
-    from shared.errors import QrpayError
-
-    def guard() -> bool:
-        dlg = LeaveKioskDialog(parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.staff.text().strip().isdigit():
+    def __call__(self) -> bool:
+        ask = self._ask or SupervisorPinDialog.ask      # looked up now: tests replace `ask`
+        approval = ask(self._window, action=self.tr("Leave kiosk mode"))
+        if approval is None:
             return False
         try:
-            core.staff.require_supervisor(int(dlg.staff.text().strip()), dlg.pin.text())
-        except QrpayError:
+            self._core.staff.require_supervisor(approval.supervisor_id, approval.pin)
+        except QrpayError as e:
+            if self._on_refused is not None:
+                self._on_refused(e)
             return False
         return True
 
-    return guard
+
+def close_allowed(window, event) -> bool:
+    """What a kiosk-capable window's closeEvent asks first: its `exit_guard` (set in kiosk mode) may
+    refuse, and the close event is then ignored."""
+    if window.exit_guard is not None and not window.exit_guard():
+        event.ignore()
+        return False
+    return True
+
+
+class LeaveKioskButton(QPushButton):
+    """The visible way out in kiosk mode ("◆ Leave kiosk"): it closes the window, whose guard asks
+    for the supervisor. Hidden until the app enters kiosk mode. `compact` (a phone's status row):
+    no ◆ mark and a lower button; the supervisor colour still marks it."""
+
+    def __init__(self, on_click: Callable[[], object], parent: QWidget | None = None, *, compact: bool = False) -> None:
+        super().__init__(("" if compact else "◆ ") + self.tr("Leave kiosk"), parent)
+        if compact:
+            self.setStyleSheet("min-height: 34px; padding: 2px 10px;")
+        self.setProperty("role", "supervisor")
+        self.setToolTip(self.tr("A supervisor's number and PIN close the kiosk"))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clicked.connect(on_click)
+        self.hide()
+
+
+def enter_kiosk(window, *, idle_minutes: float) -> IdleWatcher:
+    """Kiosk mode for an app's window: the idle reset (`window.reset_for_next_customer`) and
+    `window.set_kiosk(True)` (the window shows its LeaveKioskButton and guards closing with a
+    KioskExitGuard)."""
+    watcher = IdleWatcher(minutes=idle_minutes, parent=window)
+    watcher.idle.connect(window.reset_for_next_customer)
+    window.idle_watcher = watcher
+    window.set_kiosk(True)
+    return watcher

@@ -3,10 +3,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QWidget
 
 from shared.policy import Policy
 from ui_common import theme
+
+
+def clear_layout(layout: QLayout, *, keep: int = 0) -> None:
+    """Remove and delete every item of `layout` but the last `keep` (a trailing stretch). Each widget
+    is hidden at once: one only deleted later would still be painted and measured until then."""
+    while layout.count() > keep:
+        w = layout.takeAt(0).widget()
+        if w is not None:
+            w.hide()
+            w.deleteLater()
 
 
 class PolicyBadge(QLabel):

@@ -8,28 +8,21 @@ kiosk authenticator the way a person would read it off the Authenticator window.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-from shared.version import version_text
+from ui_common.app import app_parser
 
-log = logging.getLogger("wallet_app")
-
+PROG = "qrpay-wallet"
 SCREENS = ("welcome", "signup", "signin", "signin-refused", "signin-recovery", "forgot", "home", "pay", "topup", "history", "security", "mailbox",
            "authenticator", "signup-authenticator", "paid", "locked")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="qrpay-wallet", description="The qrpay customer wallet (a simulated phone).")
-    p.add_argument("--version", action="version", version=version_text("qrpay-wallet"))
-    p.add_argument("--db", help="database file (default: the shared qrpay-sim database)")
-    p.add_argument("--lang", choices=("ja", "en"), help="language (default: the system's)")
+    p = app_parser(PROG, "The qrpay customer wallet (a simulated phone).", kiosk=True,
+                   kiosk_help="full screen, large type, a supervisor PIN to leave, back to welcome when idle")
     p.add_argument("--profile", default="default", help="name of this phone (default: default)")
     p.add_argument("--authenticator", action="store_true",
                    help="open only the Authenticator window (the customer's second device)")
-    p.add_argument("--kiosk", action="store_true",
-                   help="full screen, large type, a supervisor PIN to leave, back to welcome when idle")
-    p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
     p.add_argument("--screen", choices=SCREENS, help=argparse.SUPPRESS)
     p.add_argument("--demo-customer", help=argparse.SUPPRESS)
     p.add_argument("--demo-password", help=argparse.SUPPRESS)
@@ -41,36 +34,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from shared.core import Core
-    from shared.errors import QrpayError
-    from ui_common.app import (apply_window_geometry, install_excepthook, make_application, requested_geometry,
-                               setup_logging)
+    from ui_common.app import requested_geometry, run_app
     from wallet_app.main_window import type_scale
 
-    setup_logging("wallet_app")
-    app = make_application(sys.argv[:1], app_name="wallet_app", lang=args.lang,
-                           scale=type_scale(kiosk=args.kiosk, placed=requested_geometry() is not None),
-                           phrase_wrap=True)
-    install_excepthook()
-    try:
-        core = Core.open(args.db)
-    except QrpayError as e:
-        print(f"qrpay-wallet: {e.message}", file=sys.stderr)
-        return 2
-    if args.authenticator:
-        from wallet_app.authenticator_window import AuthenticatorWindow
+    return run_app(prog=PROG, app_name="wallet_app", args=args, phrase_wrap=True,
+                   scale=type_scale(kiosk=args.kiosk, placed=requested_geometry() is not None),
+                   open_window=lambda app, core: (_open_authenticator(core) if args.authenticator
+                                                  else _open_wallet(app, core, args)))
 
-        window = AuthenticatorWindow(core)
-        apply_window_geometry(window)
-        window.show()
-        from ui_common.launcher import DemoLink
-        link = DemoLink(window)  # noqa: F841 - quits with the demo launcher
-        code = app.exec()
-        del window
-        core.close()
-        return code
+
+def _open_authenticator(core):
+    from ui_common.app import apply_window_geometry
+    from ui_common.launcher import DemoLink
+    from wallet_app.authenticator_window import AuthenticatorWindow
+
+    window = AuthenticatorWindow(core)
+    apply_window_geometry(window)
+    window.show()
+    window.demo_link = DemoLink(window)   # quits with the demo launcher
+    return window
+
+
+def _open_wallet(app, core, args):
     from PySide6.QtCore import QPoint, QRect
 
+    from ui_common.app import requested_geometry
+    from ui_common.kiosk import enter_kiosk
+    from ui_common.launcher import DemoLink
     from wallet_app.main_window import WalletWindow
 
     window = WalletWindow(core, profile=args.profile)
@@ -78,16 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     if slot is not None:
         window.place_in(slot)   # a phone inside the launcher's tile, never wider
     if args.kiosk:
-        from ui_common.kiosk import IdleWatcher, supervisor_guard
-
-        watcher = IdleWatcher(minutes=args.idle_minutes, parent=window)
-        watcher.idle.connect(window.reset_for_next_customer)
-        window.set_kiosk(supervisor_guard(window, core))
+        enter_kiosk(window, idle_minutes=args.idle_minutes)
         if slot is None:
             window.showFullScreen()
     window.show()
-    from ui_common.launcher import DemoLink
-    link = DemoLink(window)  # quits with the demo launcher, raises the window when asked
+    window.demo_link = link = DemoLink(window)  # quits with the demo launcher, raises the window when asked
     if args.autoplay:
         from wallet_app.autoplay import start_autoplay
         window.autoplay = start_autoplay(window, link)
@@ -102,17 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         from wallet_app.screenshot_hooks import open_screen
 
         open_screen(window, args.screen, email=args.demo_customer, password=args.demo_password)
-    code = app.exec()
-    window.shutdown()
-    # Free the window while the QApplication is fully alive; leaving it to interpreter
-    # finalization aborted PySide6 6.12 on exit (none_dealloc) after a long session.
-    del window
-    import gc
-
-    gc.collect()
-    core.close()
-    app.shutdown()
-    return code
+    return window
 
 
 if __name__ == "__main__":

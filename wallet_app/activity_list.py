@@ -6,24 +6,20 @@ an internal id. Kinds come from the core as EntryKind values and are translated 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QTime, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from shared.clock import in_jst
 from shared.money import format_yen
 from shared.wallet import EntryKind
 from ui_common import theme
 from ui_common.widgets import ElidedLabel
 
-JST = timezone(timedelta(hours=9))
-
-
 def when_text(t: float, *, year: bool = True) -> str:
     """Japan time (as the receipts show it), written the way the app's language writes dates."""
     from ui_common.app import language
 
-    d = datetime.fromtimestamp(t, tz=JST)
+    d = in_jst(t)
     ja = language() == "ja"
     loc = QLocale(QLocale.Language.Japanese if ja else QLocale.Language.English,
                   QLocale.Country.Japan if ja else QLocale.Country.UnitedStates)
@@ -102,8 +98,7 @@ class ActivityRow(QWidget):
         self.title = ElidedLabel(title_text(entry))
         self.title.setStyleSheet("font-weight: 600;")
         top.addWidget(self.title, 1)
-        sign = "+" if entry.amount > 0 else ("−" if entry.amount < 0 else "")
-        self.amount = QLabel(sign + format_yen(abs(entry.amount)))
+        self.amount = QLabel(format_yen(entry.amount, signed=True))
         self.amount.setObjectName("activityAmount")
         self.amount.setStyleSheet(f"font-weight: 700; color: {theme.OK if entry.amount > 0 else theme.TEXT};")
         top.addWidget(self.amount)

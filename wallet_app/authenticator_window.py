@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from shared.totp import STEP_SECONDS, totp_code
+from ui_common.widgets import clear_layout
 from wallet_app.screen_base import card, label
 
 TICK_MS = 1000
@@ -67,10 +68,7 @@ class AuthenticatorWindow(QWidget):
 
     def _rebuild(self, accounts: list[tuple[str, str]]) -> None:
         self._accounts = list(accounts)
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.rows)
         self.entries = []
         seen: set[str] = set()
         for email, secret in accounts:
@@ -96,8 +94,11 @@ class AuthenticatorWindow(QWidget):
             self.rows.addWidget(label(self.tr("No accounts yet. Create one in the wallet.")))
         self.rows.addStretch(1)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def shutdown(self) -> None:
         self.timer.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802

@@ -12,66 +12,20 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
-
 from shared import totp
+from ui_common.autoplay import Autoplay
 
 log = logging.getLogger(__name__)
 
-_HUMAN_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 STEP_MS = 700
 PAID_MS = 5000      # the paid screen stays this long before the customer signs out
 
 
-class WalletAutoplay(QObject):
-    handed_over = Signal()
-
+class WalletAutoplay(Autoplay):
     def __init__(self, window, *, email: str, password: str, step_ms: int = STEP_MS) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(window, first_step=self._begin, step_ms=step_ms, start_delay_ms=1500)
         self.email, self._password = email, password
-        self._step_ms = step_ms
-        self.running = False
-        self.rounds = 0
         self._last_step: int | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._step)
-        self._next = self._begin
-
-    def start(self) -> None:
-        self.running = True
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-        self._after(self._begin, 1500)
-
-    def stop(self, *, quiet: bool = False) -> None:
-        if not self.running:
-            return
-        self.running = False
-        self._timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        if not quiet:
-            self.handed_over.emit()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if self.running and event.type() in _HUMAN_INPUT:   # autoplay itself only calls slots: no input events
-            QTimer.singleShot(0, self.stop)
-        return False
-
-    def _after(self, step, ms: int | None = None) -> None:
-        if not self.running:
-            return
-        self._next = step
-        self._timer.start(self._step_ms if ms is None else ms)
-
-    def _step(self) -> None:
-        if self.running:
-            self._next()
 
     # -- one customer ------------------------------------------------------------------------------
     def _current_code(self) -> tuple[str, int] | None:
@@ -105,7 +59,7 @@ class WalletAutoplay(QObject):
             screen.go_back()
         screen.email.setText(self.email)
         screen.password.setText(self._password)
-        if screen.one_step_code.isVisibleTo(screen):   # the one-screen sign-in (hardened)
+        if screen.one_step_code.isVisibleTo(screen):     # the one-screen sign-in (hardened)
             screen.one_step_code.setText(code)
         self._pending_code, self._pending_step = code, step
         screen.submit()
@@ -169,7 +123,6 @@ def start_autoplay(window, link) -> WalletAutoplay | None:
         log.error("--autoplay needs the demo accounts saved by `qrpay demo` beside the database")
         return None
     player = WalletAutoplay(window, email=customer["email"], password=customer["password"])
-    link.on_hand_over = player.stop
-    player.handed_over.connect(lambda: link.request("hand-over"))
+    player.link_to(link)
     player.start()
     return player

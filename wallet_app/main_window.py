@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QMainWindow, QMenu, QS
 
 from shared.errors import QrpayError
 from ui_common.app import language as ui_language
+from ui_common.kiosk import KioskExitGuard, LeaveKioskButton, close_allowed
+from ui_common.policy_poller import PolicyPoller
 from ui_common.widgets import ElidedLabel, PolicyBadge
 
-POLICY_POLL_MS = 3000
 TICK_MS = 1000
 PHONE_RATIO = 9 / 19.5      # width / height of a modern phone
 MIN_PHONE_WIDTH = 320       # narrower than this and a phone's screens stop working; a slot may still be narrower
@@ -81,12 +82,8 @@ class WalletWindow(QMainWindow):
         self.account_label = ElidedLabel()
         self.account_label.setProperty("role", "muted")
         status.addWidget(self.account_label, 1)
-        from wallet_app.screen_base import button
-
         # kiosk only: the visible way out for a supervisor (the close guard asks for the PIN)
-        self.leave_button = button(self.tr("Leave kiosk"), "supervisor", self.close)
-        self.leave_button.setStyleSheet("min-height: 34px; padding: 2px 10px;")  # supervisor-only, compact
-        self.leave_button.hide()
+        self.leave_button = LeaveKioskButton(self.close, compact=True)
         status.addWidget(self.leave_button)
         # the phone's menu: a "⋮" button, not a desktop menu bar (it costs a phone's height)
         self.menu_button = QToolButton()
@@ -126,9 +123,8 @@ class WalletWindow(QMainWindow):
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
-        self._policy_timer = QTimer(self, interval=POLICY_POLL_MS)
-        self._policy_timer.timeout.connect(self.refresh_policy)
-        self._policy_timer.start()
+        self.policy_poller = PolicyPoller(core, parent=self)
+        self.policy_poller.changed.connect(self._policy_changed)
         self._seen_changes: int | None = None
         self._exposure_filter_on = None
         app = QApplication.instance()
@@ -160,10 +156,18 @@ class WalletWindow(QMainWindow):
         QTimer.singleShot(0, lambda: place_frame_in(self, phone))
         return phone
 
-    def set_kiosk(self, exit_guard) -> None:
-        """Kiosk: closing needs a supervisor (exit_guard), and a visible button offers it."""
-        self.exit_guard = exit_guard
-        self.leave_button.show()
+    def set_kiosk(self, on: bool) -> None:
+        """Kiosk: closing needs a supervisor (KioskExitGuard), and a visible button offers it; a
+        refused PIN is said on the screen shown."""
+        self.exit_guard = KioskExitGuard(self, self.core, on_refused=self._kiosk_exit_refused) if on else None
+        self.leave_button.setVisible(on)
+
+    def _kiosk_exit_refused(self, error: QrpayError) -> None:
+        from wallet_app import messages
+
+        screen = self.current_screen()
+        if screen is not None:
+            screen.banner.show_state("danger", messages.error_text(error))
 
     # -- menu ------------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -319,8 +323,10 @@ class WalletWindow(QMainWindow):
         return changed
 
     def refresh_policy(self) -> None:
-        policy = self.core.policy   # compared whole: switching one defence inside a custom set keeps its name
-        if policy != self.badge.policy:
+        self.policy_poller.poll()
+
+    def _policy_changed(self, policy) -> None:
+        if policy != self.badge.policy:   # whole: a switch inside a custom set keeps its name
             self.badge.set_policy(policy)
             self.signin.policy_changed()
 
@@ -383,11 +389,9 @@ class WalletWindow(QMainWindow):
         self.show_welcome()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.exit_guard is not None and not self.exit_guard():
-            event.ignore()
-            return
-        self.shutdown()
-        super().closeEvent(event)
+        if close_allowed(self, event):
+            self.shutdown()
+            super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Stop timers, the authenticator window and signal connections (idempotent)."""
@@ -395,7 +399,7 @@ class WalletWindow(QMainWindow):
             return
         self._shut_down = True
         self._tick.stop()
-        self._policy_timer.stop()
+        self.policy_poller.stop()
         self.pay.on_hide()
         if self.authenticator is not None:
             self.authenticator.close()

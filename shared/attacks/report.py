@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from shared.attacks.base import ACTOR_TEXTS, Outcome, ScenarioResult, TimelinePoint
-from shared.clock import to_iso
+from shared.clock import jst_text, to_iso
+from shared.money import format_yen
 from shared.texts import Text, check_lang
 
-JST = timezone(timedelta(hours=9), "JST")
 AUDIT_ROWS_SHOWN = 150
 
 # The report's own words, English and Japanese (`render_html(result, lang="ja")`).
@@ -125,11 +124,11 @@ def _e(value: object) -> str:
 
 
 def _jst(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=JST).strftime("%Y-%m-%d %H:%M:%S JST")
+    return jst_text(t, seconds=True)
 
 
 def _yen(n: int) -> str:
-    return f"¥{n:,}"
+    return format_yen(n, signed=n < 0)
 
 
 def chart_points(result: ScenarioResult, lang: str = "en") -> tuple[list[TimelinePoint], tuple[str, str, str]]:

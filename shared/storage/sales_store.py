@@ -4,8 +4,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
+from shared.clock import JST_OFFSET_SECONDS
+
 # Japan has no daylight saving time: a business day is the UTC day shifted by nine hours.
-_JST_DATE = "date(t.at + 32400, 'unixepoch')"
+_JST_DATE = f"date(t.at + {JST_OFFSET_SECONDS}, 'unixepoch')"
 
 
 # -- sales --------------------------------------------------------------------------------------

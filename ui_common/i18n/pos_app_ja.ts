@@ -1,335 +1,335 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
     <name>Alerts</name>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="28" />
+        <location filename="../../pos_app/alerts_panel.py" line="+28"/>
         <source>Customer account created</source>
         <translation>お客様アカウントを作成</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="29" />
+        <location line="+1"/>
         <source>Sign-up tried with an address that has an account</source>
         <translation>登録済みのアドレスで新規登録を試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="30" />
+        <location line="+1"/>
         <source>Authenticator app set up</source>
         <translation>認証アプリを設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="31" />
+        <location line="+1"/>
         <source>Wrong code while setting up the authenticator</source>
         <translation>認証アプリ設定時のコードが不正</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="32" />
+        <location line="+1"/>
         <source>Customer signed in</source>
         <translation>お客様がログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="33" />
+        <location line="+1"/>
         <source>Sign-in failed</source>
         <translation>ログイン失敗</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="34" />
+        <location line="+1"/>
         <source>Right password without the second factor</source>
         <translation>パスワードは正しいが二段階認証なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="35" />
+        <location line="+1"/>
         <source>Authenticator code used twice</source>
         <translation>認証コードの再使用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="36" />
+        <location line="+1"/>
         <source>Sign-in from a new device</source>
         <translation>新しい端末からのログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="37" />
+        <location line="+1"/>
         <source>Customer account locked</source>
         <translation>お客様アカウントをロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="38" />
+        <location line="+1"/>
         <source>Credential-stuffing attack suspected</source>
         <translation>リスト型攻撃の疑い</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="39" />
+        <location line="+1"/>
         <source>Customer account unlocked by a supervisor</source>
         <translation>責任者がお客様アカウントのロックを解除</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="40" />
+        <location line="+1"/>
         <source>Session expired</source>
         <translation>セッションの期限切れ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="41" />
+        <location line="+1"/>
         <source>Session signed out</source>
         <translation>セッションをログアウト</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="42" />
+        <location line="+1"/>
         <source>Identity confirmed with the second factor</source>
         <translation>二段階認証で本人確認</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="43" />
+        <location line="+1"/>
         <source>Identity confirmation failed</source>
         <translation>本人確認に失敗</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="44" />
+        <location line="+1"/>
         <source>Signed in with an external ID</source>
         <translation>外部IDでサインイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="44" />
+        <location line="+1"/>
         <source>Password reset requested</source>
         <translation>パスワード再設定の要求</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="45" />
+        <location line="+1"/>
         <source>Password reset to an address not on record attempted</source>
         <translation>登録外のアドレスへのパスワード再設定を試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="46" />
+        <location line="+1"/>
         <source>Too many password reset requests</source>
         <translation>パスワード再設定の要求が多すぎます</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="47" />
+        <location line="+1"/>
         <source>Password reset completed</source>
         <translation>パスワード再設定が完了</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="48" />
+        <location line="+1"/>
         <source>Wrong password reset code</source>
         <translation>パスワード再設定コードの誤り</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <location line="+1"/>
         <source>Password changed</source>
         <translation>パスワードを変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="50" />
+        <location line="+1"/>
         <source>E-mail address changed</source>
         <translation>メールアドレスを変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="51" />
+        <location line="+1"/>
         <source>Authenticator change started</source>
         <translation>認証アプリの変更を開始</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="52" />
+        <location line="+1"/>
         <source>Authenticator app changed</source>
         <translation>認証アプリを変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="53" />
+        <location line="+1"/>
         <source>New recovery codes issued</source>
         <translation>リカバリーコードを再発行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="54" />
+        <location line="+1"/>
         <source>Wallet frozen</source>
         <translation>ウォレットを凍結</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="55" />
+        <location line="+1"/>
         <source>Wallet unfrozen</source>
         <translation>ウォレットの凍結を解除</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="56" />
+        <location line="+1"/>
         <source>Wallet topped up</source>
         <translation>ウォレットにチャージ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="57" />
+        <location line="+1"/>
         <source>Top-up card declined</source>
         <translation>チャージのカードが拒否されました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="58" />
+        <location line="+1"/>
         <source>Too many top-ups in a short time</source>
         <translation>短時間にチャージが多すぎます</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="59" />
+        <location line="+1"/>
         <source>Top-up password set</source>
         <translation>チャージ用パスワードを設定</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="60" />
+        <location line="+1"/>
         <source>Top-up password changed</source>
         <translation>チャージ用パスワードを変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="61" />
+        <location line="+1"/>
         <source>Wrong top-up password</source>
         <translation>チャージ用パスワードの誤り</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="62" />
+        <location line="+1"/>
         <source>Top-up password locked after wrong tries</source>
         <translation>誤入力によりチャージ用パスワードをロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="63" />
+        <location line="+1"/>
         <source>Top-up retried with other details</source>
         <translation>内容の異なるチャージの再送</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="64" />
+        <location line="+1"/>
         <source>Payment</source>
         <translation>支払い</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="65" />
+        <location line="+1"/>
         <source>Too many payments in a short time</source>
         <translation>短時間に支払いが多すぎます</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="66" />
+        <location line="+1"/>
         <source>Sale number reused for another payment</source>
         <translation>取引番号を別の支払いに再使用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="67" />
+        <location line="+1"/>
         <source>Refund</source>
         <translation>返金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="68" />
+        <location line="+1"/>
         <source>Refund number reused for another refund</source>
         <translation>返金番号を別の返金に再使用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="69" />
+        <location line="+1"/>
         <source>Payment code signing key created</source>
         <translation>支払いコードの署名鍵を作成</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="70" />
+        <location line="+1"/>
         <source>Payment code issued</source>
         <translation>支払いコードを発行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="71" />
+        <location line="+1"/>
         <source>Payment code lifetime changed</source>
         <translation>支払いコードの有効時間を変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="72" />
+        <location line="+1"/>
         <source>Payment codes withdrawn</source>
         <translation>支払いコードを無効化</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="73" />
+        <location line="+1"/>
         <source>Scanned code is not a qrpay code</source>
         <translation>読み取ったコードはqrpayのコードではありません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="74" />
+        <location line="+1"/>
         <source>Damaged payment code</source>
         <translation>破損した支払いコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="75" />
+        <location line="+1"/>
         <source>Forged payment code (bad signature)</source>
         <translation>偽造された支払いコード（署名不正）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="76" />
+        <location line="+1"/>
         <source>Expired payment code presented</source>
         <translation>期限切れの支払いコードを提示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="77" />
+        <location line="+1"/>
         <source>Payment code not valid yet (clock skew)</source>
         <translation>まだ有効でない支払いコード（時計のずれ）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="78" />
+        <location line="+1"/>
         <source>Replaced payment code presented</source>
         <translation>置き換え済みの支払いコードを提示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="79" />
+        <location line="+1"/>
         <source>Payment code used twice (replay)</source>
         <translation>支払いコードの二重使用（リプレイ）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="80" />
+        <location line="+1"/>
         <source>Frozen wallet tried to pay</source>
         <translation>凍結中のウォレットで支払い試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="81" />
+        <location line="+1"/>
         <source>Payment refused: balance too low</source>
         <translation>残高不足で支払いを拒否</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="82" />
+        <location line="+1"/>
         <source>Payment refused: over the limit</source>
         <translation>上限超過で支払いを拒否</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="83" />
+        <location line="+1"/>
         <source>Payment code refused</source>
         <translation>支払いコードを拒否</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="84" />
+        <location line="+1"/>
         <source>Staff member added</source>
         <translation>スタッフを追加</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="85" />
+        <location line="+1"/>
         <source>Wrong staff PIN</source>
         <translation>スタッフPINの誤り</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="86" />
+        <location line="+1"/>
         <source>Staff PIN locked after wrong PINs</source>
         <translation>PIN誤入力によりスタッフをロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="87" />
+        <location line="+1"/>
         <source>Z report (day closed)</source>
         <translation>Zレポート（日次締め）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="88" />
+        <location line="+1"/>
         <source>Security settings changed</source>
         <translation>セキュリティ設定の変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="89" />
+        <location line="+1"/>
         <source>Simulated clock changed</source>
         <translation>シミュレーション時計を変更</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="90" />
+        <location line="+1"/>
         <source>Demo data created</source>
         <translation>デモデータを作成</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="91" />
+        <location line="+1"/>
         <source>Existing audit log adopted and signed</source>
         <translation>既存の監査ログを引き継いで署名</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="92" />
+        <location line="+1"/>
         <source>Audit log re-signed after a failed check</source>
         <translation>検証失敗後に監査ログを再署名</translation>
     </message>
@@ -337,58 +337,56 @@
 <context>
     <name>AlertsPanel</name>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <location line="+19"/>
         <source>Time (JST)</source>
         <translation>日時（JST）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <location line="+0"/>
         <source>What happened</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="49" />
+        <location line="+0"/>
         <source>Customer</source>
         <translation>お客様</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="50" />
+        <location line="+1"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="61" />
+        <location line="+11"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="63" />
+        <location line="+2"/>
         <source>Freeze wallet</source>
         <translation>ウォレットを凍結</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../pos_app/alerts_panel.py" line="89" />
-        <source>%n alert(s)</source>
-        <translation>
-            <numerusform>アラート %n 件</numerusform>
-        </translation>
+    <message>
+        <location line="+26"/>
+        <source>{n} alert(s)</source>
+        <translation>アラート {n} 件</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="107" />
-        <source>Freeze the wallet of customer #%1: payments and top-ups stop, and the customer is told.</source>
-        <translation>お客様 #%1 のウォレットを凍結します。支払いとチャージが止まり、お客様に通知されます。</translation>
+        <location line="+18"/>
+        <source>Freeze the wallet of customer #{customer}: payments and top-ups stop, and the customer is told.</source>
+        <translation>お客様 #{customer} のウォレットを凍結します。支払いとチャージが止まり、お客様に通知されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="120" />
-        <source>Wallet of customer #%1 frozen.</source>
-        <translation>お客様 #%1 のウォレットを凍結しました。</translation>
+        <location line="+13"/>
+        <source>Wallet of customer #{customer} frozen.</source>
+        <translation>お客様 #{customer} のウォレットを凍結しました。</translation>
     </message>
 </context>
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="42" />
-        <location filename="../../pos_app/cart_panel.py" line="43" />
+        <location filename="../../pos_app/cart_panel.py" line="+43"/>
+        <location line="+1"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
@@ -396,50 +394,50 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="82" />
+        <location line="+39"/>
         <source>Cart</source>
         <translation>カート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="100" />
+        <location line="+18"/>
         <source>Tap an item or scan its barcode.</source>
         <translation>商品をタップするか、バーコードをスキャンしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="111" />
+        <location line="+11"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="124" />
+        <location line="+13"/>
         <source>Discard cart</source>
         <translation>カートを破棄</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="204" />
-        <source>%1% taxable %2 (tax %3)</source>
-        <translation>%1%対象 %2（内消費税 %3）</translation>
+        <location line="+76"/>
+        <source>{rate}% taxable {taxable} (tax {tax})</source>
+        <translation>{rate}%対象 {taxable}（内消費税 {tax}）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="208" />
+        <location line="+4"/>
         <source>※ reduced rate (8%)</source>
         <translation>※は軽減税率（8%）対象</translation>
     </message>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="213" />
-        <source>Pay by QR %1</source>
-        <translation>QRで支払い %1</translation>
+        <location line="+5"/>
+        <source>Pay by QR {amount}</source>
+        <translation>QRで支払い {amount}</translation>
     </message>
 </context>
 <context>
     <name>CatalogPanel</name>
     <message>
-        <location filename="../../pos_app/catalog_panel.py" line="48" />
+        <location filename="../../pos_app/catalog_panel.py" line="+49"/>
         <source>Search by name or JAN…</source>
         <translation>商品名・JANで検索…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/catalog_panel.py" line="61" />
+        <location line="+13"/>
         <source>No item matches.</source>
         <translation>該当する商品はありません。</translation>
     </message>
@@ -447,37 +445,37 @@
 <context>
     <name>ClerkSignIn</name>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="44" />
+        <location filename="../../pos_app/clerk_signin.py" line="+44"/>
         <source>Open the till</source>
         <translation>レジを開ける</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="49" />
+        <location line="+5"/>
         <source>e.g. 1</source>
         <translation>例: 1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="58" />
+        <location line="+9"/>
         <source>Sign in and open shift</source>
         <translation>サインインして開局</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="65" />
+        <location line="+7"/>
         <source>Staff number</source>
         <translation>スタッフ番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="66" />
+        <location line="+1"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="67" />
+        <location line="+1"/>
         <source>Cash float (¥)</source>
         <translation>釣銭準備金（円）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/clerk_signin.py" line="93" />
+        <location line="+26"/>
         <source>Type your staff number.</source>
         <translation>スタッフ番号を入力してください。</translation>
     </message>
@@ -485,57 +483,57 @@
 <context>
     <name>DemoAccountsDialog</name>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="13" />
+        <location filename="../../pos_app/demo_accounts.py" line="+13"/>
         <source>Demo accounts</source>
         <translation>デモ用アカウント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="15" />
+        <location line="+2"/>
         <source>Staff (sign in at the till)</source>
         <translation>スタッフ（レジでサインイン）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <location line="+1"/>
         <source>Number</source>
         <translation>番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <location line="+0"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <location line="+0"/>
         <source>Role</source>
         <translation>役割</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="16" />
+        <location line="+0"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="19" />
+        <location line="+3"/>
         <source>Customers (sign in on the wallet; codes in the Authenticator)</source>
         <translation>お客様（ウォレットでログイン。​コードは認証アプリに表示）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="20" />
+        <location line="+1"/>
         <source>E-mail</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="20" />
+        <location line="+0"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="29" />
+        <location line="+9"/>
         <source>supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/demo_accounts.py" line="29" />
+        <location line="+0"/>
         <source>clerk</source>
         <translation>担当</translation>
     </message>
@@ -543,286 +541,286 @@
 <context>
     <name>JournalView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="47" />
+        <location filename="../../pos_app/reports_view.py" line="+43"/>
         <source>Show</source>
         <translation>表示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="52" />
+        <location line="+5"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="52" />
+        <location line="+0"/>
         <source>Receipt</source>
         <translation>レシート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="52" />
+        <location line="+0"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="52" />
+        <location line="+0"/>
         <source>Items</source>
         <translation>点数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="53" />
+        <location line="+1"/>
         <source>Entry</source>
         <translation>入力方法</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="63" />
+        <location line="+10"/>
         <source>Reprint (Save PDF)</source>
         <translation>再発行（PDF保存）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="65" />
+        <location line="+2"/>
         <source>Refund…</source>
         <translation>返品…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="69" />
+        <location line="+4"/>
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="119" />
+        <location line="+50"/>
         <source>camera</source>
         <translation>カメラ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="119" />
+        <location line="+0"/>
         <source>screen</source>
         <translation>画面</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="120" />
+        <location line="+1"/>
         <source>keyed by hand</source>
         <translation>手入力</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="149" />
-        <source>Saved %1</source>
-        <translation>保存しました: %1</translation>
+        <location line="+29"/>
+        <source>Saved {path}</source>
+        <translation>保存しました: {path}</translation>
     </message>
 </context>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../pos_app/messages.py" line="32" />
+        <location filename="../../pos_app/messages.py" line="+32"/>
         <source>Already used</source>
         <translation>使用済みのコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="33" />
+        <location line="+1"/>
         <source>Ask the customer to refresh the code in the app and scan the new one.</source>
         <translation>アプリでコードを更新してもらい、新しいコードを読み取ってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="35" />
+        <location line="+2"/>
         <source>Expired</source>
         <translation>有効期限切れ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="36" />
+        <location line="+1"/>
         <source>The code is too old. Ask the customer to refresh the code and scan again.</source>
         <translation>コードの有効期限が切れています。コードを更新してもらい、もう一度読み取ってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="38" />
+        <location line="+2"/>
         <source>Not a qrpay code</source>
         <translation>qrpay のコードではありません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="39" />
+        <location line="+1"/>
         <source>This QR code is not a payment code. Ask the customer to open the Pay screen of the qrpay app.</source>
         <translation>この QR コードは支払いコードではありません。qrpay アプリの「支払う」画面を開いてもらってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="41" />
+        <location line="+2"/>
         <source>Damaged code</source>
         <translation>コードを読み取れません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="42" />
+        <location line="+1"/>
         <source>The code could not be read completely. Ask the customer to show it again, or type the 20-digit number.</source>
         <translation>コードを完全に読み取れませんでした。もう一度見せてもらうか、20桁の番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="44" />
+        <location line="+2"/>
         <source>Signature invalid — possible forgery</source>
         <translation>署名が不正です — 偽造の可能性</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="45" />
+        <location line="+1"/>
         <source>Do not accept this code. Call a supervisor.</source>
         <translation>このコードは受け付けないでください。責任者を呼んでください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="47" />
+        <location line="+2"/>
         <source>Insufficient balance</source>
         <translation>残高不足</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="48" />
+        <location line="+1"/>
         <source>The wallet does not hold enough. Ask the customer to top up, or to pay another way.</source>
         <translation>残高が足りません。チャージしてもらうか、別のお支払い方法をお願いしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="50" />
+        <location line="+2"/>
         <source>Over the payment limit</source>
         <translation>支払い上限を超えています</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="51" />
-        <source>This payment is above the wallet's limit. Ask the customer to pay another way.</source>
+        <location line="+1"/>
+        <source>This payment is above the wallet&apos;s limit. Ask the customer to pay another way.</source>
         <translation>この金額はウォレットの上限を超えています。別のお支払い方法をお願いしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="53" />
+        <location line="+2"/>
         <source>Wallet frozen</source>
         <translation>ウォレット凍結中</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="54" />
+        <location line="+1"/>
         <source>This wallet cannot pay. Refer the customer to the service desk.</source>
         <translation>このウォレットでは支払えません。サポート窓口をご案内ください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="56" />
+        <location line="+2"/>
         <source>Old code</source>
         <translation>古いコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="57" />
+        <location line="+1"/>
         <source>A newer code was shown since. Ask the customer to show the code on screen now.</source>
         <translation>その後に新しいコードが表示されています。いま画面に出ているコードを見せてもらってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="59" />
+        <location line="+2"/>
         <source>Code dated in the future</source>
         <translation>未来の日時のコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="60" />
-        <source>The phone's or the till's clock is wrong. Ask the customer to refresh the code; if it happens again, call a supervisor.</source>
+        <location line="+1"/>
+        <source>The phone&apos;s or the till&apos;s clock is wrong. Ask the customer to refresh the code; if it happens again, call a supervisor.</source>
         <translation>スマートフォンかレジの時計がずれています。コードを更新してもらい、再発する場合は責任者を呼んでください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="62" />
+        <location line="+2"/>
         <source>Code withdrawn</source>
         <translation>無効化されたコード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="63" />
-        <source>The account's sign-in details changed. Ask the customer for a new code.</source>
+        <location line="+1"/>
+        <source>The account&apos;s sign-in details changed. Ask the customer for a new code.</source>
         <translation>アカウントのログイン情報が変更されました。新しいコードを表示してもらってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="65" />
+        <location line="+2"/>
         <source>Till closed for today</source>
         <translation>本日のレジは締め済みです</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="66" />
+        <location line="+1"/>
         <source>The Z report for today was printed. Use another till.</source>
         <translation>本日の Z レポートは発行済みです。別のレジを使ってください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="68" />
+        <location line="+2"/>
         <source>Camera not available</source>
         <translation>カメラを使用できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="69" />
+        <location line="+1"/>
         <source>Retry, choose another source, or type the code.</source>
         <translation>再試行するか、別の入力元を選ぶか、コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="71" />
+        <location line="+2"/>
         <source>Wrong staff number or PIN</source>
         <translation>スタッフ番号または PIN が違います</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="72" />
-        <location filename="../../pos_app/messages.py" line="93" />
+        <location line="+1"/>
+        <location line="+21"/>
         <source>Check the number and try again.</source>
         <translation>番号を確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="74" />
+        <location line="-19"/>
         <source>Locked</source>
         <translation>ロック中</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="75" />
+        <location line="+1"/>
         <source>Too many wrong PINs. Ask a supervisor.</source>
         <translation>PIN の誤りが多すぎます。責任者に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="77" />
+        <location line="+2"/>
         <source>Supervisor needed</source>
         <translation>責任者の承認が必要です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="78" />
+        <location line="+1"/>
         <source>A supervisor must approve this.</source>
         <translation>この操作には責任者の承認が必要です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="80" />
+        <location line="+2"/>
         <source>Payment not confirmed</source>
         <translation>支払いを確認できませんでした</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="81" />
+        <location line="+1"/>
         <source>Scan the code again. The customer is never charged twice for this sale.</source>
         <translation>もう一度コードを読み取ってください。この取引で二重に請求されることはありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="83" />
+        <location line="+2"/>
         <source>The till cannot reach its database</source>
         <translation>レジがデータベースに接続できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="84" />
+        <location line="+1"/>
         <source>Try again. The customer is never charged twice for this sale.</source>
         <translation>もう一度お試しください。この取引で二重に請求されることはありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="86" />
+        <location line="+2"/>
         <source>Already refunded</source>
         <translation>返品済み</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="87" />
+        <location line="+1"/>
         <source>This receipt was refunded in full.</source>
         <translation>このレシートは全額返品済みです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="89" />
+        <location line="+2"/>
         <source>More than was sold</source>
         <translation>販売数を超えています</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="90" />
+        <location line="+1"/>
         <source>Refund at most what is left on the receipt.</source>
         <translation>レシートに残っている数量までしか返品できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="92" />
+        <location line="+2"/>
         <source>Not found</source>
         <translation>見つかりません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="105" />
+        <location line="+13"/>
         <source>Not accepted</source>
         <translation>受け付けできません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/messages.py" line="106" />
+        <location line="+1"/>
         <source>Try again, or call a supervisor.</source>
         <translation>もう一度お試しいただくか、責任者を呼んでください。</translation>
     </message>
@@ -830,112 +828,97 @@
 <context>
     <name>PosWindow</name>
     <message>
-        <location filename="../../pos_app/main_window.py" line="121" />
-        <source>qrpay till — %1</source>
-        <translation>qrpay レジ — %1</translation>
+        <location filename="../../pos_app/main_window.py" line="+86"/>
+        <source>qrpay till — {terminal}</source>
+        <translation>qrpay レジ — {terminal}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="131" />
+        <location line="+10"/>
         <source>Supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="134" />
+        <location line="+3"/>
         <source>Close shift</source>
         <translation>締めてサインアウト</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="137" />
+        <location line="+3"/>
         <source>Presenter: demo accounts, bring back the wallet, reset</source>
         <translation>説明者用：デモ用アカウント、ウォレットの再表示、リセット</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="138" />
+        <location line="+1"/>
         <source>Presenter</source>
         <translation>説明者用メニュー</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="143" />
-        <source>Leave kiosk</source>
-        <translation>キオスク終了</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/main_window.py" line="145" />
-        <source>A supervisor's number and PIN close the kiosk</source>
-        <translation>責任者の番号とPINでキオスクを終了します</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/main_window.py" line="238" />
+        <location line="+94"/>
         <source>Automatic: webcam, else the screen</source>
         <translation>自動：カメラ、なければ画面</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="239" />
+        <location line="+1"/>
         <source>Webcam 1</source>
         <translation>カメラ 1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="239" />
+        <location line="+0"/>
         <source>Webcam 2</source>
         <translation>カメラ 2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="240" />
+        <location line="+1"/>
         <source>Screen: the wallet window</source>
         <translation>画面：ウォレットのウィンドウ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="266" />
+        <location line="+26"/>
         <source>No store set up</source>
         <translation>店舗が未設定です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="271" />
+        <location line="+5"/>
         <source>supervisor</source>
         <translation>責任者</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="271" />
+        <location line="+0"/>
         <source>clerk</source>
         <translation>担当</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="293" />
+        <location line="+20"/>
         <source>2019 settings — insecure, for training. Codes can be reused and sign-in has no second factor.</source>
         <translation>2019年設定 — 安全ではありません（研修用）。コードは再利用でき、ログインに二要素認証がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="424" />
-        <source>Saved %1</source>
-        <translation>保存しました: %1</translation>
+        <location line="+131"/>
+        <source>Saved {path}</source>
+        <translation>保存しました: {path}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="432" />
+        <location line="+8"/>
         <source>Open the supervisor area</source>
         <translation>責任者メニューを開く</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="490" />
-        <source>Leave kiosk mode</source>
-        <translation>キオスクモードを終了</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/main_window.py" line="510" />
+        <location line="+69"/>
         <source>Demo accounts…</source>
         <translation>デモ用アカウント…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="512" />
+        <location line="+2"/>
         <source>Bring back the wallet</source>
         <translation>ウォレットを再表示</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="514" />
+        <location line="+2"/>
         <source>Reset demo…</source>
         <translation>デモをリセット…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/main_window.py" line="531" />
+        <location line="+17"/>
         <source>Reset the demo? Every sale, sign-in and balance goes back to the start, and new passwords are made.</source>
         <translation>デモをリセットしますか？​売上・ログイン・残高はすべて最初の状態に戻り、​新しいパスワードが作られます。</translation>
     </message>
@@ -943,138 +926,133 @@
 <context>
     <name>RefundPanel</name>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="86" />
+        <location filename="../../pos_app/refund_panel.py" line="+86"/>
         <source>Receipt number, e.g. T1-000001</source>
         <translation>レシート番号（例: T1-000001）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="88" />
+        <location line="+2"/>
         <source>Find receipt</source>
         <translation>レシートを検索</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="158" />
-        <source>Type the receipt number printed on the customer's receipt.</source>
+        <location line="+66"/>
+        <source>Type the receipt number printed on the customer&apos;s receipt.</source>
         <translation>お客様のレシートに印字されたレシート番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="160" />
-        <source>Receipt %1 — %2 — paid %3, refunded so far %4</source>
-        <translation>レシート %1 — %2 — 支払い %3、返品済み %4</translation>
+        <location line="+2"/>
+        <source>Receipt {receipt} — {time} — paid {paid}, refunded so far {refunded}</source>
+        <translation>レシート {receipt} — {time} — 支払い {paid}、返品済み {refunded}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="183" />
-        <source>Refund all %1</source>
-        <translation>全額返品 %1</translation>
+        <location line="+23"/>
+        <source>Refund all {amount}</source>
+        <translation>全額返品 {amount}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="185" />
-        <source>Refund selected %1</source>
-        <translation>選択分を返品 %1</translation>
+        <location line="+2"/>
+        <source>Refund selected {amount}</source>
+        <translation>選択分を返品 {amount}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="195" />
-        <source>Refund %1 to the customer's wallet (receipt %2)</source>
-        <translation>%1 をお客様のウォレットに返金します（レシート %2）</translation>
+        <location line="+10"/>
+        <source>Refund {amount} to the customer&apos;s wallet (receipt {receipt})</source>
+        <translation>{amount} をお客様のウォレットに返金します（レシート {receipt}）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/refund_panel.py" line="213" />
-        <source>Refunded %1 to the customer's wallet.</source>
-        <translation>%1 をお客様のウォレットに返金しました。</translation>
+        <location line="+18"/>
+        <source>Refunded {amount} to the customer&apos;s wallet.</source>
+        <translation>{amount} をお客様のウォレットに返金しました。</translation>
     </message>
 </context>
 <context>
     <name>ReportsView</name>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="27" />
-        <source>Please confirm</source>
-        <translation>確認</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/reports_view.py" line="169" />
+        <location filename="../../pos_app/reports_view.py" line="+20"/>
         <source>X report (running)</source>
         <translation>X レポート（点検）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="171" />
+        <location line="+2"/>
         <source>Z report (close the day)</source>
         <translation>Z レポート（精算）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="174" />
+        <location line="+3"/>
         <source>Save PDF</source>
         <translation>PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="181" />
+        <location line="+7"/>
         <source>Business day</source>
         <translation>営業日</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="230" />
+        <location line="+49"/>
         <source>This day is already closed; this is the stored Z report.</source>
         <translation>この営業日は精算済みです。保存済みの Z レポートを表示しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="232" />
-        <source>Close terminal %1 for %2? No more sales or refunds can be booked on it for that day.</source>
-        <translation>レジ %1 の %2 を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
+        <location line="+2"/>
+        <source>Close terminal {terminal} for {day}? No more sales or refunds can be booked on it for that day.</source>
+        <translation>レジ {terminal} の {day} を精算しますか？ この日はこのレジで販売・返品ができなくなります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="240" />
-        <source>Close terminal %1 for %2 (Z report)</source>
-        <translation>レジ %1 の %2 を締める（Z レポート）</translation>
+        <location line="+7"/>
+        <source>Close terminal {terminal} for {day} (Z report)</source>
+        <translation>レジ {terminal} の {day} を締める（Z レポート）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="246" />
+        <location line="+6"/>
         <source>Day closed.</source>
         <translation>精算しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/reports_view.py" line="258" />
-        <source>Saved %1</source>
-        <translation>保存しました: %1</translation>
+        <location line="+12"/>
+        <source>Saved {path}</source>
+        <translation>保存しました: {path}</translation>
     </message>
 </context>
 <context>
     <name>ResultPanel</name>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="88" />
-        <source>Approved %1</source>
-        <translation>承認 %1</translation>
+        <location filename="../../pos_app/result_panel.py" line="+88"/>
+        <source>Approved {amount}</source>
+        <translation>承認 {amount}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="89" />
-        <source>Receipt %1</source>
-        <translation>レシート %1</translation>
+        <location line="+1"/>
+        <source>Receipt {receipt}</source>
+        <translation>レシート {receipt}</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="91" />
+        <location line="+2"/>
         <source>Hand the customer the receipt.</source>
         <translation>お客様にレシートをお渡しください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="93" />
+        <location line="+2"/>
         <source>New sale</source>
         <translation>次のお会計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="95" />
+        <location line="+2"/>
         <source>Print / Save PDF</source>
         <translation>印刷 / PDF保存</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="107" />
+        <location line="+12"/>
         <source>Refused</source>
         <translation>拒否</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="113" />
+        <location line="+6"/>
         <source>Back to scanner</source>
         <translation>スキャンに戻る</translation>
     </message>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="115" />
+        <location line="+2"/>
         <source>Cancel payment</source>
         <translation>支払いを中止</translation>
     </message>
@@ -1082,167 +1060,124 @@
 <context>
     <name>ScannerPanel</name>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="110" />
+        <location filename="../../pos_app/scanner_panel.py" line="+110"/>
         <source>Retry</source>
         <translation>再試行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="120" />
-        <source>Camera number, video file, image pattern, or "screen"</source>
-        <translation>カメラ番号、動画ファイル、画像パターン、または "screen"</translation>
+        <location line="+10"/>
+        <source>Camera number, video file, image pattern, or &quot;screen&quot;</source>
+        <translation>カメラ番号、動画ファイル、画像パターン、または &quot;screen&quot;</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="127" />
+        <location line="+7"/>
         <source>Source:</source>
         <translation>入力元:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="132" />
+        <location line="+5"/>
         <source>Enter code by hand</source>
         <translation>コードを手入力</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="134" />
+        <location line="+2"/>
         <source>Back to cart</source>
         <translation>カートに戻る</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="138" />
-        <source>20-digit number under the customer's code</source>
+        <location line="+4"/>
+        <source>20-digit number under the customer&apos;s code</source>
         <translation>コードの下にある20桁の番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="141" />
+        <location line="+3"/>
         <source>Submit code</source>
         <translation>コードを送信</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="160" />
-        <source>Scan the customer's code</source>
+        <location line="+19"/>
+        <source>Scan the customer&apos;s code</source>
         <translation>お客様のコードを読み取ってください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="223" />
+        <location line="+63"/>
         <source>Starting the camera…</source>
         <translation>カメラを起動しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="224" />
-        <location filename="../../pos_app/scanner_panel.py" line="253" />
+        <location line="+1"/>
+        <location line="+29"/>
         <source>Looking for a code…</source>
         <translation>コードを探しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="269" />
+        <location line="+16"/>
         <source>Verifying…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="280" />
+        <location line="+11"/>
         <source>Looking at the screen…</source>
         <translation>画面を見ています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="281" />
-        <source>Looking for the wallet's code on the screen…</source>
+        <location line="+1"/>
+        <source>Looking for the wallet&apos;s code on the screen…</source>
         <translation>画面上でウォレットのコードを探しています…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="294" />
+        <location line="+13"/>
         <source>No picture</source>
         <translation>映像がありません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="295" />
+        <location line="+1"/>
         <source>Camera not available — retry, choose another source, or type the code</source>
         <translation>カメラを使用できません — 再試行、別の入力元を選択、またはコードを手入力してください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/scanner_panel.py" line="312" />
-        <source>Type all 20 digits shown under the customer's code.</source>
+        <location line="+17"/>
+        <source>Type all 20 digits shown under the customer&apos;s code.</source>
         <translation>コードの下に表示された20桁をすべて入力してください。</translation>
     </message>
 </context>
 <context>
     <name>SupervisorArea</name>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="33" />
+        <location filename="../../pos_app/supervisor_area.py" line="+34"/>
         <source>Leave supervisor area</source>
         <translation>責任者メニューを閉じる</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="46" />
+        <location line="+13"/>
         <source>Refunds</source>
         <translation>返品</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="47" />
+        <location line="+1"/>
         <source>Journal</source>
         <translation>取引履歴</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="48" />
+        <location line="+1"/>
         <source>X / Z reports</source>
         <translation>X / Z レポート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="49" />
+        <location line="+1"/>
         <source>Alerts</source>
         <translation>アラート</translation>
     </message>
     <message>
-        <location filename="../../pos_app/supervisor_area.py" line="59" />
-        <source>Supervisor area — %1</source>
-        <translation>責任者メニュー — %1</translation>
-    </message>
-</context>
-<context>
-    <name>SupervisorPinDialog</name>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="32" />
-        <source>Supervisor approval</source>
-        <translation>責任者の承認</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="35" />
-        <source>Supervisor only</source>
-        <translation>責任者専用</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="49" />
-        <source>Supervisor number</source>
-        <translation>責任者番号</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="50" />
-        <source>PIN</source>
-        <translation>PIN</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="52" />
-        <source>Reason</source>
-        <translation>理由</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="56" />
-        <source>Approve</source>
-        <translation>承認</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="58" />
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/supervisor_pin.py" line="72" />
-        <source>Type the supervisor number and PIN.</source>
-        <translation>責任者番号と PIN を入力してください。</translation>
+        <location line="+10"/>
+        <source>Supervisor area — {name}</source>
+        <translation>責任者メニュー — {name}</translation>
     </message>
 </context>
 <context>
     <name>TillAutoplay</name>
     <message>
-        <location filename="../../pos_app/autoplay.py" line="73" />
+        <location filename="../../pos_app/autoplay.py" line="+52"/>
         <source>Autoplay stopped: the till is yours.</source>
         <translation>自動デモを止めました。​レジを操作できます。</translation>
     </message>

@@ -1,4 +1,5 @@
-"""The supervisor's approval: staff number and PIN, asked for every supervisor action.
+"""The supervisor's approval: staff number and PIN, asked for every supervisor action (the till's
+refunds, freezes, reports and supervisor area, and every app's kiosk exit guard).
 
 The PIN is not checked here and not kept: it goes straight into the one core call that needs it
 (`core.staff.require_supervisor`, `core.refunds.refund`, `core.wallet.freeze`), which checks it
@@ -68,7 +69,7 @@ class SupervisorPinDialog(QDialog):
         layout.addWidget(buttons)
 
     def _accept(self) -> None:
-        if not self.staff_edit.text() or not self.pin_edit.text():
+        if not self.staff_edit.text().isdigit() or not self.pin_edit.text():
             self.error.setText(self.tr("Type the supervisor number and PIN."))
             return
         self.accept()
@@ -77,7 +78,7 @@ class SupervisorPinDialog(QDialog):
     def ask(cls, parent: QWidget | None, *, action: str, ask_reason: bool = False) -> Approval | None:
         dlg = cls(parent, action=action, ask_reason=ask_reason)
         try:
-            if dlg.exec() != QDialog.DialogCode.Accepted:
+            if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.staff_edit.text().isdigit():
                 return None
             return Approval(int(dlg.staff_edit.text()), dlg.pin_edit.text(), dlg.reason_edit.text().strip())
         finally:

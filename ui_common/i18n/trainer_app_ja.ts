@@ -4,87 +4,87 @@
 <context>
     <name>PolicyClockBar</name>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="117"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="+113"/>
         <source>Attack trainer</source>
         <translation>攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="125"/>
+        <location line="+8"/>
         <source>Policy:</source>
         <translation>ポリシー:</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="129"/>
+        <location line="+4"/>
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="129"/>
+        <location line="+0"/>
         <source>2019 (insecure)</source>
         <translation>2019年（危険）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <location line="+32"/>
         <source>+30 s</source>
         <translation>+30秒</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <location line="+0"/>
         <source>+1 min</source>
         <translation>+1分</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="161"/>
+        <location line="+0"/>
         <source>+10 min</source>
         <translation>+10分</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="167"/>
+        <location line="+6"/>
         <source>Skew</source>
         <translation>ずれ</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="169"/>
+        <location line="+2"/>
         <source>+5m</source>
         <translation>+5m</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="170"/>
+        <location line="+1"/>
         <source>How far the simulated clock runs from real time: +90s, -5m, +2h, +1d</source>
         <translation>シミュレーション時計と実時間の差: +90s、-5m、+2h、+1d</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="174"/>
+        <location line="+4"/>
         <source>Apply</source>
         <translation>適用</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="177"/>
+        <location line="+3"/>
         <source>Set…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="180"/>
+        <location line="+3"/>
         <source>Reset</source>
         <translation>リセット</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="188"/>
+        <location line="+8"/>
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定 — 安全ではありません（研修用）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="211"/>
+        <location line="+22"/>
         <source>Simulated time</source>
         <translation>シミュレーション時刻</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="212"/>
+        <location line="+1"/>
         <source>real time {offset}</source>
         <translation>実時間 {offset}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="213"/>
+        <location line="+1"/>
         <source>fixed clock</source>
         <translation>固定時計</translation>
     </message>
@@ -92,132 +92,132 @@
 <context>
     <name>ResultsTabs</name>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="72"/>
+        <location filename="../../trainer_app/results_tabs.py" line="+86"/>
         <source>Steps</source>
         <translation>経過</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="75"/>
+        <location line="+3"/>
         <source>The chart of attempts, blocked and taken-over accounts fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中に、試行・阻止・乗っ取りの件数がグラフに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="77"/>
+        <location line="+2"/>
         <source>Chart</source>
         <translation>グラフ</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="79"/>
-        <location filename="../../trainer_app/results_tabs.py" line="116"/>
+        <location line="+2"/>
+        <location line="+23"/>
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <location line="-23"/>
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <location line="+0"/>
         <source>Event</source>
         <translation>イベント</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="79"/>
-        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <location line="+0"/>
+        <location line="+19"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="79"/>
+        <location line="-19"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="81"/>
-        <location filename="../../trainer_app/results_tabs.py" line="176"/>
+        <location line="+2"/>
+        <location line="+78"/>
         <source>Alerts</source>
         <translation>警報</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="93"/>
+        <location line="-66"/>
         <source>Audit log</source>
         <translation>監査ログ</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="100"/>
-        <location filename="../../trainer_app/results_tabs.py" line="177"/>
+        <location line="+5"/>
+        <location line="+62"/>
         <source>Balances</source>
         <translation>残高</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <location line="-62"/>
         <source>Before → after</source>
         <translation>前 → 後</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="103"/>
+        <location line="+0"/>
         <source>Change</source>
         <translation>増減</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="113"/>
-        <location filename="../../trainer_app/results_tabs.py" line="178"/>
+        <location line="+3"/>
+        <location line="+60"/>
         <source>Mailbox</source>
         <translation>メール</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="116"/>
+        <location line="-59"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="131"/>
+        <location line="+12"/>
         <source>What the victim saw</source>
         <translation>被害者から見えたこと</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="139"/>
+        <location line="+8"/>
         <source>No attempts were made.</source>
         <translation>試行はありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="142"/>
+        <location line="+3"/>
         <source>The run wrote {n} audit rows (the newest {shown} are listed). Ledger invariants: {ledger}.</source>
         <translation>この実行で監査ログ {n} 行（新しい {shown} 行を表示）。台帳の整合性: {ledger}。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="144"/>
+        <location line="+2"/>
         <source>✓ hold</source>
         <translation>✓ 正常</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="144"/>
+        <location line="+0"/>
         <source>✕ broken: {p}</source>
         <translation>✕ 不整合: {p}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="148"/>
+        <location line="+4"/>
         <source>Alerts ({n})</source>
         <translation>警報（{n}件）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="156"/>
+        <location line="+8"/>
         <source>Balances ({n} watched)</source>
         <translation>残高（{n}人）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="158"/>
+        <location line="+2"/>
         <source>Mailbox: {n} messages arrived</source>
         <translation>メール: {n}通が届きました</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="175"/>
+        <location line="+17"/>
         <source>The audit rows and alerts of the run appear here when it finishes.</source>
         <translation>実行が終わると、その監査ログと警報がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="187"/>
+        <location line="+12"/>
         <source>To</source>
         <translation>宛先</translation>
     </message>
@@ -225,37 +225,37 @@
 <context>
     <name>RunPanel</name>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="156"/>
+        <location filename="../../trainer_app/run_panel.py" line="+156"/>
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="158"/>
+        <location line="+2"/>
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="159"/>
+        <location line="+1"/>
         <source>2019</source>
         <translation>2019年設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="160"/>
+        <location line="+1"/>
         <source>Both</source>
         <translation>両方</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="169"/>
+        <location line="+9"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="173"/>
+        <location line="+4"/>
         <source>Run on this database</source>
         <translation>このデータベースで実行</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="174"/>
+        <location line="+1"/>
         <source>Off: each run uses a fresh temporary database, so the demo data is untouched. On: the attack really happens in this database.</source>
         <translation>オフ: 毎回新しい一時データベースを使うので、デモ用データは変わりません。オン: このデータベースで実際に攻撃が行われます。</translation>
     </message>
@@ -263,7 +263,7 @@
 <context>
     <name>ScenarioList</name>
     <message>
-        <location filename="../../trainer_app/scenario_list.py" line="81"/>
+        <location filename="../../trainer_app/scenario_list.py" line="+81"/>
         <source>Scenarios</source>
         <translation>シナリオ</translation>
     </message>
@@ -271,12 +271,12 @@
 <context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="71"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="-144"/>
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="73"/>
+        <location line="+2"/>
         <source>Simulated date and time (Japan time):</source>
         <translation>シミュレーションの日時（日本時間）:</translation>
     </message>
@@ -284,22 +284,22 @@
 <context>
     <name>TrainerChart</name>
     <message>
-        <location filename="../../trainer_app/chart.py" line="85"/>
+        <location filename="../../trainer_app/chart.py" line="+85"/>
         <source>Sign-in attempts</source>
         <translation>ログイン試行</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/chart.py" line="85"/>
+        <location line="+0"/>
         <source>Blocked</source>
         <translation>阻止</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/chart.py" line="86"/>
+        <location line="+1"/>
         <source>Taken over (right scale)</source>
         <translation>乗っ取り（右目盛り）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/chart.py" line="152"/>
+        <location line="+66"/>
         <source>simulated time since the attack started</source>
         <translation>攻撃開始からのシミュレーション経過時間</translation>
     </message>
@@ -307,367 +307,367 @@
 <context>
     <name>TrainerWindow</name>
     <message>
-        <location filename="../../trainer_app/texts.py" line="23"/>
+        <location filename="../../trainer_app/texts.py" line="+23"/>
         <source>Credential stuffing</source>
         <translation>リスト型アカウントハッキング</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="24"/>
+        <location line="+1"/>
         <source>Leaked passwords replayed against sign-in.</source>
         <translation>漏えいしたパスワードでログインを試す。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="25"/>
+        <location line="+1"/>
         <source>A leaked e-mail/password list is replayed against sign-in; reused passwords are taken over and drained at a till.</source>
         <translation>他サービスから漏えいしたメールアドレスとパスワードの一覧でログインを試み、使い回しのアカウントを乗っ取って店頭で残高を使い切る。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="28"/>
+        <location line="+3"/>
         <source>Password-reset hijack</source>
         <translation>パスワード再設定の乗っ取り</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="29"/>
+        <location line="+1"/>
         <source>The reset goes to the attacker&apos;s address.</source>
         <translation>再設定の連絡が攻撃者のアドレスに届く。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="30"/>
+        <location line="+1"/>
         <source>The attacker asks for a password reset and types in their own address for it.</source>
         <translation>攻撃者がパスワード再設定を申し込み、送り先に自分のメールアドレスを入力する。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="33"/>
+        <location line="+3"/>
         <source>Top-up takeover</source>
         <translation>チャージの乗っ取り</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="34"/>
+        <location line="+1"/>
         <source>Top-up password changed, then rapid top-ups.</source>
         <translation>チャージ用パスワードを変え、連続チャージ。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="35"/>
+        <location line="+1"/>
         <source>The attacker changes the top-up password, then tops up three times in one minute.</source>
         <translation>攻撃者がチャージ用パスワードを変更し、1分間に3回チャージする。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="38"/>
+        <location line="+3"/>
         <source>Screenshot replay</source>
         <translation>スクリーンショットの再利用</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="39"/>
+        <location line="+1"/>
         <source>A used or lifted code shown again at a till.</source>
         <translation>使用済み・盗み見たコードをレジで再提示。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="40"/>
+        <location line="+1"/>
         <source>A photographed code is shown after it was used or refreshed; a code lifted at till A is spent at till B.</source>
         <translation>撮影したコードを使用後や更新後に提示し、レジAで盗み見たコードをレジBで使う。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="43"/>
+        <location line="+3"/>
         <source>Expired and skewed codes</source>
         <translation>期限切れ・時刻ずれのコード</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="44"/>
+        <location line="+1"/>
         <source>An old code; a phone whose clock is wrong.</source>
         <translation>古いコードと、時計がずれたスマホ。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="45"/>
+        <location line="+1"/>
         <source>An old code is presented, and a code from a phone whose clock runs hours ahead.</source>
         <translation>古いコードを提示し、さらに時計が数時間進んだスマホのコードを提示する。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="48"/>
+        <location line="+3"/>
         <source>Forged code</source>
         <translation>偽造コード</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="49"/>
+        <location line="+1"/>
         <source>Altered amount cap or wallet; another key.</source>
         <translation>上限額やウォレットを改ざん、別の鍵で署名。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="50"/>
+        <location line="+1"/>
         <source>A code with its amount cap or wallet altered, and one signed with another key.</source>
         <translation>上限額やウォレットを書き換えたコードと、別の鍵で署名したコード。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="53"/>
+        <location line="+3"/>
         <source>Double spend</source>
         <translation>二重払い</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="54"/>
+        <location line="+1"/>
         <source>One code at two tills at the same instant.</source>
         <translation>1つのコードを2台のレジで同時に提示。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="55"/>
+        <location line="+1"/>
         <source>One code is presented at two tills at the same instant.</source>
         <translation>1つのコードを2台のレジで同時に提示する。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="57"/>
+        <location line="+2"/>
         <source>Resale velocity</source>
         <translation>転売目的の連続購入</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="58"/>
+        <location line="+1"/>
         <source>Many high-value purchases in minutes.</source>
         <translation>数分間に高額商品を大量購入。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="59"/>
+        <location line="+1"/>
         <source>A taken-over wallet buys many high-value, easy-to-resell goods within minutes.</source>
         <translation>乗っ取られたウォレットで、換金しやすい高額商品を数分のうちに大量に買う。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="80"/>
+        <location line="+21"/>
         <source>Accounts</source>
         <translation>アカウント数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="81"/>
+        <location line="+1"/>
         <source>Leaked pairs</source>
         <translation>漏えい件数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="82"/>
+        <location line="+1"/>
         <source>Reusing</source>
         <translation>使い回し率</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="83"/>
+        <location line="+1"/>
         <source>Attempts</source>
         <translation>試行回数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="84"/>
+        <location line="+1"/>
         <source>Attempts / s</source>
         <translation>毎秒の試行</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="85"/>
+        <location line="+1"/>
         <source>Bot addresses</source>
         <translation>ボットのIP数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="86"/>
+        <location line="+1"/>
         <source>Victim balance ¥</source>
         <translation>被害者の残高 ¥</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="87"/>
+        <location line="+1"/>
         <source>Yen per top-up</source>
         <translation>1回のチャージ額</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="88"/>
+        <location line="+1"/>
         <source>Top-ups</source>
         <translation>チャージ回数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="89"/>
+        <location line="+1"/>
         <source>Basket ¥</source>
         <translation>購入額 ¥</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="90"/>
+        <location line="+1"/>
         <source>Lift delay (s)</source>
         <translation>盗用までの秒数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="91"/>
+        <location line="+1"/>
         <source>Code age (s)</source>
         <translation>コードの古さ（秒）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="92"/>
+        <location line="+1"/>
         <source>Phone clock ahead (s)</source>
         <translation>スマホ時計の進み（秒）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="93"/>
+        <location line="+1"/>
         <source>Rounds</source>
         <translation>回数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="94"/>
+        <location line="+1"/>
         <source>Purchases</source>
         <translation>購入回数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="95"/>
+        <location line="+1"/>
         <source>Seconds between</source>
         <translation>購入間隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="96"/>
+        <location line="+1"/>
         <source>Gives up after</source>
         <translation>断念までの拒否数</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="98"/>
+        <location line="+2"/>
         <source>Hardened</source>
         <translation>強化設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="99"/>
+        <location line="+1"/>
         <source>2019</source>
         <translation>2019年設定</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="100"/>
+        <location line="+1"/>
         <source>Type a skew such as +5m, -90s or +2h.</source>
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="101"/>
+        <location filename="../../trainer_app/main_window.py" line="+82"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="65"/>
+        <location filename="../../trainer_app/texts.py" line="-35"/>
         <source>TOTP second factor + throttling</source>
         <translation>TOTPによる二要素認証＋試行回数の制限</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="66"/>
+        <location line="+1"/>
         <source>reset code sent only to the address of record (+ second factor to finish)</source>
         <translation>再設定コードは登録済みのアドレスにだけ送信（完了には二要素認証も必要）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="68"/>
+        <location line="+2"/>
         <source>TOTP second factor for sign-in, top-ups and top-up credential changes</source>
         <translation>ログイン・チャージ・チャージ用パスワード変更にTOTPによる二要素認証</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="70"/>
+        <location line="+2"/>
         <source>single-use codes that a refresh supersedes and that expire in 60 s</source>
         <translation>1回限りのコード（更新で無効になり、60秒で期限切れ）</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="72"/>
+        <location line="+2"/>
         <source>60-second code lifetime and 30 seconds of clock tolerance</source>
         <translation>コードの有効期間60秒と、時計のずれの許容30秒</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="74"/>
+        <location line="+2"/>
         <source>Ed25519 signature over every field of the code</source>
         <translation>コードの全項目にかかるEd25519署名</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="75"/>
+        <location line="+1"/>
         <source>single-use code redeemed inside the sale&apos;s transaction</source>
         <translation>1回限りのコードを売上と同じトランザクションで使用済みに</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="76"/>
+        <location line="+1"/>
         <source>payment velocity rule (amount and count per 10 minutes) + alert</source>
         <translation>支払い頻度のルール（10分あたりの金額と回数）＋警報</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="159"/>
+        <location filename="../../trainer_app/main_window.py" line="+58"/>
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="280"/>
+        <location line="+117"/>
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="282"/>
+        <location line="+2"/>
         <source>This scenario has no chart; see the steps.</source>
         <translation>このシナリオにはグラフがありません。経過をご覧ください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="287"/>
+        <location line="+5"/>
         <source>Running {scenario} under {policies}…</source>
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="304"/>
+        <location line="+17"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="328"/>
+        <location line="+24"/>
         <source>under {policy}</source>
         <translation>{policy}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="348"/>
+        <location line="+20"/>
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="348"/>
+        <location line="+0"/>
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="348"/>
+        <location line="+0"/>
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="349"/>
+        <location line="+1"/>
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="363"/>
+        <location line="+14"/>
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="400"/>
+        <location line="+37"/>
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="412"/>
+        <location line="+12"/>
         <source>The run could not finish: {reason}</source>
         <translation>実行を完了できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="417"/>
+        <location line="+5"/>
         <source>BLOCKED by {defence}</source>
         <translation>阻止 — 防御: {defence}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="418"/>
+        <location line="+1"/>
         <source>ATTACK SUCCEEDED — {yen} lost, 1 account taken over</source>
         <translation>攻撃成功 — 被害 {yen}、1件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="419"/>
+        <location line="+1"/>
         <source>ATTACK SUCCEEDED — {yen} lost, {n} accounts taken over</source>
         <translation>攻撃成功 — 被害 {yen}、{n}件のアカウントが乗っ取られました</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="456"/>
+        <location line="+37"/>
         <source>Save incident report</source>
         <translation>インシデント報告を保存</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="457"/>
+        <location line="+1"/>
         <source>HTML report (*.html)</source>
         <translation>HTML 報告書 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="479"/>
+        <location line="+22"/>
         <source>The report could not be saved: {reason}</source>
         <translation>報告書を保存できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="482"/>
+        <location line="+3"/>
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>
