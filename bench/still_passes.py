@@ -45,6 +45,11 @@ ZXING_DIR = _find_zxing_dir()
 # ZXing's truth files hold one text per picture; this picture ("double QR") holds a second code
 # inside the first, and reading it is right, not wrong. Matched by the start of its text.
 SECOND_CODES = {"qrcode-2/16": "[内側QRコード]"}
+# The truth file says "photograph"; zxing-cpp (blurred), zbar, quirc and WeChatQRCode, four
+# independent decoders, all read "photography" from this picture, zxing with 83 % of the error
+# correction unused: the file is taken to be wrong. Such a read is counted as "disputed", neither
+# right nor wrong, and reported.
+TRUTH_DISPUTED = {"qrcode-2/13": "The 2005 USGS aerial photography of the Washington Monument is censored."}
 CATEGORIES = ("blur", "glare", "curved", "damaged", "monitor", "high version", "small in large",
               "low contrast", "many codes")
 
@@ -152,7 +157,7 @@ def _utf8(b: bytes) -> str | None:
 
 
 def _is_wrong(name: str, text: str, truth: list[str]) -> bool:
-    if text in truth:
+    if text in truth or text == TRUTH_DISPUTED.get(name):
         return False
     second = SECOND_CODES.get(name)
     return not (second and text.startswith(second))
@@ -165,7 +170,7 @@ def score(decoders: dict, items: list) -> dict:
         if dname.startswith("_"):
             continue
         per: dict[str, list[int]] = {}
-        wrong, wrong_list, ms = 0, [], []
+        wrong, wrong_list, ms, disputed = 0, [], [], 0
         for group, name, gray, truth in items:
             t0 = time.perf_counter()
             try:
@@ -177,6 +182,7 @@ def score(decoders: dict, items: list) -> dict:
             r = per.setdefault(group, [0, 0])
             r[0] += sum(t in got for t in truth)
             r[1] += len(truth)
+            disputed += TRUTH_DISPUTED.get(name) in got
             bad = [t for t in set(got) if _is_wrong(name, t, truth)]
             wrong += len(bad)
             wrong_list += [f"{name}: {t[:40]!r}" for t in bad]
@@ -184,7 +190,7 @@ def score(decoders: dict, items: list) -> dict:
         res[dname] = {"per_group": {g: {"read": v[0], "of": v[1]} for g, v in per.items()},
                       "read": sum(v[0] for v in per.values()), "of": sum(v[1] for v in per.values()),
                       "category_mean": float(np.mean(list(rates.values()))) if rates else 0.0,
-                      "wrong": wrong, "wrong_examples": wrong_list[:5], "ms": summary_ms(ms)}
+                      "wrong": wrong, "wrong_examples": wrong_list[:5], "disputed": disputed, "ms": summary_ms(ms)}
     return res
 
 
@@ -253,7 +259,8 @@ def report(data: dict) -> str:
         rows = []
         for dname, r in res.items():
             rows.append([dname] + [f"{r['per_group'][g]['read']}/{r['per_group'][g]['of']}" for g in groups]
-                        + [f"{r['read']}/{r['of']}", f"{r['category_mean']:.1%}", r["wrong"],
+                        + [f"{r['read']}/{r['of']}", f"{r['category_mean']:.1%}",
+                           f"{r['wrong']}" + (f" (+{r['disputed']} disputed)" if r.get("disputed") else ""),
                            r["ms"]["median"], r["ms"]["p95"]])
         lines.append(f"{title}\n")
         lines.append(table(["decoder"] + groups + ["all", "category mean", "wrong", "ms median", "ms p95"], rows))
