@@ -65,7 +65,7 @@ def read_qr_image(path: str) -> str:
 
         texts = [r.text for r in zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode)]
     else:
-        texts = [d.text for d in decoder_named("cascade").decode(frame) if d.symbology == "QRCode"]
+        texts = [d.text for d in decoder_named("cascade").decode_still(frame) if d.symbology == "QRCode"]
     if not texts:
         raise InputError(f"No QR code could be read in {path}.", code="no_code_found")
     return texts[0]

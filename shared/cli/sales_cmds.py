@@ -105,7 +105,7 @@ def _decode_image(path: str) -> str:
         import zxingcpp
         found = [r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode]
     else:
-        found = [d.text for d in decoder_named("cascade").decode(img) if d.symbology == "QRCode"]
+        found = [d.text for d in decoder_named("cascade").decode_still(img) if d.symbology == "QRCode"]
     if not found:
         raise InputError(f"No QR code could be read in {path}.", code="no_code_found")
     if len(set(found)) > 1:
