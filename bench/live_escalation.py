@@ -35,7 +35,7 @@ HARD = {
     "curved": {"curve": (0.4, 0.6)},
     "damaged": {"damage": (0.04, 0.07)},
     "monitor": {"moire": (0.8, 1.0), "scale": (0.22, 0.3)},
-    "small code": {"scale": (0.1, 0.13), "blur": (0.8, 1.0)},
+    "small code": {"scale": (0.145, 0.16), "blur": (0.8, 0.95)},
 }
 
 
