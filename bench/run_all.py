@@ -22,6 +22,8 @@ BENCHES = {
     "scan_to_approved": ([], ["--payments", "5"]),
     "ledger": ([], ["--customers", "300", "--repeats", "1"]),
     "startup_memory": ([], ["--runs", "1", "--scan", "3"]),
+    "still_passes": ([], ["--per-category", "2", "--runs", "1"]),
+    "live_escalation": ([], ["--clips", "2", "--runs", "1"]),
 }
 
 

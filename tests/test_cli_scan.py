@@ -97,3 +97,24 @@ def test_usage_errors_exit_2(capsys, image):
     assert run(capsys, "scan", "--json", "--decoder", "opencv", str(path))[0] == 2
     assert run(capsys, "scan", "--json", "--max-frames", "0", str(path))[0] == 2
     assert run(capsys, "scan", "--json")[0] == 2
+
+
+def test_scan_json_gives_a_hard_picture_every_pass_and_keeps_its_shape(capsys, tmp_path, monkeypatch):
+    """A small code photographed off a screen: the live frame pass misses it, `qrpay scan` on the
+    picture reads it (StillDecoder through the pipeline) with the same output shape."""
+    from shared.scanning.decoders import ZxingDecoder
+
+    monkeypatch.setenv("QRPAY_DB", str(tmp_path / "never-created.sqlite3"))
+    text = "QRPAY1:" + "C" * 150
+    s = synth_frame(qr_image(text, box=6), moire=0.9, scale=0.28, seed=0)
+    path = tmp_path / "screen.png"
+    cv2.imwrite(str(path), s.frame)
+    assert ZxingDecoder().decode(cv2.imread(str(path))) == []
+    rc, out = run(capsys, "scan", "--json", str(path))
+    assert rc == 0
+    data = json.loads(out)
+    [r] = data["results"]
+    assert set(r) == {"source", "frame", "text", "symbology", "corners", "decoder", "decode_ms"}
+    assert r["text"] == text and r["symbology"] == "QRCode" and r["decoder"].startswith("zxing+")
+    assert len(r["corners"]) == 4 and all(len(p) == 2 for p in r["corners"])
+    assert max(abs(a - b) for p, q in zip(r["corners"], s.corners) for a, b in zip(p, q)) < 6

@@ -1,5 +1,6 @@
 """The customer's payment code read from a picture file (`code inspect --image`, `pay --image`):
-what a till's camera would see, decoded by the same cascade as the live scanner."""
+what a till's camera would see, decoded with every pass of the
+cascade (`decode_still`: a still picture may take longer than a live frame)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,7 @@ def read_qr_image(path: str) -> str:
     frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if frame is None:
         raise InputError(f"{path} is not an image this tool can read.")
-    texts = [d.text for d in decoder_named("cascade").decode(frame) if d.symbology == "QRCode"]
+    texts = [d.text for d in decoder_named("cascade").decode_still(frame) if d.symbology == "QRCode"]
     if not texts:
         raise InputError(f"No QR code could be read in {path}.", code="no_code_found")
     if len(set(texts)) > 1:

@@ -217,6 +217,9 @@ class ScanPipeline:
         self.dedup = Deduplicator(cooldown_s=cooldown_s, confirm_frames=confirm_frames, clock=clock)
         self._index = 0
         self.frames = 0
+        self._last: tuple[Any, int] | None = None
+        self.idle_passes = 0     # deeper passes run between frames (`idle`)
+        self.idle_ms = 0.0
 
     @property
     def ended(self) -> bool:
@@ -226,22 +229,52 @@ class ScanPipeline:
     def failed(self) -> bool:
         return bool(self.source.failed)
 
-    def process(self, frame: Any, *, frame_index: int | None = None) -> ScanResult:
-        """Decode one frame (the POS's screen-region capture hands frames in this way)."""
+    def process(self, frame: Any, *, frame_index: int | None = None, still: bool = False) -> ScanResult:
+        """Decode one frame (the POS's screen-region capture hands frames in this way). `still`:
+        a picture rather than a video frame: the decoder's `decode_still` (every pass) if it has one."""
         if frame_index is None:
             frame_index = self._index
         self._index = frame_index + 1
+        decode = getattr(self.decoder, "decode_still", None) if still else None
         t0 = time.perf_counter()
-        decoded = tuple(self.decoder.decode(frame))
+        decoded = tuple((decode or self.decoder.decode)(frame))
         ms = (time.perf_counter() - t0) * 1000.0
         self.frames += 1
+        self._last = (frame, frame_index)
         return ScanResult(frame, decoded, ms, frame_index)
+
+    def idle(self) -> ScanResult | None:
+        """One deeper pass of the decoder over the last frame it missed (`idle_step`), for the time
+        the worker would otherwise wait for the camera; a result (for that frame) only when it read
+        something. None when the decoder has no such work."""
+        step = getattr(self.decoder, "idle_step", None)
+        if step is None or not getattr(self.decoder, "has_idle_work", False) or self._last is None:
+            return None
+        frame, index = self._last
+        t0 = time.perf_counter()
+        decoded = tuple(step())
+        ms = (time.perf_counter() - t0) * 1000.0
+        self.idle_passes += 1
+        self.idle_ms += ms
+        return ScanResult(frame, decoded, ms, index) if decoded else None
 
     def step(self, *, timeout: float | None = None) -> ScanResult | None:
         """Read and decode the newest frame; None when there is none now (or the source is over:
-        check `ended` / `failed`). `timeout` only applies to a grabber (wait for a frame)."""
+        check `ended` / `failed`). `timeout` only applies to a grabber (wait for a frame).
+
+        With a grabber (a live camera), the time until the next frame is not wasted: while no
+        frame is waiting, the decoder's deeper passes run one at a time on the last frame it
+        missed (`idle`); a code they read comes back as that frame's result. A new frame waits at
+        most for the pass in progress (a few ms on a crop, ~10-30 ms for a whole-frame pass)."""
         if isinstance(self.source, LatestFrameGrabber):
-            item = self.source.latest(timeout)
+            item = self.source.latest(0)
+            while item is None and getattr(self.decoder, "has_idle_work", False):
+                got = self.idle()
+                if got is not None:
+                    return got
+                item = self.source.latest(0)
+            if item is None:
+                item = self.source.latest(timeout)
             if item is None:
                 return None
             index, frame = item
@@ -249,7 +282,7 @@ class ScanPipeline:
         frame = self.source.read()
         if frame is None:
             return None
-        return self.process(frame)
+        return self.process(frame, still=bool(getattr(self.source, "is_still", False)))
 
     def new_codes(self, result: ScanResult | Iterable[Decoded]) -> list[Decoded]:
         """The codes of this result that should be acted on now (once per cool-down). Call it

@@ -179,9 +179,11 @@ class CaptureSource:
 
 
 class StillImageSource:
-    """Still images served one per `read()`, in file-name order; `loop` serves them again and again."""
+    """Still images served one per `read()`, in file-name order; `loop` serves them again and again.
+    `is_still`: a pipeline gives each picture every pass (`decode_still`), not a frame's budget."""
 
     is_live = False
+    is_still = True
 
     def __init__(self, paths: list[Path], *, description: str, loop: bool = False) -> None:
         self.description = description

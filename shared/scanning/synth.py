@@ -98,10 +98,47 @@ def _screen_texture(img: np.ndarray, *, px: int = 3) -> np.ndarray:
     return big[:, :, None] * tiled * 1.6 + 10
 
 
+def damaged(img: np.ndarray, amount: float, *, seed: int = 0) -> np.ndarray:
+    """`img` (a code image) with `amount` (0..0.3) of the symbol's area covered by seeded blots:
+    dark smudges and white scratches, as on a worn sticker. Corners and quiet zone stay."""
+    if amount <= 0:
+        return img
+    rng = np.random.default_rng(seed)
+    out = img.copy()
+    x0, y0, x1, y1 = _symbol_box(img)
+    side = x1 - x0
+    covered = np.zeros(img.shape, bool)
+    target = amount * (x1 - x0) * (y1 - y0)
+    while covered[y0:y1, x0:x1].sum() < target:
+        r = int(rng.uniform(0.03, 0.08) * side)
+        cx, cy = int(rng.uniform(x0 + 0.25 * side, x1 - 0.25 * side)), int(rng.uniform(y0 + 0.25 * side, y1 - 0.25 * side))
+        blot = np.zeros(img.shape, np.uint8)
+        cv2.ellipse(blot, (cx, cy), (r, max(1, int(r * rng.uniform(0.4, 1.0)))), float(rng.uniform(0, 180)), 0, 360, 1, -1)
+        out[blot > 0] = 40 if rng.random() < 0.5 else 230
+        covered |= blot > 0
+    return out
+
+
+def curved(img: np.ndarray, amount: float) -> np.ndarray:
+    """`img` (gray) as printed on a cylinder (a can, a bottle) seen from the side: the columns
+    crowd towards both edges and the rows bow. `amount`: 0..1, 1 is a half-turn of the cylinder."""
+    if amount <= 0:
+        return img
+    h, w = img.shape
+    phi = max(1e-3, amount * math.pi / 2)
+    u = np.linspace(-1.0, 1.0, w, dtype=np.float32)
+    src_u = np.arcsin(np.clip(u * math.sin(phi), -1, 1)) / phi          # crowding near the edges
+    map_x = np.tile((src_u + 1) * (w - 1) / 2, (h, 1)).astype(np.float32)
+    bow = (0.08 * amount * h) * (1 - np.cos(u * phi)) / max(1e-6, 1 - math.cos(phi))
+    map_y = (np.arange(h, dtype=np.float32)[:, None] - bow[None, :]).astype(np.float32)
+    return cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
 def synth_frame(img: np.ndarray, *, size: tuple[int, int] = (1280, 720), scale: float = 0.5,
                 angle: float = 0.0, perspective: float = 0.0, blur: float = 0.0, noise: float = 0.0,
                 contrast: float = 1.0, glare: float = 0.0, moire: float = 0.0,
-                offset: tuple[float, float] = (0.0, 0.0), seed: int = 0) -> SynthFrame:
+                offset: tuple[float, float] = (0.0, 0.0), seed: int = 0, background: np.ndarray | None = None,
+                damage: float = 0.0, curve: float = 0.0) -> SynthFrame:
     """`img` (a grayscale code image with its quiet zone) as a webcam sees it.
 
     size: (width, height) of the frame. scale: the code image's side as a fraction of the frame
@@ -110,13 +147,17 @@ def synth_frame(img: np.ndarray, *, size: tuple[int, int] = (1280, 720), scale: 
     pixels (defocus). noise: standard deviation of sensor noise in grey levels. contrast: 1 is a
     full black-to-white code, 0.3 a washed-out one. glare: 0..1, a bright spot over part of the
     code. moire: 0..1, how much of a monitor's pixel texture is seen. offset: the code's centre
-    relative to the frame centre, in fractions of the frame size.
+    relative to the frame centre, in fractions of the frame size. background: a float32 BGR frame
+    to draw on instead of a fresh one (`multi_frame` puts several codes in one picture). damage:
+    0..0.3 of the symbol covered by blots (`damaged`). curve: 0..1, printed on a cylinder (`curved`;
+    the corners returned are then those of the flat symbol's outline, approximately).
     """
     if img.ndim == 3:
         img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     rng = np.random.default_rng(seed)
     w, h = size
-    bg = _background(rng, w, h)
+    bg = _background(rng, w, h) if background is None else background
+    img = curved(damaged(img, damage, seed=seed), curve)
 
     src_img = img
     factor = 1
@@ -164,6 +205,28 @@ def synth_frame(img: np.ndarray, *, size: tuple[int, int] = (1280, 720), scale: 
     pts = cv2.perspectiveTransform(sym, H)[0]
     corners = tuple((float(x), float(y)) for x, y in pts)
     return SynthFrame(out, corners)  # type: ignore[arg-type]
+
+
+def multi_frame(images: Sequence[np.ndarray], *, size: tuple[int, int] = (1280, 720), scale: float = 0.22,
+                seed: int = 0, **kwargs) -> tuple[np.ndarray, list[Corners]]:
+    """Several codes in one picture (a sheet of codes, a shelf): `images` laid out on a grid with
+    a small seeded wobble, each `scale` of the frame height; the frame and each code's corners."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    n = len(images)
+    cols = max(1, math.ceil(math.sqrt(n * w / h)))
+    rows = math.ceil(n / cols)
+    canvas = _background(rng, w, h)
+    corners = []
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        off = ((c + 0.5) / cols - 0.5 + float(rng.uniform(-0.02, 0.02)),
+               (r + 0.5) / rows - 0.5 + float(rng.uniform(-0.02, 0.02)))
+        s = synth_frame(img, size=size, scale=scale, offset=off, seed=seed * 100 + i,
+                        angle=float(rng.uniform(-8, 8)), background=canvas, **kwargs)
+        canvas = s.frame.astype(np.float32)
+        corners.append(s.corners)
+    return np.clip(canvas, 0, 255).astype(np.uint8), corners
 
 
 def webcam_frame(img: np.ndarray, **kwargs) -> np.ndarray:
