@@ -32,6 +32,10 @@ class AuditEvent(enum.StrEnum):
     SESSION_REVOKED = "session_revoked"
     STEP_UP = "step_up"
     STEP_UP_FAILED = "step_up_failed"
+    # Sign-in with an external ID (shared/external_id/)
+    EXTERNAL_ID_SIGNIN = "external_id_signin"
+    EXTERNAL_ID_REFUSED = "external_id_refused"
+    EXTERNAL_ID_LINKED = "external_id_linked"
     # Password reset and credential changes
     RESET_REQUESTED = "reset_requested"
     RESET_REDIRECT_ATTEMPT = "reset_redirect_attempt"

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the services; each lives in the module named after its conc
     from shared.sales import SalesService
     from shared.refunds import RefundService
     from shared.reports import ReportService
+    from shared.external_id import ExternalIdService, SnsProvider
 
 _POLICY_KEY = "policy"
 _CLOCK_OFFSET_KEY = "clock_offset"
@@ -170,4 +171,15 @@ class Core:
     def reports(self) -> "ReportService":
         from shared.reports import ReportService
         return ReportService(self)
+
+    @cached_property
+    def external_id(self) -> "ExternalIdService":
+        from shared.external_id import ExternalIdService
+        return ExternalIdService(self)
+
+    @cached_property
+    def sns(self) -> "SnsProvider":
+        """The simulated SNS identity provider (a third party the wallet signs in with)."""
+        from shared.external_id import SnsProvider
+        return SnsProvider(self)
 
