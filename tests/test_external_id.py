@@ -381,3 +381,36 @@ def test_the_providers_key_lives_in_the_config_dir_not_the_database(core, world,
     for f in db_path.parent.iterdir():
         if f.name.startswith(db_path.name):
             assert private_d.encode() not in f.read_bytes()
+
+
+# -- the attack lab's scenario ------------------------------------------------------------------------------
+def test_scenario_2019_the_attacker_gets_in_with_the_bare_id_and_the_substituted_token_and_spends(core):
+    from shared.attacks import SCENARIOS, Outcome
+
+    result = SCENARIOS["external-id-takeover"].run(core, policy="2019")
+    assert result.outcome is Outcome.SUCCEEDED and result.yen_lost > 0 and result.takeovers == 1
+    gains = {s.action: s.attacker_gain for s in result.steps}
+    assert gains["send_user_id"] is True and gains["token_substitution"] is True and gains["pay"] is True
+    signins = [a for a in result.audit if a.event is AuditEvent.EXTERNAL_ID_SIGNIN]
+    assert {a.details["presented"] for a in signins} == {"external_user_id", "id_token"}
+    assert all(a.details["token_verified"] is False for a in signins)
+    assert sum(b.before - b.after for b in result.victim.balances) == result.yen_lost
+    assert result.ledger_ok
+
+
+def test_scenario_hardened_is_stopped_by_id_token_verification_and_step_up(core):
+    from shared.attacks import SCENARIOS, Outcome, report
+
+    result = SCENARIOS["external-id-takeover"].run(core, policy="hardened")
+    assert result.outcome is Outcome.BLOCKED and result.yen_lost == 0 and result.takeovers == 0
+    assert "ID-token verification" in result.blocked_by and "id_token" in result.defences
+    steps = {s.action: s for s in result.steps}
+    assert "id_token_invalid" in steps["send_user_id"].result
+    assert "id_token_audience" in steps["token_substitution"].result
+    assert "step_up_required" in steps["issue_code"].result     # the leaked-SNS-password path
+    reasons = {a.details["reason"] for a in result.alerts if a.event is AuditEvent.EXTERNAL_ID_REFUSED}
+    assert reasons == {"id_token_invalid", "id_token_audience"}
+    assert not [a for a in result.audit if a.event is AuditEvent.PAYMENT]
+    assert any("SNS ID" in m.subject for m in result.victim.messages)   # the victim hears of the new sign-in
+    html = report.render_html(result)
+    assert "OpenID Connect Core 1.0 §3.1.3.7" in html and "External-ID takeover" in html

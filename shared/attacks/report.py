@@ -40,6 +40,9 @@ GUIDELINES: dict[str, tuple[str, str]] = {
     "credential_change": ("Changing a credential (password, TOTP binding, notification address, top-up "
                           "authorisation) needs a fresh second-factor check and notifies the address of record",
                           "ASVS 5.0 7.5.1"),
+    "id_token": ("ID-token verification: signature, issuer, audience, nonce and expiry of the SNS's ID token; "
+                 "authorization code with PKCE; accounts linked by the provider's subject, never by e-mail alone",
+                 "OpenID Connect Core 1.0 §3.1.3.7; RFC 7636; RFC 9700; NIST SP 800-63C"),
     "session": ("Session: idle and absolute timeouts; the payment code is shown only after a recent "
                 "second-factor check", "NIST 800-63B §4.2.3; ASVS 5.0 7.5.3"),
     "payment_code": ("Payment code: signed (Ed25519), 128-bit nonce, issue time, expiry ≤ 60 s, no personal data, "
