@@ -328,6 +328,18 @@
         <source>Audit log re-signed after a failed check</source>
         <translation>検証失敗後に監査ログを再署名</translation>
     </message>
+    <message>
+        <source>Signed in with an SNS ID</source>
+        <translation>SNS IDでログイン</translation>
+    </message>
+    <message>
+        <source>Sign-in with an SNS ID refused</source>
+        <translation>SNS IDでのログインを拒否</translation>
+    </message>
+    <message>
+        <source>SNS ID linked to the account</source>
+        <translation>SNS IDをアカウントに連携</translation>
+    </message>
 </context>
 <context>
     <name>AlertsPanel</name>

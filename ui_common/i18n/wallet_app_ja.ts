@@ -895,6 +895,10 @@
         <source>Wrong details. Try again in {time}.</source>
         <translation>入力内容が違います。{time}後に再試行できます。</translation>
     </message>
+    <message>
+        <source>Sign in with SNS ID</source>
+        <translation>SNS IDでログイン</translation>
+    </message>
 </context>
 <context>
     <name>SignUpWizard</name>
@@ -1140,6 +1144,76 @@
         <location filename="../../wallet_app/welcome_screen.py" line="29"/>
         <source>Forgot password?</source>
         <translation>パスワードを忘れた</translation>
+    </message>
+</context>
+<context>
+    <name>SnsSignIn</name>
+    <message>
+        <source>The SNS e-mail address or password is wrong.</source>
+        <translation>SNSのメールアドレスまたはパスワードが違います。</translation>
+    </message>
+    <message>
+        <source>This SNS account is not linked to a wallet. Sign in with your e-mail, password and code first.</source>
+        <translation>このSNSアカウントはウォレットと連携されていません。​まずメールアドレス・パスワード・コードでログインしてください。</translation>
+    </message>
+    <message>
+        <source>The SNS sign-in took too long or was already used. Try again.</source>
+        <translation>SNSログインの有効期限が切れたか、​すでに使われています。​もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The SNS sign-in could not be checked. Try again.</source>
+        <translation>SNSログインを確認できませんでした。​もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>SNS sign-in cancelled.</source>
+        <translation>SNSログインをキャンセルしました。</translation>
+    </message>
+</context>
+<context>
+    <name>SnsConsentWindow</name>
+    <message>
+        <source>SNS — sign in with your SNS account</source>
+        <translation>SNS — SNSアカウントでログイン</translation>
+    </message>
+    <message>
+        <source>SNS</source>
+        <translation>SNS</translation>
+    </message>
+    <message>
+        <source>This page belongs to the SNS, not to the app.</source>
+        <translation>このページはアプリではなくSNSのページです。</translation>
+    </message>
+    <message>
+        <source>“{app}” wants to sign you in with your SNS account.</source>
+        <translation>「{app}」が​あなたのSNSアカウントで​ログインしようとしています。</translation>
+    </message>
+    <message>
+        <source>SNS account (e-mail)</source>
+        <translation>SNSアカウント（メールアドレス）</translation>
+    </message>
+    <message>
+        <source>SNS password</source>
+        <translation>SNSのパスワード</translation>
+    </message>
+    <message>
+        <source>The app will receive: your SNS user id, your name and your e-mail address.</source>
+        <translation>アプリに渡る情報：​SNSユーザーID、​お名前、​メールアドレス</translation>
+    </message>
+    <message>
+        <source>Then you go back to: {uri}</source>
+        <translation>戻り先：{uri}</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Allow</source>
+        <translation>許可する</translation>
+    </message>
+    <message>
+        <source>Enter your SNS e-mail address and password.</source>
+        <translation>SNSのメールアドレスとパスワードを入力してください。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,87 @@
+"""The wallet's "Sign in with SNS ID" under pytest-qt (offscreen), end to end: the button opens the
+SNS's consent window (the SNS account, the app asking, Allow / Cancel); Allow signs in through the
+core's code flow; under hardened Pay then asks for the authenticator code before it shows a code."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from shared import totp
+from tests.test_wallet_app import register, totp_now, window  # noqa: F401 - the fixture
+from ui_common.tasks import wait_for_tasks
+from wallet_app.sns_consent_window import SnsConsentWindow
+
+SNS_PASSWORD = "hanako-sns-password"
+
+
+def _linked(core, clock, email="wallet-test@example.com"):
+    e = register(core, clock)
+    core.sns.add_user(email, "Hanako", SNS_PASSWORD)
+    s = core.identity.sign_in(email, "violet tractor umbrella 47", totp=totp_now(core, e.totp_secret))
+    req = core.external_id.begin()
+    grant = core.sns.authorize(email=email, password=SNS_PASSWORD, client_id=req.client_id,
+                               redirect_uri=req.redirect_uri, code_challenge=req.code_challenge, nonce=req.nonce,
+                               state=req.state)
+    core.external_id.link(s.token, state=req.state, code=grant.code)
+    core.identity.sign_out(s.token)
+    clock.advance(30)
+    return e
+
+
+def _open_consent(qtbot, window) -> SnsConsentWindow:
+    window.show_signin()
+    qtbot.mouseClick(window.signin.sns_button, Qt.MouseButton.LeftButton)
+    consent = window.signin.sns_flow.window
+    assert isinstance(consent, SnsConsentWindow) and consent.isVisible()
+    qtbot.addWidget(consent)
+    return consent
+
+
+def test_sns_button_consent_allow_then_pay_asks_for_the_authenticator(qtbot, window, core, clock):
+    e = _linked(core, clock)
+    consent = _open_consent(qtbot, window)
+    assert "qrpay wallet" in consent.asking.text()                     # the app asking, by its SNS name
+    consent.email.setText("wallet-test@example.com")
+    qtbot.keyClicks(consent.password, SNS_PASSWORD)
+    qtbot.mouseClick(consent.allow_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks(qtbot)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
+    wait_for_tasks(qtbot)
+    assert not consent.isVisible() and consent.password.text() == ""
+    assert window.session.customer_id == e.customer_id
+    window.show_pay()
+    assert window.pay.issued is None and window.pay.page == window.pay.PROMPT   # asks for the code first
+    window.pay.factor.setText(totp_now(core, e.totp_secret))
+    window.pay.confirm()
+    assert window.pay.issued is not None and window.pay.page == window.pay.CODE
+
+
+def test_wrong_sns_password_stays_in_the_consent_window(qtbot, window, core, clock):
+    _linked(core, clock)
+    consent = _open_consent(qtbot, window)
+    consent.email.setText("wallet-test@example.com")
+    consent.password.setText("not-the-password")
+    consent.allow()
+    wait_for_tasks(qtbot)
+    assert consent.isVisible() and window.session is None
+    assert "wrong" in consent.banner.text().lower()
+    consent.cancel()
+    assert not consent.isVisible()
+    assert window.session is None and "cancelled" in window.signin.banner.text().lower()
+
+
+def test_an_unlinked_sns_account_does_not_sign_in(qtbot, window, core, clock):
+    register(core, clock)
+    core.sns.add_user("wallet-test@example.com", "Hanako", SNS_PASSWORD)   # same e-mail, never linked
+    consent = _open_consent(qtbot, window)
+    consent.email.setText("wallet-test@example.com")
+    consent.password.setText(SNS_PASSWORD)
+    consent.allow()
+    wait_for_tasks(qtbot)
+    qtbot.waitUntil(lambda: not consent.isVisible(), timeout=5000)
+    wait_for_tasks(qtbot)
+    assert window.session is None
+    assert window.current_screen() is window.signin
+    assert "not linked" in window.signin.banner.text()
+    assert [r.details["reason"] for r in core.audit_recent(limit=5) if r.event.value == "external_id_refused"] \
+        == ["external_id_not_linked"]
