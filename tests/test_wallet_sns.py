@@ -85,3 +85,23 @@ def test_an_unlinked_sns_account_does_not_sign_in(qtbot, window, core, clock):
     assert "not linked" in window.signin.banner.text()
     assert [r.details["reason"] for r in core.audit_recent(limit=5) if r.event.value == "external_id_refused"] \
         == ["external_id_not_linked"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_consent_window_fits_in_english_and_japanese(qtbot, core, lang):
+    from PySide6.QtWidgets import QApplication
+
+    from ui_common import layout_check
+    from ui_common.app import make_application
+
+    make_application([], app_name="wallet_app", lang=lang, phrase_wrap=True)
+    try:
+        w = SnsConsentWindow(core, core.external_id.begin(), email_hint="hanako@example.jp")
+        qtbot.addWidget(w)
+        w.show()
+        QApplication.processEvents()
+        assert not layout_check.check_window(w, on_screen=False), layout_check.check_window(w, on_screen=False)
+        assert (w.allow_button.text().replace("\u2060", "") == "許可する") == (lang == "ja")
+        w.close()
+    finally:
+        make_application([], app_name="wallet_app", lang="en")

@@ -14,14 +14,14 @@ authenticator code before it shows a payment code.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from ui_common.tasks import run_in_background
 from ui_common.widgets import Banner
 from wallet_app.screen_base import button, card, label, line_edit
 
-CONSENT_SIZE = (400, 560)
+CONSENT_SIZE = (400, 480)   # at least; taller when the words need it (Japanese)
 
 
 def sns_error_text(exc: QrpayError) -> str:
@@ -55,6 +55,7 @@ class SnsConsentWindow(QWidget):
         self.setWindowTitle(self.tr("SNS — sign in with your SNS account"))
         client = core.sns.client(request.client_id)
         outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)   # never squeezed below its content
         outer.setContentsMargins(16, 14, 16, 14)
         outer.setSpacing(10)
         brand = QLabel(self.tr("SNS"))
@@ -91,7 +92,9 @@ class SnsConsentWindow(QWidget):
         row.addWidget(self.cancel_button, 1)
         row.addWidget(self.allow_button, 1)
         outer.addLayout(row)
-        self.resize(*CONSENT_SIZE)
+        width = max(CONSENT_SIZE[0], self.minimumSizeHint().width())
+        height = outer.totalHeightForWidth(width) if outer.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, max(CONSENT_SIZE[1], height))
         (self.password if email_hint else self.email).setFocus()
 
     def allow(self) -> None:
