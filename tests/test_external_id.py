@@ -414,3 +414,17 @@ def test_scenario_hardened_is_stopped_by_id_token_verification_and_step_up(core)
     assert any("SNS ID" in m.subject for m in result.victim.messages)   # the victim hears of the new sign-in
     html = report.render_html(result)
     assert "OpenID Connect Core 1.0 §3.1.3.7" in html and "External-ID takeover" in html
+
+
+def test_seed_demo_gives_each_customer_an_unlinked_sns_account(core):
+    from shared.demo_data import load_credentials, seed_demo
+
+    seeded = seed_demo(core)
+    creds = load_credentials(core.db.path)
+    assert {c["sns_user_id"] for c in creds["customers"]} == {u.sub for u in core.sns.users()}
+    first = seeded["customers"][0]
+    req = core.external_id.begin()
+    grant = core.sns.authorize(email=first["email"], password=first["sns_password"], client_id=req.client_id,
+                               redirect_uri=req.redirect_uri, code_challenge=req.code_challenge, nonce=req.nonce,
+                               state=req.state)
+    _expect(core, "external_id_not_linked", state=req.state, code=grant.code)

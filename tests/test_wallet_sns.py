@@ -105,3 +105,33 @@ def test_consent_window_fits_in_english_and_japanese(qtbot, core, lang):
         w.close()
     finally:
         make_application([], app_name="wallet_app", lang="en")
+
+
+def test_security_links_the_sns_account_with_a_fresh_authenticator_code(qtbot, window, core, clock):
+    e = register(core, clock)
+    core.sns.add_user("wallet-test@example.com", "Hanako", SNS_PASSWORD)
+    s = core.identity.sign_in("wallet-test@example.com", "violet tractor umbrella 47",
+                              totp=totp_now(core, e.totp_secret), device=window.device)
+    window.signed_in_as(s)
+    clock.advance(600)                      # the sign-in's second-factor check is old now
+    window.show_security()
+    card = window.security.sns_link
+    assert card.link_button.isVisible() and "Not linked" in card.status.text()
+
+    def link(code: str):
+        window.security.factor.setText(code)
+        qtbot.mouseClick(card.link_button, Qt.MouseButton.LeftButton)
+        consent = card.consent
+        qtbot.addWidget(consent)
+        consent.password.setText(SNS_PASSWORD)
+        consent.allow()
+        wait_for_tasks(qtbot)
+        qtbot.waitUntil(lambda: not consent.isVisible(), timeout=5000)
+        wait_for_tasks(qtbot)
+
+    link("")                                # no code: the core refuses, nothing linked
+    assert not core.external_id.links(s.token)
+    assert "authenticator" in window.security.banner.text()
+    link(totp_now(core, e.totp_secret))
+    assert [lk.customer_id for lk in core.external_id.links(s.token)] == [e.customer_id]
+    assert "linked" in window.security.banner.text() and not card.link_button.isVisible()

@@ -1,6 +1,7 @@
 """Sign in with SNS ID: the SNS's consent page, a small window of its own, and the wallet's side of it.
 
     SnsSignIn(screen).start()      # from the sign-in screen's "Sign in with SNS ID" button
+    SnsLinkCard(security_screen)   # Security: link the SNS account (with a fresh authenticator code)
 
 The flow is OpenID Connect's authorization code with PKCE, as a phone app does it: the wallet's
 core begins a request (state, nonce, PKCE challenge), the SNS's page (this window: the SNS account,
@@ -14,7 +15,7 @@ authenticator code before it shows a payment code.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from ui_common.tasks import run_in_background
@@ -31,6 +32,9 @@ def sns_error_text(exc: QrpayError) -> str:
     if exc.code == "external_id_not_linked":
         return QCoreApplication.translate("SnsSignIn", "This SNS account is not linked to a wallet. Sign in with "
                                                        "your e-mail, password and code first.")
+    if exc.code in ("external_id_taken", "external_id_linked"):
+        return QCoreApplication.translate("SnsSignIn", "This SNS account, or another one, is already linked. "
+                                                       "Nothing was changed.")
     if exc.code == "id_token_expired" or exc.code.startswith("authorization_code"):
         return QCoreApplication.translate("SnsSignIn", "The SNS sign-in took too long or was already used. Try again.")
     if exc.code.startswith("id_token") or exc.code in ("pkce_mismatch", "redirect_uri_mismatch", "client_mismatch"):
@@ -185,3 +189,77 @@ class SnsSignIn:
     def _refused(self, exc: QrpayError) -> None:
         self.screen.set_sns_busy(False)
         self.screen.banner.show_state("danger", sns_error_text(exc))
+
+
+class SnsLinkCard(QFrame):
+    """Security screen: link the customer's SNS account, with the screen's fresh authenticator code
+    (the core decides whether one is needed: under hardened a recent second factor, never an e-mail)."""
+
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.screen = screen
+        self.core = screen.core
+        self.consent: SnsConsentWindow | None = None
+        self.setProperty("role", "card")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 12)
+        lay.setSpacing(10)
+        lay.addWidget(label(QCoreApplication.translate("SnsLink", "SNS ID"), "title"))
+        self.status = label("", "muted")
+        self.status.setObjectName("snsLinkStatus")
+        lay.addWidget(self.status)
+        self.link_button = button(QCoreApplication.translate("SnsLink", "Link my SNS account"), None, self.start)
+        self.link_button.setObjectName("snsLink")
+        lay.addWidget(self.link_button)
+
+    def refresh(self) -> None:
+        try:
+            linked = bool(self.core.external_id.links(self.screen.window_.token))
+        except QrpayError:
+            linked = False
+        if linked:
+            self.status.setText(QCoreApplication.translate("SnsLink", "Linked: you can sign in with your SNS ID."))
+        else:
+            self.status.setText(QCoreApplication.translate("SnsLink", "Not linked. Linking needs the authenticator "
+                                                                      "code above."))
+        self.link_button.setVisible(not linked)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.refresh()
+        super().showEvent(event)
+
+    def start(self) -> SnsConsentWindow | None:
+        screen = self.screen
+        screen.banner.clear()
+        try:
+            request = self.core.external_id.begin()
+            self.consent = SnsConsentWindow(self.core, request, email_hint=screen.window_.session.email)
+        except QrpayError as exc:
+            screen.show_error(exc)
+            return None
+        self.consent.allowed.connect(lambda grant: self._finish(request, grant))
+        self.consent.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.consent.show()
+        self.consent.raise_()
+        return self.consent
+
+    def _finish(self, request, grant) -> None:
+        core, token = self.core, self.screen.window_.token
+        totp = self.screen.factor.text().strip().replace(" ", "") or None
+        self.link_button.setEnabled(False)
+        run_in_background(lambda: core.external_id.link(token, state=request.state, code=grant.code, totp=totp),
+                          on_success=self._linked, on_failure=self._refused)
+
+    def _linked(self, _link) -> None:
+        self.link_button.setEnabled(True)
+        self.screen.factor.clear()
+        self.screen.banner.show_state("ok", QCoreApplication.translate("SnsLink", "Your SNS account is linked."))
+        self.refresh()
+
+    def _refused(self, exc: QrpayError) -> None:
+        self.link_button.setEnabled(True)
+        self.screen.factor.clear()
+        if exc.code == "session_invalid":
+            self.screen.show_error(exc)
+        else:
+            self.screen.banner.show_state("danger", sns_error_text(exc))

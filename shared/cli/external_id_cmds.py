@@ -68,10 +68,12 @@ def cmd_sns_login(core, args) -> dict:
     from shared.external_id import WALLET_CLIENT_ID
 
     if args.client_id == WALLET_CLIENT_ID:
-        raise UsageError("the wallet's sign-in code goes to the wallet: use `qrpay login --sns-email E --password-stdin`")
+        raise UsageError("the wallet's sign-in code goes to the wallet: use "
+                         "`qrpay login --sns-email E --password-stdin`")
     token = core.sns.sign_in_to_app(email=args.email, password=_secret("SNS password"), client_id=args.client_id)
     return {"client_id": args.client_id, "id_token": token,
-            "note": "This is what the app receives. Give it to `qrpay login --id-token-stdin` to try token substitution."}
+            "note": "This is what the app receives. Give it to `qrpay login --id-token-stdin` to try token "
+                    "substitution."}
 
 
 def _wallet_code(core, email: str, password: str):

@@ -1168,6 +1168,10 @@
         <source>SNS sign-in cancelled.</source>
         <translation>SNSログインをキャンセルしました。</translation>
     </message>
+    <message>
+        <source>This SNS account, or another one, is already linked. Nothing was changed.</source>
+        <translation>このSNSアカウント、​または別のSNSアカウントが​すでに連携されています。​何も変更していません。</translation>
+    </message>
 </context>
 <context>
     <name>SnsConsentWindow</name>
@@ -1214,6 +1218,29 @@
     <message>
         <source>Enter your SNS e-mail address and password.</source>
         <translation>SNSのメールアドレスとパスワードを入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>SnsLink</name>
+    <message>
+        <source>SNS ID</source>
+        <translation>SNS ID</translation>
+    </message>
+    <message>
+        <source>Link my SNS account</source>
+        <translation>SNSと連携する</translation>
+    </message>
+    <message>
+        <source>Linked: you can sign in with your SNS ID.</source>
+        <translation>連携済み：​SNS IDでログインできます。</translation>
+    </message>
+    <message>
+        <source>Not linked. Linking needs the authenticator code above.</source>
+        <translation>未連携です。​連携には上の認証コードが必要です。</translation>
+    </message>
+    <message>
+        <source>Your SNS account is linked.</source>
+        <translation>SNSアカウントを連携しました。</translation>
     </message>
 </context>
 </TS>
