@@ -671,5 +671,21 @@
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
     </message>
+    <message>
+        <source>External-ID takeover</source>
+        <translation>外部IDによる乗っ取り</translation>
+    </message>
+    <message>
+        <source>Sign-in with the victim's SNS ID.</source>
+        <translation>被害者のSNS IDでログイン。</translation>
+    </message>
+    <message>
+        <source>The attacker sends the victim's SNS user id, or an ID token the SNS issued to the attacker's own app.</source>
+        <translation>攻撃者が被害者のSNSユーザーIDを​そのまま送るか、​SNSが攻撃者自身のアプリに発行した​IDトークンを使います。</translation>
+    </message>
+    <message>
+        <source>ID-token verification (signature, issuer, audience, nonce, expiry) + step-up before a code</source>
+        <translation>IDトークンの検証（署名・発行者・宛先・nonce・有効期限）​＋コード表示前の再認証</translation>
+    </message>
 </context>
 </TS>
