@@ -428,3 +428,17 @@ def test_seed_demo_gives_each_customer_an_unlinked_sns_account(core):
                                redirect_uri=req.redirect_uri, code_challenge=req.code_challenge, nonce=req.nonce,
                                state=req.state)
     _expect(core, "external_id_not_linked", state=req.state, code=grant.code)
+
+
+def test_a_key_embedded_in_the_token_header_is_not_trusted(core, world):
+    """The attacker signs with their own key and puts its public half in the header (jwk)."""
+    req = core.external_id.begin()
+    own = ECKey.generate_key("P-256", private=True)
+    token = jwt.encode({"alg": "ES256", "jwk": own.as_dict(private=False)}, _claims(core, world, req), own,
+                       algorithms=["ES256"])
+    _expect(core, "id_token_invalid", state=req.state, id_token=token)
+
+
+def test_a_token_without_exp_is_refused(core, world):
+    req = core.external_id.begin()
+    _expect(core, "id_token_invalid", state=req.state, id_token=core.sns._sign(_claims(core, world, req, exp=None)))

@@ -299,7 +299,7 @@ class ExternalIdService:
         steps = (("iss", {"essential": True, "value": ISSUER}, "id_token_issuer"),
                  ("aud", {"essential": True, "value": WALLET_CLIENT_ID}, "id_token_audience"),
                  ("sub", {"essential": True}, "id_token_invalid"),
-                 ("exp", {"essential": True}, "id_token_expired"),
+                 ("exp", {"essential": True}, "id_token_invalid"),     # expired: ExpiredTokenError below
                  ("iat", {"essential": True}, "id_token_invalid"),
                  ("nonce", {"essential": True, "value": nonce}, "id_token_nonce"))
         for claim, option, code in steps:
