@@ -135,3 +135,22 @@ def test_security_links_the_sns_account_with_a_fresh_authenticator_code(qtbot, w
     link(totp_now(core, e.totp_secret))
     assert [lk.customer_id for lk in core.external_id.links(s.token)] == [e.customer_id]
     assert "linked" in window.security.banner.text() and not card.link_button.isVisible()
+
+
+def test_2019_links_by_email_on_first_sns_sign_in_and_pay_shows_a_code_at_once(qtbot, window, core, clock):
+    """What 7pay's external-ID login did: an SNS account with the same e-mail is in, no second factor."""
+    e = register(core, clock)
+    core.sns.add_user("wallet-test@example.com", "Hanako", SNS_PASSWORD)    # never linked
+    core.set_policy("2019")
+    window.refresh_policy()
+    consent = _open_consent(qtbot, window)
+    consent.email.setText("wallet-test@example.com")
+    consent.password.setText(SNS_PASSWORD)
+    consent.allow()
+    wait_for_tasks(qtbot)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
+    wait_for_tasks(qtbot)
+    assert window.session.customer_id == e.customer_id
+    window.show_pay()
+    assert window.pay.issued is not None and window.pay.page == window.pay.CODE
+    core.set_policy("hardened")
