@@ -89,7 +89,7 @@ def test_code_flow_signs_in_but_a_payment_code_still_needs_the_authenticator(cor
     s = core.external_id.sign_in_with_external_id(state=req.state, code=_authorize(core, req).code, device="phone-b")
     assert s.customer_id == world["customer_id"] and s.token and s.step_up_at is None
     row = core.audit_recent(event=AuditEvent.EXTERNAL_ID_SIGNIN, limit=1)[0]
-    assert row.details["token_verified"] is True and row.details["provider"] == "sns"
+    assert row.details["verified"] is True and row.details["provider"] == "sns"
     assert row.details["found_by"] == "sub"
     assert s.token not in json.dumps(row.details)
     with pytest.raises(StepUpRequired):
@@ -333,7 +333,7 @@ def test_2019_links_by_email_alone_and_the_impostor_gets_in(core, world):
     s = core.external_id.sign_in_with_external_id(id_token=token)
     assert s.customer_id == e.customer_id
     row = core.audit_recent(event=AuditEvent.EXTERNAL_ID_SIGNIN, limit=1)[0]
-    assert row.details["found_by"] == "email" and row.details["token_verified"] is False
+    assert row.details["found_by"] == "email" and row.details["verified"] is False
 
 
 def test_2019_trusts_a_bare_user_id_and_a_substituted_token(core, world):
@@ -393,7 +393,7 @@ def test_scenario_2019_the_attacker_gets_in_with_the_bare_id_and_the_substituted
     assert gains["send_user_id"] is True and gains["token_substitution"] is True and gains["pay"] is True
     signins = [a for a in result.audit if a.event is AuditEvent.EXTERNAL_ID_SIGNIN]
     assert {a.details["presented"] for a in signins} == {"external_user_id", "id_token"}
-    assert all(a.details["token_verified"] is False for a in signins)
+    assert all(a.details["verified"] is False for a in signins)
     assert sum(b.before - b.after for b in result.victim.balances) == result.yen_lost
     assert result.ledger_ok
 

@@ -22,7 +22,7 @@ Under `2019` the app trusted what its client sent: a user id as-is, or any token
 for signature, audience, nonce or expiry; and an unlinked SNS account whose e-mail matched an
 account was linked to it on the spot.
 
-Every sign-in writes `external_id_signin` (provider, whether the token was verified, how the account
+Every sign-in writes `external_id_signin` (provider, `verified`: whether the token was checked, how the account
 was found; never the token); every refusal `external_id_refused` with its stable reason code.
 """
 from __future__ import annotations
@@ -168,7 +168,7 @@ class ExternalIdService:
                 identity_store.remember_device(conn, cid, device, now)
                 audit.record(conn, at=now, event=AuditEvent.EXTERNAL_ID_SIGNIN,
                              severity="info" if ident.verified else "warning", customer_id=cid, provider=PROVIDER,
-                             token_verified=ident.verified, presented=ident.presented, found_by=found_by,
+                             verified=ident.verified, presented=ident.presented, found_by=found_by,
                              session_id=sid, device=device, source=source)
                 if new_device:
                     audit.record(conn, at=now, event=AuditEvent.NEW_DEVICE, severity="warning", customer_id=cid,
@@ -234,7 +234,7 @@ class ExternalIdService:
                 kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.EXTERNAL_ID_LINKED, severity="warning",
                          customer_id=s.customer_id, provider=PROVIDER, how="owner_signed_in", session_id=s.id,
-                         token_verified=ident.verified)
+                         verified=ident.verified)
             return _link(store.link_of(conn, ident.issuer, ident.subject))
 
     def links(self, token: str) -> list[ExternalLink]:
