@@ -154,3 +154,12 @@ def test_2019_links_by_email_on_first_sns_sign_in_and_pay_shows_a_code_at_once(q
     window.show_pay()
     assert window.pay.issued is not None and window.pay.page == window.pay.CODE
     core.set_policy("hardened")
+
+
+def test_a_kiosk_reset_closes_the_sns_page(qtbot, window, core, clock):
+    consent = _open_consent(qtbot, window)
+    consent.email.setText("someone@example.jp")
+    consent.password.setText("typed by the last visitor")
+    window.reset_for_next_customer()
+    assert not consent.isVisible() and consent.password.text() == ""
+    assert window.current_screen() is window.welcome

@@ -186,6 +186,11 @@ class SignInScreen(Screen):
         self.sns_flow = SnsSignIn(self)
         return self.sns_flow.start()
 
+    def on_hide(self) -> None:
+        if self.sns_flow is not None:
+            self.sns_flow.close()   # the SNS's page does not outlive the sign-in screen (kiosk reset)
+        super().on_hide()
+
     def is_busy(self) -> bool:
         return self._busy
 

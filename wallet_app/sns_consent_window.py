@@ -49,8 +49,8 @@ class SnsConsentWindow(QWidget):
     allowed = Signal(object)    # the Authorization (code + state) the SNS sends back to the app
     cancelled = Signal()
 
-    def __init__(self, core, request, *, email_hint: str = "") -> None:
-        super().__init__()
+    def __init__(self, core, request, *, email_hint: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)   # a window of its own, closed with the wallet
         self.core = core
         self.request = request
         self._busy = False
@@ -160,7 +160,8 @@ class SnsSignIn:
         screen.banner.clear()
         try:
             request = self.core.external_id.begin()
-            self.window = SnsConsentWindow(self.core, request, email_hint=screen.email.text().strip())
+            self.window = SnsConsentWindow(self.core, request, email_hint=screen.email.text().strip(),
+                                           parent=screen.window_)
         except QrpayError as exc:
             screen.banner.show_state("danger", sns_error_text(exc))
             return None
@@ -170,6 +171,11 @@ class SnsSignIn:
         self.window.show()
         self.window.raise_()
         return self.window
+
+    def close(self) -> None:
+        """The sign-in screen went away (a kiosk reset, Back): the SNS's page goes with it."""
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
 
     def _cancelled(self) -> None:
         if not self.screen.is_busy():
@@ -228,12 +234,18 @@ class SnsLinkCard(QFrame):
         self.refresh()
         super().showEvent(event)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Security left (sign-out, kiosk reset): the SNS page closes
+        if self.consent is not None and self.consent.isVisible():
+            self.consent.close()
+        super().hideEvent(event)
+
     def start(self) -> SnsConsentWindow | None:
         screen = self.screen
         screen.banner.clear()
         try:
             request = self.core.external_id.begin()
-            self.consent = SnsConsentWindow(self.core, request, email_hint=screen.window_.session.email)
+            self.consent = SnsConsentWindow(self.core, request, email_hint=screen.window_.session.email,
+                                            parent=screen.window_)
         except QrpayError as exc:
             screen.show_error(exc)
             return None
