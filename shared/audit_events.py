@@ -35,6 +35,8 @@ class AuditEvent(enum.StrEnum):
     # Written by the external-ID (OpenID Connect) sign-in; `verified` false when the core accepted an
     # identity it did not verify (2019): shared/challenges.py's external-id-takeover looks for it.
     EXTERNAL_ID_SIGNIN = "external_id_signin"
+    EXTERNAL_ID_REFUSED = "external_id_refused"
+    EXTERNAL_ID_LINKED = "external_id_linked"
     # Password reset and credential changes
     RESET_REQUESTED = "reset_requested"
     RESET_REDIRECT_ATTEMPT = "reset_redirect_attempt"

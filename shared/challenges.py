@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 _BASELINE_KEY = "challenges_baseline"
 EXPORT_FORMAT = 1
-# Defences a challenge may name before they are registered: the external-ID sign-in adds it.
-PENDING_DEFENCES = frozenset({"id-token-verification"})
+# Defences a challenge may name before they are registered (none now).
+PENDING_DEFENCES: frozenset[str] = frozenset()
 
 Evidence = dict[str, Any]
 Detector = Callable[[sqlite3.Connection, dict[str, int]], "Evidence | None"]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the services; each lives in the module named after its conc
     from shared.sales import SalesService
     from shared.refunds import RefundService
     from shared.reports import ReportService
+    from shared.external_id import ExternalIdService, SnsProvider
 
 _POLICY_KEY = "policy"
 _DEFENCES_OFF_KEY = "defences_off"   # JSON list of names, only while the policy is "custom"
@@ -205,4 +206,15 @@ class Core:
     def reports(self) -> "ReportService":
         from shared.reports import ReportService
         return ReportService(self)
+
+    @cached_property
+    def external_id(self) -> "ExternalIdService":
+        from shared.external_id import ExternalIdService
+        return ExternalIdService(self)
+
+    @cached_property
+    def sns(self) -> "SnsProvider":
+        """The simulated SNS identity provider (a third party the wallet signs in with)."""
+        from shared.external_id import SnsProvider
+        return SnsProvider(self)
 

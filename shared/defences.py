@@ -80,6 +80,20 @@ _ALL: tuple[Defence, ...] = (
         ("uniform_login_replies",),
         (f"{_ID}.sign_in", f"{_ID}.confirm_totp")),
     Defence(
+        "id-token-verification",
+        Text("ID-token verification", "IDトークンの検証"),
+        Text("Signing in as someone else with an external (SNS) ID: a bare user id sent by the client, a token "
+             "issued to another app (token substitution), a forged or expired token, or an account linked by "
+             "e-mail alone. The signature, issuer, audience, nonce and expiry are checked and accounts are linked "
+             "by the provider's subject.",
+             "外部ID（SNS）で他人としてサインインすること：クライアントが送る利用者IDそのもの、別アプリ向けに発行された"
+             "トークン（トークンのすり替え）、偽造・期限切れのトークン、メールアドレスだけでの連携。署名・発行者・"
+             "受取人・nonce・有効期限を検査し、アカウントは提供者のsubjectで連携する。"),
+        "OpenID Connect Core 1.0 §3.1.3.7; RFC 7636 (PKCE); RFC 9700; NIST SP 800-63C",
+        ("verify_id_token", "link_external_by"),
+        ("shared.external_id.relying_party:ExternalIdService.sign_in_with_external_id",
+         "shared.external_id.relying_party:ExternalIdService._verified_claims")),
+    Defence(
         "per-account-throttling",
         Text("Per-account throttling", "アカウントごとの試行制限"),
         Text("Guessing one account's password many times: growing delays, a lock after 10 failures, at most "

@@ -116,7 +116,8 @@ def save_credentials(db_path: str | os.PathLike[str], demo: dict[str, Any]) -> P
     created with mode 0600 so other users of the machine cannot read them."""
     path = credentials_path(db_path)
     data = {"staff": [{k: s[k] for k in ("id", "name", "role", "pin")} for s in demo["staff"]],
-            "customers": [{k: c[k] for k in ("customer_id", "email", "name", "password", "balance")}
+            "customers": [{k: c[k] for k in ("customer_id", "email", "name", "password", "balance", "sns_user_id",
+                                             "sns_password") if k in c}
                           for c in demo["customers"]]}
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -169,9 +170,13 @@ def seed_demo(core: "Core") -> dict[str, Any]:
                             memo="Demo opening balance", customer_id=enrolment.customer_id,
                             postings=[(ledger.CARD_CLEARING, -balance),
                                       (ledger.wallet_account(enrolment.customer_id), balance)])
+        # The customer's account at the simulated SNS (not linked: under hardened linking needs the
+        # wallet's own sign-in and a fresh second factor, in Security; 2019 links it by e-mail on first use).
+        sns_password = _passphrase()
+        sns = core.sns.add_user(email, name, sns_password)
         customers.append({"customer_id": enrolment.customer_id, "email": email, "name": name, "password": password,
                           "totp_secret": enrolment.totp_secret, "otpauth_uri": enrolment.otpauth_uri,
-                          "balance": balance})
+                          "balance": balance, "sns_user_id": sns.sub, "sns_password": sns_password})
 
     with core.db.write() as conn:
         audit.record(conn, at=core.now(), event=AuditEvent.DEMO_SEEDED, actor="seed-demo", store_id=store.id,

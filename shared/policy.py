@@ -68,6 +68,10 @@ class Policy:
     payment_velocity_amount: int
     payment_velocity_seconds: int
 
+    # Sign-in with an external ID (OpenID Connect Core 1.0 §3.1.3.7; RFC 9700; NIST SP 800-63C)
+    verify_id_token: bool             # 2019: the app trusted the user id or token its client sent
+    link_external_by: str             # "sub": the provider's (iss, sub); "email": 2019, the e-mail alone
+
     @property
     def is_insecure(self) -> bool:
         """Anything but hardened: the 2019 preset or a custom set with a defence off (training only)."""
@@ -114,6 +118,8 @@ HARDENED = Policy(
     payment_velocity_count=5,
     payment_velocity_amount=30_000,
     payment_velocity_seconds=10 * 60,
+    verify_id_token=True,
+    link_external_by="sub",
 )
 
 POLICY_2019 = Policy(
@@ -156,6 +162,8 @@ POLICY_2019 = Policy(
     payment_velocity_count=0,
     payment_velocity_amount=0,
     payment_velocity_seconds=0,
+    verify_id_token=False,
+    link_external_by="email",
 )
 
 PRESETS: dict[str, Policy] = {p.name: p for p in (HARDENED, POLICY_2019)}

@@ -19,6 +19,7 @@ from shared.texts import Text
 SMALL = {
     "credential-stuffing": dict(customers=20, leaked=120, reuse=0.3),
     "reset-hijack": {},
+    "external-id-takeover": {},
     "topup-takeover": {},
     "screenshot-replay": {},
     "expired-and-skewed": {},
@@ -46,8 +47,9 @@ def events(result, severity=None):
     return [a.event for a in (result.alerts if severity == "alert" else result.audit)]
 
 
-def test_registry_has_the_eight_scenarios_of_issue_6():
-    assert list(SCENARIOS) == ["credential-stuffing", "reset-hijack", "topup-takeover", "screenshot-replay",
+def test_registry_has_the_scenarios_of_issues_6_and_14():
+    assert list(SCENARIOS) == ["credential-stuffing", "reset-hijack", "external-id-takeover", "topup-takeover",
+                               "screenshot-replay",
                                "expired-and-skewed", "forged-code", "double-spend", "resale-velocity"]
     for spec in SCENARIOS.values():
         assert spec.title and spec.summary and spec.sizes

@@ -138,7 +138,9 @@ def _lines_matching(pattern: str, *, allowed: set[str], scope: tuple[str, ...] =
 
 @pytest.mark.parametrize("what, pattern, home, scope", [
     ("the Japan-time offset", r"hours\s*=\s*9\b|9\s*\*\s*3600|\b32400\b|Asia/Tokyo|^\s*JST\s*=", "shared/clock.py", ()),
-    ("the yen formatter", r"¥\{|def \w*yen\w*\(", "shared/money.py", ()),
+    # an f-string writing "¥{n:,}" is a second formatter; a Text template's "¥{total:,}" is a translation
+    # (each language writes its own unit: "¥1,000" / "1,000 円"), not code that formats yen
+    ("the yen formatter", r"f\"[^\"]*¥\{|f'[^']*¥\{|def \w*yen\w*\(", "shared/money.py", ()),
     ("ask_yes_no", r"def ask_yes_no\b|QMessageBox\.question\(", "ui_common/dialogs.py", GUI),
     ("the policy poller", r"\.policy\.name\b|POLICY_POLL_MS\s*=|_policy_timer", "ui_common/policy_poller.py", GUI),
     ("the kiosk exit guard", r"Leave kiosk mode|class \w*Kiosk\w*\(|require_supervisor\(", "ui_common/kiosk.py",

@@ -37,7 +37,7 @@ def run_and_wait(qtbot, w: TrainerWindow, name: str, policies: tuple[str, ...], 
 def test_window_lists_every_scenario_in_the_issue_order(window):
     assert window.scenario_names() == [n for n in ORDER if n in SCENARIOS]
     assert set(window.scenario_names()) == set(SCENARIOS)
-    assert window.scenario_list.count() == len(SCENARIOS) == 8
+    assert window.scenario_list.count() == len(SCENARIOS) == 9
     for row in range(window.scenario_list.count()):
         item = window.scenario_list.item(row)
         assert item.text() and item.toolTip(), "every scenario has a title and a one-line explanation"

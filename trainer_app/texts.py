@@ -29,6 +29,11 @@ _SCENARIO_TEXTS = {
         QT_TRANSLATE_NOOP("TrainerWindow", "The reset goes to the attacker's address."),
         QT_TRANSLATE_NOOP("TrainerWindow", "The attacker asks for a password reset and types in their own "
                                            "address for it.")),
+    "external-id-takeover": (
+        QT_TRANSLATE_NOOP("TrainerWindow", "External-ID takeover"),
+        QT_TRANSLATE_NOOP("TrainerWindow", "Sign-in with the victim's SNS ID."),
+        QT_TRANSLATE_NOOP("TrainerWindow", "The attacker sends the victim's SNS user id, or an ID token the "
+                                           "SNS issued to the attacker's own app.")),
     "topup-takeover": (
         QT_TRANSLATE_NOOP("TrainerWindow", "Top-up takeover"),
         QT_TRANSLATE_NOOP("TrainerWindow", "Top-up password changed, then rapid top-ups."),
@@ -65,6 +70,8 @@ _DEFENCES = {
     "credential-stuffing": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor + throttling"),
     "reset-hijack": QT_TRANSLATE_NOOP("TrainerWindow", "reset code sent only to the address of record "
                                                        "(+ second factor to finish)"),
+    "external-id-takeover": QT_TRANSLATE_NOOP("TrainerWindow", "ID-token verification (signature, issuer, "
+                                                               "audience, nonce, expiry) + step-up before a code"),
     "topup-takeover": QT_TRANSLATE_NOOP("TrainerWindow", "TOTP second factor for sign-in, top-ups and top-up "
                                                          "credential changes"),
     "screenshot-replay": QT_TRANSLATE_NOOP("TrainerWindow", "single-use codes that a refresh supersedes and that "

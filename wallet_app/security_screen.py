@@ -86,6 +86,9 @@ class SecurityScreen(Screen):
         self.mailbox_button = button(self.tr("Open Mailbox"), None, lambda: self.window_.show_mailbox())
         lay.addWidget(self.mailbox_button)
         self.body.addWidget(frame)
+        from wallet_app.sns_consent_window import SnsLinkCard
+        self.sns_link = SnsLinkCard(self)   # the SNS ID: linked or not, and "Link" (sns_consent_window.py)
+        self.body.addWidget(self.sns_link)
         self.body.addStretch(1)
 
     def on_show(self) -> None:

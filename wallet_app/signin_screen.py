@@ -67,6 +67,11 @@ class SignInScreen(Screen):
         self.forgot_button.setFlat(True)
         self.forgot_button.setProperty("role", "link")  # a quiet secondary action
         p.addWidget(self.forgot_button)
+        # Sign in with SNS ID: the SNS's own page opens in a window of its own (sns_consent_window.py)
+        self.sns_button = button(self.tr("Sign in with SNS ID"), None, self.sign_in_with_sns)
+        self.sns_button.setObjectName("signinSns")
+        p.addWidget(self.sns_button)
+        self.sns_flow = None
         p.addStretch(1)
         self.pages.addWidget(pw_page)
 
@@ -172,8 +177,29 @@ class SignInScreen(Screen):
         run_in_background(lambda: identity.sign_in(email, password, device=device, **factor),
                           on_success=self._signed_in, on_failure=self._refused)
 
+    def sign_in_with_sns(self):
+        """Opens the SNS's consent window; returns it (None while busy or waiting)."""
+        if self._busy or self._waiting():
+            return None
+        from wallet_app.sns_consent_window import SnsSignIn
+
+        self.sns_flow = SnsSignIn(self)
+        return self.sns_flow.start()
+
+    def on_hide(self) -> None:
+        if self.sns_flow is not None:
+            self.sns_flow.close()   # the SNS's page does not outlive the sign-in screen (kiosk reset)
+        super().on_hide()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def set_sns_busy(self, busy: bool) -> None:
+        self._set_busy(busy)
+
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
+        self.sns_button.setEnabled(not busy)
         for b in (self.submit_button, self.factor_button):
             b.setEnabled(not busy)
         self.submit_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))

@@ -127,10 +127,6 @@ def _jst(t: float) -> str:
     return jst_text(t, seconds=True)
 
 
-def _yen(n: int) -> str:
-    return format_yen(n, signed=n < 0)
-
-
 def chart_points(result: ScenarioResult, lang: str = "en") -> tuple[list[TimelinePoint], tuple[str, str, str]]:
     """The stuffing timeline, or for other scenarios one drawn from the steps (cumulative attacker
     moves / stopped by a defence / went the attacker's way). Returns points and series labels."""
@@ -226,7 +222,7 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
         + (f"<div>{_e(_t('blocked_by', lang, by='{by}')).format(by=f'<b>{_e(by)}</b>')}</div>" if blocked and by
            else "")
         + "<div>" + _e(_t("summary", lang, yen="{yen}", takeovers="{takeovers}", alerts="{alerts}",
-                           ledger="{ledger}")).format(yen=f"<b>{_e(_yen(r.yen_lost))}</b>",
+                           ledger="{ledger}")).format(yen=f"<b>{_e(format_yen(r.yen_lost))}</b>",
                                                       takeovers=f"<b>{r.takeovers}</b>",
                                                       alerts=f"<b>{len(r.alerts)}</b>",
                                                       ledger=f"<b>{_e(ledger_word)}</b>") + "</div>"
@@ -262,8 +258,8 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
     if r.victim.balances:
         parts.append("<table>" + _head("th_balances", lang))
         for b in r.victim.balances:
-            parts.append(f"<tr><td>{_e(b.email)}</td><td>{_yen(b.before)}</td><td>{_yen(b.after)}</td>"
-                         f"<td>{_yen(b.after - b.before)}</td></tr>")
+            parts.append(f"<tr><td>{_e(b.email)}</td><td>{format_yen(b.before)}</td><td>{format_yen(b.after)}</td>"
+                         f"<td>{format_yen(b.after - b.before, signed=True)}</td></tr>")
         parts.append("</table>")
     more = r.victim.messages_total > len(r.victim.messages)
     parts.append(f"<p>{_e(_t('messages', lang, n=r.victim.messages_total))}"

@@ -159,5 +159,6 @@ def credentials_text(creds: dict) -> str:
     for s in creds["staff"]:
         lines.append(f"  staff {s['id']}  {s['name']:<28} {s['role']:<10} PIN {s['pin']}")
     for c in creds["customers"]:
-        lines.append(f"  customer {c['email']:<20} password {c['password']}")
+        lines.append(f"  customer {c['email']:<20} password {c['password']}"
+                     + (f"  SNS password {c['sns_password']}" if c.get("sns_password") else ""))
     return "\n".join(lines) + "\n\n"

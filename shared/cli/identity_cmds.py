@@ -33,9 +33,17 @@ def register(sub, common) -> None:
     q.add_argument("--pin-stdin", action="store_true", required=True)
     q.set_defaults(func=cmd_customer_unlock)
 
-    p = sub.add_parser("login", parents=[common], help="sign in (password on stdin)")
-    p.add_argument("--email", required=True)
-    p.add_argument("--password-stdin", action="store_true", required=True)
+    p = sub.add_parser("login", parents=[common],
+                       help="sign in (password on stdin), or with an SNS ID (see `qrpay sns --help`)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email", help="the wallet account's e-mail (its password on stdin)")
+    who.add_argument("--sns-email", metavar="EMAIL",
+                     help="sign in with the SNS account of this e-mail (its SNS password on stdin)")
+    who.add_argument("--id-token-stdin", action="store_true",
+                     help="sign in with an SNS ID token read from stdin (e.g. one issued to another app)")
+    who.add_argument("--external-id", metavar="SNS_USER_ID",
+                     help="send an SNS user id as-is (what the 2019 app trusted)")
+    p.add_argument("--password-stdin", action="store_true")
     factor = p.add_mutually_exclusive_group()
     factor.add_argument("--totp", metavar="CODE")
     factor.add_argument("--recovery-code", metavar="CODE")
@@ -118,6 +126,13 @@ def cmd_customer_unlock(core, args) -> dict:
 
 
 def cmd_login(core, args) -> dict:
+    if args.email is None:
+        from shared.cli.external_id_cmds import external_login
+
+        return external_login(core, args)
+    if not args.password_stdin:
+        from shared.cli.main import UsageError
+        raise UsageError("--email needs --password-stdin (the password on standard input)")
     s = core.identity.sign_in(args.email, _secret(), totp=args.totp, recovery_code=args.recovery_code,
                               device=args.device, source=args.source)
     return {"session": s.token, "session_id": s.id, "customer_id": s.customer_id, "device": s.device,

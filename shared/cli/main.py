@@ -35,6 +35,7 @@ log = logging.getLogger("qrpay")
 GROUPS = (
     "shared.cli.core_cmds",
     "shared.cli.identity_cmds",
+    "shared.cli.external_id_cmds",
     "shared.cli.payment_cmds",
     "shared.cli.codes_cmds",
     "shared.cli.sales_cmds",

@@ -84,12 +84,7 @@
         <translation>本人確認に失敗</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Signed in with an external ID</source>
-        <translation>外部IDでサインイン</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Password reset requested</source>
         <translation>パスワード再設定の要求</translation>
     </message>
@@ -333,11 +328,26 @@
         <source>Audit log re-signed after a failed check</source>
         <translation>検証失敗後に監査ログを再署名</translation>
     </message>
+    <message>
+        <location line="-51"/>
+        <source>Signed in with an SNS ID</source>
+        <translation>SNS IDでログイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in with an SNS ID refused</source>
+        <translation>SNS IDでのログインを拒否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SNS ID linked to the account</source>
+        <translation>SNS IDをアカウントに連携</translation>
+    </message>
 </context>
 <context>
     <name>AlertsPanel</name>
     <message>
-        <location line="+19"/>
+        <location line="+68"/>
         <source>Time (JST)</source>
         <translation>日時（JST）</translation>
     </message>

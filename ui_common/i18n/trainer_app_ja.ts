@@ -337,7 +337,7 @@
         <translation>攻撃者がパスワード再設定を申し込み、送り先に自分のメールアドレスを入力する。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Top-up takeover</source>
         <translation>チャージの乗っ取り</translation>
     </message>
@@ -427,7 +427,7 @@
         <translation>乗っ取られたウォレットで、換金しやすい高額商品を数分のうちに大量に買う。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Accounts</source>
         <translation>アカウント数</translation>
     </message>
@@ -532,7 +532,7 @@
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="-35"/>
+        <location filename="../../trainer_app/texts.py" line="-37"/>
         <source>TOTP second factor + throttling</source>
         <translation>TOTPによる二要素認証＋試行回数の制限</translation>
     </message>
@@ -542,7 +542,7 @@
         <translation>再設定コードは登録済みのアドレスにだけ送信（完了には二要素認証も必要）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>TOTP second factor for sign-in, top-ups and top-up credential changes</source>
         <translation>ログイン・チャージ・チャージ用パスワード変更にTOTPによる二要素認証</translation>
     </message>
@@ -670,6 +670,26 @@
         <location line="+3"/>
         <source>Report saved: {path}</source>
         <translation>報告書を保存しました: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../trainer_app/texts.py" line="-50"/>
+        <source>External-ID takeover</source>
+        <translation>外部IDによる乗っ取り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in with the victim&apos;s SNS ID.</source>
+        <translation>被害者のSNS IDでログイン。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The attacker sends the victim&apos;s SNS user id, or an ID token the SNS issued to the attacker&apos;s own app.</source>
+        <translation>攻撃者が被害者のSNSユーザーIDを​そのまま送るか、​SNSが攻撃者自身のアプリに発行した​IDトークンを使います。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>ID-token verification (signature, issuer, audience, nonce, expiry) + step-up before a code</source>
+        <translation>IDトークンの検証（署名・発行者・宛先・nonce・有効期限）​＋コード表示前の再認証</translation>
     </message>
 </context>
 </TS>

@@ -733,7 +733,7 @@
         <translation>メールボックスを開く</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Security</source>
         <translation>セキュリティ</translation>
     </message>
@@ -792,30 +792,30 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+65"/>
+        <location line="+70"/>
         <source>Authenticator code</source>
         <translation>認証コード</translation>
     </message>
     <message>
-        <location line="-60"/>
-        <location line="+64"/>
+        <location line="-65"/>
+        <location line="+69"/>
         <source>Use a recovery code</source>
         <translation>リカバリーコードを使う</translation>
     </message>
     <message>
-        <location line="-59"/>
-        <location line="+63"/>
-        <location line="+53"/>
+        <location line="-64"/>
+        <location line="+68"/>
+        <location line="+74"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-140"/>
         <source>Forgot password?</source>
         <translation>パスワードを忘れた</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Enter the 6-digit code your authenticator app shows now. Lost your phone? Type one of your recovery codes instead.</source>
         <translation>認証アプリに表示されている6桁のコードを入力してください。スマートフォンをなくした場合は、リカバリーコードを入力してください。</translation>
     </message>
@@ -856,7 +856,7 @@
         <translation>メールアドレス、パスワード、認証アプリのコードを入力してください。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+41"/>
         <source>Signing in…</source>
         <translation>ログイン中…</translation>
     </message>
@@ -894,6 +894,11 @@
         <location line="+3"/>
         <source>Wrong details. Try again in {time}.</source>
         <translation>入力内容が違います。{time}後に再試行できます。</translation>
+    </message>
+    <message>
+        <location line="-225"/>
+        <source>Sign in with SNS ID</source>
+        <translation>SNS IDでログイン</translation>
     </message>
 </context>
 <context>
@@ -974,6 +979,125 @@
         <location line="+34"/>
         <source>Your authenticator app is set up.</source>
         <translation>認証アプリの設定が完了しました。</translation>
+    </message>
+</context>
+<context>
+    <name>SnsConsentWindow</name>
+    <message>
+        <location filename="../../wallet_app/sns_consent_window.py" line="+59"/>
+        <source>SNS — sign in with your SNS account</source>
+        <translation>SNS — SNSアカウントでログイン</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SNS</source>
+        <translation>SNS</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This page belongs to the SNS, not to the app.</source>
+        <translation>このページはアプリではなくSNSのページです。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{app}” wants to sign you in with your SNS account.</source>
+        <translation>「{app}」が​あなたのSNSアカウントで​ログインしようとしています。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SNS account (e-mail)</source>
+        <translation>SNSアカウント（メールアドレス）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SNS password</source>
+        <translation>SNSのパスワード</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The app will receive: your SNS user id, your name and your e-mail address.</source>
+        <translation>アプリに渡る情報：​SNSユーザーID、​お名前、​メールアドレス</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Then you go back to: {uri}</source>
+        <translation>戻り先：{uri}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Allow</source>
+        <translation>許可する</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Enter your SNS e-mail address and password.</source>
+        <translation>SNSのメールアドレスとパスワードを入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>SnsLink</name>
+    <message>
+        <location line="+104"/>
+        <source>SNS ID</source>
+        <translation>SNS ID</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Link my SNS account</source>
+        <translation>SNSと連携する</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Linked: you can sign in with your SNS ID.</source>
+        <translation>連携済み：​SNS IDでログインできます。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not linked. Linking needs the authenticator code above.</source>
+        <translation>未連携です。​連携には上の認証コードが必要です。</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Your SNS account is linked.</source>
+        <translation>SNSアカウントを連携しました。</translation>
+    </message>
+</context>
+<context>
+    <name>SnsSignIn</name>
+    <message>
+        <location line="-237"/>
+        <source>The SNS e-mail address or password is wrong.</source>
+        <translation>SNSのメールアドレスまたはパスワードが違います。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This SNS account is not linked to a wallet. Sign in with your e-mail, password and code first.</source>
+        <translation>このSNSアカウントはウォレットと連携されていません。​まずメールアドレス・パスワード・コードでログインしてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The SNS sign-in took too long or was already used. Try again.</source>
+        <translation>SNSログインの有効期限が切れたか、​すでに使われています。​もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The SNS sign-in could not be checked. Try again.</source>
+        <translation>SNSログインを確認できませんでした。​もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+141"/>
+        <source>SNS sign-in cancelled.</source>
+        <translation>SNSログインをキャンセルしました。</translation>
+    </message>
+    <message>
+        <location line="-146"/>
+        <source>This SNS account, or another one, is already linked. Nothing was changed.</source>
+        <translation>このSNSアカウント、​または別のSNSアカウントが​すでに連携されています。​何も変更していません。</translation>
     </message>
 </context>
 <context>
