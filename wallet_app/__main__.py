@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     from ui_common.launcher import DemoLink
     link = DemoLink(window)  # quits with the demo launcher, raises the window when asked
+    from wallet_app.tour_driver import follow as follow_tour
+    window.tour_follower = follow_tour(window)   # qrpay demo --tour
     if args.autoplay:
         from wallet_app.autoplay import start_autoplay
         window.autoplay = start_autoplay(window, link)
