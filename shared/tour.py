@@ -137,10 +137,14 @@ _WORDS = ("amber", "cedar", "comet", "coral", "delta", "fern", "harbor", "indigo
 def new_victim(core: "Core", *, balance: int = VICTIM_BALANCE, name: str = VICTIM_NAME) -> Victim:
     """Register a fresh victim with a confirmed authenticator and an opening balance (booked like
     seed-demo's: one `seed` transfer from card clearing), under whatever policy is set."""
-    tag = secrets.token_hex(3)
-    email = f"hanako.tour-{tag}@example.com"
+    from shared.errors import Conflict
+
+    email = f"hanako.{secrets.token_hex(2)}@example.jp"   # short: the phone's screens show it whole
     password = "-".join(secrets.choice(_WORDS) for _ in range(4)) + f"-{secrets.randbelow(90) + 10}"
-    enrolment = _patiently(lambda: core.identity.register(email, name, password))
+    try:
+        enrolment = _patiently(lambda: core.identity.register(email, name, password))
+    except Conflict:       # one in 65,536: that address was drawn before
+        return new_victim(core, balance=balance, name=name)
     # the previous 30-second step's code (still accepted): the current step stays free for the wallet
     core.identity.confirm_totp(email, totp.totp_code(enrolment.totp_secret, core.now() - totp.STEP_SECONDS))
     if balance > 0:

@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
@@ -40,7 +40,7 @@ from ui_common.app import language
 from ui_common.tasks import run_in_background
 from ui_common.tour_link import BUSY, DONE, TILL, WALLET
 from ui_common.tour_steps import SOURCE, actor_name, date_text, step_text, tr_tour, words
-from ui_common.widgets import Banner, PolicyBadge
+from ui_common.widgets import Banner
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,28 @@ POLL_MS = 200
 ACTOR_COLOURS = {Actor.ATTACKER: theme.DANGER, Actor.VICTIM: theme.ACCENT, Actor.TILL: theme.WARNING,
                  Actor.SYSTEM: theme.MUTED}
 QUIET_ACTIONS = {"setup"}          # set-up bookkeeping: not shown
+ONCE_ACTIONS = {"progress"}        # the bot's progress: one line, a short pause
+
+# the panel's own words (lupdate reads the marks; tr_tour translates)
+WINDOW_TITLE = QT_TRANSLATE_NOOP("Tour", "7pay, step by step")
+STEPS_NAME = QT_TRANSLATE_NOOP("Tour", "The attack, step by step")
+REPLAY = QT_TRANSLATE_NOOP("Tour", "Replay step")
+BACK = QT_TRANSLATE_NOOP("Tour", "Back")
+NEXT = QT_TRANSLATE_NOOP("Tour", "Next")
+COUNT = QT_TRANSLATE_NOOP("Tour", "%1 of %2")
+UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "Under the 2019 settings (insecure)")
+UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Under the hardened settings")
+PREPARING = QT_TRANSLATE_NOOP("Tour", "Setting up the victim's wallet…")
+SIGNING_IN = QT_TRANSLATE_NOOP("Tour", "The victim signs in on her phone…")
+RUNNING = QT_TRANSLATE_NOOP("Tour", "The attack is running…")
+SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "The attack succeeded: %1 gone from the victim's wallet; alerts raised: %2.")
+STOPPED = QT_TRANSLATE_NOOP("Tour", "Stopped by the hardened settings: %1 lost; alerts raised: %2.")
+AFTER = QT_TRANSLATE_NOOP("Tour", "What the victim saw: her wallet on the right. The till shows its alerts.")
+FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: %1")
+NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
+TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
+TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
+                                        "(qrpay demo --tour)")
 
 
 class _Cancelled(QrpayError):
@@ -102,7 +124,7 @@ class TourPanel(QMainWindow):
         self._closing = False
         self._relay = _StepRelay()
         self._relay.step.connect(self._add_step)
-        self.setWindowTitle(tr_tour("7pay, step by step"))
+        self.setWindowTitle(tr_tour(WINDOW_TITLE))
         self._build()
         self.go_to(0)
 
@@ -125,8 +147,8 @@ class TourPanel(QMainWindow):
         self.title_label.setWordWrap(True)
         self.title_label.setStyleSheet(f"font-size: {theme.BODY_PT + 3}pt; font-weight: 700;")
         lay.addWidget(self.title_label)
-        self.badge = PolicyBadge()
-        lay.addWidget(self.badge)
+        self.policy_line = Banner()      # the policy the page runs under: a word and a colour, one line
+        lay.addWidget(self.policy_line)
 
         text = QWidget()
         tl = QVBoxLayout(text)
@@ -154,7 +176,7 @@ class TourPanel(QMainWindow):
 
         self.steps_list = QListWidget()
         self.steps_list.setWordWrap(True)
-        self.steps_list.setAccessibleName(tr_tour("The attack, step by step"))
+        self.steps_list.setAccessibleName(tr_tour(STEPS_NAME))
         self.steps_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay.addWidget(self.steps_list, 2)
         self.outcome = Banner()
@@ -165,13 +187,13 @@ class TourPanel(QMainWindow):
         self.status.setProperty("role", "muted")
         lay.addWidget(self.status)
 
-        self.replay_button = QPushButton("↻ " + tr_tour("Replay step"))
+        self.replay_button = QPushButton("↻ " + tr_tour(REPLAY))
         self.replay_button.clicked.connect(self.replay)
         lay.addWidget(self.replay_button)
         nav = QHBoxLayout()
-        self.back_button = QPushButton("◀ " + tr_tour("Back"))
+        self.back_button = QPushButton("◀ " + tr_tour(BACK))
         self.back_button.clicked.connect(self.back)
-        self.next_button = QPushButton(tr_tour("Next") + " ▶")
+        self.next_button = QPushButton(tr_tour(NEXT) + " ▶")
         self.next_button.setProperty("role", "primary")
         self.next_button.clicked.connect(self.next_page)
         nav.addWidget(self.back_button, 1)
@@ -208,12 +230,15 @@ class TourPanel(QMainWindow):
         page = self.page
         w = words(page.step.key)
         self.date_label.setText(date_text(page.step.date, language()))
-        self.count_label.setText(tr_tour("%1 of %2").replace("%1", str(index + 1)).replace("%2", str(len(self.pages))))
+        self.count_label.setText(tr_tour(COUNT).replace("%1", str(index + 1)).replace("%2", str(len(self.pages))))
         self.title_label.setText(w.title)
         policy = tour.page_policy(page)
-        self.badge.setVisible(policy is not None)
-        if policy is not None:
-            self.badge.set_policy(policy)
+        if policy == tour.POLICY_2019:
+            self.policy_line.show_state("warning", tr_tour(UNDER_2019))
+        elif policy == tour.POLICY_HARDENED:
+            self.policy_line.show_state("ok", tr_tour(UNDER_HARDENED))
+        else:
+            self.policy_line.clear()
         self.narration.setText(w.narration)
         if page.policy == tour.POLICY_2019:
             now = w.under_2019
@@ -226,6 +251,7 @@ class TourPanel(QMainWindow):
         self.source_label.setText(tr_tour(SOURCE))
         self.scroll.verticalScrollBar().setValue(0)
         self.steps_list.clear()
+        self._shown_once: set[str] = set()
         self.steps_list.setVisible(page.policy is not None)
         self.outcome.clear()
         self.back_button.setEnabled(False)
@@ -249,7 +275,7 @@ class TourPanel(QMainWindow):
         gen = self._generation
         core = self.core
         needs_victim = page.policy is not None or page.step.told_wallet
-        self.status.setText(tr_tour("Setting up the victim's wallet…") if needs_victim else "")
+        self.status.setText(tr_tour(PREPARING) if needs_victim else "")
 
         def prepare():
             tour.set_page_policy(core, page)
@@ -267,7 +293,7 @@ class TourPanel(QMainWindow):
         orders = [(TILL, {"action": till_view.value})]
         if victim is not None:
             orders.append((WALLET, {"action": "sign_in", "email": victim.email, "password": victim.password}))
-            self.status.setText(tr_tour("The victim signs in on her phone…"))
+            self.status.setText(tr_tour(SIGNING_IN))
         self._send_and_wait(gen, orders, lambda: self._windows_ready(gen))
 
     def _windows_ready(self, gen: int) -> None:
@@ -275,15 +301,15 @@ class TourPanel(QMainWindow):
         if page.policy is None or self.victim is None:
             self._finish(gen)
             return
-        self.status.setText(tr_tour("The attack is running…"))
+        self.status.setText(tr_tour(RUNNING))
         core, victim, relay, pace = self.core, self.victim, self._relay, self.pace_ms / 1000
 
         def on_step(step: Step) -> None:
             if not self._alive(gen):
                 raise _Cancelled()
             relay.step.emit((gen, step))
-            if pace and step.action not in QUIET_ACTIONS and not (step.actor is Actor.SYSTEM and step.action == "start"):
-                time.sleep(pace)
+            if pace and step.action not in QUIET_ACTIONS and step.action != "start":
+                time.sleep(pace / 4 if step.action in ONCE_ACTIONS else pace)
 
         run_in_background(_guarded(lambda: tour.run_page(core, page, victim, on_step=on_step)),
                           on_success=lambda r: self._ran(gen, r), on_failure=lambda e: self._failed(gen, e))
@@ -294,13 +320,13 @@ class TourPanel(QMainWindow):
         if not self._alive(gen) or step.action in QUIET_ACTIONS:
             return
         text = step_text(step)
-        last = self.steps_list.item(self.steps_list.count() - 1) if self.steps_list.count() else None
-        if last is not None and last.data(Qt.ItemDataRole.UserRole) == (step.actor.value, text):
-            return      # the bot's progress lines say the same thing: one line for them
+        if step.action in ONCE_ACTIONS:     # the bot's progress lines say the same thing: one line for them
+            if step.action in self._shown_once:
+                return
+            self._shown_once.add(step.action)
         mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
         minutes, seconds = divmod(int(step.elapsed), 60)
         item_ = QListWidgetItem(f"{mark} +{minutes}:{seconds:02d} {actor_name(step.actor)}: {text}")
-        item_.setData(Qt.ItemDataRole.UserRole, (step.actor.value, text))
         item_.setForeground(QColor(ACTOR_COLOURS[step.actor]))
         self.steps_list.addItem(item_)
         self.steps_list.scrollToBottom()
@@ -312,15 +338,15 @@ class TourPanel(QMainWindow):
         page, victim = self.page, self.victim
         balance = tour.victim_balance(result, victim)
         if result.outcome is Outcome.SUCCEEDED:
-            text = tr_tour("The attack succeeded: %1 gone from the victim's wallet; alerts raised: %2.")
+            text = tr_tour(SUCCEEDED)
             lost = balance[0] - balance[1] if balance else result.yen_lost
             kind = "danger"
         else:
-            text = tr_tour("Stopped by the hardened settings: %1 lost; alerts raised: %2.")
+            text = tr_tour(STOPPED)
             lost = result.yen_lost
             kind = "ok"
         self.outcome.show_state(kind, text.replace("%1", format_yen(lost)).replace("%2", str(len(result.alerts))))
-        self.status.setText(tr_tour("What the victim saw: her wallet on the right. The till shows its alerts."))
+        self.status.setText(tr_tour(AFTER))
         views = [v.value for v in page.step.wallet_views(page.policy)]
         orders = [(WALLET, {"action": "show", "views": views, "address": victim.email, "dwell_ms": self.dwell_ms}),
                   (TILL, {"action": "alerts"})]
@@ -341,7 +367,7 @@ class TourPanel(QMainWindow):
             return
         self.failure = error.message
         log.error("tour page %s failed: %s", self.page.key, self.failure)
-        self.outcome.show_state("warning", tr_tour("This step could not run: %1").replace("%1", self.failure))
+        self.outcome.show_state("warning", tr_tour(FAILED).replace("%1", self.failure))
         self._set_busy(False)
         self.page_finished.emit(self.index)
 
@@ -361,7 +387,7 @@ class TourPanel(QMainWindow):
             problems = [f"{app}: {detail or state}" for app, state, detail in states if state != DONE]
             if problems:
                 log.warning("tour: windows did not follow: %s", "; ".join(problems))
-                self.status.setText(tr_tour("A window did not follow the tour: %1").replace("%1", "; ".join(problems)))
+                self.status.setText(tr_tour(NOT_FOLLOWED).replace("%1", "; ".join(problems)))
             then()
 
         check()
@@ -369,6 +395,39 @@ class TourPanel(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self._closing = True
         super().closeEvent(event)
+
+
+# -- the trainer's Tour button ---------------------------------------------------------------------------
+def tour_command(db_path: str | None, lang: str | None) -> list[str]:
+    """`qrpay demo --tour` on the trainer's database when `qrpay demo` seeded it (its demo accounts
+    are saved beside it: the till's clerk and supervisor), else on the default demo database."""
+    from shared.demo_data import credentials_path
+
+    cmd = [sys.executable, "-m", "shared.cli.main"]
+    if db_path and credentials_path(db_path).exists():
+        cmd += ["--db", str(db_path)]
+    cmd += ["demo", "--tour"]
+    return cmd + (["--lang", lang] if lang else [])
+
+
+class TourButton(QPushButton):
+    """"Tour: 7pay, step by step": opens the demo's windows with the narration panel, in processes
+    of their own (a demo already running on that database comes to the front instead)."""
+
+    def __init__(self, core, parent: QWidget | None = None, *, launch: Callable[..., Any] | None = None) -> None:
+        super().__init__("▶ " + tr_tour(TOUR_BUTTON), parent)
+        self.setToolTip(tr_tour(TOUR_TIP))
+        self._core = core
+        self._launch = launch
+        self.clicked.connect(self.start)
+
+    @Slot()
+    def start(self):
+        import subprocess
+
+        cmd = tour_command(str(self._core.db.path), language())
+        launch = self._launch or (lambda c: subprocess.Popen(c, start_new_session=True, stdin=subprocess.DEVNULL))
+        return launch(cmd)
 
 
 # -- the process the demo launcher starts ----------------------------------------------------------------
