@@ -73,6 +73,8 @@ NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
 TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
 TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
                                         "(qrpay demo --tour)")
+PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
+               RUNNING, SUCCEEDED, STOPPED, AFTER, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
 
 
 class _Cancelled(QrpayError):
