@@ -1,7 +1,7 @@
 """The presenter's tour of the 7pay timeline (`qrpay demo --tour`): the steps as data, and the
 core's half of running one step's attack against the demo database the windows show.
 
-Facts and dates are those of docs/BACKGROUND.md ("The incident it is built around"). Each
+Facts and dates are the project background brief's, as reported in July–August 2019 (docs/TOUR.md). Each
 `TourStep` names the scenario of `shared.attacks` that replays that day's weakness; a step with a
 scenario is shown twice, as `TourPage`s: first under the 2019 policy (the attack succeeds), then
 under hardened (the defence stops it). The words (titles, narration) are the GUI's, translated
@@ -27,10 +27,10 @@ if TYPE_CHECKING:
     from shared.attacks.base import ScenarioResult, Step
     from shared.core import Core
 
-# docs/BACKGROUND.md: "808 victims, about 38.6 million yen in one month, all refunded."
+# "808 victims, about 38.6 million yen in one month, all refunded" (docs/TOUR.md)
 VICTIMS = 808
 YEN_LOST = 38_600_000
-SOURCE = "docs/BACKGROUND.md"
+SOURCE = "docs/TOUR.md"
 
 POLICY_2019, POLICY_HARDENED = "2019", "hardened"
 EXTERNAL_ID_SCENARIO = "external-id-takeover"

@@ -1,7 +1,7 @@
 """The tour's words: for each step of the 7pay timeline (shared/tour.py STEPS) its title, the
 narration the presenter reads, and what each policy's run shows; the attack's steps in plain
 words per (action, outcome). Marked for lupdate under the "Tour" context (ui_common_ja.ts holds
-the Japanese); `tr_tour` translates at run time. Facts and figures: docs/BACKGROUND.md.
+the Japanese); `tr_tour` translates at run time. Facts and figures: docs/TOUR.md.
 """
 from __future__ import annotations
 
@@ -100,7 +100,8 @@ WORDS: dict[str, StepWords] = {
                                             "The till's Alerts tab lists what the hardened settings caught.")),
 }
 
-SOURCE = QT_TRANSLATE_NOOP("Tour", "Source: docs/BACKGROUND.md, “The incident it is built around”.")
+SOURCE = QT_TRANSLATE_NOOP("Tour", "Sources: the company's announcements and press conferences (July–August "
+                                   "2019) and METI (July 2019), as reported at the time; see docs/TOUR.md.")
 
 ACTORS = {
     Actor.ATTACKER: QT_TRANSLATE_NOOP("Tour", "Attacker"),

@@ -254,151 +254,151 @@
     </message>
     <message>
         <location filename="../tour_steps.py" line="103"/>
-        <source>Source: docs/BACKGROUND.md, “The incident it is built around”.</source>
-        <translation>出典：docs/BACKGROUND.md「この事件について」</translation>
+        <source>Sources: the company&apos;s announcements and press conferences (July–August 2019) and METI (July 2019), as reported at the time; see docs/TOUR.md.</source>
+        <translation>出典：当時報じられた会社の発表と記者会見（2019年7〜8月）、経済産業省（METI、2019年7月）。詳しくは docs/TOUR.md。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="106"/>
+        <location filename="../tour_steps.py" line="107"/>
         <source>Attacker</source>
         <translation>攻撃者</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="107"/>
+        <location filename="../tour_steps.py" line="108"/>
         <source>Victim</source>
         <translation>被害者</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="108"/>
+        <location filename="../tour_steps.py" line="109"/>
         <source>Till</source>
         <translation>レジ</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="109"/>
+        <location filename="../tour_steps.py" line="110"/>
         <source>System</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="115"/>
+        <location filename="../tour_steps.py" line="116"/>
         <source>The attack begins.</source>
         <translation>攻撃が始まります。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="116"/>
+        <location filename="../tour_steps.py" line="117"/>
         <source>Customers and a store are set up.</source>
         <translation>客と店舗を用意します。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="117"/>
+        <location filename="../tour_steps.py" line="118"/>
         <source>A list of e-mail and password pairs leaked from another service is loaded.</source>
         <translation>他のサービスから漏れたメールアドレスとパスワードの組のリストを読み込みます。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="119"/>
+        <location filename="../tour_steps.py" line="120"/>
         <source>The bot works through the leaked list…</source>
         <translation>ボットが漏えいリストを順に試しています…</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="120"/>
+        <location filename="../tour_steps.py" line="121"/>
         <source>Signed in to the victim&apos;s account with the leaked password.</source>
         <translation>漏れたパスワードで被害者のアカウントにログインしました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="121"/>
+        <location filename="../tour_steps.py" line="122"/>
         <source>Sign-in refused.</source>
         <translation>ログインは拒否されました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="122"/>
+        <location filename="../tour_steps.py" line="123"/>
         <source>The victim uses the wallet on her own phone.</source>
         <translation>被害者は自分のスマホでウォレットを使っています。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="123"/>
+        <location filename="../tour_steps.py" line="124"/>
         <source>Picks up the victim&apos;s phone, still signed in.</source>
         <translation>ログインしたままの被害者のスマホを手に取ります。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="124"/>
+        <location filename="../tour_steps.py" line="125"/>
         <source>Changes the top-up password: no second factor is asked for.</source>
         <translation>チャージ用パスワードを変更します。二要素目は求められません。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="126"/>
+        <location filename="../tour_steps.py" line="127"/>
         <source>Changing the top-up password needs the authenticator: refused.</source>
         <translation>チャージ用パスワードの変更には認証アプリが必要なため、拒否されました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="128"/>
+        <location filename="../tour_steps.py" line="129"/>
         <source>A top-up is charged to the victim&apos;s card.</source>
         <translation>被害者のカードからチャージされました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="129"/>
+        <location filename="../tour_steps.py" line="130"/>
         <source>The top-up is refused.</source>
         <translation>チャージは拒否されました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="130"/>
+        <location filename="../tour_steps.py" line="131"/>
         <source>A payment code is shown.</source>
         <translation>支払いコードが表示されます。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="131"/>
+        <location filename="../tour_steps.py" line="132"/>
         <source>No payment code without the authenticator&apos;s code.</source>
         <translation>認証アプリのコードがなければ支払いコードは出ません。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="132"/>
+        <location filename="../tour_steps.py" line="133"/>
         <source>Resale goods are bought with the victim&apos;s wallet at a till.</source>
         <translation>被害者のウォレットで、換金しやすい商品がレジで買われました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="133"/>
+        <location filename="../tour_steps.py" line="134"/>
         <source>The till refuses the payment.</source>
         <translation>レジが支払いを拒否しました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="134"/>
+        <location filename="../tour_steps.py" line="135"/>
         <source>An alert is raised for the store&apos;s staff.</source>
         <translation>店舗のスタッフにアラートが出ました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="135"/>
+        <location filename="../tour_steps.py" line="136"/>
         <source>Asks for the victim&apos;s password reset, sent to an address of the attacker&apos;s choice.</source>
         <translation>被害者のパスワード再設定を、攻撃者が選んだ宛先に送るよう求めます。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="137"/>
+        <location filename="../tour_steps.py" line="138"/>
         <source>The reset code arrives in the attacker&apos;s mailbox.</source>
         <translation>再設定コードが攻撃者のメールボックスに届きました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="138"/>
+        <location filename="../tour_steps.py" line="139"/>
         <source>No reset code arrives at the attacker&apos;s address.</source>
         <translation>攻撃者の宛先には再設定コードが届きません。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="139"/>
+        <location filename="../tour_steps.py" line="140"/>
         <source>Sets a new password: the victim is locked out.</source>
         <translation>新しいパスワードを設定し、被害者は締め出されました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="140"/>
+        <location filename="../tour_steps.py" line="141"/>
         <source>The reset cannot be finished without the authenticator.</source>
         <translation>認証アプリがなければ再設定を完了できません。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="142"/>
+        <location filename="../tour_steps.py" line="143"/>
         <source>The attack succeeded.</source>
         <translation>攻撃は成功しました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="143"/>
+        <location filename="../tour_steps.py" line="144"/>
         <source>The attack was stopped.</source>
         <translation>攻撃は止められました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="145"/>
+        <location filename="../tour_steps.py" line="146"/>
         <source>Another step of the attack (%1).</source>
         <translation>攻撃のその他の手順（%1）。</translation>
     </message>
