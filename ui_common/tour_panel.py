@@ -60,21 +60,20 @@ REPLAY = QT_TRANSLATE_NOOP("Tour", "Replay step")
 BACK = QT_TRANSLATE_NOOP("Tour", "Back")
 NEXT = QT_TRANSLATE_NOOP("Tour", "Next")
 COUNT = QT_TRANSLATE_NOOP("Tour", "%1 of %2")
-UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "Under the 2019 settings (insecure)")
-UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Under the hardened settings")
+UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "2019 settings (insecure)")
+UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Hardened settings")
 PREPARING = QT_TRANSLATE_NOOP("Tour", "Setting up the victim's wallet…")
 SIGNING_IN = QT_TRANSLATE_NOOP("Tour", "The victim signs in on her phone…")
 RUNNING = QT_TRANSLATE_NOOP("Tour", "The attack is running…")
-SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "The attack succeeded: %1 gone from the victim's wallet; alerts raised: %2.")
-STOPPED = QT_TRANSLATE_NOOP("Tour", "Stopped by the hardened settings: %1 lost; alerts raised: %2.")
-AFTER = QT_TRANSLATE_NOOP("Tour", "What the victim saw: her wallet on the right. The till shows its alerts.")
+SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: %1 gone from her wallet. Alerts: %2.")
+STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: %1 lost. Alerts: %2.")
 FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: %1")
 NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
 TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
 TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
                                         "(qrpay demo --tour)")
 PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
-               RUNNING, SUCCEEDED, STOPPED, AFTER, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
+               RUNNING, SUCCEEDED, STOPPED, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
 
 
 class _Cancelled(QrpayError):
@@ -174,13 +173,14 @@ class TourPanel(QMainWindow):
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(text)
-        lay.addWidget(self.scroll, 3)
+        lay.addWidget(self.scroll, 1)
 
         self.steps_list = QListWidget()
         self.steps_list.setWordWrap(True)
         self.steps_list.setAccessibleName(tr_tour(STEPS_NAME))
         self.steps_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        lay.addWidget(self.steps_list, 2)
+        self.steps_list.setMinimumHeight(120)
+        lay.addWidget(self.steps_list, 1)
         self.outcome = Banner()
         self.outcome.setWordWrap(True)
         lay.addWidget(self.outcome)
@@ -262,6 +262,10 @@ class TourPanel(QMainWindow):
         self.page_shown.emit(index)
         self._start(page)
 
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.back_button.setEnabled(not busy and self.index > 0)
@@ -277,7 +281,7 @@ class TourPanel(QMainWindow):
         gen = self._generation
         core = self.core
         needs_victim = page.policy is not None or page.step.told_wallet
-        self.status.setText(tr_tour(PREPARING) if needs_victim else "")
+        self._set_status(tr_tour(PREPARING) if needs_victim else "")
 
         def prepare():
             tour.set_page_policy(core, page)
@@ -295,7 +299,7 @@ class TourPanel(QMainWindow):
         orders = [(TILL, {"action": till_view.value})]
         if victim is not None:
             orders.append((WALLET, {"action": "sign_in", "email": victim.email, "password": victim.password}))
-            self.status.setText(tr_tour(SIGNING_IN))
+            self._set_status(tr_tour(SIGNING_IN))
         self._send_and_wait(gen, orders, lambda: self._windows_ready(gen))
 
     def _windows_ready(self, gen: int) -> None:
@@ -303,7 +307,7 @@ class TourPanel(QMainWindow):
         if page.policy is None or self.victim is None:
             self._finish(gen)
             return
-        self.status.setText(tr_tour(RUNNING))
+        self._set_status(tr_tour(RUNNING))
         core, victim, relay, pace = self.core, self.victim, self._relay, self.pace_ms / 1000
 
         def on_step(step: Step) -> None:
@@ -348,7 +352,7 @@ class TourPanel(QMainWindow):
             lost = result.yen_lost
             kind = "ok"
         self.outcome.show_state(kind, text.replace("%1", format_yen(lost)).replace("%2", str(len(result.alerts))))
-        self.status.setText(tr_tour(AFTER))
+        self._set_status("")
         views = [v.value for v in page.step.wallet_views(page.policy)]
         orders = [(WALLET, {"action": "show", "views": views, "address": victim.email, "dwell_ms": self.dwell_ms}),
                   (TILL, {"action": "alerts"})]
@@ -358,7 +362,7 @@ class TourPanel(QMainWindow):
         if not self._alive(gen):
             return
         if self.page.policy is None:
-            self.status.setText("")
+            self._set_status("")
         self._set_busy(False)
         self.page_finished.emit(self.index)
 
@@ -389,7 +393,7 @@ class TourPanel(QMainWindow):
             problems = [f"{app}: {detail or state}" for app, state, detail in states if state != DONE]
             if problems:
                 log.warning("tour: windows did not follow: %s", "; ".join(problems))
-                self.status.setText(tr_tour(NOT_FOLLOWED).replace("%1", "; ".join(problems)))
+                self._set_status(tr_tour(NOT_FOLLOWED).replace("%1", "; ".join(problems)))
             then()
 
         check()

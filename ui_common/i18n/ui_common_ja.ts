@@ -79,13 +79,23 @@
     </message>
     <message>
         <location filename="../tour_panel.py" line="63"/>
-        <source>Under the 2019 settings (insecure)</source>
-        <translation>2019年の設定（危険）で実行</translation>
+        <source>2019 settings (insecure)</source>
+        <translation>2019年の設定（危険）</translation>
     </message>
     <message>
         <location filename="../tour_panel.py" line="64"/>
-        <source>Under the hardened settings</source>
-        <translation>強化設定で実行</translation>
+        <source>Hardened settings</source>
+        <translation>強化設定</translation>
+    </message>
+    <message>
+        <location filename="../tour_panel.py" line="68"/>
+        <source>Attack succeeded: %1 gone from her wallet. Alerts: %2.</source>
+        <translation>攻撃は成功：ウォレットから%1が消えました。アラート%2件。</translation>
+    </message>
+    <message>
+        <location filename="../tour_panel.py" line="69"/>
+        <source>Attack stopped: %1 lost. Alerts: %2.</source>
+        <translation>攻撃を阻止：被害額%1。アラート%2件。</translation>
     </message>
     <message>
         <location filename="../tour_panel.py" line="65"/>
@@ -103,37 +113,22 @@
         <translation>攻撃を実行しています…</translation>
     </message>
     <message>
-        <location filename="../tour_panel.py" line="68"/>
-        <source>The attack succeeded: %1 gone from the victim&apos;s wallet; alerts raised: %2.</source>
-        <translation>攻撃は成功しました。被害者のウォレットから%1が失われ、アラートは%2件でした。</translation>
-    </message>
-    <message>
-        <location filename="../tour_panel.py" line="69"/>
-        <source>Stopped by the hardened settings: %1 lost; alerts raised: %2.</source>
-        <translation>強化設定が攻撃を止めました。被害額は%1、アラートは%2件です。</translation>
-    </message>
-    <message>
         <location filename="../tour_panel.py" line="70"/>
-        <source>What the victim saw: her wallet on the right. The till shows its alerts.</source>
-        <translation>被害者が見た画面は右のウォレットに、レジにはアラートが表示されます。</translation>
-    </message>
-    <message>
-        <location filename="../tour_panel.py" line="71"/>
         <source>This step could not run: %1</source>
         <translation>この場面を実行できませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../tour_panel.py" line="72"/>
+        <location filename="../tour_panel.py" line="71"/>
         <source>A window did not follow the tour: %1</source>
         <translation>ツアーに従わなかったウィンドウがあります：%1</translation>
     </message>
     <message>
-        <location filename="../tour_panel.py" line="73"/>
+        <location filename="../tour_panel.py" line="72"/>
         <source>Tour: 7pay, step by step</source>
         <translation>ツアー：7pay 事件を一歩ずつ</translation>
     </message>
     <message>
-        <location filename="../tour_panel.py" line="74"/>
+        <location filename="../tour_panel.py" line="73"/>
         <source>The 7pay timeline day by day, each attack run live in the till and the wallet (qrpay demo --tour)</source>
         <translation>7pay 事件を日付順にたどり、各攻撃をレジとウォレットで実際に再現します（qrpay demo --tour）</translation>
     </message>
