@@ -50,6 +50,10 @@ def clock():
 
 @pytest.fixture
 def demo(qtbot, core, clock, tmp_path):
+    return build_demo(qtbot, core, clock, tmp_path)
+
+
+def build_demo(qtbot, core, clock, tmp_path):
     """The demo database, the wallet and the till as `qrpay demo` opens them, their tour drivers."""
     from pos_app.main_window import PosWindow
     from pos_app.tour_driver import TillTourDriver
@@ -139,7 +143,8 @@ def test_the_tour_runs_every_attack_live_in_the_windows(qtbot, demo):
         if page.policy == "2019":
             assert result.outcome is Outcome.SUCCEEDED, page.key
             assert after < before and balance_of(demo, victim) == after
-            assert panel.outcome.text().startswith("✕") and format_yen(before - after) in panel.outcome.text()
+            assert panel.outcome.text().startswith("✕") and format_yen(result.yen_lost) in panel.outcome.text()
+            assert result.yen_lost >= before - after
             assert any("paid" in s for s in mail), mail
             if page.step.key != "password-reset":   # (the reset to another address is audited even in 2019)
                 assert not result.alerts, "2019 raised an alert: 7pay had no monitoring"
@@ -259,39 +264,59 @@ def test_the_japanese_panel_shows_no_english(qtbot, demo, japanese):
 
 # -- one laptop ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_panel_fits_its_tile_on_a_1366x768_laptop(qtbot, demo, lang):
+def test_the_panel_fits_its_tile_on_a_1366x768_laptop(qtbot, core, clock, tmp_path, lang, monkeypatch):
+    """The panel, the till and the authenticator show every text whole in their tour tiles, page by
+    page; the wallet stays a phone inside its tile (its screens at 320 px wide: test_layout_fit)."""
     from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
 
     from ui_common import layout_check
     from ui_common.app import make_application
     from ui_common.launcher import tour_tiles
 
-    make_application([], app_name="ui_common", lang=lang)
+    make_application([], app_name="ui_common", lang=lang)   # before the windows, as each app starts
     try:
+        # the offscreen platform has one small screen; the code under test asks Qt for the laptop's
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 1366, 738))
+        demo = build_demo(qtbot, core, clock, tmp_path)
         tiles = tour_tiles(1366, 738)       # 768 less a 30 px panel
-        rects = [QRect(t.x, t.y, t.w, t.h) for t in tiles.values()]
-        for i, a in enumerate(rects):
-            assert a.right() < 1366 and a.bottom() < 738
-            for b in rects[i + 1:]:
-                assert not a.intersects(b), (a, b)
-        assert tiles["pos"].w >= 760 and tiles["wallet"].w >= 320 and tiles["tour"].w >= 260
+        rects = {name: QRect(t.x, t.y, t.w, t.h) for name, t in tiles.items()}
+        for a, ra in rects.items():
+            assert ra.left() >= 0 and ra.top() >= 0 and ra.right() < 1366 and ra.bottom() < 738, a
+            for b, rb in rects.items():
+                assert a == b or not ra.intersects(rb), (a, b)
+        assert tiles["pos"].w >= 760 and tiles["pos"].h >= 560 + 30     # the till's minimum, and its frame
+        assert tiles["wallet"].w >= 320 and tiles["tour"].w >= 260
+        windows = {"pos": demo["till"], "wallet": demo["wallet"]}
+        from wallet_app.authenticator_window import AuthenticatorWindow
+        windows["authenticator"] = AuthenticatorWindow(demo["core"])
+        qtbot.addWidget(windows["authenticator"])
         panel = make_panel(qtbot, demo)
-        t = tiles["tour"]
-        panel.setGeometry(t.x, t.y, t.w, t.h)
-        panel.show()
-        while True:
-            QApplication.processEvents()
-            problems = [p for p in layout_check.check_window(panel, on_screen=False)]
-            assert problems == [], (panel.page.key, [str(p) for p in problems])
-            assert panel.width() <= t.w
+        windows["tour"] = panel
+        from ui_common.app import place_frame_in
+        for name, w in windows.items():      # as the apps place themselves in the launcher's tiles
+            t = tiles[name]
+            if name == "wallet":
+                w.place_in(QRect(t.x, t.y, t.w, t.h))
+            else:
+                w.setGeometry(t.x, t.y, t.w, t.h)
+            w.show()
+            if name != "wallet":
+                place_frame_in(w, QRect(t.x, t.y, t.w, t.h))
+        while True:                          # each window as the tour leaves it, page by page
+            for _ in range(3):               # a label that re-wraps at its new width needs a second pass
+                QApplication.processEvents()
+            for name, w in windows.items():
+                t = tiles[name]
+                assert QRect(t.x, t.y, t.w, t.h).contains(w.frameGeometry()), (name, w.frameGeometry())
+                if name == "wallet":
+                    assert w.width() < w.height()
+                    continue
+                problems = [str(p) for p in layout_check.check_window(w, on_screen=False)]
+                assert problems == [], (name, panel.page.key, problems)
             if panel.index == 2:
                 break
             advance(qtbot, panel, demo)
-        w = tiles["wallet"]      # the wallet stays a phone inside its tile beside the panel
-        demo["wallet"].setGeometry(w.x, w.y, w.w, w.h)
-        demo["wallet"].show()
-        QApplication.processEvents()
-        assert demo["wallet"].width() <= w.w
     finally:
         make_application([], app_name="ui_common", lang="en")
 

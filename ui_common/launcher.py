@@ -58,25 +58,29 @@ def tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, 
 
 
 TOUR_SHARE = 0.21            # the narration panel's share of the width (--tour)
-TILL_MIN_WIDTH = 760         # pos_app's window minimum
+TILL_MIN_WIDTH, TILL_MIN_HEIGHT = 760, 560    # pos_app's window minimum
+FRAME_ALLOWANCE, FRAME_SIDES = 32, 8          # room for a window manager's title bar and borders
 PHONE_MIN_WIDTH = 320
 
 
 def tour_tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, Tile]:
-    """`--tour`: the till on the left, the wallet as a phone beside it with the authenticator under
-    it, the narration panel on the right, the full height (1366×768: 760 + 320 + 274)."""
+    """`--tour`: the till at the top left with the authenticator under it (as wide as the till, so
+    its codes show whole), the wallet as a phone of the full height beside them, the narration
+    panel on the right (1366×768: 768 + 320 + 266 wide)."""
     gap = 6
-    auth_h = max(170, int(height * 0.24))
-    wallet_h = height - auth_h - gap
-    phone_w = max(PHONE_MIN_WIDTH, round(wallet_h * 9 / 19.5))
-    tour_w = max(260, int(width * TOUR_SHARE))
-    pos_w = max(TILL_MIN_WIDTH, width - tour_w - phone_w - 2 * gap)
+    # the till's frame (a title bar, ~30 px) must fit around its minimum height
+    pos_h = max(TILL_MIN_HEIGHT + FRAME_ALLOWANCE, int(height * 0.76))
+    auth_h = height - pos_h - gap
+    till_w = TILL_MIN_WIDTH + FRAME_SIDES
+    tour_w = max(270, int(width * TOUR_SHARE))
+    phone_w = max(PHONE_MIN_WIDTH, min(round(height * 9 / 19.5), width - till_w - tour_w - 2 * gap))
+    pos_w = max(till_w, width - tour_w - phone_w - 2 * gap)
     tour_w = width - pos_w - phone_w - 2 * gap
     wallet_x = left + pos_w + gap
     return {
-        "pos": Tile(left, top, pos_w, height),
-        "wallet": Tile(wallet_x, top, phone_w, wallet_h),
-        "authenticator": Tile(wallet_x, top + wallet_h + gap, phone_w, auth_h),
+        "pos": Tile(left, top, pos_w, pos_h),
+        "authenticator": Tile(left, top + pos_h + gap, pos_w, auth_h),
+        "wallet": Tile(wallet_x, top, phone_w, height),
         "tour": Tile(wallet_x + phone_w + gap, top, tour_w, height),
     }
 

@@ -65,7 +65,7 @@ UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Hardened settings")
 PREPARING = QT_TRANSLATE_NOOP("Tour", "Setting up the victim's wallet…")
 SIGNING_IN = QT_TRANSLATE_NOOP("Tour", "The victim signs in on her phone…")
 RUNNING = QT_TRANSLATE_NOOP("Tour", "The attack is running…")
-SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: %1 gone from her wallet. Alerts: %2.")
+SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: %1 spent by the attacker. Alerts: %2.")
 STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: %1 lost. Alerts: %2.")
 FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: %1")
 NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
@@ -342,15 +342,11 @@ class TourPanel(QMainWindow):
             return
         self.result = result
         page, victim = self.page, self.victim
-        balance = tour.victim_balance(result, victim)
-        if result.outcome is Outcome.SUCCEEDED:
-            text = tr_tour(SUCCEEDED)
-            lost = balance[0] - balance[1] if balance else result.yen_lost
-            kind = "danger"
+        if result.outcome is Outcome.SUCCEEDED:     # the victims' money spent (a card's top-ups included)
+            text, kind = tr_tour(SUCCEEDED), "danger"
         else:
-            text = tr_tour(STOPPED)
-            lost = result.yen_lost
-            kind = "ok"
+            text, kind = tr_tour(STOPPED), "ok"
+        lost = result.yen_lost
         self.outcome.show_state(kind, text.replace("%1", format_yen(lost)).replace("%2", str(len(result.alerts))))
         self._set_status("")
         views = [v.value for v in page.step.wallet_views(page.policy)]

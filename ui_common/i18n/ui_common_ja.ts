@@ -89,8 +89,8 @@
     </message>
     <message>
         <location filename="../tour_panel.py" line="68"/>
-        <source>Attack succeeded: %1 gone from her wallet. Alerts: %2.</source>
-        <translation>攻撃は成功：ウォレットから%1が消えました。アラート%2件。</translation>
+        <source>Attack succeeded: %1 spent by the attacker. Alerts: %2.</source>
+        <translation>攻撃は成功：攻撃者が%1を使いました。アラート%2件。</translation>
     </message>
     <message>
         <location filename="../tour_panel.py" line="69"/>
