@@ -140,6 +140,19 @@ STEP_TEXTS: dict[tuple[str, bool | None], str] = {
     ("complete_reset", True): QT_TRANSLATE_NOOP("Tour", "Sets a new password: the victim is locked out."),
     ("complete_reset", False): QT_TRANSLATE_NOOP("Tour", "The reset cannot be finished without the "
                                                          "authenticator."),
+    # external-id-takeover (11 July)
+    ("link_sns", None): QT_TRANSLATE_NOOP("Tour", "The victim links her social-network account to the wallet."),
+    ("sns_other_app", None): QT_TRANSLATE_NOOP("Tour", "She signs in to a quiz app with the same account; the quiz "
+                                                       "is the attacker's, who now holds a signed ID token for her."),
+    ("read_profile", None): QT_TRANSLATE_NOOP("Tour", "Reads her social-network user id off her public profile."),
+    ("send_user_id", True): QT_TRANSLATE_NOOP("Tour", "Signs in as her by sending her user id: the app believes it."),
+    ("send_user_id", False): QT_TRANSLATE_NOOP("Tour", "A user id alone proves nothing: refused."),
+    ("token_substitution", True): QT_TRANSLATE_NOOP("Tour", "Signs in with the ID token issued to the quiz app: "
+                                                            "accepted."),
+    ("token_substitution", False): QT_TRANSLATE_NOOP("Tour", "The ID token was issued to another app: refused."),
+    ("sns_password", None): QT_TRANSLATE_NOOP("Tour", "With her leaked social-network password, signs in through "
+                                                      "the real flow."),
+    ("sns_password", False): QT_TRANSLATE_NOOP("Tour", "The social-network sign-in is refused."),
     ("finish", True): QT_TRANSLATE_NOOP("Tour", "The attack succeeded."),
     ("finish", False): QT_TRANSLATE_NOOP("Tour", "The attack was stopped."),
 }

@@ -383,17 +383,62 @@
         <translation>認証アプリがなければ再設定を完了できません。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="143"/>
+        <location filename="../tour_steps.py" line="144"/>
+        <source>The victim links her social-network account to the wallet.</source>
+        <translation>被害者が自分のSNSアカウントをウォレットに連携します。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="145"/>
+        <source>She signs in to a quiz app with the same account; the quiz is the attacker&apos;s, who now holds a signed ID token for her.</source>
+        <translation>同じアカウントで占いアプリにログインします。そのアプリは攻撃者のもので、攻撃者は彼女の署名付きIDトークンを手に入れます。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="147"/>
+        <source>Reads her social-network user id off her public profile.</source>
+        <translation>公開プロフィールから彼女のSNS利用者番号を読み取ります。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="148"/>
+        <source>Signs in as her by sending her user id: the app believes it.</source>
+        <translation>彼女の利用者番号を送るだけで本人としてログインします。アプリはそれを信じます。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="149"/>
+        <source>A user id alone proves nothing: refused.</source>
+        <translation>利用者番号だけでは本人の証明にならず、拒否されました。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="150"/>
+        <source>Signs in with the ID token issued to the quiz app: accepted.</source>
+        <translation>占いアプリ宛てに発行されたIDトークンでログインし、受け入れられました。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="152"/>
+        <source>The ID token was issued to another app: refused.</source>
+        <translation>IDトークンは別のアプリ宛てに発行されたもので、拒否されました。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="153"/>
+        <source>With her leaked social-network password, signs in through the real flow.</source>
+        <translation>漏れたSNSパスワードで、正規の手順からログインします。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="155"/>
+        <source>The social-network sign-in is refused.</source>
+        <translation>SNSでのログインは拒否されました。</translation>
+    </message>
+    <message>
+        <location filename="../tour_steps.py" line="156"/>
         <source>The attack succeeded.</source>
         <translation>攻撃は成功しました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="144"/>
+        <location filename="../tour_steps.py" line="157"/>
         <source>The attack was stopped.</source>
         <translation>攻撃は止められました。</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="146"/>
+        <location filename="../tour_steps.py" line="159"/>
         <source>Another step of the attack (%1).</source>
         <translation>攻撃のその他の手順（%1）。</translation>
     </message>
