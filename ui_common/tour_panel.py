@@ -464,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
         keep_frame_in_tile(panel)
     link = DemoLink(panel)  # noqa: F841 - quits with the demo launcher, comes to the front when asked
     code = app.exec()
-    panel._closing = True
+    panel._closing = True                              # a run in progress stops at its next step
+    from PySide6.QtCore import QThreadPool
+    QThreadPool.globalInstance().waitForDone(10_000)   # before its database is closed
     core.close()
     return code
 
