@@ -379,3 +379,35 @@ def test_the_trainer_tour_button_opens_the_demo_tour(qtbot, core, tmp_path):
     seed_demo(core)                                # saves the demo accounts beside the database
     w.tour_button.click()
     assert started[1][started[1].index("--db") + 1] == str(core.db.path)
+
+
+# -- the core's half: the tour's victim stands in for the scenario's -----------------------------
+def test_the_victim_stands_in_only_inside_the_block(core):
+    from shared.attacks import SCENARIOS
+    from shared.attacks.world import Person, stand_in
+
+    seed_demo(core)
+    victim = tour.new_victim(core)
+    person = Person(victim.customer_id, victim.email, victim.name, victim.password, victim.totp_secret)
+    with stand_in(person):
+        inside = SCENARIOS["reset-hijack"].run(core, policy="2019")
+    outside = SCENARIOS["reset-hijack"].run(core, policy="2019")
+    assert [b.customer_id for b in inside.victim.balances] == [victim.customer_id]
+    assert inside.outcome is Outcome.SUCCEEDED and core.wallet.balance(victim.customer_id) < tour.VICTIM_BALANCE
+    assert victim.customer_id not in [b.customer_id for b in outside.victim.balances]   # no leak after the block
+    assert outside.outcome is Outcome.SUCCEEDED
+
+
+def test_the_stuffing_victim_is_always_among_the_reused_passwords(core):
+    """Whatever the shuffle, the stand-in's pair is in the leaked list (seeds that put her last)."""
+    from shared.attacks import SCENARIOS
+    from shared.attacks.world import Person, stand_in
+
+    seed_demo(core)
+    for seed in (1, 2, 3):
+        victim = tour.new_victim(core)
+        person = Person(victim.customer_id, victim.email, victim.name, victim.password, victim.totp_secret)
+        with stand_in(person):
+            result = SCENARIOS["credential-stuffing"].run(core, policy="2019", customers=8, reuse=0.25, leaked=20,
+                                                           seed=seed)
+        assert tour.victim_balance(result, victim) == (tour.VICTIM_BALANCE, 0), seed
