@@ -447,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     from ui_common.tour_link import ENV_TOUR, FileChannel, tour_file_for
 
     setup_logging("tour")
+    # Japanese wraps where Qt's line breaking allows (it keeps 。、」 and small kana off a line's start:
+    # tests/test_tour.py checks kinsoku); phrase-only wrapping leaves words too wide for the column
     app = make_application(sys.argv[:1], app_name="ui_common", lang=args.lang)
     install_excepthook()
     try:
