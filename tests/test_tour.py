@@ -27,15 +27,19 @@ TIMEOUT_MS = 60_000
 
 
 class LaptopClock:
-    """The presenter's clock, moved by the test: not a FixedClock, so a scenario simulates on a
-    pinned copy of it (as on the real laptop) and its hour of simulated time leaves the windows'
-    clock alone."""
+    """The presenter's clock: it runs (a throttle's "try again in 5 seconds" passes while the tour
+    waits) and the test moves it on (the presenter talks). Not a FixedClock, so a scenario simulates
+    on a pinned copy of it, as on the real laptop, and its hour of simulated time leaves the
+    windows' clock alone."""
 
     def __init__(self, t: float) -> None:
-        self.t = t
+        import time
+
+        self.t, self._mono = t, time.monotonic
+        self._t0 = time.monotonic()
 
     def now(self) -> float:
-        return self.t
+        return self.t + (self._mono() - self._t0)
 
     def advance(self, seconds: float) -> None:
         self.t += seconds
