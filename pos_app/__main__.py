@@ -82,6 +82,8 @@ def _open_window(app, core, args):
     placed = apply_window_geometry(window)
     link = DemoLink(window)
     window.set_demo_link(link, db_path=str(core.db.path))
+    from pos_app.tour_driver import follow as follow_tour
+    window.tour_follower = follow_tour(window, str(core.db.path))   # qrpay demo --tour
     if args.kiosk:
         enter_kiosk(window, idle_minutes=args.idle_minutes)
     if args.kiosk and not placed:

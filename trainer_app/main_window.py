@@ -118,6 +118,9 @@ class TrainerWindow(QMainWindow):
         box = ScenarioList(self.scenarios, self._texts)
         self.scenario_list = box.list
         self.scenario_list.currentRowChanged.connect(self._select_scenario)
+        from ui_common.tour_panel import TourButton
+        self.tour_button = TourButton(self.core)   # qrpay demo --tour: the 7pay story in the real windows
+        box.layout().addWidget(self.tour_button)
         return box
 
     def _build_run_area(self) -> QWidget:

@@ -57,6 +57,34 @@ def tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, 
     }
 
 
+TOUR_SHARE = 0.21            # the narration panel's share of the width (--tour)
+TILL_MIN_WIDTH, TILL_MIN_HEIGHT = 760, 560    # pos_app's window minimum
+FRAME_ALLOWANCE, FRAME_SIDES = 32, 8          # room for a window manager's title bar and borders
+PHONE_MIN_WIDTH = 320
+
+
+def tour_tiles(width: int, height: int, *, left: int = 0, top: int = 0) -> dict[str, Tile]:
+    """`--tour`: the till at the top left with the authenticator under it (as wide as the till, so
+    its codes show whole), the wallet as a phone of the full height beside them, the narration
+    panel on the right (1366×768: 768 + 320 + 266 wide)."""
+    gap = 6
+    # the till's frame (a title bar, ~30 px) must fit around its minimum height
+    pos_h = max(TILL_MIN_HEIGHT + FRAME_ALLOWANCE, int(height * 0.76))
+    auth_h = height - pos_h - gap
+    till_w = TILL_MIN_WIDTH + FRAME_SIDES
+    tour_w = max(270, int(width * TOUR_SHARE))
+    phone_w = max(PHONE_MIN_WIDTH, min(round(height * 9 / 19.5), width - till_w - tour_w - 2 * gap))
+    pos_w = max(till_w, width - tour_w - phone_w - 2 * gap)
+    tour_w = width - pos_w - phone_w - 2 * gap
+    wallet_x = left + pos_w + gap
+    return {
+        "pos": Tile(left, top, pos_w, pos_h),
+        "authenticator": Tile(left, top + pos_h + gap, pos_w, auth_h),
+        "wallet": Tile(wallet_x, top, phone_w, height),
+        "tour": Tile(wallet_x + phone_w + gap, top, tour_w, height),
+    }
+
+
 def screen_size(*, full: bool = False) -> tuple[int, int, int, int]:
     """The primary screen's available area (its whole area with `full`: the kiosk covers the panels)."""
     from PySide6.QtGui import QGuiApplication
@@ -68,18 +96,21 @@ def screen_size(*, full: bool = False) -> tuple[int, int, int, int]:
 
 
 def commands(db: str, *, lang: str | None, kiosk: bool, camera: str | None, autoplay: bool = False,
-             once: bool = False, timeout: float | None = None) -> dict[str, list[str]]:
+             once: bool = False, timeout: float | None = None, tour: bool = False) -> dict[str, list[str]]:
     py = sys.executable
     extra = (["--lang", lang] if lang else []) + (["--kiosk"] if kiosk else [])
     play = ["--autoplay"] if autoplay else []
     pos = [py, "-m", "pos_app", "--db", db] + extra + (["--camera", camera] if camera else []) + play
     if autoplay and once:
         pos += ["--once"] + (["--timeout", str(timeout)] if timeout else [])
-    return {
+    out = {
         "pos": pos,
         "wallet": [py, "-m", "wallet_app", "--db", db, "--profile", "kiosk-phone"] + extra + play,
         "authenticator": [py, "-m", "wallet_app", "--db", db, "--authenticator"] + (["--lang", lang] if lang else []),
     }
+    if tour:   # the narration panel (ui_common/tour_panel.py); the apps follow it (ui_common/tour_link.py)
+        out["tour"] = [py, "-m", "ui_common.tour_panel", "--db", db] + (["--lang", lang] if lang else [])
+    return out
 
 
 class Launcher:
@@ -89,9 +120,10 @@ class Launcher:
         self.request_file = Path(self.db + ".demo.request")
         full = bool(args.kiosk)
         x, y, w, h = screen_size(full=full)
-        self.layout = tiles(w, h, left=x, top=y)
+        self.tour = bool(getattr(args, "tour", False))
+        self.layout = (tour_tiles if self.tour else tiles)(w, h, left=x, top=y)
         self.cmds = commands(self.db, lang=args.lang, kiosk=args.kiosk, camera=args.camera, autoplay=args.autoplay,
-                             once=args.once, timeout=args.timeout)
+                             once=args.once, timeout=args.timeout, tour=self.tour)
         self.procs: dict[str, subprocess.Popen] = {}
         self._pending: list[int] = []
 
@@ -100,11 +132,17 @@ class Launcher:
                    ENV_REQUEST: str(self.request_file)})
         if self.args.kiosk:
             env["QRPAY_FRAMELESS"] = "1"
+        if self.tour:
+            from ui_common.tour_link import ENV_TOUR, tour_file_for
+            env[ENV_TOUR] = str(tour_file_for(self.db))
         # SIGUSR1 ignored until the app's DemoLink handles it: a request that arrives while the
         # app is still starting (seconds on a busy laptop) must not kill it (the default action).
         self.procs[name] = subprocess.Popen(self.cmds[name], env=env, preexec_fn=_ignore_requests)
 
     def start_all(self) -> None:
+        if self.tour:
+            from ui_common.tour_link import clear, tour_file_for
+            clear(tour_file_for(self.db))
         for name in self.cmds:
             self.start(name)
 
@@ -196,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--autoplay", action="store_true")
     p.add_argument("--once", action="store_true")
     p.add_argument("--timeout", type=float, default=180.0)
+    p.add_argument("--tour", action="store_true", help="the presenter's tour: a narration panel drives the windows")
     p.add_argument("--lock-fd", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.lock_fd is None:  # started directly, not by `qrpay demo`: take the lock here

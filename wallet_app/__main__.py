@@ -73,6 +73,8 @@ def _open_wallet(app, core, args):
             window.showFullScreen()
     window.show()
     window.demo_link = link = DemoLink(window)  # quits with the demo launcher, raises the window when asked
+    from wallet_app.tour_driver import follow as follow_tour
+    window.tour_follower = follow_tour(window)   # qrpay demo --tour
     if args.autoplay:
         from wallet_app.autoplay import start_autoplay
         window.autoplay = start_autoplay(window, link)

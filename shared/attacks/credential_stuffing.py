@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 
 from shared.attacks.base import T_EMAIL, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
-from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, try_pay
+from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, stood_in, try_pay
 from shared.audit_events import AuditEvent
 from shared.errors import (InvalidCredentials, Locked, QrpayError, StepUpRequired, Throttled, TotpInvalid,
                            TotpRequired, TotpReused)
@@ -106,6 +106,7 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
             r.step(Actor.SYSTEM, "setup", T_SETUP_N, n=i + 1, customers=customers,
                    progress=0.2 * (i + 1) / customers)
     rng.shuffle(people)
+    people.sort(key=lambda p: p is not stood_in(r))   # a tour's victim (world.stand_in) is among the reusers
     reusing = people[:reusers]
     for p in reusing:
         r.watch(p.customer_id, p.email)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from shared import ledger, totp
 from shared.catalog import make_ean13
@@ -87,8 +89,36 @@ def passphrase(rng: random.Random) -> str:
     return "-".join(rng.choice(_WORDS) for _ in range(4)) + f"-{rng.randrange(10, 100)}"
 
 
+# The presenter's tour (shared/tour.py) shows the victim in the real wallet window, so that victim
+# must be a person the tour signed in there: `stand_in(person)` makes them the run's first new
+# customer (every scenario creates its victim first) instead of a freshly registered one.
+_STAND_IN: ContextVar["Person | None"] = ContextVar("attack_stand_in", default=None)
+
+
+@contextmanager
+def stand_in(person: "Person") -> Iterator["Person"]:
+    """Scenarios run inside this block take `person` (already registered, with their own balance)
+    as the victim they would have registered first."""
+    token = _STAND_IN.set(person)
+    try:
+        yield person
+    finally:
+        _STAND_IN.reset(token)
+
+
+def stood_in(run: "Run") -> "Person | None":
+    """The person standing in as this run's victim, once the scenario has created it."""
+    return getattr(run, "_stand_in_taken", None)
+
+
 def new_customer(run: "Run", *, email: str, name: str, password: str, balance: int) -> Person:
-    """A registered customer with a confirmed authenticator app and an opening balance."""
+    """A registered customer with a confirmed authenticator app and an opening balance (or, for
+    the run's first customer inside `stand_in`, the person standing in)."""
+    given = _STAND_IN.get()
+    if given is not None and not hasattr(run, "_stand_in_taken"):
+        run._stand_in_taken = given
+        run.mark_totp_used(given.customer_id, run.now())   # their phone may have just used this step
+        return given
     core = run.core
     enrolment = core.identity.register(email, name, password)
     # The previous 30-second step's code (still accepted), so the current step stays free for sign-in.

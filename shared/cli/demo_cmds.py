@@ -38,6 +38,9 @@ def register(sub, common) -> None:
     p.add_argument("--once", action="store_true",
                    help="with --autoplay: one round, then exit 0 once the sale is recorded (non-zero on failure)")
     p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")
+    p.add_argument("--tour", action="store_true",
+                   help="the presenter's tour of the 7pay timeline: a narration panel beside the windows runs "
+                        "each day's attack live in them (Back / Replay step / Next)")
     p.add_argument("--show-credentials", action="store_true", help="print the demo accounts and exit")
     p.add_argument("--no-windows", action="store_true", help="prepare the database only")
     p.set_defaults(func=cmd_demo)
@@ -123,6 +126,8 @@ def cmd_demo(core, args):
         return 0
     if args.once and not args.autoplay:
         raise Conflict("--once goes with --autoplay.", code="usage")
+    if args.tour and args.autoplay:
+        raise Conflict("--tour and --autoplay both drive the windows: choose one.", code="usage")
     lock_fd = None
     if not args.no_windows:
         try:
@@ -145,7 +150,7 @@ def cmd_demo(core, args):
     for flag in ("lang", "camera"):
         if getattr(args, flag):
             cmd += [f"--{flag}", getattr(args, flag)]
-    for flag in ("kiosk", "autoplay", "once"):
+    for flag in ("kiosk", "autoplay", "once", "tour"):
         if getattr(args, flag):
             cmd.append(f"--{flag}")
     if args.once:

@@ -572,7 +572,7 @@
         <translation>支払い頻度のルール（10分あたりの金額と回数）＋警報</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+58"/>
+        <location filename="../../trainer_app/main_window.py" line="+61"/>
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>

@@ -1,0 +1,477 @@
+"""The presenter's narration panel (`qrpay demo --tour`, the trainer's Tour button): the 7pay
+timeline one page at a time, each attack run live against the demo database the till and the
+wallet show.
+
+    panel = TourPanel(core, channel)      # channel: ui_common.tour_link (files, or drivers in-process)
+    panel.next_page()                     # Back / Replay step / Next are the presenter's buttons
+
+A live page (shared/tour.py: a step with a scenario, once under 2019 and once hardened):
+1. the page's policy is set for the whole database (both windows' badges follow) and a fresh
+   victim is registered (a new one every run: every page can be replayed);
+2. the wallet signs the victim in through its own sign-in screen, the till shows the clerk's till;
+3. the scenario runs on the demo database with the victim standing in for its victim, at a human
+   pace: the attacker's steps (off-screen in real life) appear here, Actor-coloured, while the
+   wallet follows the database (balance, history);
+4. the outcome line says what happened, the wallet shows what the victim saw (Home, History, the
+   mailbox) and the till its Alerts tab (empty of new alerts under 2019: 7pay had no monitoring).
+A page told only sets its policy and shows its windows. Navigation waits for a run to finish.
+
+`python -m ui_common.tour_panel --db PATH [--lang ja|en]` is what the demo launcher starts.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+
+from shared import tour
+from shared.attacks.base import Actor, Outcome, Step
+from shared.errors import QrpayError
+from shared.money import format_yen
+from ui_common import theme
+from ui_common.app import language
+from ui_common.tasks import run_in_background
+from ui_common.tour_link import BUSY, DONE, TILL, WALLET
+from ui_common.tour_steps import SOURCE, actor_name, date_text, step_text, tr_tour, words
+from ui_common.widgets import Banner
+
+log = logging.getLogger(__name__)
+
+PACE_MS = 900           # between two of the attacker's steps: the audience follows each one
+DWELL_MS = 3500         # each screen of what the victim saw
+WAIT_MS = 45_000        # a window that does not answer an order by then is left as it is
+POLL_MS = 200
+ACTOR_COLOURS = {Actor.ATTACKER: theme.DANGER, Actor.VICTIM: theme.ACCENT, Actor.TILL: theme.WARNING,
+                 Actor.SYSTEM: theme.MUTED}
+QUIET_ACTIONS = {"setup"}          # set-up bookkeeping: not shown
+ONCE_ACTIONS = {"progress"}        # the bot's progress: one line, a short pause
+
+# the panel's own words (lupdate reads the marks; tr_tour translates)
+WINDOW_TITLE = QT_TRANSLATE_NOOP("Tour", "7pay, step by step")
+STEPS_NAME = QT_TRANSLATE_NOOP("Tour", "The attack, step by step")
+REPLAY = QT_TRANSLATE_NOOP("Tour", "Replay step")
+BACK = QT_TRANSLATE_NOOP("Tour", "Back")
+NEXT = QT_TRANSLATE_NOOP("Tour", "Next")
+COUNT = QT_TRANSLATE_NOOP("Tour", "%1 of %2")
+UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "2019 settings (insecure)")
+UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Hardened settings")
+PREPARING = QT_TRANSLATE_NOOP("Tour", "Setting up the victim's wallet…")
+SIGNING_IN = QT_TRANSLATE_NOOP("Tour", "The victim signs in on her phone…")
+RUNNING = QT_TRANSLATE_NOOP("Tour", "The attack is running…")
+SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: %1 spent by the attacker. Alerts: %2.")
+STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: %1 lost. Alerts: %2.")
+FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: %1")
+NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
+TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
+TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
+                                        "(qrpay demo --tour)")
+PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
+               RUNNING, SUCCEEDED, STOPPED, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
+
+
+class _Cancelled(QrpayError):
+    """Raised from the step callback: the presenter closed the panel mid-run."""
+
+    code = "tour_cancelled"
+
+
+class TourStepFailed(QrpayError):
+    """Something other than a refusal went wrong in a page's run (the details are in the log)."""
+
+    code = "tour_step_failed"
+
+
+def _guarded(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """`fn` whose unexpected errors come back as TourStepFailed, so the panel never stays busy."""
+    def call():
+        try:
+            return fn()
+        except QrpayError:
+            raise
+        except Exception as e:
+            log.exception("tour: a page's run failed")
+            raise TourStepFailed(f"{type(e).__name__}: {e}") from e
+    return call
+
+
+class _StepRelay(QObject):
+    step = Signal(object)
+
+
+class TourPanel(QMainWindow):
+    page_shown = Signal(int)
+    page_finished = Signal(int)        # the page's run (if any) is over and the windows were told
+
+    def __init__(self, core, channel, *, pace_ms: int = PACE_MS, dwell_ms: int = DWELL_MS,
+                 wait_ms: int = WAIT_MS) -> None:
+        super().__init__()
+        self.core = core
+        self.channel = channel
+        self.pace_ms, self.dwell_ms, self.wait_ms = pace_ms, dwell_ms, wait_ms
+        self.pages = tour.pages()
+        self.index = -1
+        self.busy = False
+        self.victim: tour.Victim | None = None
+        self.result = None
+        self.failure: str | None = None
+        self._generation = 0
+        self._closing = False
+        self._relay = _StepRelay()
+        self._relay.step.connect(self._add_step)
+        self.setWindowTitle(tr_tour(WINDOW_TITLE))
+        self._build()
+        self.go_to(0)
+
+    # -- layout ------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QWidget()
+        lay = QVBoxLayout(root)
+        lay.setContentsMargins(10, 8, 10, 10)
+        lay.setSpacing(6)
+        top = QHBoxLayout()
+        self.date_label = QLabel()
+        self.date_label.setProperty("role", "muted")
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.date_label, 1)
+        top.addWidget(self.count_label)
+        lay.addLayout(top)
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        self.title_label.setStyleSheet(f"font-size: {theme.BODY_PT + 3}pt; font-weight: 700;")
+        lay.addWidget(self.title_label)
+        self.policy_line = Banner()      # the policy the page runs under: a word and a colour, one line
+        lay.addWidget(self.policy_line)
+
+        text = QWidget()
+        tl = QVBoxLayout(text)
+        tl.setContentsMargins(0, 0, 4, 0)
+        tl.setSpacing(6)
+        self.narration = QLabel()
+        self.narration.setWordWrap(True)
+        self.narration.setTextFormat(Qt.TextFormat.PlainText)
+        self.now_label = QLabel()          # what this page's run shows (or why it is told only)
+        self.now_label.setWordWrap(True)
+        self.now_label.setStyleSheet("font-weight: 600;")
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setProperty("role", "muted")
+        for w in (self.narration, self.now_label, self.source_label):
+            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            tl.addWidget(w)
+        tl.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(text)
+        lay.addWidget(self.scroll, 1)
+
+        self.steps_list = QListWidget()
+        self.steps_list.setWordWrap(True)
+        self.steps_list.setAccessibleName(tr_tour(STEPS_NAME))
+        self.steps_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps_list.setMinimumHeight(120)
+        lay.addWidget(self.steps_list, 1)
+        self.outcome = Banner()
+        self.outcome.setWordWrap(True)
+        lay.addWidget(self.outcome)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "muted")
+        lay.addWidget(self.status)
+
+        self.replay_button = QPushButton("↻ " + tr_tour(REPLAY))
+        self.replay_button.clicked.connect(self.replay)
+        lay.addWidget(self.replay_button)
+        nav = QHBoxLayout()
+        self.back_button = QPushButton("◀ " + tr_tour(BACK))
+        self.back_button.clicked.connect(self.back)
+        self.next_button = QPushButton(tr_tour(NEXT) + " ▶")
+        self.next_button.setProperty("role", "primary")
+        self.next_button.clicked.connect(self.next_page)
+        nav.addWidget(self.back_button, 1)
+        nav.addWidget(self.next_button, 1)
+        lay.addLayout(nav)
+        self.setCentralWidget(root)
+
+    # -- navigation ---------------------------------------------------------------------------------
+    @property
+    def page(self) -> tour.TourPage:
+        return self.pages[self.index]
+
+    @Slot()
+    def next_page(self) -> None:
+        if not self.busy and self.index < len(self.pages) - 1:
+            self.go_to(self.index + 1)
+
+    @Slot()
+    def back(self) -> None:
+        if not self.busy and self.index > 0:
+            self.go_to(self.index - 1)
+
+    @Slot()
+    def replay(self) -> None:
+        if not self.busy:
+            self.go_to(self.index)
+
+    def go_to(self, index: int) -> None:
+        if self.busy or not 0 <= index < len(self.pages):
+            return
+        self.index = index
+        self._generation += 1
+        self.result, self.failure, self.victim = None, None, None
+        page = self.page
+        w = words(page.step.key)
+        self.date_label.setText(date_text(page.step.date, language()))
+        self.count_label.setText(tr_tour(COUNT).replace("%1", str(index + 1)).replace("%2", str(len(self.pages))))
+        self.title_label.setText(w.title)
+        policy = tour.page_policy(page)
+        if policy == tour.POLICY_2019:
+            self.policy_line.show_state("warning", tr_tour(UNDER_2019))
+        elif policy == tour.POLICY_HARDENED:
+            self.policy_line.show_state("ok", tr_tour(UNDER_HARDENED))
+        else:
+            self.policy_line.clear()
+        self.narration.setText(w.narration)
+        if page.policy == tour.POLICY_2019:
+            now = w.under_2019
+        elif page.policy == tour.POLICY_HARDENED:
+            now = w.under_hardened
+        else:
+            now = w.told_only
+        self.now_label.setText(now)
+        self.now_label.setVisible(bool(now))
+        self.source_label.setText(tr_tour(SOURCE))
+        self.scroll.verticalScrollBar().setValue(0)
+        self.steps_list.clear()
+        self._shown_once: set[str] = set()
+        self.steps_list.setVisible(page.policy is not None)
+        self.outcome.clear()
+        self.back_button.setEnabled(False)
+        self.next_button.setEnabled(False)
+        self.replay_button.setEnabled(False)
+        self.page_shown.emit(index)
+        self._start(page)
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.back_button.setEnabled(not busy and self.index > 0)
+        self.next_button.setEnabled(not busy and self.index < len(self.pages) - 1)
+        self.replay_button.setEnabled(not busy)
+
+    # -- running a page ------------------------------------------------------------------------------
+    def _alive(self, gen: int) -> bool:
+        return gen == self._generation and not self._closing
+
+    def _start(self, page: tour.TourPage) -> None:
+        self._set_busy(True)
+        gen = self._generation
+        core = self.core
+        needs_victim = page.policy is not None or page.step.told_wallet
+        self._set_status(tr_tour(PREPARING) if needs_victim else "")
+
+        def prepare():
+            tour.set_page_policy(core, page)
+            return tour.new_victim(core) if needs_victim else None
+
+        run_in_background(_guarded(prepare), on_success=lambda v: self._prepared(gen, v),
+                          on_failure=lambda e: self._failed(gen, e))
+
+    def _prepared(self, gen: int, victim: tour.Victim | None) -> None:
+        if not self._alive(gen):
+            return
+        page = self.page
+        self.victim = victim
+        till_view = tour.TillView.TILL if page.policy is not None else page.step.told_till
+        orders = [(TILL, {"action": till_view.value})]
+        if victim is not None:
+            orders.append((WALLET, {"action": "sign_in", "email": victim.email, "password": victim.password}))
+            self._set_status(tr_tour(SIGNING_IN))
+        self._send_and_wait(gen, orders, lambda: self._windows_ready(gen))
+
+    def _windows_ready(self, gen: int) -> None:
+        page = self.page
+        if page.policy is None or self.victim is None:
+            self._finish(gen)
+            return
+        self._set_status(tr_tour(RUNNING))
+        core, victim, relay, pace = self.core, self.victim, self._relay, self.pace_ms / 1000
+
+        def on_step(step: Step) -> None:
+            if not self._alive(gen):
+                raise _Cancelled()
+            relay.step.emit((gen, step))
+            if pace and step.action not in QUIET_ACTIONS and step.action != "start":
+                time.sleep(pace / 4 if step.action in ONCE_ACTIONS else pace)
+
+        run_in_background(_guarded(lambda: tour.run_page(core, page, victim, on_step=on_step)),
+                          on_success=lambda r: self._ran(gen, r), on_failure=lambda e: self._failed(gen, e))
+
+    @Slot(object)
+    def _add_step(self, item: tuple[int, Step]) -> None:
+        gen, step = item
+        if not self._alive(gen) or step.action in QUIET_ACTIONS:
+            return
+        text = step_text(step)
+        if step.action in ONCE_ACTIONS:     # the bot's progress lines say the same thing: one line for them
+            if step.action in self._shown_once:
+                return
+            self._shown_once.add(step.action)
+        mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
+        minutes, seconds = divmod(int(step.elapsed), 60)
+        item_ = QListWidgetItem(f"{mark} +{minutes}:{seconds:02d} {actor_name(step.actor)}: {text}")
+        item_.setForeground(QColor(ACTOR_COLOURS[step.actor]))
+        self.steps_list.addItem(item_)
+        self.steps_list.scrollToBottom()
+
+    def _ran(self, gen: int, result) -> None:
+        if not self._alive(gen):
+            return
+        self.result = result
+        page, victim = self.page, self.victim
+        if result.outcome is Outcome.SUCCEEDED:     # the victims' money spent (a card's top-ups included)
+            text, kind = tr_tour(SUCCEEDED), "danger"
+        else:
+            text, kind = tr_tour(STOPPED), "ok"
+        lost = result.yen_lost
+        self.outcome.show_state(kind, text.replace("%1", format_yen(lost)).replace("%2", str(len(result.alerts))))
+        self._set_status("")
+        views = [v.value for v in page.step.wallet_views(page.policy)]
+        orders = [(WALLET, {"action": "show", "views": views, "address": victim.email, "dwell_ms": self.dwell_ms}),
+                  (TILL, {"action": "alerts"})]
+        self._send_and_wait(gen, orders, lambda: self._finish(gen))
+
+    def _finish(self, gen: int) -> None:
+        if not self._alive(gen):
+            return
+        if self.page.policy is None:
+            self._set_status("")
+        self._set_busy(False)
+        self.page_finished.emit(self.index)
+
+    def _failed(self, gen: int, error: BaseException) -> None:
+        if not self._alive(gen):
+            return
+        if isinstance(error, _Cancelled):
+            return
+        self.failure = error.message
+        log.error("tour page %s failed: %s", self.page.key, self.failure)
+        self.outcome.show_state("warning", tr_tour(FAILED).replace("%1", self.failure))
+        self._set_busy(False)
+        self.page_finished.emit(self.index)
+
+    # -- telling the windows --------------------------------------------------------------------------
+    def _send_and_wait(self, gen: int, orders: list[tuple[str, dict[str, Any]]], then: Callable[[], None]) -> None:
+        sent = [(app, self.channel.send(app, order)) for app, order in orders]
+        deadline = time.monotonic() + self.wait_ms / 1000
+
+        def check() -> None:
+            if not self._alive(gen):
+                return
+            states = [(app, *self.channel.state(app, seq)) for app, seq in sent]
+            waiting = [s for s in states if s[1] == BUSY]
+            if waiting and time.monotonic() < deadline:
+                QTimer.singleShot(POLL_MS, check)
+                return
+            problems = [f"{app}: {detail or state}" for app, state, detail in states if state != DONE]
+            if problems:
+                log.warning("tour: windows did not follow: %s", "; ".join(problems))
+                self._set_status(tr_tour(NOT_FOLLOWED).replace("%1", "; ".join(problems)))
+            then()
+
+        check()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._closing = True
+        super().closeEvent(event)
+
+
+# -- the trainer's Tour button ---------------------------------------------------------------------------
+def tour_command(db_path: str | None, lang: str | None) -> list[str]:
+    """`qrpay demo --tour` on the trainer's database when `qrpay demo` seeded it (its demo accounts
+    are saved beside it: the till's clerk and supervisor), else on the default demo database."""
+    from shared.demo_data import credentials_path
+
+    cmd = [sys.executable, "-m", "shared.cli.main"]
+    if db_path and credentials_path(db_path).exists():
+        cmd += ["--db", str(db_path)]
+    cmd += ["demo", "--tour"]
+    return cmd + (["--lang", lang] if lang else [])
+
+
+class TourButton(QPushButton):
+    """"Tour: 7pay, step by step": opens the demo's windows with the narration panel, in processes
+    of their own (a demo already running on that database comes to the front instead)."""
+
+    def __init__(self, core, parent: QWidget | None = None, *, launch: Callable[..., Any] | None = None) -> None:
+        super().__init__("▶ " + tr_tour(TOUR_BUTTON), parent)
+        self.setToolTip(tr_tour(TOUR_TIP))
+        self._core = core
+        self._launch = launch
+        self.clicked.connect(self.start)
+
+    @Slot()
+    def start(self):
+        import subprocess
+
+        cmd = tour_command(str(self._core.db.path), language())
+        launch = self._launch or (lambda c: subprocess.Popen(c, start_new_session=True, stdin=subprocess.DEVNULL))
+        return launch(cmd)
+
+
+# -- the process the demo launcher starts ----------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="qrpay-tour", description="The presenter's tour of the 7pay timeline.")
+    p.add_argument("--db", required=True)
+    p.add_argument("--lang", choices=("ja", "en"))
+    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    import os
+    from pathlib import Path
+
+    from shared.core import Core
+    from ui_common.app import apply_window_geometry, install_excepthook, make_application, setup_logging
+    from ui_common.launcher import DemoLink, keep_frame_in_tile
+    from ui_common.tour_link import ENV_TOUR, FileChannel, tour_file_for
+
+    setup_logging("tour")
+    # Japanese wraps where Qt's line breaking allows (it keeps 。、」 and small kana off a line's start:
+    # tests/test_tour.py checks kinsoku); phrase-only wrapping leaves words too wide for the column
+    app = make_application(sys.argv[:1], app_name="ui_common", lang=args.lang)
+    install_excepthook()
+    try:
+        core = Core.open(args.db)
+    except QrpayError as e:
+        print(f"qrpay tour: {e.message}", file=sys.stderr)
+        return 2
+    channel = FileChannel(Path(os.environ.get(ENV_TOUR) or tour_file_for(args.db)))
+    panel = TourPanel(core, channel)
+    placed = apply_window_geometry(panel)
+    if not placed:
+        panel.resize(420, 740)
+    panel.show()
+    if placed:
+        keep_frame_in_tile(panel)
+    link = DemoLink(panel)  # noqa: F841 - quits with the demo launcher, comes to the front when asked
+    code = app.exec()
+    panel._closing = True                              # a run in progress stops at its next step
+    from PySide6.QtCore import QThreadPool
+    QThreadPool.globalInstance().waitForDone(10_000)   # before its database is closed
+    core.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
