@@ -76,7 +76,7 @@ class TillTourDriver(QObject):
         if self.supervisor is None:
             reply("failed", "no demo supervisor saved beside the database")
             return
-        from pos_app.supervisor_pin import Approval
+        from ui_common.supervisor_pin import Approval
 
         sup_id, pin = self.supervisor
         ask = w._ask

@@ -223,6 +223,7 @@ _ALLOWED_LATIN = {"pay", "METI", "OpenID", "Connect", "Core", "docs", "TOUR", "e
 
 
 def _english_left(text: str) -> list[str]:
+    text = re.sub(r"\{\w+\}", "", text)   # named placeholders ({action}) are filled in, not read
     return [w for w in _LATIN_WORD.findall(text) if w not in _ALLOWED_LATIN]
 
 

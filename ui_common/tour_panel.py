@@ -59,16 +59,16 @@ STEPS_NAME = QT_TRANSLATE_NOOP("Tour", "The attack, step by step")
 REPLAY = QT_TRANSLATE_NOOP("Tour", "Replay step")
 BACK = QT_TRANSLATE_NOOP("Tour", "Back")
 NEXT = QT_TRANSLATE_NOOP("Tour", "Next")
-COUNT = QT_TRANSLATE_NOOP("Tour", "%1 of %2")
+COUNT = QT_TRANSLATE_NOOP("Tour", "{n} of {total}")
 UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "2019 settings (insecure)")
 UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Hardened settings")
 PREPARING = QT_TRANSLATE_NOOP("Tour", "Setting up the victim's wallet…")
 SIGNING_IN = QT_TRANSLATE_NOOP("Tour", "The victim signs in on her phone…")
 RUNNING = QT_TRANSLATE_NOOP("Tour", "The attack is running…")
-SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: %1 spent by the attacker. Alerts: %2.")
-STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: %1 lost. Alerts: %2.")
-FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: %1")
-NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: %1")
+SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: {amount} spent by the attacker. Alerts: {alerts}.")
+STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: {amount} lost. Alerts: {alerts}.")
+FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: {error}")
+NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: {problems}")
 TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
 TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
                                         "(qrpay demo --tour)")
@@ -232,7 +232,7 @@ class TourPanel(QMainWindow):
         page = self.page
         w = words(page.step.key)
         self.date_label.setText(date_text(page.step.date, language()))
-        self.count_label.setText(tr_tour(COUNT).replace("%1", str(index + 1)).replace("%2", str(len(self.pages))))
+        self.count_label.setText(tr_tour(COUNT).format(n=index + 1, total=len(self.pages)))
         self.title_label.setText(w.title)
         policy = tour.page_policy(page)
         if policy == tour.POLICY_2019:
@@ -347,7 +347,7 @@ class TourPanel(QMainWindow):
         else:
             text, kind = tr_tour(STOPPED), "ok"
         lost = result.yen_lost
-        self.outcome.show_state(kind, text.replace("%1", format_yen(lost)).replace("%2", str(len(result.alerts))))
+        self.outcome.show_state(kind, text.format(amount=format_yen(lost), alerts=len(result.alerts)))
         self._set_status("")
         views = [v.value for v in page.step.wallet_views(page.policy)]
         orders = [(WALLET, {"action": "show", "views": views, "address": victim.email, "dwell_ms": self.dwell_ms}),
@@ -369,7 +369,7 @@ class TourPanel(QMainWindow):
             return
         self.failure = error.message
         log.error("tour page %s failed: %s", self.page.key, self.failure)
-        self.outcome.show_state("warning", tr_tour(FAILED).replace("%1", self.failure))
+        self.outcome.show_state("warning", tr_tour(FAILED).format(error=self.failure))
         self._set_busy(False)
         self.page_finished.emit(self.index)
 
@@ -389,7 +389,7 @@ class TourPanel(QMainWindow):
             problems = [f"{app}: {detail or state}" for app, state, detail in states if state != DONE]
             if problems:
                 log.warning("tour: windows did not follow: %s", "; ".join(problems))
-                self._set_status(tr_tour(NOT_FOLLOWED).replace("%1", "; ".join(problems)))
+                self._set_status(tr_tour(NOT_FOLLOWED).format(problems="; ".join(problems)))
             then()
 
         check()

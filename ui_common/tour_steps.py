@@ -156,7 +156,7 @@ STEP_TEXTS: dict[tuple[str, bool | None], str] = {
     ("finish", True): QT_TRANSLATE_NOOP("Tour", "The attack succeeded."),
     ("finish", False): QT_TRANSLATE_NOOP("Tour", "The attack was stopped."),
 }
-OTHER_STEP = QT_TRANSLATE_NOOP("Tour", "Another step of the attack (%1).")
+OTHER_STEP = QT_TRANSLATE_NOOP("Tour", "Another step of the attack ({action}).")
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
@@ -167,7 +167,7 @@ def step_text(step: Step) -> str:
     text = STEP_TEXTS.get((step.action, step.attacker_gain))
     if text is None and step.attacker_gain is not None:
         text = STEP_TEXTS.get((step.action, None))
-    return tr_tour(text) if text is not None else tr_tour(OTHER_STEP).replace("%1", step.action)
+    return tr_tour(text) if text is not None else tr_tour(OTHER_STEP).format(action=step.action)
 
 
 def actor_name(actor: Actor) -> str:

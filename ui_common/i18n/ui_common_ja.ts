@@ -133,8 +133,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 of %2</source>
-        <translation>%1 / 全%2</translation>
+        <source>{n} of {total}</source>
+        <translation>{n} / 全{total}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -148,13 +148,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>Attack succeeded: %1 spent by the attacker. Alerts: %2.</source>
-        <translation>攻撃は成功：攻撃者が%1を使いました。アラート%2件。</translation>
+        <source>Attack succeeded: {amount} spent by the attacker. Alerts: {alerts}.</source>
+        <translation>攻撃は成功：攻撃者が{amount}を使いました。アラート{alerts}件。</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Attack stopped: %1 lost. Alerts: %2.</source>
-        <translation>攻撃を阻止：被害額%1。アラート%2件。</translation>
+        <source>Attack stopped: {amount} lost. Alerts: {alerts}.</source>
+        <translation>攻撃を阻止：被害額{amount}。アラート{alerts}件。</translation>
     </message>
     <message>
         <location line="-4"/>
@@ -173,13 +173,13 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>This step could not run: %1</source>
-        <translation>この場面を実行できませんでした：%1</translation>
+        <source>This step could not run: {error}</source>
+        <translation>この場面を実行できませんでした：{error}</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>A window did not follow the tour: %1</source>
-        <translation>ツアーに従わなかったウィンドウがあります：%1</translation>
+        <source>A window did not follow the tour: {problems}</source>
+        <translation>ツアーに従わなかったウィンドウがあります：{problems}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -498,8 +498,8 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Another step of the attack (%1).</source>
-        <translation>攻撃のその他の手順（%1）。</translation>
+        <source>Another step of the attack ({action}).</source>
+        <translation>攻撃のその他の手順（{action}）。</translation>
     </message>
 </context>
 </TS>
