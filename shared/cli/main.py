@@ -43,6 +43,7 @@ GROUPS = (
     "shared.cli.lab_cmds",
     "shared.cli.challenges_cmds",
     "shared.cli.demo_cmds",
+    "shared.cli.serve_cmds",
 )
 
 
