@@ -2,6 +2,8 @@
 shop in a world (the demo seeded, terminal T1 keyed, a clerk's shift, customers signed in)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from shared import totp
 from shared.clock import FixedClock
 from shared.service.app import Limits, create_app
@@ -10,6 +12,7 @@ from shared.service.worlds import SqliteWorldStore
 T0 = 1_795_600_000.0
 ADMIN = "admin-token-for-tests-0123456789"
 ADMIN_H = {"Authorization": f"Bearer {ADMIN}"}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_app(tmp_path, **kw):
@@ -121,3 +124,38 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+def start_server(db, port: int, env: dict):
+    """`qrpay --db DB serve` as its own process: (process, admin token) once it answers."""
+    import subprocess, sys, time
+    import httpx
+    p = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "--db", str(db), "serve", "--port", str(port),
+                          "--limit-address", "0", "--limit-account", "0"],
+                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    token = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = p.stdout.readline()
+        if line.startswith("admin token: "):
+            token = line.split(": ", 1)[1].strip()
+        if line.startswith("serving "):
+            break
+        if not line and p.poll() is not None:
+            raise AssertionError(p.stderr.read())
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                return p, token
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise AssertionError("server did not answer")
+
+
+def free_port() -> int:
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -17,7 +17,7 @@ import pytest
 
 from shared.sales import Sale
 from shared.service.codec import decode
-from service_support import ADMIN_H, ServerThread, Shop, bearer, make_app
+from service_support import ADMIN_H, ServerThread, Shop, bearer, free_port, make_app, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,41 +107,10 @@ def test_paid_reaches_an_open_stream_as_it_happens(quick):
 
 
 # -- the real server process, killed mid-payment --------------------------------------------------------
-def _start_server(db: Path, port: int, env: dict) -> subprocess.Popen:
-    p = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "--db", str(db), "serve", "--port", str(port),
-                          "--limit-address", "0", "--limit-account", "0"],
-                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    token = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = p.stdout.readline()
-        if line.startswith("admin token: "):
-            token = line.split(": ", 1)[1].strip()
-        if line.startswith("serving "):
-            break
-        if not line and p.poll() is not None:
-            raise AssertionError(p.stderr.read())
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                return p, token
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    raise AssertionError("server did not answer")
-
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def test_sigkill_mid_payment_loses_and_doubles_nothing(tmp_path):
     env = {**os.environ, "QRPAY_ADMIN_TOKEN": "", "PYTHONPATH": str(ROOT)}
-    db, port = tmp_path / "shop.sqlite3", _free_port()
-    p, token = _start_server(db, port, env)
+    db, port = tmp_path / "shop.sqlite3", free_port()
+    p, token = start_server(db, port, env)
     assert token and len(token) >= 32
     assert oct(os.stat(Path(os.environ["QRPAY_CONFIG_DIR"]) / "server-admin-token").st_mode & 0o777) == "0o600"
     url = f"http://127.0.0.1:{port}"
@@ -176,7 +145,7 @@ def test_sigkill_mid_payment_loses_and_doubles_nothing(tmp_path):
                 t.join(30)
         p.wait(10)
         assert 200 in results.values() and set(results.values()) != {200}, results   # killed mid-run
-        p, token = _start_server(db, port, env)
+        p, token = start_server(db, port, env)
         admin = {"Authorization": f"Bearer {token}"}
         service_support.ADMIN_H.clear()
         service_support.ADMIN_H.update(admin)
