@@ -126,26 +126,30 @@ class ServerThread:
         self.sock.close()
 
 
-def start_server(db, port: int, env: dict):
-    """`qrpay --db DB serve` as its own process: (process, admin token) once it answers."""
+def start_server(db, port: int, env: dict, *extra: str):
+    """`qrpay --db DB serve` as its own process: (process, admin token) once it answers (`extra`: more options;
+    with --tls the health check trusts the printed certificate)."""
     import subprocess, sys, time
     import httpx
     p = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "--db", str(db), "serve", "--port", str(port),
-                          "--limit-address", "0", "--limit-account", "0"],
+                          "--limit-address", "0", "--limit-account", "0", *extra],
                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    token = None
+    token, verify, scheme = None, True, "http"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         line = p.stdout.readline()
         if line.startswith("admin token: "):
             token = line.split(": ", 1)[1].strip()
+        if line.startswith("tls certificate: "):
+            import ssl
+            verify, scheme = ssl.create_default_context(cafile=line.split(": ", 1)[1].split(" (")[0]), "https"
         if line.startswith("serving "):
             break
         if not line and p.poll() is not None:
             raise AssertionError(p.stderr.read())
     for _ in range(200):
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+            if httpx.get(f"{scheme}://127.0.0.1:{port}/health", verify=verify).status_code == 200:
                 return p, token
         except httpx.HTTPError:
             time.sleep(0.05)
