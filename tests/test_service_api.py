@@ -78,6 +78,12 @@ def test_a_customer_cannot_read_another_customers_code(client, shop):
     assert mine.status_code == 200 and mine.json()["state"] == "issued"
     stream = client.get(shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(shop.sign_in(1)))
     assert (stream.status_code, err(stream)) == (404, "not_found")
+    # nor end another customer's session
+    victim = client.get(shop.url("/me/session"), headers=bearer(shop.sign_in(0))).json()
+    r = client.post(shop.url(f"/me/sessions/{victim['id']}/revoke"), headers=bearer(shop.sign_in(1)))
+    assert 400 <= r.status_code < 500
+    assert client.get(shop.url("/me/balance"), headers=bearer(shop.sign_in(0))).status_code == 200
+    assert victim["token"] == ""                                     # a session's token is only sent at sign-in
 
 
 def test_credentials_of_world_a_are_unknown_in_world_b(client, shop):
