@@ -175,3 +175,37 @@ def test_sigkill_mid_payment_loses_and_doubles_nothing(tmp_path):
 def shop_pay(client, shop, text, sale_id):
     return client.post(shop.url("/till/sales"), headers=bearer(shop.shift),
                        json={"sale_id": sale_id, "code": text, "lines": [[shop.jan, 1]]})
+
+
+def _pay_in_process(args: tuple[str, str, str, str, str]) -> tuple[int, str]:
+    url, path, shift, body, _ = args
+    r = httpx.post(url + path, headers={**bearer(shift), "Content-Type": "application/json"}, content=body, timeout=60)
+    return r.status_code, r.text
+
+
+def test_parallel_tills_in_separate_processes_charge_once(tmp_path):
+    import multiprocessing
+    app, store = make_app(tmp_path)
+    with ServerThread(app) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        shop = Shop(c)
+        before = shop.balance(0)
+        code = shop.issue(0)
+        path = shop.url("/till/sales")
+        # eight tills present the same code with eight sale ids: one sale, seven replays
+        jobs = [(srv.url, path, shop.open_shift(), json.dumps(
+            {"sale_id": f"race-{i}", "code": code["text"], "lines": [[shop.jan, 1]]}), str(i)) for i in range(8)]
+        with multiprocessing.get_context("spawn").Pool(8) as pool:
+            results = pool.map(_pay_in_process, jobs)
+        statuses = sorted(s for s, _ in results)
+        assert statuses == [200] + [409] * 7, results
+        assert all(json.loads(t)["error"]["code"] == "replayed" for s, t in results if s == 409)
+        assert shop.balance(0) == before - shop.price
+        # one till's retry storm: the same sale id from eight processes at once is one sale
+        code = shop.issue(0)
+        body = json.dumps({"sale_id": "storm-1", "code": code["text"], "lines": [[shop.jan, 1]]})
+        with multiprocessing.get_context("spawn").Pool(8) as pool:
+            results = pool.map(_pay_in_process, [(srv.url, path, shop.shift, body, str(i)) for i in range(8)])
+        assert [s for s, _ in results] == [200] * 8, results
+        assert len({json.loads(t)["receipt_no"] for _, t in results}) == 1
+        assert shop.balance(0) == before - 2 * shop.price
+    store.close()
