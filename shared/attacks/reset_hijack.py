@@ -105,7 +105,7 @@ def attack(r: Run, *, balance: int, read_mail: int, seed: int) -> ScenarioResult
         try:
             core.identity.complete_reset(victim.email, "00000000", new_password)
         except (InvalidCredentials, TotpRequired) as e:
-            r.step(Actor.ATTACKER, "complete_reset", T_GUESS, attacker_gain=False, code=e.code)
+            r.refused(Actor.ATTACKER, "complete_reset", e, T_GUESS)
         return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY_RECORD, yen_lost=0, takeovers=0)
 
     r.step(Actor.ATTACKER, "read_mail", T_ARRIVED, attacker_gain=True)
