@@ -164,12 +164,9 @@ def seed_demo(core: "Core") -> dict[str, Any]:
         # The code of the previous 30-second step (still accepted): the current step stays unused,
         # so signing in right after seeding is not refused as a reused code.
         core.identity.confirm_totp(email, totp.totp_code(enrolment.totp_secret, core.now() - totp.STEP_SECONDS))
-        now = core.now()
         with core.db.write() as conn:
-            ledger.transfer(conn, key=f"seed:{enrolment.customer_id}", kind="seed", at=now,
-                            memo="Demo opening balance", customer_id=enrolment.customer_id,
-                            postings=[(ledger.CARD_CLEARING, -balance),
-                                      (ledger.wallet_account(enrolment.customer_id), balance)])
+            ledger.opening_balance(conn, enrolment.customer_id, balance, key=f"seed:{enrolment.customer_id}",
+                                   at=core.now(), memo="Demo opening balance")
         # The customer's account at the simulated SNS (not linked: under hardened linking needs the
         # wallet's own sign-in and a fresh second factor, in Security; 2019 links it by e-mail on first use).
         sns_password = _passphrase()

@@ -207,10 +207,8 @@ def _customer(core: "Core", email: str, name: str, password: str, balance: int):
     core.identity.confirm_totp(email, totp.totp_code(enrol.totp_secret, core.now() - totp.STEP_SECONDS))
     if balance:
         with core.db.write() as conn:
-            ledger.transfer(conn, key=f"lab-seed:{enrol.customer_id}", kind="seed", at=core.now(),
-                            memo="QA lab balance", customer_id=enrol.customer_id,
-                            postings=[(ledger.CARD_CLEARING, -balance), (ledger.wallet_account(enrol.customer_id),
-                                                                         balance)])
+            ledger.opening_balance(conn, enrol.customer_id, balance, key=f"lab-seed:{enrol.customer_id}",
+                                   at=core.now(), memo="QA lab balance")
     return Person(enrol.customer_id, enrol.email, name, password, enrol.totp_secret)
 
 

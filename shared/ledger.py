@@ -164,6 +164,14 @@ def transfer(conn: sqlite3.Connection, *, key: str, kind: str, postings: Iterabl
     return Transfer(transfer_id, key, kind, float(at), wanted, memo, customer_id, sale_id, _reverses)
 
 
+def opening_balance(conn: sqlite3.Connection, customer_id: int, amount: int, *, key: str, at: float,
+                    memo: str = "Opening balance") -> Transfer:
+    """Book a balance the customer had before the story starts (demo, lab, attack and tour data):
+    one `seed` transfer from card clearing into the wallet, inside the caller's write transaction."""
+    return transfer(conn, key=key, kind="seed", at=at, memo=memo, customer_id=customer_id,
+                    postings=[(CARD_CLEARING, -amount), (wallet_account(customer_id), amount)])
+
+
 def reverse(conn: sqlite3.Connection, transfer_id: int, *, key: str, at: float, memo: str = "") -> Transfer:
     """A correction: a new transfer with every posting of `transfer_id` negated. A transfer can be
     reversed once; reversing a top-up whose money was already spent raises InsufficientFunds."""

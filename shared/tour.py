@@ -149,10 +149,8 @@ def new_victim(core: "Core", *, balance: int = VICTIM_BALANCE, name: str = VICTI
     core.identity.confirm_totp(email, totp.totp_code(enrolment.totp_secret, core.now() - totp.STEP_SECONDS))
     if balance > 0:
         with core.db.write() as conn:
-            ledger.transfer(conn, key=f"seed:tour-{enrolment.customer_id}", kind="seed", at=core.now(),
-                            memo="Demo opening balance", customer_id=enrolment.customer_id,
-                            postings=[(ledger.CARD_CLEARING, -balance),
-                                      (ledger.wallet_account(enrolment.customer_id), balance)])
+            ledger.opening_balance(conn, enrolment.customer_id, balance, key=f"seed:tour-{enrolment.customer_id}",
+                                   at=core.now(), memo="Demo opening balance")
     return Victim(enrolment.customer_id, enrolment.email, name, password, enrolment.totp_secret)
 
 

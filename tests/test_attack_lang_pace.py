@@ -77,16 +77,22 @@ def test_pace_waits_after_each_step_and_a_hook_can_step_one_at_a_time():
             run_isolated("forged-code", policy="hardened", pace=bad)
 
 
-def test_a_pace_hook_that_raises_stops_the_run_and_restores_the_policy(core):
+@pytest.mark.parametrize("hook", ["on_step", "pace"])
+def test_a_hook_that_raises_stops_the_run_and_restores_the_policy(core, hook):
+    """A window's `on_step` and a presenter's `pace` both cancel a run by raising."""
     class Stop(Exception):
         pass
 
+    seen = []
+
     def stop_at_third(step):
+        seen.append(step.index)
         if step.index == 2:
             raise Stop
 
     with pytest.raises(Stop):
-        SCENARIOS["screenshot-replay"].run(core, policy="2019", pace=stop_at_third)
+        SCENARIOS["screenshot-replay"].run(core, policy="2019", **{hook: stop_at_third})
+    assert seen == [0, 1, 2]
     assert core.policy.name == "hardened"
 
 

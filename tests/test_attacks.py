@@ -194,19 +194,6 @@ def test_live_database_is_simulated_on_a_pinned_copy_of_its_clock(tmp_path):
         live.close()
 
 
-def test_on_step_can_cancel_and_the_policy_is_restored(core):
-    class Stop(Exception):
-        pass
-
-    def cancel(step):
-        if step.index == 3:
-            raise Stop
-
-    with pytest.raises(Stop):
-        SCENARIOS["credential-stuffing"].run(core, policy="2019", on_step=cancel, customers=10, leaked=40)
-    assert core.policy.name == "hardened"
-
-
 def test_sizes_are_checked(core):
     spec = SCENARIOS["credential-stuffing"]
     with pytest.raises(InputError):

@@ -152,10 +152,17 @@ def test_the_untouched_log_verifies_in_a_subprocess_and_shows_the_key(core, db_p
     assert out["signed_head"]["rows"] == 5 and len(out["key_fingerprint"]) == 16
 
 
-def test_edit_a_row_and_recompute_every_hash(core, db_path):
+@pytest.fixture
+def closed_log(core, db_path):
+    """Five rows written and the app closed: a raw connection to the file, what an attacker who
+    has the file can do with it."""
     _fill(core)
     core.close()
-    c = _raw(db_path)
+    return _raw(db_path)
+
+
+def test_edit_a_row_and_recompute_every_hash(closed_log, db_path):
+    c = closed_log
     c.execute("UPDATE audit_log SET details = '{\"attempt\":99}' WHERE id = 2")
     last = _rehash_all(c)
     assert qrpay_verify(db_path)[1]["failed_check"] == "head_hash_differs"     # the chain itself holds now
@@ -165,10 +172,8 @@ def test_edit_a_row_and_recompute_every_hash(core, db_path):
     assert "chain_broken" not in failed(out)
 
 
-def test_delete_the_tail_and_rewrite_the_anchor(core, db_path):
-    _fill(core)
-    core.close()
-    c = _raw(db_path)
+def test_delete_the_tail_and_rewrite_the_anchor(closed_log, db_path):
+    c = closed_log
     c.execute("DELETE FROM audit_log WHERE id >= 4")
     rc, out = qrpay_verify(db_path)
     assert rc == 1 and {"row_count_differs", "rollback"} <= failed(out)
@@ -179,35 +184,33 @@ def test_delete_the_tail_and_rewrite_the_anchor(core, db_path):
     assert "rollback" in failed(out)        # the witness outside the file also remembers 5 rows
 
 
-def test_wipe_both_the_log_and_the_anchor(core, db_path):
-    _fill(core)
-    core.close()
-    c = _raw(db_path)
-    c.execute("DELETE FROM audit_log")
-    c.execute("DELETE FROM settings WHERE key = 'audit_head'")
+@pytest.mark.parametrize("settings_wiped, named, also", [
+    (("audit_head",), "anchor_missing", "rollback"),               # the witness outside remembers 5 rows
+    (("audit_head", "db_id"), "db_id_missing", "anchor_missing"),  # the database id too: named first
+], ids=["log+anchor", "log+anchor+db_id"])
+def test_wiping_the_log_and_its_anchor_is_named(closed_log, db_path, settings_wiped, named, also):
+    closed_log.execute("DELETE FROM audit_log")
+    closed_log.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in settings_wiped])
     rc, out = qrpay_verify(db_path)
-    assert rc == 1 and out["failed_check"] == "anchor_missing" and "rollback" in failed(out)
+    assert rc == 1 and out["failed_check"] == named and also in failed(out)
     assert out["rows"] == 0
 
 
-def test_wiping_the_database_id_too_is_named(core, db_path):
-    _fill(core)
-    core.close()
-    c = _raw(db_path)
-    c.execute("DELETE FROM audit_log")
-    c.execute("DELETE FROM settings WHERE key IN ('audit_head', 'db_id')")
-    rc, out = qrpay_verify(db_path)
-    assert rc == 1 and out["failed_check"] == "db_id_missing" and "anchor_missing" in failed(out)
-
-
-def test_replacing_the_file_with_an_older_copy_is_a_rollback(core, db_path, tmp_path):
-    _fill(core, 3)
+def _older_copy(core, db_path, tmp_path, *, rows: int, then: int) -> Path:
+    """`rows` rows written and the file copied aside (a consistent, validly signed, older database),
+    then `then` more rows written to the live file; returns the copy."""
+    _fill(core, rows)
     core.close()
     old = tmp_path / "old.sqlite3"
     shutil.copy(db_path, old)
     core = Core.open(db_path, clock=FixedClock(2_000_000_000))
-    _fill(core, 4)
+    _fill(core, then)
     core.close()
+    return old
+
+
+def test_replacing_the_file_with_an_older_copy_is_a_rollback(core, db_path, tmp_path):
+    old = _older_copy(core, db_path, tmp_path, rows=3, then=4)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     shutil.copy(old, db_path)                 # a consistent, validly signed, older database
@@ -217,14 +220,8 @@ def test_replacing_the_file_with_an_older_copy_is_a_rollback(core, db_path, tmp_
 
 def test_a_rollback_on_a_machine_without_the_witness_is_caught_by_the_printed_z_head(core, db_path, tmp_path):
     """With the witness gone (another machine, or the config dir wiped), the paper Z report is the anchor."""
-    _fill(core, 3)
-    old_rows, _ = _head(db_path)
-    core.close()
-    old = tmp_path / "old.sqlite3"
-    shutil.copy(db_path, old)
-    core = Core.open(db_path, clock=FixedClock(2_000_000_000))
-    _fill(core, 2)
-    core.close()
+    old = _older_copy(core, db_path, tmp_path, rows=3, then=2)
+    old_rows, _ = _head(old)
     printed = "%d:%s" % _head(db_path)                     # what the Z report printed
     for w in Path(os.environ["QRPAY_CONFIG_DIR"]).glob("*.head*"):
         w.unlink()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import multiprocessing
 import secrets
 
 import pyotp
@@ -18,6 +17,7 @@ from shared.code_format import PREFIX, parse_code, sign_code, verify_signature
 from shared.codes import CodeForm, CodeState
 from shared.core import Core
 from shared.errors import CodeRefused, Locked, NotFound, QrpayError, StepUpRequired
+from tests.parallel import race
 
 PASSWORD = "correct horse battery staple 42"
 EMAIL = "hanako.yamada@example.jp"
@@ -402,7 +402,7 @@ def test_inspect_reports_every_field_and_writes_nothing(core, clock, hanako):
 
 
 # -- two processes race for one code ------------------------------------------------------------------
-def _redeem_in_process(db_path, now, presented, sale_id, barrier, results, skip_verify):
+def _redeem_in_process(db_path, now, presented, sale_id, skip_verify, barrier, results):
     """The redeem harness: verify + mark in one write transaction of its own process."""
     core = Core.open(db_path, clock=FixedClock(now))
     try:
@@ -425,17 +425,8 @@ def _redeem_in_process(db_path, now, presented, sale_id, barrier, results, skip_
 @pytest.mark.parametrize("skip_verify", [False, True], ids=["verify+mark", "mark-only"])
 def test_two_processes_redeeming_one_code_give_exactly_one_redemption(core, db_path, hanako, skip_verify):
     issued = core.codes.issue(hanako.token)
-    ctx = multiprocessing.get_context("spawn")
-    n = 4
-    barrier, results = ctx.Barrier(n), ctx.Queue()
-    procs = [ctx.Process(target=_redeem_in_process,
-                         args=(str(db_path), core.now(), issued.text, f"race-{i}", barrier, results, skip_verify))
-             for i in range(n)]
-    for p in procs:
-        p.start()
-    outcomes = [results.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
+    outcomes = race(_redeem_in_process, [(str(db_path), core.now(), issued.text, f"race-{i}", skip_verify)
+                                         for i in range(4)])
     assert sorted(o for _, o in outcomes) == ["ok", "replayed", "replayed", "replayed"], outcomes
     with core.db.read() as conn:
         assert conn.execute("SELECT COUNT(*) FROM code_redemptions WHERE nonce = ?",

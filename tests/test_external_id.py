@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import multiprocessing
 import os
 import stat
 
@@ -21,6 +20,7 @@ from shared.audit_events import AuditEvent
 from shared.errors import QrpayError, StepUpRequired
 from shared.external_id import ISSUER, QUIZ_CLIENT_ID, WALLET_CLIENT_ID, WALLET_REDIRECT_URI, pkce_challenge
 from shared.external_id import provider as provider_mod
+from tests.parallel import race
 
 PASSWORD = "correct horse battery staple"
 SNS_PASSWORD = "sns-password-1"
@@ -264,7 +264,7 @@ def test_an_expired_authorization_code_is_refused(core, world):
     _expect(core, "authorization_code_expired", state=req.state, code=code)
 
 
-def _redeem(db_path, config_dir, code, verifier, out):
+def _redeem(db_path, config_dir, code, verifier, barrier, out):
     os.environ["QRPAY_CONFIG_DIR"] = config_dir
     from shared.clock import FixedClock
     from shared.core import Core
@@ -272,6 +272,7 @@ def _redeem(db_path, config_dir, code, verifier, out):
 
     core = Core.open(db_path, clock=FixedClock(T0 + 61))
     try:
+        barrier.wait(timeout=60)
         core.sns.token(code=code, client_id=WALLET_CLIENT_ID, redirect_uri=WALLET_REDIRECT_URI, code_verifier=verifier)
         out.put("token")
     except QrpayError as e:
@@ -284,15 +285,7 @@ def test_one_code_redeemed_by_two_processes_at_once_gives_one_token(core, world,
     req = core.external_id.begin()
     verifier = "w" * 60
     code = _authorize(core, req, challenge=pkce_challenge(verifier)).code
-    ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    procs = [ctx.Process(target=_redeem, args=(str(db_path), os.environ["QRPAY_CONFIG_DIR"], code, verifier, out))
-             for _ in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    results = sorted(out.get(timeout=5) for _ in procs)
+    results = sorted(race(_redeem, [(str(db_path), os.environ["QRPAY_CONFIG_DIR"], code, verifier)] * 4))
     assert results == ["authorization_code_used"] * 3 + ["token"], results
 
 

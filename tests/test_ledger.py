@@ -1,7 +1,6 @@
 """The ledger: balanced integer postings, append-only journal, no negative wallet, idempotent keys."""
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from shared.errors import Conflict, InputError, InsufficientFunds, NotFound
 from shared.money import Yen
 from shared.storage import ledger_store
 from shared.storage.db import Database
+from tests.parallel import race
 
 W1, W2, STORE = ledger.wallet_account(1), ledger.wallet_account(2), ledger.store_account(1)
 
@@ -120,6 +120,18 @@ def test_the_same_key_returns_the_first_transfer_and_moves_nothing(core):
         assert ledger.totals(conn)["transfers"] == 1
 
 
+def test_an_opening_balance_is_one_seed_transfer_from_card_clearing_booked_once(core):
+    with core.db.write() as conn:
+        t = ledger.opening_balance(conn, 1, 4_200, key="seed:1", at=core.now())
+        assert ledger.opening_balance(conn, 1, 4_200, key="seed:1", at=core.now()) == t   # a re-run books nothing
+        with pytest.raises(Conflict):
+            ledger.opening_balance(conn, 1, 4_300, key="seed:1", at=core.now())
+    assert t.kind == "seed" and t.customer_id == 1 and t.memo == "Opening balance"
+    assert set(t.postings) == {ledger.Posting(ledger.CARD_CLEARING, -4_200), ledger.Posting(W1, 4_200)}
+    with core.db.read() as conn:
+        assert ledger.balance(conn, W1) == 4_200 and ledger.check(conn) == []
+
+
 def test_the_same_key_with_other_postings_is_a_conflict(core):
     with core.db.write() as conn:
         fund(conn, amount=700, key="topup-abc")
@@ -192,15 +204,7 @@ def test_two_processes_cannot_both_spend_the_same_balance(db_path):
     with db.write() as conn:
         fund(conn, amount=1000)
     db.close()
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_spend_all, args=(str(db_path), f"sale-{i}", barrier, results)) for i in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    outcomes = sorted(results.get(timeout=5) for _ in procs)
+    outcomes = sorted(race(_spend_all, [(str(db_path), f"sale-{i}") for i in range(2)]))
     assert outcomes == ["insufficient_funds", "paid"]
     db = Database(db_path)
     with db.read() as conn:

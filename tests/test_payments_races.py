@@ -4,7 +4,6 @@ Argon2 comparison, caps hold when tills race, and parallel refunds never return 
 After every race the core's own checks (ledger invariants, audit chain) pass."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 
@@ -14,6 +13,7 @@ from shared import ledger
 from shared.audit_events import AuditEvent
 from shared.checks import run_checks
 from shared.errors import Locked, QrpayError, Throttled
+from tests import parallel
 from test_sales import BATTERY, BENTO, CABLE, ONIGIRI, TEA, clerk, demo, wallets  # noqa: F401  (fixtures)
 
 VISA = "4242 4242 4242 4242"
@@ -57,7 +57,7 @@ def _retrying(fn, tries: int = 200):
     return fn()
 
 
-def _attempt(kind, db_path, now, args, barrier, checks_file, wait_for_checks, results):
+def _attempt(kind, db_path, now, args, checks_file, wait_for_checks, barrier, results):
     from shared.clock import FixedClock
     from shared.core import Core
 
@@ -98,18 +98,8 @@ def _attempt(kind, db_path, now, args, barrier, checks_file, wait_for_checks, re
 
 def race(db_path, now, jobs, *, checks_file="", waiting=()):
     """Run `jobs` [(kind, args)] in parallel processes released together; returns their results."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(len(jobs)), ctx.Queue()
-    procs = [ctx.Process(target=_attempt, args=(kind, str(db_path), now, args, barrier, checks_file,
-                                                5 if i in waiting else 0, results))
-             for i, (kind, args) in enumerate(jobs)]
-    for p in procs:
-        p.start()
-    out = [results.get(timeout=300) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
-    return out
+    return parallel.race(_attempt, [(kind, str(db_path), now, args, checks_file, 5 if i in waiting else 0)
+                                    for i, (kind, args) in enumerate(jobs)], timeout=300)
 
 
 def supervisor(demo):

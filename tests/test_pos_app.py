@@ -1,7 +1,12 @@
 """The till end to end (pytest-qt, offscreen): a real code, rendered and warped into webcam-like
 frames in a video file, read through `open_source` / `cv2.VideoCapture` by the scan worker's
 thread, verified and redeemed by the core; refusals in plain words; keyed entry; the keyboard
-wedge; refunds; the Z report; the worker thread stopping cleanly."""
+wedge; refunds; the Z report; the worker thread stopping cleanly.
+
+Over 500 lines on purpose: every test drives the same till window through the same fixtures (the
+seeded shop, the signed-in clerk, the scripted frame sources of `Sources`), end to end as a clerk
+would; the screens' own logic is tested beside them (test_pos_scan_worker.py, test_kiosk.py,
+test_pos_layout_fit.py, test_pos_translations.py)."""
 from __future__ import annotations
 
 import numpy as np

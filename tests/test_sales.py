@@ -1,5 +1,4 @@
 """Sales: quote, pay with a code (one transaction), receipts, the journal, limits and refusals."""
-import multiprocessing
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from shared.demo_data import seed_demo
 from shared.errors import CodeRefused, Conflict, InputError, NotFound
 from shared.receipts import render_text
 from shared.storage import sales_store
+from tests.parallel import race
 
 from shared.catalog import make_ean13
 
@@ -300,10 +300,10 @@ def test_a_failure_mid_payment_leaves_nothing_behind(core, demo, wallets, monkey
     assert wallets.balance(0) == before - 150
 
 
-def _redeem_in_process(db_path, now, text, sale_id, clerk_id, start, results):
+def _redeem_in_process(db_path, now, text, sale_id, clerk_id, barrier, results):
     from shared.clock import FixedClock
     c = Core.open(db_path, clock=FixedClock(now))
-    start.wait()
+    barrier.wait(timeout=60)
     try:
         sale = c.sales.pay(terminal_id="T1", clerk_id=clerk_id, code=text, lines=[(TEA, 1)], sale_id=sale_id)
         results.put(("ok", sale.id))
@@ -316,17 +316,8 @@ def _redeem_in_process(db_path, now, text, sale_id, clerk_id, start, results):
 def test_two_processes_redeeming_one_code_make_exactly_one_sale(core, demo, wallets, db_path):
     code = wallets.code(0)
     before = wallets.balance(0)
-    ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_redeem_in_process,
-                         args=(str(db_path), core.now(), code.text, f"race-{i}", clerk(demo), start, results))
-             for i in range(2)]
-    for p in procs:
-        p.start()
-    start.set()
-    outcomes = sorted(results.get(timeout=60) for _ in procs)
-    for p in procs:
-        p.join(timeout=60)
+    outcomes = sorted(race(_redeem_in_process, [(str(db_path), core.now(), code.text, f"race-{i}", clerk(demo))
+                                                for i in range(2)]))
     assert [o[0] for o in outcomes] == ["ok", "refused"]
     assert outcomes[1][1] == "replayed"
     assert wallets.balance(0) == before - 150

@@ -334,21 +334,12 @@ def _top_up_in_another_process(path, now, token, code, barrier, results):
 
 
 def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_path):
-    import multiprocessing
+    from tests.parallel import race
 
     token, cid, phone = ann
     clock.advance(2 * STEP_SECONDS - clock.now() % STEP_SECONDS)
     codes = [phone.code(), phone.code()]  # two valid, distinct codes at the same instant
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_top_up_in_another_process,
-                         args=(str(db_path), clock.now(), token, code, barrier, results)) for code in codes]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
-    outcomes = sorted(results.get(timeout=5) for _ in procs)
+    outcomes = sorted(race(_top_up_in_another_process, [(str(db_path), clock.now(), token, code) for code in codes]))
     assert outcomes == [("limit_exceeded", "day"), ("ok", 15_000)]
     assert core.wallet.balance(cid) == 15_000
     from shared.checks import run_checks

@@ -1,6 +1,5 @@
 """RFC 6238 through the project's own TOTP code, real authenticator interop, replay protection."""
 import base64
-import multiprocessing as mp
 import shutil
 import subprocess
 import urllib.parse
@@ -10,6 +9,7 @@ import pytest
 from shared import totp
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, TotpReused
+from tests.parallel import race
 
 T0 = 1_795_600_000.0  # tests/conftest.py pins the clock here
 
@@ -130,21 +130,12 @@ def _race_sign_in(db_path, now, email, code, barrier, results):
 
 def test_two_processes_submitting_the_same_code_get_exactly_one_success(core, db_path):
     e = _enrolled(core)
-    ctx = mp.get_context("spawn")
     for round_ in range(2):
         core.clock.advance(60)
         now = core.now()
         code = totp.totp_code(e.totp_secret, now)
         n = 3
-        barrier, results = ctx.Barrier(n), ctx.Queue()
-        procs = [ctx.Process(target=_race_sign_in, args=(str(db_path), now, e.email, code, barrier, results))
-                 for _ in range(n)]
-        for p in procs:
-            p.start()
-        outcomes = sorted(results.get(timeout=120) for _ in procs)
-        for p in procs:
-            p.join(timeout=60)
-            assert p.exitcode == 0
+        outcomes = sorted(race(_race_sign_in, [(str(db_path), now, e.email, code)] * n))
         # hardened: the losers get the wrong-password reply; the audit records the replays
         assert outcomes == ["invalid_credentials"] * (n - 1) + ["ok"], (round_, outcomes)
 

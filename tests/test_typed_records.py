@@ -37,7 +37,7 @@ def test_every_step_a_scenario_writes_has_an_actor_member(core):
 
 
 def test_a_step_with_a_string_actor_is_refused(core):
-    from shared.attacks.base import Run
+    from shared.attacks.run import Run
 
     run = Run.__new__(Run)             # only step() is exercised: it must refuse before touching anything
     with pytest.raises(TypeError):

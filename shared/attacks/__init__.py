@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from shared.attacks import (credential_stuffing, double_spend, expired_and_skewed, external_id_takeover, forged_code,
                             resale_velocity, reset_hijack, screenshot_replay, topup_takeover)
-from shared.attacks.base import (Actor, BalanceChange, MailItem, Outcome, Scenario, ScenarioResult, ScenarioSpec,
-                                 SizeOption, Step, TimelinePoint, VictimView)
+from shared.attacks.base import Actor, BalanceChange, MailItem, Outcome, ScenarioResult, Step, TimelinePoint, VictimView
+from shared.attacks.spec import Scenario, ScenarioSpec, SizeOption
 
 SCENARIOS: dict[str, ScenarioSpec] = {spec.name: spec for spec in (
     credential_stuffing.SPEC,

@@ -16,12 +16,14 @@ resale goods.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
-from shared.attacks.base import T_EMAIL, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
-from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, stood_in, try_pay
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_EMAIL, Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import ensure_shop, new_customer, passphrase, spend_as_victim, stood_in
 from shared.audit_events import AuditEvent
-from shared.errors import (InvalidCredentials, Locked, QrpayError, StepUpRequired, Throttled, TotpInvalid,
-                           TotpRequired, TotpReused)
+from shared.errors import InvalidCredentials, Locked, Throttled, TotpInvalid, TotpRequired, TotpReused
 from shared.texts import Text
 
 NAME = "credential-stuffing"
@@ -35,7 +37,7 @@ SIZES = (
     SizeOption("attempts", 0, "attempts the bot makes (0: the whole list)", 0, 50_000),
     SizeOption("rate", 5.0, "attempts per simulated second", 0.1, 100.0),
     SizeOption("sources", 8, "addresses the bot sends from", 1, 256),
-    SizeOption("seed", 7, "seed of the simulated population (same seed, same run)", 0, 2**31 - 1),
+    replace(SEED, help="seed of the simulated population (same seed, same run)"),
 )
 
 
@@ -77,24 +79,15 @@ BY_HIDDEN = Text("TOTP second factor + throttling; leaked passwords not confirme
 BY_ALERT_HIDDEN = Text("TOTP second factor + throttling (stuffing alert); leaked passwords not confirmed to the attacker",
                        "TOTP による二要素認証と試行制限（リスト型攻撃の警報）。漏えいパスワードの正否は攻撃者に伝わらない")
 T_ISSUE_REFUSED = Text("refused: {message}", "拒否（{code}）")
-T_PAY_REFUSED = Text("refused ({code}): {message}", "拒否（{code}）")
 T_DRAINED = Text("mule bought resale goods for ¥{total:,} with the victim's wallet",
                  "運び屋が被害者のウォレットで転売用の商品を {total:,} 円分購入")
 T_AT = Text("{email} at {terminal}, receipt {receipt}", "{email}（{terminal}、レシート {receipt}）")
 
 
-def run(core, *, policy, on_step=None, customers: int = 200, reuse: float = 0.3, leaked: int = 2000,
-        attempts: int = 0, rate: float = 5.0, sources: int = 8, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(customers=customers, reuse=reuse, leaked=leaked, attempts=attempts, rate=rate, sources=sources,
-                 seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, customers, reuse, leaked, attempts, rate, sources, random.Random(seed))
-
-
-def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, rate: float, sources: int,
-            rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, customers: int, reuse: float, leaked: int, attempts: int, rate: float, sources: int,
+           seed: int) -> ScenarioResult:
     core = r.core
+    rng = random.Random(seed)
     shop = ensure_shop(core)
     reusers = min(round(customers * reuse), leaked)
     r.step(Actor.SYSTEM, "setup", T_SETUP, customers=customers, reusers=reusers, progress=0.0)
@@ -141,15 +134,15 @@ def _attack(r: Run, customers: int, reuse: float, leaked: int, attempts: int, ra
             counts["blocked"] += 1
             counts["throttled"] += 1
             if (email, password) in right:  # a reused password the throttling kept from being tried
-                r.step(Actor.ATTACKER, "sign_in", T_PAY_REFUSED, detail=T_FROM, attacker_gain=False,
-                       defence=_throttling_defence(core), code=e.code, message=e.message, email=email, source=source)
+                r.refused(Actor.ATTACKER, "sign_in", e, detail=T_FROM, defence=_throttling_defence(core), email=email,
+                          source=source)
         except InvalidCredentials as e:
             counts["wrong"] += 1
             if (email, password) in right:  # right password, but the reply looked like a wrong one
                 counts["hidden"] += 1
                 counts["blocked"] += 1
-                r.step(Actor.ATTACKER, "sign_in", T_PAY_REFUSED, detail=T_FROM, attacker_gain=False,
-                       defence="second-factor-sign-in", code=e.code, message=e.message, email=email, source=source)
+                r.refused(Actor.ATTACKER, "sign_in", e, detail=T_FROM, defence="second-factor-sign-in", email=email,
+                          source=source)
         except (TotpRequired, TotpInvalid, TotpReused):
             counts["blocked"] += 1
             counts["second_factor"] += 1
@@ -193,35 +186,14 @@ def _throttling_defence(core) -> str:
 
 def _drain(r: Run, shop, token: str, customer_id: int, email: str) -> int:
     """The mule spends the whole balance on resale goods; returns yen spent."""
-    core = r.core
-    balance = core.wallet.balance(customer_id)
-    lines = resale_cart(core, min(balance, core.policy.payment_max_per_transaction))
-    if not lines:
-        return 0
-    try:
-        code = core.codes.issue(token)
-    except StepUpRequired as e:
-        r.step(Actor.ATTACKER, "issue_code", T_ISSUE_REFUSED, detail=T_EMAIL, attacker_gain=False,
-               defence="step-up-before-code", code=e.code, message=e.message, email=email)
-        return 0
-    except QrpayError as e:
-        r.step(Actor.ATTACKER, "issue_code", T_ISSUE_REFUSED, detail=T_EMAIL, attacker_gain=False,
-               defence=refusal_defence(e), code=e.code, message=e.message, email=email)
-        return 0
-    terminal = shop.terminals[customer_id % len(shop.terminals)]
-    sale, refused = try_pay(r, shop, code.text, lines, terminal=terminal, who="mule")
-    if refused is not None:
-        r.step(Actor.TILL, "pay", T_PAY_REFUSED, detail=T_EMAIL, attacker_gain=False,
-               defence=refusal_defence(refused), code=refused.code, message=refused.message, email=email)
-        return 0
-    r.step(Actor.TILL, "pay", T_DRAINED, detail=T_AT, attacker_gain=True, total=sale.total, email=email,
-           terminal=terminal, receipt=sale.receipt_no)
-    return sale.total
+    return spend_as_victim(r, shop, token, customer_id, terminal=shop.terminals[customer_id % len(shop.terminals)],
+                           who="mule", issue_refused=T_ISSUE_REFUSED, bought=T_DRAINED, bought_detail=T_AT,
+                           detail=T_EMAIL, email=email)
 
 
 SPEC = ScenarioSpec(NAME, "Credential stuffing",
                     "A leaked e-mail/password list is replayed against sign-in; reused passwords are taken over "
-                    "and drained at a till.", SIZES, run,
+                    "and drained at a till.", SIZES, attack,
                     title_ja="リスト型攻撃（クレデンシャルスタッフィング）",
                     summary_ja="漏えいしたメールアドレスとパスワードの一覧でサインインを試し、使い回されたパスワードの"
                                "アカウントを乗っ取ってレジで使い切る。",

@@ -15,9 +15,11 @@ from __future__ import annotations
 import random
 import threading
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
-from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
-    sign_in_with_phone
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import Run, refusal_defence
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import (T_RECEIPT, cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone,
+                                  watched_customer)
 from shared.clock import FixedClock
 from shared.errors import CodeRefused
 from shared.texts import Text
@@ -27,7 +29,7 @@ NAME = "double-spend"
 SIZES = (
     SizeOption("rounds", 3, "codes raced at two tills", 1, 50),
     SizeOption("basket", 4_000, "value of each basket, in yen", 100, 50_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
@@ -35,7 +37,6 @@ T_RELAY = Text("round {n}: the owner's code is relayed to {t2} while the owner p
                "{n} 回目：本人が {t1} で支払う間に、本人のコードが {t2} に中継される")
 T_TILL_NO = Text("{till}: refused ({code}): {message}", "{till}：拒否（{code}）")
 T_TILL_OK = Text("{till}: accepted ¥{total:,}", "{till}：{total:,} 円を受け付け")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 T_TWICE = Text("one code paid {n} times: the owner was charged ¥{extra:,} more than they authorised",
                "一つのコードで {n} 回支払われた：本人が認めた額より {extra:,} 円多く請求された")
 T_ONCE = Text("the code paid exactly once", "コードはちょうど一度だけ支払いに使われた")
@@ -45,13 +46,6 @@ N_RACE = Text("Each till used its own database connection and the two payments w
               "二つの POS プロセスと同じように SQLite の中で競合した。")
 BY = Text("single-use nonce redeemed inside the sale's transaction (UNIQUE)",
           "売上と同じトランザクション内で一度だけ消費されるノンス（UNIQUE 制約）")
-
-
-def run(core, *, policy, on_step=None, rounds: int = 3, basket: int = 4_000, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(rounds=rounds, basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, rounds, basket, random.Random(seed))
 
 
 def race(db_path, *, at: float, code: str, tills: tuple[str, ...], clerk_id: int, lines, sale_ids: tuple[str, ...],
@@ -93,12 +87,11 @@ def race(db_path, *, at: float, code: str, tills: tuple[str, ...], clerk_id: int
     return out
 
 
-def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, rounds: int, basket: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
-    victim = new_customer(r, email=f"sora.{r.tag}@example.jp", name="松本 空 (victim)", password=passphrase(rng),
-                         balance=rounds * basket * 3)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="sora", name="松本 空 (victim)", balance=rounds * basket * 3)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     lines = cart_of_value(core, basket)
@@ -114,8 +107,7 @@ def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioRes
         paid = [(t, s) for t, s in outcomes if not isinstance(s, CodeRefused)]
         for t, s in outcomes:
             if isinstance(s, CodeRefused):
-                r.step(Actor.TILL, "pay", T_TILL_NO, attacker_gain=False, till=t, code=s.code, message=s.message,
-                       defence=refusal_defence(s))
+                r.refused(Actor.TILL, "pay", s, T_TILL_NO, defence=refusal_defence(s), till=t)
             else:
                 r.step(Actor.TILL, "pay", T_TILL_OK, detail=T_RECEIPT, till=t, total=s.total, receipt=s.receipt_no)
         if len(paid) > 1:
@@ -132,6 +124,6 @@ def _attack(r: Run, rounds: int, basket: int, rng: random.Random) -> ScenarioRes
 
 SPEC = ScenarioSpec(NAME, "Double spend at two tills",
                     "One code presented at two tills at the same instant (two connections racing on one file).",
-                    SIZES, run, title_ja="2台のレジでの二重使用",
+                    SIZES, attack, title_ja="2台のレジでの二重使用",
                     summary_ja="一つのコードを2台のレジで同時に提示する（一つのファイルに2本の接続が競合）。",
                     stopping=("single-use-code",))

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
-from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, try_pay
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_REFUSED, Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, owner_issues_code, try_pay,
+                                  watched_customer)
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.clock import FixedClock, to_iso
 from shared.texts import Text
@@ -28,7 +31,7 @@ SIZES = (
     SizeOption("age", 600, "age of the old code in seconds", 61, 86_000),
     SizeOption("skew", 6 * 3600, "how far the tampered phone's clock runs ahead, in seconds", 31, 86_000),
     SizeOption("basket", 9_000, "value of the attacker's basket each time, in yen", 100, 50_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
@@ -37,7 +40,6 @@ T_ISSUED = Text("issued {at}", "発行 {at}")
 T_OLD_OK = Text("a {age}-second-old code was accepted: ¥{total:,} from the owner's wallet",
                 "{age} 秒前のコードが受け付けられた：本人のウォレットから {total:,} 円")
 T_OLD_NO = Text("a {age}-second-old code: refused ({code}): {message}", "{age} 秒前のコード：拒否（{code}）")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 T_PREPLAY = Text("sets the owner's phone clock {minutes} minutes ahead, makes a code and keeps a screenshot",
                  "本人のスマートフォンの時計を {minutes} 分進めてコードを作り、スクリーンショットを保存")
 T_PREPLAY_DETAIL = Text("code says issued {issued}; the till's time is {now}", "コード上の発行時刻 {issued}／レジの時刻 {now}")
@@ -47,17 +49,9 @@ T_SLOW = Text("a customer whose phone clock is 5 minutes slow shows a code",
               "スマートフォンの時計が5分遅れている客がコードを提示")
 T_SLOW_DETAIL = Text("code says issued {issued}", "コード上の発行時刻 {issued}")
 T_SLOW_OK = Text("accepted (¥{total:,}): the till tolerated the slow clock", "受け付けられた（{total:,} 円）：レジは遅れた時計を許容した")
-T_SLOW_NO = Text("refused ({code}): {message}", "拒否（{code}）")
 T_SLOW_NO_DETAIL = Text("the customer sets the phone's time automatically and refreshes the code",
                         "客はスマートフォンの時刻を自動設定にしてコードを更新する")
 BY = Text("60-second code lifetime and 30 seconds of clock tolerance", "コードの有効期間60秒と時刻のずれの許容30秒")
-
-
-def run(core, *, policy, on_step=None, age: int = 600, skew: int = 6 * 3600, basket: int = 9_000,
-        seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(age=age, skew=skew, basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, age, skew, basket, random.Random(seed))
 
 
 def _phone_core(r: Run, offset: float):
@@ -76,16 +70,13 @@ def _sign_in_on(r: Run, phone, person) -> str:
                                   source=f"home-{person.customer_id}").token
 
 
-def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, age: int, skew: int, basket: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
     till = shop.terminals[0]
-    victim = new_customer(r, email=f"kenji.{r.tag}@example.jp", name="佐々木 健二 (victim)",
-                         password=passphrase(rng), balance=100_000)
-    honest = new_customer(r, email=f"mei.{r.tag}@example.jp", name="小林 芽衣 (clock behind)",
-                         password=passphrase(rng), balance=10_000)
-    r.watch(victim.customer_id, victim.email)
-    r.watch(honest.customer_id, honest.email)
+    victim = watched_customer(r, rng, first="kenji", name="佐々木 健二 (victim)", balance=100_000)
+    honest = watched_customer(r, rng, first="mei", name="小林 芽衣 (clock behind)", balance=10_000)
     attacker_cart = cart_of_value(core, basket)
     lost, accepted = 0, 0
     r.advance(60)
@@ -96,15 +87,11 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     old = owner_issues_code(r, victim, token)
     r.step(Actor.ATTACKER, "screenshot", T_SCREENSHOT, detail=T_ISSUED, at=to_iso(old.issued_at))
     r.advance(age)
-    sale, refused = try_pay(r, shop, old.text, attacker_cart, terminal=till, who="attacker")
+    sale = attacker_presents(r, shop, old.text, attacker_cart, terminal=till, accepted=T_OLD_OK, refused=T_OLD_NO,
+                             age=age)
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", T_OLD_OK, detail=T_RECEIPT, attacker_gain=True, age=age, total=sale.total,
-               receipt=sale.receipt_no)
-    else:
-        r.step(Actor.TILL, "pay", T_OLD_NO, attacker_gain=False, age=age, code=refused.code, message=refused.message,
-               defence=refusal_defence(refused))
 
     # 2. Pre-play: the phone's clock set hours ahead.
     r.advance(120)
@@ -114,15 +101,11 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     r.step(Actor.ATTACKER, "pre-play", T_PREPLAY, detail=T_PREPLAY_DETAIL, minutes=skew // 60,
            issued=to_iso(preplayed.issued_at), now=to_iso(r.now()))
     r.advance(300)
-    sale, refused = try_pay(r, shop, preplayed.text, attacker_cart, terminal=till, who="attacker")
+    sale = attacker_presents(r, shop, preplayed.text, attacker_cart, terminal=till, accepted=T_PRE_OK,
+                             refused=T_PRE_NO)
     if sale is not None:
         lost += sale.total
         accepted += 1
-        r.step(Actor.TILL, "pay", T_PRE_OK, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
-               receipt=sale.receipt_no)
-    else:
-        r.step(Actor.TILL, "pay", T_PRE_NO, attacker_gain=False, code=refused.code, message=refused.message,
-               defence=refusal_defence(refused))
 
     # 3. An honest customer whose phone's clock is behind.
     behind = _phone_core(r, -300)
@@ -133,7 +116,7 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
     if sale is not None:
         r.step(Actor.TILL, "pay", T_SLOW_OK, total=sale.total)
     else:
-        r.step(Actor.TILL, "pay", T_SLOW_NO, detail=T_SLOW_NO_DETAIL, code=refused.code, message=refused.message)
+        r.step(Actor.TILL, "pay", T_REFUSED, detail=T_SLOW_NO_DETAIL, code=refused.code, message=refused.message)
 
     if accepted:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
@@ -141,7 +124,7 @@ def _attack(r: Run, age: int, skew: int, basket: int, rng: random.Random) -> Sce
 
 
 SPEC = ScenarioSpec(NAME, "Expired and clock-skewed codes",
-                    "An old code, and a code made on a phone whose clock was set ahead (pre-play).", SIZES, run,
+                    "An old code, and a code made on a phone whose clock was set ahead (pre-play).", SIZES, attack,
                     title_ja="期限切れ・時刻ずれのコード",
                     summary_ja="古いコードと、時計を進めた端末で作ったコード（先取り）を使う。",
                     stopping=("code-lifetime",))

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import (T_REFUSED, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption,
-                                 refusal_defence)
-from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
 from shared.audit_events import AuditEvent
-from shared.errors import QrpayError, StepUpRequired
+from shared.errors import QrpayError
 from shared.external_id import QUIZ_CLIENT_ID
 from shared.texts import Text
 
@@ -30,7 +31,7 @@ ATTACKER_SOURCE = "198.51.100.88"
 
 SIZES = (
     SizeOption("balance", 30_000, "the victim's balance in yen", 1_000, 300_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 T_LINK = Text("the victim linked their SNS account to the wallet, to sign in with one tap",
@@ -57,8 +58,6 @@ T_LEAKED = Text("with the victim's leaked SNS password, signed in through the re
                 "漏えいした被害者の SNS パスワードで正規の SNS フローからサインイン：ホーム画面までは入れるが、二要素認証はまだ")
 T_CODE_NO = Text("refused ({code}): the wallet asks for the authenticator code before it shows a payment code",
                  "拒否（{code}）：支払いコードを表示する前に、ウォレットは認証アプリのコードを求める")
-T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 N_HOME = Text("The attacker who knew the victim's SNS password reached the wallet (balance and history) but could "
               "not show a payment code without the victim's authenticator app.",
               "被害者の SNS パスワードを知る攻撃者はウォレット（残高と履歴）まで入れたが、被害者の認証アプリなしでは支払いコードを"
@@ -66,13 +65,6 @@ N_HOME = Text("The attacker who knew the victim's SNS password reached the walle
 BY = Text("ID-token verification (signature, issuer, audience, nonce, expiry; accounts linked by the SNS subject) "
           "+ step-up before a payment code",
           "ID トークンの検証（署名・発行者・宛先・nonce・有効期限、SNS の subject によるアカウント連携）＋支払いコード表示前の再認証")
-
-
-def run(core, *, policy, on_step=None, balance: int = 30_000, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(balance=balance, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, balance, random.Random(seed))
 
 
 def _sns_sign_in(core, *, email: str, password: str):
@@ -84,12 +76,11 @@ def _sns_sign_in(core, *, email: str, password: str):
     return req, grant
 
 
-def _attack(r: Run, balance: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, balance: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
-    victim = new_customer(r, email=f"yuki.{r.tag}@example.jp", name="佐藤 由紀 (victim)",
-                         password=passphrase(rng), balance=balance)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="yuki", name="佐藤 由紀 (victim)", balance=balance)
     sns_password = passphrase(rng)
     sns = core.sns.add_user(victim.email, "Yuki Sato", sns_password)
     r.advance(60)
@@ -112,8 +103,8 @@ def _attack(r: Run, balance: int, rng: random.Random) -> ScenarioResult:
         forged = True
         r.step(Actor.ATTACKER, "send_user_id", T_BARE_OK, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "send_user_id", T_BARE_NO, attacker_gain=False, code=e.code,
-               defence="id-token-verification" if e.code.startswith("id_token") else None)
+        r.refused(Actor.ATTACKER, "send_user_id", e, T_BARE_NO,
+                  defence="id-token-verification" if e.code.startswith("id_token") else None)
 
     r.advance(30)
     try:
@@ -123,8 +114,8 @@ def _attack(r: Run, balance: int, rng: random.Random) -> ScenarioResult:
         session, forged = session or substituted, True
         r.step(Actor.ATTACKER, "token_substitution", T_SUB_OK, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "token_substitution", T_SUB_NO, attacker_gain=False, code=e.code,
-               defence="id-token-verification" if e.code.startswith("id_token") else None)
+        r.refused(Actor.ATTACKER, "token_substitution", e, T_SUB_NO,
+                  defence="id-token-verification" if e.code.startswith("id_token") else None)
     if r.alerted(AuditEvent.EXTERNAL_ID_REFUSED):
         r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="id-token-verification")
 
@@ -137,27 +128,13 @@ def _attack(r: Run, balance: int, rng: random.Random) -> ScenarioResult:
                                                                 device="attacker-phone", source=ATTACKER_SOURCE)
             r.step(Actor.ATTACKER, "sns_password", T_LEAKED)
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "sns_password", T_REFUSED, attacker_gain=False, code=e.code, message=e.message)
+            r.refused(Actor.ATTACKER, "sns_password", e)
 
     lost = 0
     if session is not None:
         r.advance(60)
-        try:
-            code = core.codes.issue(session.token)
-        except QrpayError as e:
-            r.step(Actor.ATTACKER, "issue_code", T_CODE_NO, attacker_gain=False, code=e.code,
-                   defence="step-up-before-code" if isinstance(e, StepUpRequired) else None)
-        else:
-            lines = resale_cart(core, min(core.wallet.balance(victim.customer_id),
-                                          core.policy.payment_max_per_transaction))
-            sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[0], who="attacker")
-            if sale is not None:
-                lost = sale.total
-                r.step(Actor.TILL, "pay", T_BOUGHT, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
-                       receipt=sale.receipt_no)
-            else:
-                r.step(Actor.TILL, "pay", T_REFUSED, attacker_gain=False, code=refused.code, message=refused.message,
-                       defence=refusal_defence(refused))
+        lost = spend_as_victim(r, shop, session.token, victim.customer_id, terminal=shop.terminals[0],
+                               issue_refused=T_CODE_NO)
     if lost or forged:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=1 if forged else 0)
     if session is not None:
@@ -167,7 +144,7 @@ def _attack(r: Run, balance: int, rng: random.Random) -> ScenarioResult:
 
 SPEC = ScenarioSpec(NAME, "External-ID takeover",
                     "The attacker signs in with the victim's SNS user id, or with an ID token issued to another app.",
-                    SIZES, run,
+                    SIZES, attack,
                     title_ja="外部 ID による乗っ取り",
                     summary_ja="被害者の SNS ユーザー ID、または別のアプリ向けに発行された ID トークンでサインインする。",
                     stopping=("id-token-verification",))

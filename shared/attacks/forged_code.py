@@ -19,16 +19,18 @@ import struct
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared import code_format
-from shared.attacks.base import Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
-from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
-                                  sign_in_with_phone, try_pay)
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_REFUSED_WHAT, Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, new_customer, owner_issues_code,
+                                  passphrase, sign_in_with_phone, watched_customer)
 from shared.texts import Text
 
 NAME = "forged-code"
 
 SIZES = (
     SizeOption("basket", 9_000, "value of the attacker's basket, in yen", 100, 50_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 # Byte offsets of the signed fields (shared/codes.py's layout).
@@ -37,8 +39,6 @@ _AMOUNT_CAP = slice(37, 41)
 
 
 T_ACCEPTED = Text("{what}: accepted (¥{total:,})", "{what}：受け付けられた（{total:,} 円）")
-T_REFUSED_WHAT = Text("{what}: refused ({code}): {message}", "{what}：拒否（{code}）")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 T_SIG = Text("signature valid: {valid}", "署名の検証結果: {valid}")
 T_PHOTO = Text("gets a photo of the owner's code, limited to ¥1,000", "上限1,000円の本人のコードの写真を入手")
 T_EDIT = Text("takes a code of their own near-empty wallet and writes in the victim's wallet reference",
@@ -49,13 +49,6 @@ W_CAP = Text("cap raised from ¥1,000 to ¥50,000", "上限を1,000円から50,0
 W_WALLET = Text("wallet reference changed to the victim's", "ウォレット参照を被害者のものに書き換え")
 W_KEY = Text("signed by another key", "別の鍵で署名")
 BY = Text("Ed25519 signature over every field of the code", "コードの全項目にかかる Ed25519 署名")
-
-
-def run(core, *, policy, on_step=None, basket: int = 9_000, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(basket=basket, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, basket, random.Random(seed))
 
 
 def raw_of(text: str) -> bytearray:
@@ -87,15 +80,14 @@ def signed_by_other_key(*, wallet_ref_hex: str, issued_at: int, ttl: int = 60, a
                                amount_cap=amount_cap, counter=counter)
 
 
-def _attack(r: Run, basket: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, basket: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
     till = shop.terminals[0]
-    victim = new_customer(r, email=f"aoi.{r.tag}@example.jp", name="中村 葵 (victim)", password=passphrase(rng),
-                         balance=100_000)
+    victim = watched_customer(r, rng, first="aoi", name="中村 葵 (victim)", balance=100_000)
     attacker = new_customer(r, email=f"mule.{r.tag}@attacker.example", name="Mule", password=passphrase(rng),
-                           balance=10)
-    r.watch(victim.customer_id, victim.email)
+                            balance=10)
     r.advance(60)
     cart = cart_of_value(core, basket)
     lost, accepted = 0, 0
@@ -103,15 +95,11 @@ def _attack(r: Run, basket: int, rng: random.Random) -> ScenarioResult:
     def present(what: Text, text: str) -> None:
         nonlocal lost, accepted
         verdict = core.codes.inspect(text)
-        sale, refused = try_pay(r, shop, text, cart, terminal=till, who="attacker")
+        sale = attacker_presents(r, shop, text, cart, terminal=till, accepted=T_ACCEPTED, refused=T_REFUSED_WHAT,
+                                 refused_detail=T_SIG, what=what, valid=verdict.get("signature_valid"))
         if sale is not None:
             lost += sale.total if sale.customer_id == victim.customer_id else 0
             accepted += 1
-            r.step(Actor.TILL, "pay", T_ACCEPTED, detail=T_RECEIPT, attacker_gain=True, what=what, total=sale.total,
-                   receipt=sale.receipt_no)
-        else:
-            r.step(Actor.TILL, "pay", T_REFUSED_WHAT, detail=T_SIG, attacker_gain=False, what=what, code=refused.code,
-                   message=refused.message, valid=verdict.get("signature_valid"), defence=refusal_defence(refused))
 
     victim_token = sign_in_with_phone(r, victim)
     capped = owner_issues_code(r, victim, victim_token, amount_cap=1_000)
@@ -137,6 +125,6 @@ def _attack(r: Run, basket: int, rng: random.Random) -> ScenarioResult:
 
 
 SPEC = ScenarioSpec(NAME, "Forged code",
-                    "A code with its amount cap or wallet changed, and one signed with another key.", SIZES, run,
+                    "A code with its amount cap or wallet changed, and one signed with another key.", SIZES, attack,
                     title_ja="偽造コード", summary_ja="上限額やウォレットを書き換えたコードと、別の鍵で署名したコード。",
                     stopping=())  # the signature is always checked: no switch lets this attack through

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.attacks.base import PolicyChoice, ScenarioResult, ScenarioSpec, StepHook
+from shared.attacks.base import ScenarioResult
+from shared.attacks.spec import PolicyChoice, ScenarioSpec, StepHook
 from shared.clock import FixedClock
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
+from typing import Iterable
 
 from shared.attacks.base import ACTOR_TEXTS, Outcome, ScenarioResult, TimelinePoint
 from shared.clock import jst_text, to_iso
@@ -92,9 +93,15 @@ def _t(key: str, lang: str, **params: object) -> str:
     return L[key].format(lang, **params)
 
 
-def _row(cells: list[str], header: bool = False) -> str:
+def _row(cells: list[str], header: bool = False, cls: str | None = None) -> str:
+    """One table row of `cells` (HTML, already escaped)."""
     tag = "th" if header else "td"
-    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+    return (f'<tr class="{cls}">' if cls else "<tr>") + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def _table(head: str, lang: str, rows: Iterable[str]) -> str:
+    """A table under the column names `L[head]`; `rows` are `_row`s."""
+    return "<table>" + _head(head, lang) + "".join(rows) + "</table>"
 
 
 def _head(key: str, lang: str) -> str:
@@ -236,56 +243,45 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
     points, labels = chart_points(r, lang)
     parts.append(f"<h2>{_e(_t('over_time', lang))}</h2>" + svg_chart(points, labels, lang=lang))
 
-    parts.append(f"<h2>{_e(_t('timeline', lang))}</h2><table>" + _head("th_steps", lang))
-    for s in r.steps:
-        cls = "" if s.attacker_gain is None else (' class="gain"' if s.attacker_gain else ' class="stop"')
-        parts.append(f"<tr{cls}><td>{s.elapsed:,.1f}</td><td>{_e(_jst(s.at))}</td>"
-                     f"<td>{_e(ACTOR_TEXTS[s.actor].get(lang))}</td><td>{_e(s.action)}</td>"
-                     f"<td>{_e(s.result_in(lang))}</td><td>{_e(s.detail_in(lang))}</td>"
-                     f"<td>{_e(s.defence or '')}</td></tr>")
-    parts.append("</table>")
+    parts.append(f"<h2>{_e(_t('timeline', lang))}</h2>" + _table("th_steps", lang, (
+        _row([f"{s.elapsed:,.1f}", _e(_jst(s.at)), _e(ACTOR_TEXTS[s.actor].get(lang)), _e(s.action),
+              _e(s.result_in(lang)), _e(s.detail_in(lang)), _e(s.defence or "")],
+             cls=None if s.attacker_gain is None else ("gain" if s.attacker_gain else "stop"))
+        for s in r.steps)))
 
     parts.append(f"<h2>{_e(_t('alerts', lang, n=len(r.alerts)))}</h2>")
     parts.append(_audit_table(r.alerts, lang) if r.alerts else f"<p>{_e(_t('no_alert', lang))}</p>")
 
-    parts.append(f"<h2>{_e(_t('audit', lang, n=r.audit_total))}</h2><table>" + _head("th_counts", lang)
-                 + "".join(f"<tr><td>{_e(ev)}</td><td>{n:,}</td></tr>" for ev, n in r.audit_counts) + "</table>")
+    parts.append(f"<h2>{_e(_t('audit', lang, n=r.audit_total))}</h2>"
+                 + _table("th_counts", lang, (_row([_e(ev), f"{n:,}"]) for ev, n in r.audit_counts)))
     if r.audit:
         shown = r.audit[:AUDIT_ROWS_SHOWN]
         parts.append(f"<p>{_e(_t('newest', lang, n=len(shown)))}</p>" + _audit_table(shown, lang))
 
     parts.append(f"<h2>{_e(_t('victim', lang))}</h2>")
     if r.victim.balances:
-        parts.append("<table>" + _head("th_balances", lang))
-        for b in r.victim.balances:
-            parts.append(f"<tr><td>{_e(b.email)}</td><td>{format_yen(b.before)}</td><td>{format_yen(b.after)}</td>"
-                         f"<td>{format_yen(b.after - b.before, signed=True)}</td></tr>")
-        parts.append("</table>")
+        parts.append(_table("th_balances", lang, (
+            _row([_e(b.email), format_yen(b.before), format_yen(b.after), format_yen(b.after - b.before, signed=True)])
+            for b in r.victim.balances)))
     more = r.victim.messages_total > len(r.victim.messages)
     parts.append(f"<p>{_e(_t('messages', lang, n=r.victim.messages_total))}"
                  + (_e(_t("messages_some", lang, n=len(r.victim.messages))) if more else "")
                  + (_e(_t("messages_note", lang)) if r.victim.messages else "") + ("。" if lang == "ja" else ".")
                  + "</p>")
     if r.victim.messages:
-        parts.append("<table>" + _head("th_messages", lang))
-        for m in r.victim.messages:
-            parts.append(f"<tr><td>{_e(_jst(m.sent_at))}</td><td>{_e(m.to)}</td><td>{_e(m.subject)}</td>"
-                         f"<td><pre>{_e(m.body)}</pre></td></tr>")
-        parts.append("</table>")
+        parts.append(_table("th_messages", lang, (
+            _row([_e(_jst(m.sent_at)), _e(m.to), _e(m.subject), f"<pre>{_e(m.body)}</pre>"])
+            for m in r.victim.messages)))
 
     parts.append(f"<h2>{_e(_t('defences', lang))}</h2>")
     shown_names = list(r.defences) + [n for n in defences.NAMES if n in r.stopped_by and n not in r.defences]
     if shown_names:
-        parts.append("<table>" + _head("th_defences", lang))
-        for name in shown_names:
-            d = defences.DEFENCES[name]
-            on = name not in r.defences_off
-            parts.append(_row([f"<b>{_e(d.title.get(lang))}</b><br><code>{_e(d.name)}</code>",
-                               _e(_t("on" if on else "off", lang)),
-                               _e(_t("yes" if name in r.stopped_by else "no", lang)),
-                               _e(d.stops.get(lang)), _e(d.guideline),
-                               "<br>".join(f"<code>{_e(w)}</code>" for w in d.where)]))
-        parts.append("</table>")
+        parts.append(_table("th_defences", lang, (
+            _row([f"<b>{_e(d.title.get(lang))}</b><br><code>{_e(d.name)}</code>",
+                  _e(_t("off" if d.name in r.defences_off else "on", lang)),
+                  _e(_t("yes" if d.name in r.stopped_by else "no", lang)),
+                  _e(d.stops.get(lang)), _e(d.guideline), "<br>".join(f"<code>{_e(w)}</code>" for w in d.where)])
+            for d in (defences.DEFENCES[name] for name in shown_names))))
     if r.defences:
         parts.append(f"<p>{_e(_t('stopping', lang))}</p>")
     else:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import T_DATA, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption, refusal_defence
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_DATA, Run, refusal_defence
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
 from shared.audit_events import AuditEvent
-from shared.attacks.world import cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase, \
-    sign_in_with_phone, try_pay
+from shared.attacks.world import (cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone, try_pay,
+                                  watched_customer)
 from shared.errors import QrpayError
 from shared.texts import Text
 
@@ -31,13 +33,12 @@ SIZES = (
     SizeOption("interval", 40, "seconds between purchases", 1, 3600),
     SizeOption("give_up", 3, "refusals in a row after which the attacker leaves", 1, 50),
     SizeOption("balance", 200_000, "the victim's balance", 1_000, 5_000_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
 T_PHONE = Text("has the victim's phone: unlocked, signed in, authenticator app on it",
                "被害者のスマートフォンを入手：ロック解除済み、サインイン済み、認証アプリ入り")
-T_ISSUE_NO = Text("refused ({code}): {message}", "拒否（{code}）")
 T_OK = Text("purchase {n}: ¥{total:,} of resale goods accepted", "{n} 回目の購入：転売用の商品 {total:,} 円が受け付けられた")
 T_OK_DETAIL = Text("{till}, receipt {receipt}; total so far ¥{lost:,}", "{till}、レシート {receipt}／累計 {lost:,} 円")
 T_NO = Text("purchase {n}: refused ({code}): {message}", "{n} 回目の購入：拒否（{code}）")
@@ -54,21 +55,12 @@ BY = Text("payment velocity rule (amount/count per 10 minutes) + alert", "支払
 BY_LIMITS = Text("payment limits", "支払い上限")
 
 
-def run(core, *, policy, on_step=None, purchases: int = 10, basket: int = 12_000, interval: int = 40,
-        give_up: int = 3, balance: int = 200_000, seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(purchases=purchases, basket=basket, interval=interval, give_up=give_up, balance=balance, seed=seed,
-                 real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, purchases, basket, interval, give_up, balance, random.Random(seed))
-
-
-def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, balance: int,
-            rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, purchases: int, basket: int, interval: int, give_up: int, balance: int,
+           seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
-    victim = new_customer(r, email=f"haruto.{r.tag}@example.jp", name="高田 陽翔 (victim)",
-                         password=passphrase(rng), balance=balance)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="haruto", name="高田 陽翔 (victim)", balance=balance)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     r.step(Actor.ATTACKER, "phone", T_PHONE)
@@ -80,8 +72,7 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
         try:
             code = owner_issues_code(r, victim, token)
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "issue_code", T_ISSUE_NO, attacker_gain=False, code=e.code, message=e.message,
-                   progress=(i + 1) / purchases)
+            r.refused(Actor.ATTACKER, "issue_code", e, progress=(i + 1) / purchases)
             refused_in_row += 1
         else:
             sale, refused = try_pay(r, shop, code.text, lines, terminal=till, who="attacker")
@@ -95,9 +86,8 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
                 refused_in_row += 1
                 if refused.details.get("reason") == "velocity":
                     velocity_refusals += 1
-                r.step(Actor.TILL, "pay", T_NO, detail=T_DATA, attacker_gain=False, n=i + 1, code=refused.code,
-                       message=refused.message, data=till, progress=(i + 1) / purchases,
-                       defence=refusal_defence(refused))
+                r.refused(Actor.TILL, "pay", refused, T_NO, detail=T_DATA, defence=refusal_defence(refused), n=i + 1,
+                          data=till, progress=(i + 1) / purchases)
         if refused_in_row >= give_up:
             r.step(Actor.ATTACKER, "leave", T_LEAVE, n=refused_in_row)
             break
@@ -114,7 +104,7 @@ def _attack(r: Run, purchases: int, basket: int, interval: int, give_up: int, ba
 
 
 SPEC = ScenarioSpec(NAME, "Resale spree (velocity)",
-                    "Many high-value purchases of resale goods within minutes from one wallet.", SIZES, run,
+                    "Many high-value purchases of resale goods within minutes from one wallet.", SIZES, attack,
                     title_ja="転売目的の連続購入（頻度）",
                     summary_ja="一つのウォレットから数分間に転売用の高額商品を何度も購入する。",
                     stopping=("payment-velocity", "payment-limits"))

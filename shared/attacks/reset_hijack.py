@@ -10,13 +10,15 @@ mailbox, sets a new password, signs in and spends.
 """
 from __future__ import annotations
 
+import random
 import re
 
-from shared.attacks.base import (T_EMAIL, T_REFUSED, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption,
-                                 refusal_defence)
-from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_EMAIL, T_REFUSED_CODE, Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
 from shared.audit_events import AuditEvent
-from shared.errors import InvalidCredentials, QrpayError, StepUpRequired, TotpRequired
+from shared.errors import InvalidCredentials, QrpayError, TotpRequired
 from shared.mailbox import MessageKind
 from shared.texts import Text
 
@@ -27,7 +29,7 @@ SIZES = (
     SizeOption("balance", 30_000, "the victim's balance in yen", 1_000, 300_000),
     SizeOption("read_mail", 1, "1: the attacker can also read the victim's mailbox (defence in depth); 0: knows "
                             "only the victim's address, as in 2019", 0, 1),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
@@ -41,7 +43,6 @@ T_ALERT = Text("reset redirect attempt raised an alert", "再設定の送り先�
 T_NEEDS_FACTOR = Text("even with the code from the victim's mailbox, the reset needs the authenticator app",
                       "被害者のメールボックスのコードがあっても、再設定の完了には認証アプリが必要")
 T_NEEDS_FACTOR_DETAIL = Text("second factor required to finish a reset", "再設定の完了に二要素認証が必要")
-T_REFUSED_CODE = Text("refused ({code})", "拒否（{code}）")
 T_STOLEN_OK = Text("reset finished with a code from the victim's mailbox",
                    "被害者のメールボックスのコードで再設定を完了")
 T_GUESS = Text("a guessed reset code is refused ({code})", "推測した再設定コードは拒否された（{code}）")
@@ -51,21 +52,10 @@ T_RESET_DONE = Text("new password set; the victim is locked out of their own acc
 T_SIGNED_IN = Text("signed in with the password set through {how}", "{how}で設定したパスワードでサインイン")
 HOW_HIJACK = Text("the hijacked reset", "乗っ取った再設定")
 HOW_STOLEN = Text("a code read from the victim's mailbox", "被害者のメールボックスから読んだコード")
-T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 BY_RECORD = Text("reset code sent only to the address of record (+ second factor to finish)",
                  "再設定コードは登録済みのアドレスにのみ送信（完了には二要素認証も必要）")
 BY_COMPLETE = Text("reset completion refused ({code})", "再設定の完了を拒否（{code}）")
 BY_SIGN_IN = Text("sign-in after the reset refused ({code})", "再設定後のサインインを拒否（{code}）")
-
-
-def run(core, *, policy, on_step=None, balance: int = 30_000, read_mail: int = 1, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    import random
-
-    sizes = dict(balance=balance, read_mail=read_mail, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, balance, bool(read_mail), random.Random(seed))
 
 
 def _reset_code_in(core, address: str, since: float) -> str | None:
@@ -77,12 +67,11 @@ def _reset_code_in(core, address: str, since: float) -> str | None:
     return None
 
 
-def _attack(r: Run, balance: int, read_mail: bool, rng) -> ScenarioResult:
+def attack(r: Run, *, balance: int, read_mail: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
-    victim = new_customer(r, email=f"hanako.{r.tag}@example.jp", name="山田 花子 (victim)",
-                         password=passphrase(rng), balance=balance)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="hanako", name="山田 花子 (victim)", balance=balance)
     drop = f"drop.{r.tag}@attacker.example"
     r.watch_inbox(drop)
     r.advance(60)
@@ -109,14 +98,14 @@ def _attack(r: Run, balance: int, read_mail: bool, rng) -> ScenarioResult:
                 r.step(Actor.ATTACKER, "complete_reset", T_NEEDS_FACTOR, detail=T_NEEDS_FACTOR_DETAIL,
                        attacker_gain=False, defence="reset-second-factor")
             except QrpayError as e:
-                r.step(Actor.ATTACKER, "complete_reset", T_REFUSED_CODE, attacker_gain=False, code=e.code)
+                r.refused(Actor.ATTACKER, "complete_reset", e, T_REFUSED_CODE)
             else:
                 r.step(Actor.ATTACKER, "complete_reset", T_STOLEN_OK, attacker_gain=True)
                 return _spend_as(r, shop, victim, new_password, how=HOW_STOLEN)
         try:
             core.identity.complete_reset(victim.email, "00000000", new_password)
         except (InvalidCredentials, TotpRequired) as e:
-            r.step(Actor.ATTACKER, "complete_reset", T_GUESS, attacker_gain=False, code=e.code)
+            r.refused(Actor.ATTACKER, "complete_reset", e, T_GUESS)
         return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY_RECORD, yen_lost=0, takeovers=0)
 
     r.step(Actor.ATTACKER, "read_mail", T_ARRIVED, attacker_gain=True)
@@ -124,8 +113,8 @@ def _attack(r: Run, balance: int, read_mail: bool, rng) -> ScenarioResult:
     try:
         core.identity.complete_reset(victim.email, code, new_password)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "complete_reset", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="reset-second-factor" if isinstance(e, TotpRequired) else None)
+        r.refused(Actor.ATTACKER, "complete_reset", e,
+                  defence="reset-second-factor" if isinstance(e, TotpRequired) else None)
         return r.finish(outcome=Outcome.BLOCKED, blocked_by=Text(BY_COMPLETE.en.format(code=e.code),
                                                                  BY_COMPLETE.ja.format(code=e.code)),
                         yen_lost=0, takeovers=0)
@@ -139,36 +128,19 @@ def _spend_as(r: Run, shop, victim, password: str, *, how: Text) -> ScenarioResu
     try:
         session = core.identity.sign_in(victim.email, password, device="attacker-phone", source="198.51.100.66")
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "sign_in", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="second-factor-sign-in" if isinstance(e, TotpRequired) else None)
+        r.refused(Actor.ATTACKER, "sign_in", e, defence="second-factor-sign-in" if isinstance(e, TotpRequired) else None)
         return r.finish(outcome=Outcome.BLOCKED, blocked_by=Text(BY_SIGN_IN.en.format(code=e.code),
                                                                  BY_SIGN_IN.ja.format(code=e.code)),
                         yen_lost=0, takeovers=0)
     r.step(Actor.ATTACKER, "sign_in", T_SIGNED_IN, attacker_gain=True, how=how)
     r.advance(600)
-    lost = 0
-    try:
-        code = core.codes.issue(session.token)
-        lines = resale_cart(core, min(core.wallet.balance(victim.customer_id), core.policy.payment_max_per_transaction))
-        sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[0], who="attacker")
-        if sale is not None:
-            lost = sale.total
-            r.step(Actor.TILL, "pay", T_BOUGHT, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
-                   receipt=sale.receipt_no)
-        else:
-            r.step(Actor.TILL, "pay", T_REFUSED_CODE, attacker_gain=False, code=refused.code,
-                   defence=refusal_defence(refused))
-    except StepUpRequired as e:
-        r.step(Actor.ATTACKER, "issue_code", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="step-up-before-code")
-    except QrpayError as e:
-        r.step(Actor.ATTACKER, "issue_code", T_REFUSED, attacker_gain=False, code=e.code, message=e.message)
+    lost = spend_as_victim(r, shop, session.token, victim.customer_id, terminal=shop.terminals[0])
     return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=1)
 
 
 SPEC = ScenarioSpec(NAME, "Password-reset hijack",
                     "The attacker asks for the victim's password reset to be sent to an address of their choice.",
-                    SIZES, run, title_ja="パスワード再設定の乗っ取り",
+                    SIZES, attack, title_ja="パスワード再設定の乗っ取り",
                     summary_ja="攻撃者が被害者のパスワード再設定を、自分の選んだアドレスに送らせる。",
                     stopping=("reset-to-address-of-record", "reset-second-factor", "second-factor-sign-in",
                               "step-up-before-code"))

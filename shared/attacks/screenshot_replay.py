@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import (T_DATA, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption,
-                                 refusal_defence)
-from shared.attacks.world import (cart_of_value, ensure_shop, new_customer, owner_issues_code, passphrase,
-                                  sign_in_with_phone, try_pay)
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import T_DATA, T_REFUSED_CODE, T_REFUSED_WHAT, Run
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone,
+                                  try_pay, watched_customer)
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.texts import Text
 
@@ -27,17 +28,15 @@ NAME = "screenshot-replay"
 SIZES = (
     SizeOption("basket", 9_000, "value of the attacker's basket each time, in yen", 100, 50_000),
     SizeOption("lift_delay", 180, "seconds between lifting a code at T1 and spending it at T2", 1, 86_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
 T_ACCEPTED = Text("{what}: accepted, the owner paid ¥{total:,} for the attacker's goods",
                  "{what}：受け付けられ、本人が攻撃者の商品の代金 {total:,} 円を支払った")
-T_REFUSED_WHAT = Text("{what}: refused ({code}): {message}", "{what}：拒否（{code}）")
 T_AT = Text("{terminal}, receipt {receipt}", "{terminal}、レシート {receipt}")
 T_PHOTO = Text("photographs the owner's code over their shoulder", "本人の肩越しにコードを撮影")
 T_OWNER_PAYS = Text("the owner pays ¥{total:,} at {terminal}", "本人が {terminal} で {total:,} 円を支払う")
-T_OWNER_REFUSED = Text("refused ({code})", "拒否（{code}）")
 T_SCREENSHOT = Text("gets a screenshot of the owner's code (e.g. sent in a chat)",
                     "本人のコードのスクリーンショットを入手（チャットで送られたものなど）")
 T_REFRESH = Text("the owner taps refresh: a new code is shown", "本人が更新をタップ：新しいコードが表示される")
@@ -54,20 +53,12 @@ BY = Text("single-use codes that a refresh supersedes and that expire in 60 s",
           "1回限り・更新で無効・60秒で失効するコード")
 
 
-def run(core, *, policy, on_step=None, basket: int = 9_000, lift_delay: int = 180, seed: int = 7,
-        real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(basket=basket, lift_delay=lift_delay, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, basket, lift_delay, random.Random(seed))
-
-
-def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, basket: int, lift_delay: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
     t1, t2 = shop.terminals[0], shop.terminals[1]
-    victim = new_customer(r, email=f"yuki.{r.tag}@example.jp", name="伊藤 由紀 (victim)",
-                         password=passphrase(rng), balance=100_000)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="yuki", name="伊藤 由紀 (victim)", balance=100_000)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     attacker_cart = cart_of_value(core, basket)
@@ -75,15 +66,12 @@ def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> Scenari
 
     def replay(what: Text, code_text: str, terminal: str) -> None:
         nonlocal lost, accepted
-        sale, refused = try_pay(r, shop, code_text, attacker_cart, terminal=terminal, who="attacker")
+        sale = attacker_presents(r, shop, code_text, attacker_cart, terminal=terminal, accepted=T_ACCEPTED,
+                                 accepted_detail=T_AT, refused=T_REFUSED_WHAT, refused_detail=T_DATA, what=what,
+                                 data=terminal)
         if sale is not None:
             lost += sale.total
             accepted += 1
-            r.step(Actor.TILL, "pay", T_ACCEPTED, detail=T_AT, attacker_gain=True, what=what, total=sale.total,
-                   terminal=terminal, receipt=sale.receipt_no)
-        else:
-            r.step(Actor.TILL, "pay", T_REFUSED_WHAT, detail=T_DATA, attacker_gain=False, what=what, code=refused.code,
-                   message=refused.message, data=terminal, defence=refusal_defence(refused))
 
     # 1. Used, then shown again at the other till.
     code = owner_issues_code(r, victim, token)
@@ -93,7 +81,7 @@ def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> Scenari
     if sale:
         r.step(Actor.VICTIM, "pay", T_OWNER_PAYS, detail=T_DATA, total=sale.total, terminal=t1, data=t1)
     else:
-        r.step(Actor.VICTIM, "pay", T_OWNER_REFUSED, detail=T_DATA, code=refused.code, data=t1)
+        r.step(Actor.VICTIM, "pay", T_REFUSED_CODE, detail=T_DATA, code=refused.code, data=t1)
     r.advance(20)
     replay(W_USED, code.text, t2)
 
@@ -123,6 +111,6 @@ def _attack(r: Run, basket: int, lift_delay: int, rng: random.Random) -> Scenari
 
 SPEC = ScenarioSpec(NAME, "Screenshot / replayed code",
                     "A code is shown again after it was used or refreshed, or lifted at one till and spent at another.",
-                    SIZES, run, title_ja="スクリーンショットの再利用",
+                    SIZES, attack, title_ja="スクリーンショットの再利用",
                     summary_ja="使用済み・更新済みのコードを再提示する。あるいはレジAで盗んだコードをレジBで使う。",
                     stopping=("single-use-code", "one-live-code", "code-lifetime"))

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import random
 
-from shared.attacks.base import (T_REFUSED, Actor, Outcome, Run, ScenarioResult, ScenarioSpec, SizeOption,
-                                 refusal_defence)
-from shared.attacks.world import ensure_shop, new_customer, passphrase, resale_cart, sign_in_with_phone, try_pay
+from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.run import Run, refusal_defence
+from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, SessionInvalid, StepUpRequired, TotpRequired
 from shared.texts import Text
@@ -26,7 +27,7 @@ SIZES = (
     SizeOption("amount", 50_000, "yen per top-up", 1_000, 300_000),
     SizeOption("topups", 3, "top-ups within one minute", 1, 20),
     SizeOption("balance", 5_000, "the victim's balance before", 0, 300_000),
-    SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1),
+    SEED,
 )
 
 
@@ -41,27 +42,17 @@ T_TOPUP_REFUSED = Text("top-up {n} of ¥{want:,} refused ({code}): {message}", "
 T_TOPUP = Text("top-up {n}: ¥{amount:,} charged to the victim's card", "{n} 回目のチャージ：被害者のカードに {amount:,} 円を請求")
 T_TOPUP_DETAIL = Text("{brand} •••• {last4}; balance ¥{balance:,}", "{brand} •••• {last4}／残高 {balance:,} 円")
 T_ALERT = Text("top-up velocity alert", "チャージ頻度の警報")
-T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
-T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
 N_CHARGED = Text("Charged to the victim's card by the attacker: ¥{charged:,}.",
                  "攻撃者が被害者のカードに請求した額：{charged:,} 円。")
 BY = Text("TOTP second factor for sign-in, top-ups and top-up credential changes",
           "サインイン・チャージ・チャージ用パスワードの変更に TOTP による二要素認証")
 
 
-def run(core, *, policy, on_step=None, amount: int = 50_000, topups: int = 3, balance: int = 5_000,
-        seed: int = 7, real_argon2: bool = False) -> ScenarioResult:
-    sizes = dict(amount=amount, topups=topups, balance=balance, seed=seed, real_argon2=real_argon2)
-    with Run(core, SPEC, policy=policy, on_step=on_step, sizes=sizes) as r:
-        return _attack(r, amount, topups, balance, random.Random(seed))
-
-
-def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) -> ScenarioResult:
+def attack(r: Run, *, amount: int, topups: int, balance: int, seed: int) -> ScenarioResult:
+    rng = random.Random(seed)
     core = r.core
     shop = ensure_shop(core)
-    victim = new_customer(r, email=f"taro.{r.tag}@example.jp", name="田中 太郎 (victim)",
-                         password=passphrase(rng), balance=balance)
-    r.watch(victim.customer_id, victim.email)
+    victim = watched_customer(r, rng, first="taro", name="田中 太郎 (victim)", balance=balance)
     r.advance(60)
     victim_token = sign_in_with_phone(r, victim)
     r.step(Actor.VICTIM, "sign_in", T_VICTIM, detail=T_CARD, last4=VICTIM_CARD[-4:])
@@ -72,8 +63,8 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
                                       source="198.51.100.77").token
         r.step(Actor.ATTACKER, "sign_in", T_SIGNED_IN, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "sign_in", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="second-factor-sign-in" if isinstance(e, (TotpRequired, InvalidCredentials)) else None)
+        r.refused(Actor.ATTACKER, "sign_in", e,
+                  defence="second-factor-sign-in" if isinstance(e, (TotpRequired, InvalidCredentials)) else None)
         # Defence in depth: the victim's phone, still signed in, picked up by someone else.
         r.step(Actor.ATTACKER, "phone", T_PHONE)
         token = victim_token
@@ -83,9 +74,9 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
         core.topups.set_topup_password(token, topup_password)
         r.step(Actor.ATTACKER, "set_topup_password", T_SET_PW, attacker_gain=True)
     except QrpayError as e:
-        r.step(Actor.ATTACKER, "set_topup_password", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="topup-credential-second-factor" if isinstance(e, StepUpRequired) else
-               "session-timeouts" if isinstance(e, SessionInvalid) else None)
+        r.refused(Actor.ATTACKER, "set_topup_password", e,
+                  defence="topup-credential-second-factor" if isinstance(e, StepUpRequired) else
+                  "session-timeouts" if isinstance(e, SessionInvalid) else None)
 
     charged = 0
     for i in range(topups):
@@ -100,8 +91,7 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
             t = core.topups.top_up(token, want, VICTIM_CARD, topup_password=topup_password,
                                    idempotency_key=f"atk-{r.tag}-{i}")
         except QrpayError as e:
-            r.step(Actor.ATTACKER, "top_up", T_TOPUP_REFUSED, attacker_gain=False, n=i + 1, want=want, code=e.code,
-                   message=e.message, defence=_topup_defence(e))
+            r.refused(Actor.ATTACKER, "top_up", e, T_TOPUP_REFUSED, defence=_topup_defence(e), n=i + 1, want=want)
             continue
         charged += t.amount
         r.step(Actor.ATTACKER, "top_up", T_TOPUP, detail=T_TOPUP_DETAIL, attacker_gain=True, n=i + 1, amount=t.amount,
@@ -109,25 +99,8 @@ def _attack(r: Run, amount: int, topups: int, balance: int, rng: random.Random) 
     if r.alerted(AuditEvent.TOPUP_VELOCITY_ALERT):
         r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="topup-velocity")
 
-    lost = 0
     r.advance(120)
-    try:
-        code = core.codes.issue(token)
-    except QrpayError as e:
-        r.step(Actor.ATTACKER, "issue_code", T_REFUSED, attacker_gain=False, code=e.code, message=e.message,
-               defence="step-up-before-code" if isinstance(e, StepUpRequired) else None)
-    else:
-        left = core.wallet.balance(victim.customer_id)
-        lines = resale_cart(core, min(left, core.policy.payment_max_per_transaction))
-        if lines:
-            sale, refused = try_pay(r, shop, code.text, lines, terminal=shop.terminals[1], who="attacker")
-            if sale is not None:
-                lost = sale.total
-                r.step(Actor.TILL, "pay", T_BOUGHT, detail=T_RECEIPT, attacker_gain=True, total=sale.total,
-                       receipt=sale.receipt_no)
-            else:
-                r.step(Actor.TILL, "pay", T_REFUSED, attacker_gain=False, code=refused.code, message=refused.message,
-                       defence=refusal_defence(refused))
+    lost = spend_as_victim(r, shop, token, victim.customer_id, terminal=shop.terminals[1])
     r.note(N_CHARGED, charged=charged)
     if lost or charged:
         return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost,
@@ -145,7 +118,7 @@ def _topup_defence(e: QrpayError) -> str | None:
 
 SPEC = ScenarioSpec(NAME, "Top-up takeover",
                     "With the victim's password, the attacker changes the top-up password and charges the victim's "
-                    "card three times in a minute.", SIZES, run,
+                    "card three times in a minute.", SIZES, attack,
                     title_ja="チャージの乗っ取り",
                     summary_ja="被害者のパスワードでチャージ用パスワードを変更し、被害者のカードで1分間に3回チャージする。",
                     stopping=("topup-second-factor", "topup-credential-second-factor"))

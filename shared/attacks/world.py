@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from shared import ledger, totp
+from shared.attacks.base import Actor
+from shared.attacks.run import T_REFUSED, refusal_defence
 from shared.catalog import make_ean13
-from shared.errors import CodeRefused, NotFound
+from shared.errors import CodeRefused, NotFound, QrpayError, StepUpRequired
 from shared.staff import StaffRole
+from shared.texts import Text
 
 if TYPE_CHECKING:
-    from shared.attacks.base import Run
+    from shared.attacks.run import Run
     from shared.core import Core
     from shared.sales import Sale
 
@@ -127,11 +130,18 @@ def new_customer(run: "Run", *, email: str, name: str, password: str, balance: i
     run.mark_totp_used(enrolment.customer_id, confirm_at)
     if balance > 0:
         with core.db.write() as conn:
-            ledger.transfer(conn, key=f"attack-seed:{enrolment.customer_id}", kind="seed", at=core.now(),
-                            memo="Opening balance", customer_id=enrolment.customer_id,
-                            postings=[(ledger.CARD_CLEARING, -balance),
-                                      (ledger.wallet_account(enrolment.customer_id), balance)])
+            ledger.opening_balance(conn, enrolment.customer_id, balance, key=f"attack-seed:{enrolment.customer_id}",
+                                   at=core.now())
     return Person(enrolment.customer_id, enrolment.email, name, password, enrolment.totp_secret)
+
+
+def watched_customer(run: "Run", rng: random.Random, *, first: str, name: str, balance: int) -> Person:
+    """A customer the scenario is about (`first`.TAG@example.jp, a passphrase from `rng`), shown in
+    the victim view: their balance before and after, and the mail they got during the run."""
+    person = new_customer(run, email=f"{first}.{run.tag}@example.jp", name=name, password=passphrase(rng),
+                          balance=balance)
+    run.watch(person.customer_id, person.email)
+    return person
 
 
 def sign_in_with_phone(run: "Run", person: Person, *, device: str = "own-phone") -> str:
@@ -191,3 +201,45 @@ def try_pay(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, 
         return pay(run, shop, code, lines, terminal=terminal, who=who), None
     except CodeRefused as e:
         return None, e
+
+
+T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
+T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+
+
+def attacker_presents(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, terminal: str,
+                      accepted: Text, refused: Text = T_REFUSED, accepted_detail: Text = T_RECEIPT,
+                      refused_detail: Text | None = None, who: str = "attacker", **params) -> "Sale | None":
+    """A till scans a code the attacker presents (lifted, old, forged, or the victim's own) for
+    `lines`; records what the till answered: `accepted` with the receipt, or the refusal and the
+    defence it came from (`params` go on either). Returns the sale, None when refused."""
+    sale, refusal = try_pay(run, shop, code, lines, terminal=terminal, who=who)
+    if sale is None:
+        run.refused(Actor.TILL, "pay", refusal, refused, detail=refused_detail, defence=refusal_defence(refusal),
+                    **params)
+    else:
+        run.step(Actor.TILL, "pay", accepted, detail=accepted_detail, attacker_gain=True, total=sale.total,
+                 receipt=sale.receipt_no, terminal=terminal, **params)
+    return sale
+
+
+def spend_as_victim(run: "Run", shop: Shop, token: str, customer_id: int, *, terminal: str, who: str = "attacker",
+                    issue_refused: Text = T_REFUSED, bought: Text = T_BOUGHT, bought_detail: Text = T_RECEIPT,
+                    detail: Text | None = None, **params) -> int:
+    """The end of a takeover: signed in as the victim (`token`), the attacker shows a payment code
+    and buys the dearest resale goods the balance and the per-payment limit allow at `terminal`.
+    Records each step (`detail` and `params` go on all of them) and returns the yen spent: 0 when
+    the code or the payment is refused, or when nothing is left to buy."""
+    core = run.core
+    try:
+        code = core.codes.issue(token)
+    except QrpayError as e:
+        run.refused(Actor.ATTACKER, "issue_code", e, issue_refused, detail=detail, **params,
+                    defence="step-up-before-code" if isinstance(e, StepUpRequired) else refusal_defence(e))
+        return 0
+    lines = resale_cart(core, min(core.wallet.balance(customer_id), core.policy.payment_max_per_transaction))
+    if not lines:
+        return 0
+    sale = attacker_presents(run, shop, code.text, lines, terminal=terminal, who=who, accepted=bought,
+                             accepted_detail=bought_detail, refused_detail=detail, **params)
+    return 0 if sale is None else sale.total

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shared.attacks.base import MAX_PACE_SECONDS
+from shared.attacks.spec import MAX_PACE_SECONDS
 from shared.cli.main import UsageError, emit, no_core, safe_text
 from shared.texts import LANGS, Text
 

@@ -6,7 +6,6 @@ parent counts them: N concurrent attempts never get more comparisons than the li
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing as mp
 import re
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from shared import totp
 from shared.mailbox import MessageKind
 from shared.policy import HARDENED
+from tests.parallel import race
 
 PW = "correct horse battery staple"
 WRONG = [f"wrong password {i:02d} quartz" for i in range(40)]
@@ -80,19 +80,10 @@ def _worker(db, now, action, args, delay, overrides, log_path, barrier, results)
 
 def _race(db_path, now, jobs, overrides=None):
     """jobs: (action, args, delay). Returns ({tag: outcome}, [logged comparisons])."""
-    ctx = mp.get_context("spawn")
     log_path = str(Path(db_path).with_suffix(".checks"))
     Path(log_path).write_text("")
-    barrier, results = ctx.Barrier(len(jobs)), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(db_path), now, action, args, delay, overrides, log_path,
-                                               barrier, results))
-             for action, args, delay in jobs]
-    for p in procs:
-        p.start()
-    outcomes = dict(results.get(timeout=300) for _ in procs)
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    outcomes = dict(race(_worker, [(str(db_path), now, action, args, delay, overrides, log_path)
+                                   for action, args, delay in jobs], timeout=300))
     return outcomes, Path(log_path).read_text().splitlines()
 
 
