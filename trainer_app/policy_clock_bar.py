@@ -115,6 +115,7 @@ class PolicyClockBar(QWidget):
         head.addWidget(title)
         self.badge = PolicyBadge()
         head.addWidget(self.badge)
+        self._head = head
         switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
         switch_flow = FlowLayout(switch, spacing=12, align_right=True)
         head.addWidget(switch, 1)
@@ -194,6 +195,10 @@ class PolicyClockBar(QWidget):
         self.insecure_banner.hide()
         outer.addWidget(self.insecure_banner)
 
+    def add_to_head(self, widget: QWidget) -> None:
+        """A button of the window's beside the badge (the score board)."""
+        self._head.insertWidget(self._head.indexOf(self.badge) + 1, widget)
+
     def refresh_status(self, *, force_policy: bool = False) -> None:
         """The timer only repaints: the simulated time and the policy come from the database."""
         try:
@@ -212,8 +217,11 @@ class PolicyClockBar(QWidget):
         name = policy.name
         self.badge.set_policy(policy)
         self.insecure_banner.setVisible(name == "2019")
+        # a custom set of defences is neither preset: both buttons up (an exclusive group keeps one down)
+        self.policy_group.setExclusive(False)
         for n, b in self.policy_buttons.items():
             b.setChecked(n == name)
+        self.policy_group.setExclusive(True)
 
     def set_policy(self, name: str) -> None:
         try:
