@@ -55,7 +55,7 @@ def test_switching_one_defence_writes_the_policy_and_the_banner_says_custom(wind
     assert window.badge.text().endswith("Custom: 1 defences off")
     assert not any(b.isChecked() for b in window.policy_buttons.values()), "a custom set is neither preset"
     assert "Off" in row.state.text() and "1 of" in window.defence_panel.summary.text()
-    assert window.pages.tabText(1) == "Defences (1 off)"
+    assert window.page_buttons["defences"].text() == "Defences (1 off)"
     assert any(r.event is AuditEvent.POLICY_CHANGED for r in core.audit_recent(limit=3))
     poller.poll()
     assert defences.off_set(seen[-1]) == {"reset-to-address-of-record"}, "another app sees the switch"

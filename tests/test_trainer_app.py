@@ -349,3 +349,56 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
     finally:
         app.removeTranslator(t)
         app.setProperty("qrpay_language", "en")
+
+
+# -- presenter pace --------------------------------------------------------------------------------
+def test_one_step_at_a_time_waits_for_next_and_can_finish_at_full_speed(qtbot, window):
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("step")
+    window.run_selected(("2019",))
+    qtbot.waitUntil(window.next_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+    shown = window.steps_list.count()
+    assert shown >= 1 and window.is_running(), "the run waits on the first step"
+    assert window.steps_list.count() == shown and window.is_running()
+    window.next_button.click()
+    qtbot.waitUntil(lambda: window.steps_list.count() > shown and window.next_button.isEnabled(),
+                    timeout=RUN_TIMEOUT_MS)
+    assert window.steps_list.count() == shown + 1, "Next shows exactly one more step"
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.run_panel.set_pace("full")     # the presenter lets the rest run
+    assert "2019" in window.results and not window.next_button.isEnabled()
+
+
+def test_stop_ends_a_run_waiting_for_next(qtbot, window):
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("step")
+    window.run_selected(("hardened",))
+    qtbot.waitUntil(window.next_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.stop_button.click()
+    assert "Stopped" in window.status_banner.text() and not window.results
+
+
+def test_delay_per_step_goes_on_by_itself_and_stop_cuts_the_wait(qtbot, window, monkeypatch):
+    from trainer_app import run_panel
+
+    waits = []
+    real_gate = run_panel.ScenarioWorker._gate
+
+    def counting_gate(self, step):
+        waits.append((self._pace, self._delay))
+        return real_gate(self, step)
+
+    monkeypatch.setattr(run_panel.ScenarioWorker, "_gate", counting_gate)
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("delay", 0.2)
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.run_selected(("hardened",))
+    assert "hardened" in window.results and len(waits) >= 2
+    assert all(w == ("delay", 0.2) for w in waits), "every step waited the delay, without a Next"
+    window.run_panel.set_pace("delay", 30.0)
+    window.run_selected(("hardened",))
+    qtbot.waitUntil(lambda: window.steps_list.count() >= 1, timeout=RUN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.run_finished, timeout=10_000):   # far less than the 30 s delay
+        window.stop_run()
+    assert not window.results

@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from shared.attacks.base import Actor, TimelinePoint
 from trainer_app.chart import format_elapsed
@@ -113,19 +113,34 @@ class TrainerWindow(QMainWindow):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([390, 960])
-        # Attacks and the defence switches share the space under the bar (one at a time on 1366×768)
-        self.pages = QTabWidget()
+        # Attacks and the defence switches share the space under the bar, one at a time (1366×768
+        # has no height to spare for a tab bar: two buttons in the bar's title row switch them)
+        self.pages = QStackedWidget()
         self.pages.setObjectName("trainerPages")
-        self.pages.addTab(split, "▶ " + self.tr("Attacks"))
+        self.pages.addWidget(split)
         self.defence_panel = DefenceSwitchesPanel(self.core)
         self.defence_panel.switch_changed.connect(lambda: self.bar.refresh_status(force_policy=True))
+        self.pages.addWidget(self.defence_panel)
+        self.page_buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        for key, text, page in (("attacks", "▶ " + self.tr("Attacks"), split),
+                                ("defences", self.tr("Defences"), self.defence_panel)):
+            b = QPushButton(text)
+            b.setCheckable(True)
+            b.setObjectName(f"page_{key}")
+            b.setStyleSheet(f"QPushButton#page_{key} {{ font-weight: 600; }}"
+                            f" QPushButton#page_{key}:checked {{ background: {theme.ACCENT}; color: white; }}")
+            b.clicked.connect(lambda _=False, p=page: self.pages.setCurrentWidget(p))
+            group.addButton(b)
+            self.page_buttons[key] = b
+        self.page_buttons["attacks"].setChecked(True)
         self.bar.policy_poller.changed.connect(self._policy_shown)
-        self.pages.addTab(self.defence_panel, self.tr("Defences"))
         self.score_board_button = QPushButton("★ " + self.tr("Score board"))
         self.score_board_button.setObjectName("scoreBoardButton")
         self.score_board_button.setToolTip(self.tr("The challenges trainees solve by hand, with hints"))
         self.score_board_button.clicked.connect(self.open_score_board)
-        self.bar.add_to_head(self.score_board_button)
+        for b in (self.score_board_button, self.page_buttons["defences"], self.page_buttons["attacks"]):
+            self.bar.add_to_head(b)
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(root)
         self.score_board: ScoreBoardWindow | None = None
@@ -134,10 +149,14 @@ class TrainerWindow(QMainWindow):
     def _policy_shown(self, policy) -> None:
         self.defence_panel.show_policy(policy)
         off = len(self.defence_panel.off_names())
-        self.pages.setTabText(1, self.tr("Defences ({off} off)").format(off=off) if off else self.tr("Defences"))
+        self.page_buttons["defences"].setText(self.tr("Defences ({off} off)").format(off=off) if off
+                                              else self.tr("Defences"))
 
     def show_defences(self) -> None:
-        self.pages.setCurrentWidget(self.defence_panel)
+        self.page_buttons["defences"].click()
+
+    def show_attacks(self) -> None:
+        self.page_buttons["attacks"].click()
 
     def open_score_board(self) -> "ScoreBoardWindow":
         """The score board in a window of its own (one per trainer; brought to the front again)."""

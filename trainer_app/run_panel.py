@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QProgressBar,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from shared.attacks import run_isolated
@@ -181,7 +181,7 @@ class RunPanel(QWidget):
     next_requested = Signal()
 
     PARTS = ("run_card", "sizes_grid", "run_buttons", "stop_button", "live_check", "outcome_box", "outcomes",
-             "status_banner", "progress", "pace_buttons", "pace_delay", "next_button")
+             "status_banner", "progress", "pace_combo", "pace_delay", "next_button")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -220,30 +220,17 @@ class RunPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_requested)
         buttons.addWidget(self.stop_button)
-        self.live_check = QCheckBox(self.tr("Run on this database"))
-        self.live_check.setToolTip(self.tr("Off: each run uses a fresh temporary database, so the demo data is "
-                                           "untouched. On: the attack really happens in this database."))
-        buttons.addWidget(self.live_check)
-        cv.addWidget(run_row)
-
-        # The presenter's pace (changeable while a run goes)
-        pace_row = QWidget()
-        pace = FlowLayout(pace_row, spacing=8)
-        pace.addWidget(QLabel(self.tr("Pace:")))
-        self.pace_group = QButtonGroup(self)
-        self.pace_group.setExclusive(True)
-        self.pace_buttons: dict[str, QPushButton] = {}
+        # The presenter's pace, in the same row (changeable while a run goes)
+        pace_label = QLabel(self.tr("Pace:"))
+        buttons.addWidget(pace_label)
+        self.pace_combo = QComboBox()
+        self.pace_combo.setObjectName("pace")
         for key, text in ((FULL_SPEED, self.tr("Full speed")), (STEP_BY_STEP, self.tr("One step at a time")),
                           (DELAY, self.tr("Delay per step"))):
-            b = QPushButton(text)
-            b.setCheckable(True)
-            b.setObjectName(f"pace_{key}")
-            b.setStyleSheet(f"QPushButton#pace_{key}:checked {{ background: {theme.ACCENT}; color: white; }}")
-            b.clicked.connect(self._pace_clicked)
-            self.pace_group.addButton(b)
-            self.pace_buttons[key] = b
-            pace.addWidget(b)
-        self.pace_buttons[FULL_SPEED].setChecked(True)
+            self.pace_combo.addItem(text, key)
+        pace_label.setBuddy(self.pace_combo)
+        self.pace_combo.currentIndexChanged.connect(self._pace_clicked)
+        buttons.addWidget(self.pace_combo)
         self.pace_delay = QDoubleSpinBox()
         self.pace_delay.setRange(0.2, 30.0)
         self.pace_delay.setSingleStep(0.5)
@@ -253,13 +240,20 @@ class RunPanel(QWidget):
         self.pace_delay.setMinimumWidth(92)
         self.pace_delay.setToolTip(self.tr("Seconds to wait after each step"))
         self.pace_delay.valueChanged.connect(self._pace_clicked)
-        pace.addWidget(self.pace_delay)
+        self.pace_delay.hide()
+        buttons.addWidget(self.pace_delay)
         self.next_button = QPushButton(self.tr("Next step") + " ▶")
         self.next_button.setProperty("role", "primary")
         self.next_button.setEnabled(False)
         self.next_button.clicked.connect(self.next_requested)
-        pace.addWidget(self.next_button)
-        cv.addWidget(pace_row)
+        self.next_button.hide()
+        buttons.addWidget(self.next_button)
+        self.live_check = QCheckBox(self.tr("Run on this database"))
+        self.live_check.setToolTip(self.tr("Off: each run uses a fresh temporary database, so the demo data is "
+                                           "untouched. On: the attack really happens in this database."))
+        buttons.addWidget(self.live_check)
+        cv.addWidget(run_row)
+
         lay.addWidget(card)
 
         # The outcome, big, one line per policy run
@@ -284,16 +278,21 @@ class RunPanel(QWidget):
         lay.addWidget(self.progress)
 
     def pace(self) -> tuple[str, float]:
-        key = next((k for k, b in self.pace_buttons.items() if b.isChecked()), FULL_SPEED)
-        return key, float(self.pace_delay.value())
+        return self.pace_combo.currentData() or FULL_SPEED, float(self.pace_delay.value())
 
     def set_pace(self, key: str, delay: float | None = None) -> None:
         if delay is not None:
             self.pace_delay.blockSignals(True)
             self.pace_delay.setValue(delay)
             self.pace_delay.blockSignals(False)
-        self.pace_buttons[key].setChecked(True)
+        self.pace_combo.blockSignals(True)
+        self.pace_combo.setCurrentIndex(self.pace_combo.findData(key))
+        self.pace_combo.blockSignals(False)
         self._pace_clicked()
 
     def _pace_clicked(self, *_args) -> None:
-        self.pace_changed.emit(*self.pace())
+        key, delay = self.pace()
+        # only what the chosen pace uses is shown: the delay, or "Next step"
+        self.pace_delay.setVisible(key == DELAY)
+        self.next_button.setVisible(key == STEP_BY_STEP)
+        self.pace_changed.emit(key, delay)

@@ -130,6 +130,14 @@ class MailItem:
     body: str
     sent_at: float
     kind: MessageKind | str
+    subject_ja: str | None = None     # the notice in Japanese (shared/notices.py), when written
+    body_ja: str | None = None
+
+    def subject_in(self, lang: str) -> str:
+        return self.subject_ja if lang == "ja" and self.subject_ja else self.subject
+
+    def body_in(self, lang: str) -> str:
+        return self.body_ja if lang == "ja" and self.body_ja else self.body
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,7 +557,7 @@ class Run:
         for address in [email for email, _ in self._watched.values()] + self._extra_inboxes:
             for m in core.inbox(address):
                 if m.sent_at >= self.started_at:
-                    messages.append(MailItem(m.to, m.subject, m.body, m.sent_at, m.kind))
+                    messages.append(MailItem(m.to, m.subject, m.body, m.sent_at, m.kind, m.subject_ja, m.body_ja))
         messages.sort(key=lambda m: m.sent_at, reverse=True)
         problems = tuple(checks.run_checks(core))
         with core.db.read() as conn:

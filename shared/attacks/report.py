@@ -269,8 +269,8 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
     if r.victim.messages:
         parts.append("<table>" + _head("th_messages", lang))
         for m in r.victim.messages:
-            parts.append(f"<tr><td>{_e(_jst(m.sent_at))}</td><td>{_e(m.to)}</td><td>{_e(m.subject)}</td>"
-                         f"<td><pre>{_e(m.body)}</pre></td></tr>")
+            parts.append(f"<tr><td>{_e(_jst(m.sent_at))}</td><td>{_e(m.to)}</td><td>{_e(m.subject_in(lang))}</td>"
+                         f"<td><pre>{_e(m.body_in(lang))}</pre></td></tr>")
         parts.append("</table>")
 
     parts.append(f"<h2>{_e(_t('defences', lang))}</h2>")
