@@ -56,7 +56,7 @@ class CredentialChanges:
             store.set_password_hash(conn, s.customer_id, new_hash, at=now)
             others = store.revoke_sessions_of(conn, s.customer_id, at=now, reason="password_changed", except_id=s.id)
             self._changed(conn, s, now, reason="password_changed", event=AuditEvent.PASSWORD_CHANGED,
-                          **notice("password_changed", time=to_iso(now), device=s.device),
+                          **notice("password_changed", time=to_iso(now), at=now, device=s.device),
                           other_sessions_revoked=others)
 
     def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
@@ -71,10 +71,10 @@ class CredentialChanges:
                 raise Conflict("Another account uses this e-mail address.")
             # The old address hears of the change: it is the one an attacker would want silenced.
             mailbox.send(conn, to=old, at=now, kind=MessageKind.SECURITY,
-                         **notice("email_changed_old", new=new, time=to_iso(now)))
+                         **notice("email_changed_old", new=new, time=to_iso(now), at=now))
             store.set_email(conn, s.customer_id, new)
             self._changed(conn, s, now, reason="email_changed", event=AuditEvent.EMAIL_CHANGED,
-                          kind=MessageKind.NOTICE, **notice("email_changed_new", time=to_iso(now)),
+                          kind=MessageKind.NOTICE, **notice("email_changed_new", time=to_iso(now), at=now),
                           old_email=old, new_email=new)
 
     def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
@@ -102,7 +102,7 @@ class CredentialChanges:
         def activate(conn, fresh, factor):
             store.activate_pending_totp_secret(conn, s.customer_id)
             self._changed(conn, s, now, reason="authenticator_changed", event=AuditEvent.TOTP_REENROLLED,
-                          **notice("authenticator_changed", time=to_iso(now), device=s.device))
+                          **notice("authenticator_changed", time=to_iso(now), at=now, device=s.device))
         self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
                              event=AuditEvent.TOTP_ENROL_FAILED,
                              secret_of=lambda r: r["pending_totp_secret"] or "",
@@ -116,5 +116,5 @@ class CredentialChanges:
             store.replace_recovery_codes(conn, s.customer_id, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
             self._changed(conn, s, now, reason="recovery_codes_regenerated",
                           event=AuditEvent.RECOVERY_CODES_REGENERATED,
-                          **notice("recovery_codes_regenerated", time=to_iso(now)))
+                          **notice("recovery_codes_regenerated", time=to_iso(now), at=now))
         return codes

@@ -116,7 +116,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                     severity="warning",
                     error=Conflict("This e-mail address cannot be used for a new account. If it is yours, sign "
                                    "in or reset your password."),
-                    notify=notice("register_existing", time=to_iso(now)))
+                    notify=notice("register_existing", time=to_iso(now), at=now))
             else:
                 cid = store.insert_customer(conn, email=email, name=name, password_hash=pw_hash, totp_secret=secret,
                                             at=now)
@@ -301,18 +301,18 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
         if factor is Factor.RECOVERY_CODE:
             left = store.recovery_codes_left(conn, cid)
             details["recovery_codes_left"] = left
-            self.notify_owner(conn, cid, **notice("recovery_code_used", device=device, time=to_iso(now), left=left))
+            self.notify_owner(conn, cid, **notice("recovery_code_used", device=device, time=to_iso(now), at=now, left=left))
         audit.record(conn, at=now, event=AuditEvent.LOGIN_SUCCEEDED, customer_id=cid, session_id=sid, device=device,
                      source=source, factor=factor.value, rehashed=bool(new_hash), **details)
         if new_device:
             audit.record(conn, at=now, event=AuditEvent.NEW_DEVICE, severity="warning", customer_id=cid,
                          device=device, source=source, session_id=sid)
             if policy.notify_new_device:
-                self.notify_owner(conn, cid, **notice("new_device", device=device, time=to_iso(now)))
+                self.notify_owner(conn, cid, **notice("new_device", device=device, time=to_iso(now), at=now))
         return store.session_by_id(conn, sid)
 
     def _password_known_notice(self, source: str, key: str) -> "dict[str, Text]":
-        return notice(key, time=to_iso(self.core.now()), source=source)
+        return notice(key, time=to_iso(self.core.now()), at=self.core.now(), source=source)
 
     # -- second factors -------------------------------------------------------------------------
     @staticmethod
@@ -384,7 +384,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                     conn, attempt, kind="second_factor", reason=refused.reason,
                     event=AuditEvent.TOTP_REUSED if reused else event, severity="warning", error=refused.error,
                     notify=notice("step_up_reused_factor" if reused else "step_up_wrong_factor", device=s.device,
-                                  time=to_iso(now)))
+                                  time=to_iso(now), at=now))
         if error is not None:
             raise error
         return result
@@ -411,7 +411,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
             cleared = store.forget_failures(conn, row["email"])
             audit.record(conn, at=now, event=AuditEvent.ACCOUNT_UNLOCKED, severity="warning", customer_id=row["id"],
                          staff_id=member.id, failures_cleared=cleared)
-            self.notify_owner(conn, row["id"], kind=MessageKind.SECURITY, **notice("account_unlocked", time=to_iso(now)))
+            self.notify_owner(conn, row["id"], kind=MessageKind.SECURITY, **notice("account_unlocked", time=to_iso(now), at=now))
             row = store.customer_by_id(conn, row["id"])
         return _customer(row)
 

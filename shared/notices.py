@@ -14,6 +14,7 @@ import sqlite3
 from typing import Any
 
 from shared import mailbox
+from shared.clock import jst_text
 from shared.errors import NotFound
 from shared.identity_base import HOUR
 from shared.mailbox import MessageKind
@@ -234,12 +235,19 @@ NOTICES: dict[str, tuple[Text, Text]] = {
 }
 
 
-def notice(key: str, /, **fields: Any) -> dict[str, Text]:
+def notice(key: str, /, *, at: float | None = None, until_at: float | None = None, **fields: Any) -> dict[str, Text]:
     """{"subject": Text, "body": Text} of notice `key`, its fields filled in both languages (to
-    splat into `notify_owner`, `notify_once` or `mailbox.send`)."""
+    splat into `notify_owner`, `notify_once` or `mailbox.send`). `at` / `until_at`: the moments
+    behind {time} / {until}, which the Japanese text gives in Japan time whatever the English
+    (some English notices keep their ISO UTC stamp)."""
     subject, body = NOTICES[key]
-    return {"subject": Text(subject.en.format(**fields), subject.ja.format(**fields)),
-            "body": Text(body.en.format(**fields), body.ja.format(**fields))}
+    ja = dict(fields)
+    if at is not None:
+        ja["time"] = jst_text(at)
+    if until_at is not None:
+        ja["until"] = jst_text(until_at)
+    return {"subject": Text(subject.en.format(**fields), subject.ja.format(**ja)),
+            "body": Text(body.en.format(**fields), body.ja.format(**ja))}
 
 
 def notify_owner(conn: sqlite3.Connection, customer_id: int, *, subject: "str | Text", body: "str | Text", at: float,

@@ -122,7 +122,7 @@ class PasswordReset:
                 sessions_revoked = store.revoke_sessions_of(conn, cid, at=now, reason="password_reset")
                 store.clear_throttle(conn, key)  # the owner unlocks the account through a reset
                 codes_revoked = self._withdraw_codes(conn, cid, "password_reset", now)
-                self.notify_owner(conn, cid, kind=MessageKind.SECURITY, **notice("password_reset", time=to_iso(now)))
+                self.notify_owner(conn, cid, kind=MessageKind.SECURITY, **notice("password_reset", time=to_iso(now), at=now))
                 audit.record(conn, at=now, event=AuditEvent.RESET_COMPLETED, severity="warning", customer_id=cid,
                              factor=factor.value, sessions_revoked=sessions_revoked,
                              payment_codes_revoked=codes_revoked)
@@ -132,6 +132,6 @@ class PasswordReset:
                              reason=refused.reason)
                 if cid is not None and ok and refused.reason not in ("second_factor_missing", "reset_code_used"):
                     self._notify_once(conn, cid, kind=MessageKind.SECURITY,
-                                      **notice("reset_code_wrong_factor", time=to_iso(now)))
+                                      **notice("reset_code_wrong_factor", time=to_iso(now), at=now))
         if error is not None:
             raise error

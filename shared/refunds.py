@@ -145,7 +145,7 @@ class RefundService:
                          terminal=terminal, receipt_no=sale.receipt_no, full=wanted is None)
             self.core.identity.notify_owner(
                 conn, sale.customer_id, **notice("refund", amount=format_yen(money.total), store_en=store["name_en"],
-                                                 store_ja=store["name_ja"], time=jst_text(now),
+                                                 store_ja=store["name_ja"], time=jst_text(now), at=now,
                                                  receipt=sale.receipt_no))
             return self._load(conn, sales_store.refund(conn, refund_id))
 

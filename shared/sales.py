@@ -251,7 +251,7 @@ class SalesService:
                              store_id=store["id"], entry_method=entry.value)
                 self.core.identity.notify_owner(
                     conn, cid, **notice("payment", amount=format_yen(cart.total), store_en=store["name_en"],
-                                        store_ja=store["name_ja"], time=jst_text(now), receipt=receipt_no))
+                                        store_ja=store["name_ja"], time=jst_text(now), at=now, receipt=receipt_no))
                 return load_sale(conn, sales_store.sale(conn, sale_id))
         except _Refusal as refused:
             self._after_refusal(refused, code, terminal.id, now)

@@ -153,7 +153,7 @@ class SignInThrottle:
                          consecutive_failures=n, until=until, source=attempt.source)
             if cid is not None:
                 notify_once(conn, cid, at=now, kind=MessageKind.SECURITY,
-                            **notice("account_locked", n=n, until=to_iso(until)))
+                            **notice("account_locked", n=n, until=to_iso(until), until_at=until))
             self._detect_stuffing(conn, now, policy)
             return self._locked(until, now)
         self._detect_stuffing(conn, now, policy)

@@ -283,7 +283,7 @@ class TopUpService:
                          authorised_by="totp" if policy.topup_requires_totp else "topup_password")
             self.core.identity.notify_owner(
                 conn, cid, **notice("topup", amount=format_yen(amount), brand=card.brand.value, last4=card.last4,
-                                    time=jst_text(now), balance=format_yen(balance)))
+                                    time=jst_text(now), at=now, balance=format_yen(balance)))
             return TopUp(tid, amount, balance, card.brand.value, card.last4, now)
 
         with self._conflicts_audited(cid, key):
@@ -322,7 +322,7 @@ class TopUpService:
                              window_seconds=refused.details.get("window_seconds"))
                 self.core.identity.notify_owner(
                     conn, cid, kind=MessageKind.SECURITY,
-                    **notice("topup_velocity", amount=format_yen(amount), time=jst_text(now)))
+                    **notice("topup_velocity", amount=format_yen(amount), time=jst_text(now), at=now))
             raise LimitExceeded(refused.message, **refused.details) from None
 
     def _same_or_conflict(self, conn: sqlite3.Connection, row: sqlite3.Row, cid: int, amount: int,
@@ -431,7 +431,7 @@ class TopUpService:
             if not without_2fa:
                 self.core.identity.notify_owner(
                     conn, s.customer_id, kind=MessageKind.SECURITY,
-                    **notice("topup_password_changed" if replaced else "topup_password_set", time=jst_text(now),
+                    **notice("topup_password_changed" if replaced else "topup_password_set", time=jst_text(now), at=now,
                              device=s.device))
 
 

@@ -164,7 +164,7 @@ class WalletService:
             balance = ledger.wallet_balance(conn, customer_id)
             key = ("wallet_frozen_reason" if reason.strip() else "wallet_frozen") if frozen else "wallet_unfrozen"
             self.core.identity.notify_owner(conn, customer_id, kind=MessageKind.SECURITY,
-                                            **notice(key, time=jst_text(now), reason=reason.strip(),
+                                            **notice(key, time=jst_text(now), at=now, reason=reason.strip(),
                                                      balance=format_yen(balance)))
 
     def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float) -> int:

@@ -36,7 +36,7 @@ def test_panel_shows_every_defence_with_its_words_and_standard(window):
     assert set(panel.rows) == set(defences.NAMES)
     for name, row in panel.rows.items():
         d = defences.DEFENCES[name]
-        assert row.switch.text() == d.title.en and row.stops.text() == d.stops.en
+        assert row.title.text() == d.title.en and row.stops.text() == d.stops.en
         assert d.guideline in row.standard.text()
         assert row.is_on(), "hardened: every switch on"
         assert "On" in row.state.text()
@@ -59,7 +59,7 @@ def test_switching_one_defence_writes_the_policy_and_the_banner_says_custom(wind
     assert any(r.event is AuditEvent.POLICY_CHANGED for r in core.audit_recent(limit=3))
     poller.poll()
     assert defences.off_set(seen[-1]) == {"reset-to-address-of-record"}, "another app sees the switch"
-    row.switch.click()                         # back on: the hardened preset again
+    row.title.clicked.emit()                   # back on (a click on its name): the hardened preset again
     assert core.policy.name == "hardened" and window.badge.text().endswith("Hardened")
     assert window.policy_buttons["hardened"].isChecked()
     other_app.close()
@@ -110,7 +110,7 @@ def test_japanese_words_in_japanese(qtbot, core, tmp_path):
         w = TrainerWindow(core, documents_dir=tmp_path)
         qtbot.addWidget(w)
         row = w.defence_panel.rows["second-factor-sign-in"]
-        assert row.switch.text() == defences.DEFENCES["second-factor-sign-in"].title.ja
+        assert row.title.text() == defences.DEFENCES["second-factor-sign-in"].title.ja
         assert row.stops.text() == defences.DEFENCES["second-factor-sign-in"].stops.ja
     finally:
         app.setProperty("qrpay_language", "en")

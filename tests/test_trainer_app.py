@@ -402,3 +402,32 @@ def test_delay_per_step_goes_on_by_itself_and_stop_cuts_the_wait(qtbot, window, 
     with qtbot.waitSignal(window.run_finished, timeout=10_000):   # far less than the 30 s delay
         window.stop_run()
     assert not window.results
+
+
+def test_alert_details_are_shown_whole(qtbot, window):
+    """Last session's screenshots: the Alerts table cut Details with "…". Now one detail a line, the
+    column takes the width the severity column left, and the row is as tall as its lines."""
+    window.resize(1366, 768)
+    run_and_wait(qtbot, window, "reset-hijack", ("2019",))
+    table = window.alerts_table
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: table.isVisible(), timeout=2000)
+    assert table.rowCount() >= 1 and table.isColumnHidden(1)
+    fm = table.fontMetrics()
+    for r in range(table.rowCount()):
+        lines = table.item(r, 4).text().split("\n")
+        assert len(lines) >= 2, "one detail a line"
+        widest = max(fm.horizontalAdvance(line) for line in lines if " " not in line)   # unbreakable ones
+        assert widest <= table.columnWidth(4), (lines, table.columnWidth(4))
+        assert table.rowHeight(r) >= len(lines) * fm.lineSpacing()
+
+
+def test_every_size_shown_has_a_label_of_the_trainer():
+    """A size without an entry fell back to the core's English help sentence, untranslated and long
+    (reset-hijack's read_mail in last session's Japanese screenshots)."""
+    from trainer_app.main_window import HIDDEN_SIZES
+    from trainer_app.texts import _SIZE_LABELS
+
+    missing = {f"{spec.name}:{o.name}" for spec in SCENARIOS.values() for o in spec.sizes
+               if o.name not in HIDDEN_SIZES and o.name not in _SIZE_LABELS}
+    assert not missing

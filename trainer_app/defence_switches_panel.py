@@ -64,6 +64,15 @@ def source_of(where: str) -> SourceExcerpt:
     return SourceExcerpt(where, shown, first, "".join(lines))
 
 
+class _ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 class DefenceRow(QFrame):
     """One defence: the switch with its name, what it stops, the standard, "View source"."""
 
@@ -79,13 +88,23 @@ class DefenceRow(QFrame):
         lay.setSpacing(2)
         head = QHBoxLayout()
         head.setSpacing(8)
-        self.switch = QCheckBox(defence.title.get(lang))
+        # the switch, and its name beside it as a label that wraps (a long name in Japanese or in
+        # kiosk type must not push "View source" out of the row); a click on the name switches too
+        self.switch = QCheckBox()
         self.switch.setObjectName(f"switch_{defence.name}")
+        self.switch.setAccessibleName(defence.title.get(lang))
         self.switch.setToolTip(defence.name)
-        self.switch.setStyleSheet("QCheckBox { font-weight: 700; min-height: 44px; }"
+        self.switch.setStyleSheet("QCheckBox { min-height: 44px; min-width: 30px; }"
                                   " QCheckBox::indicator { width: 26px; height: 26px; }")
         self.switch.toggled.connect(lambda on: self.toggled.emit(defence.name, on))
-        head.addWidget(self.switch, 1)
+        head.addWidget(self.switch)
+        self.title = _ClickableLabel(defence.title.get(lang))
+        self.title.setObjectName("defenceTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: 700;")
+        self.title.setToolTip(defence.name)
+        self.title.clicked.connect(self.switch.click)
+        head.addWidget(self.title, 1)
         self.state = QLabel()
         self.state.setObjectName("defenceState")
         head.addWidget(self.state)

@@ -139,8 +139,9 @@ class TrainerWindow(QMainWindow):
         self.score_board_button.setObjectName("scoreBoardButton")
         self.score_board_button.setToolTip(self.tr("The challenges trainees solve by hand, with hints"))
         self.score_board_button.clicked.connect(self.open_score_board)
-        for b in (self.score_board_button, self.page_buttons["defences"], self.page_buttons["attacks"]):
+        for b in (self.page_buttons["defences"], self.page_buttons["attacks"]):   # added first-last: Attacks, Defences
             self.bar.add_to_head(b)
+        self._scenario_box.layout().addWidget(self.score_board_button)   # under the Tour button
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(root)
         self.score_board: ScoreBoardWindow | None = None
@@ -174,6 +175,7 @@ class TrainerWindow(QMainWindow):
         from ui_common.tour_panel import TourButton
         self.tour_button = TourButton(self.core)   # qrpay demo --tour: the 7pay story in the real windows
         box.layout().addWidget(self.tour_button)
+        self._scenario_box = box
         return box
 
     def _build_run_area(self) -> QWidget:

@@ -115,9 +115,8 @@ class PolicyClockBar(QWidget):
         head.addWidget(title)
         self.badge = PolicyBadge()
         head.addWidget(self.badge)
-        self._head = head
         switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
-        switch_flow = FlowLayout(switch, spacing=12, align_right=True)
+        switch_flow = self._switch_flow = FlowLayout(switch, spacing=12, align_right=True)
         head.addWidget(switch, 1)
         switch_flow.addWidget(QLabel(self.tr("Policy:")))
         self.policy_buttons: dict[str, QPushButton] = {}
@@ -196,8 +195,12 @@ class PolicyClockBar(QWidget):
         outer.addWidget(self.insecure_banner)
 
     def add_to_head(self, widget: QWidget) -> None:
-        """A button of the window's beside the badge (the score board)."""
-        self._head.insertWidget(self._head.indexOf(self.badge) + 1, widget)
+        """A button of the window's at the start of the title row's flow (it wraps under the title
+        rather than squeezing the buttons when the 2019 badge is long)."""
+        items = [self._switch_flow.takeAt(0) for _ in range(self._switch_flow.count())]
+        self._switch_flow.addWidget(widget)
+        for item in items:
+            self._switch_flow.addItem(item)
 
     def refresh_status(self, *, force_policy: bool = False) -> None:
         """The timer only repaints: the simulated time and the policy come from the database."""

@@ -164,7 +164,9 @@ class ScoreBoardWindow(QMainWindow):
         self.count.setStyleSheet(f"font-size: {theme.BODY_PT + 2}pt; font-weight: 700;")
         head.addWidget(self.count, 1)
         self.reset_button = QPushButton(self.tr("Reset progress…"))
-        self.reset_button.setProperty("role", "danger")
+        # destructive but not the screen's point: quiet, in the danger colour, and it asks first
+        self.reset_button.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER};"
+                                        " font-weight: 600; }")
         self.reset_button.clicked.connect(self.ask_reset)
         head.addWidget(self.reset_button)
         outer.addLayout(head)
@@ -204,7 +206,7 @@ class ScoreBoardWindow(QMainWindow):
         if poll_ms > 0:
             self._timer.start(poll_ms)
         if not ui_app.apply_window_geometry(self):
-            self.resize(1000, 720)
+            self.resize(1100, 740)
 
     def card(self, challenge_id: str) -> ChallengeCard:
         return self.cards[challenge_id]

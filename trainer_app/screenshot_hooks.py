@@ -4,6 +4,7 @@ doing it.
 
     defences[:NAME]              the trainer on its Defences page, the source of NAME shown
     score-board[:ID[:LEVEL]]     the score board, the hints of challenge ID open up to LEVEL
+    step:NAME[:POLICY]           scenario NAME run one step at a time (waiting for "Next step")
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def open_view(core, view: str):
                 return 2
             for n in range(1, int(level or 1) + 1):
                 board.card(cid).open_hint(n)
-            board.scroll.ensureWidgetVisible(board.card(cid))
+            card = board.card(cid)
+            board.scroll.ensureWidgetVisible(card.explanation if card.is_solved() else card, 0, 0)
         return board
     if kind == "defences":
         from trainer_app.main_window import TrainerWindow
@@ -37,5 +39,21 @@ def open_view(core, view: str):
             window.defence_panel.show_source(rest)
             window.defence_panel.scroll_to(rest)
         return window
-    print(f"qrpay-trainer: unknown view {view!r} (defences[:NAME], score-board[:ID[:LEVEL]])", file=sys.stderr)
+    if kind == "step" and rest:
+        from PySide6.QtCore import QTimer
+
+        from trainer_app.main_window import TrainerWindow
+
+        name, _, policy = rest.partition(":")
+        window = TrainerWindow(core)
+        window.show()
+        if name not in window.scenarios:
+            print(f"qrpay-trainer: unknown scenario {name!r}", file=sys.stderr)
+            window.shutdown()
+            return 2
+        window.select_scenario(name)
+        window.run_panel.set_pace("step")
+        QTimer.singleShot(300, lambda: window.run_selected((policy or "2019",)))
+        return window
+    print(f"qrpay-trainer: unknown view {view!r} (defences[:NAME], score-board[:ID[:LEVEL]], step:NAME[:POLICY])", file=sys.stderr)
     return 2

@@ -176,7 +176,7 @@ class ExternalIdService:
                                  device=device, source=source, session_id=sid)
                     if policy.notify_new_device:
                         self.core.identity.notify_owner(
-                            conn, cid, **notice("sns_signin", device=device, time=to_iso(now)),
+                            conn, cid, **notice("sns_signin", device=device, time=to_iso(now), at=now),
                             kind=MessageKind.SECURITY)
                 srow = identity_store.session_by_id(conn, sid)
         except QrpayError as refused:
@@ -227,7 +227,7 @@ class ExternalIdService:
                 raise Conflict("Another SNS account is already linked to this wallet.", code="external_id_linked")
             store.insert_link(conn, issuer=ident.issuer, subject=ident.subject, customer_id=s.customer_id, at=now)
             self.core.identity.notify_owner(
-                conn, s.customer_id, **notice("sns_linked", time=to_iso(now), device=s.device),
+                conn, s.customer_id, **notice("sns_linked", time=to_iso(now), at=now, device=s.device),
                 kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.EXTERNAL_ID_LINKED, severity="warning",
                          customer_id=s.customer_id, provider=PROVIDER, how="owner_signed_in", session_id=s.id,
