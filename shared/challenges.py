@@ -347,19 +347,33 @@ def _baseline(conn: sqlite3.Connection) -> dict[str, int]:
     return {"audit_id": int(value.get("audit_id", 0)), "redemption_id": int(value.get("redemption_id", 0))}
 
 
-def status(core: "Core") -> list[ChallengeState]:
-    """Every challenge with its state, after detecting any new solve (recorded with the time now)."""
-    with core.db.write() as conn:
-        base = _baseline(conn)
-        done = challenges_store.progress(conn)
-        now = core.now()
-        for c in _ALL:
-            if c.id in done:
-                continue
+def _new_solves(conn: sqlite3.Connection) -> dict[str, Evidence]:
+    base = _baseline(conn)
+    done = challenges_store.progress(conn)
+    found = {}
+    for c in _ALL:
+        if c.id not in done:
             evidence = c.detect(conn, base)
             if evidence is not None:
-                challenges_store.mark_solved(conn, c.id, at=now, evidence=evidence)
+                found[c.id] = evidence
+    return found
+
+
+def status(core: "Core") -> list[ChallengeState]:
+    """Every challenge with its state, after detecting any new solve (recorded with the time now).
+
+    The score board asks every two seconds while the wallet and the till write: the look is a
+    read; only a new solve takes the write lock, and it looks again inside the write (a reset or
+    another board may have come in between)."""
+    with core.db.read() as conn:
+        fresh = _new_solves(conn)
         done = challenges_store.progress(conn)
+    if fresh:
+        with core.db.write() as conn:
+            now = core.now()
+            for cid, evidence in _new_solves(conn).items():
+                challenges_store.mark_solved(conn, cid, at=now, evidence=evidence)
+            done = challenges_store.progress(conn)
     return [ChallengeState(c, *(done[c.id] if c.id in done else (None, None))) for c in _ALL]
 
 

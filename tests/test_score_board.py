@@ -133,3 +133,18 @@ def test_score_board_opens_alone_from_the_command_line(tmp_path):
                        capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
     assert p.returncode == 0, p.stderr
     assert "Score board" in p.stdout
+
+
+def test_a_poll_with_nothing_new_takes_no_write_lock(board, core, monkeypatch):
+    """The board polls every two seconds beside the wallet and the till: looking is a read."""
+    writes = []
+    real = core.db.write
+
+    def counting_write(*a, **k):
+        writes.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(core.db, "write", counting_write)
+    for _ in range(3):
+        board.refresh()
+    assert writes == [] and not any(card.is_solved() for card in board.cards.values())
