@@ -191,7 +191,7 @@ _ALL: tuple[Challenge, ...] = (
         "second-factor-sign-in",
         Text("7pay asked for nothing but the password: a list of pairs leaked elsewhere was enough, and a new phone "
              "simply logged the old one out. Its managers could not say at the first press conference what two-step "
-             "verification was; it had been planned and dropped to \"lower the entrance\". 808 customers lost about "
+             "verification was; it had been planned and dropped to “lower the entrance”. 808 customers lost about "
              "¥38.6 million.",
              "7payはパスワードしか求めなかった。他所で漏えいした組の一覧だけで十分で、新しい端末でログインすると古い端末は"
              "単にログアウトされた。最初の記者会見で経営陣は二段階認証が何かを答えられなかった。計画されていたが"
@@ -232,7 +232,7 @@ _ALL: tuple[Challenge, ...] = (
               "標準入力）、続いて `qrpay topup --session トークン --amount 50000 --card 4242424242424242 "
               "--topup-password-stdin` を実行する。")),
         "topup-credential-second-factor",
-        Text("7pay's separate top-up \"authentication password\" could be changed from inside the app by whoever was "
+        Text("7pay's separate top-up “authentication password” could be changed from inside the app by whoever was "
              "signed in. One victim saw three large top-ups within a minute and no alert fired; top-ups were stopped "
              "on 4 July.",
              "7payのチャージ用の「認証パスワード」は、サインインしている者なら誰でもアプリ内で変更できた。ある被害者は1分以内に"
@@ -308,7 +308,7 @@ _ALL: tuple[Challenge, ...] = (
     Challenge(
         "external-id-takeover",
         Text("Sign in as someone else with an external ID", "外部IDで他人としてサインインする"),
-        Text("Get into a customer's account through \"Sign in with SNS ID\" with an identity the core did not verify.",
+        Text("Get into a customer's account through “Sign in with SNS ID” with an identity the core did not verify.",
              "「SNS IDでサインイン」から、コアが検証しなかった身元で顧客のアカウントに入る。"),
         3,
         (Text("What does the app trust: the provider's signed ID token, or what the client says?",
@@ -347,19 +347,33 @@ def _baseline(conn: sqlite3.Connection) -> dict[str, int]:
     return {"audit_id": int(value.get("audit_id", 0)), "redemption_id": int(value.get("redemption_id", 0))}
 
 
-def status(core: "Core") -> list[ChallengeState]:
-    """Every challenge with its state, after detecting any new solve (recorded with the time now)."""
-    with core.db.write() as conn:
-        base = _baseline(conn)
-        done = challenges_store.progress(conn)
-        now = core.now()
-        for c in _ALL:
-            if c.id in done:
-                continue
+def _new_solves(conn: sqlite3.Connection) -> dict[str, Evidence]:
+    base = _baseline(conn)
+    done = challenges_store.progress(conn)
+    found = {}
+    for c in _ALL:
+        if c.id not in done:
             evidence = c.detect(conn, base)
             if evidence is not None:
-                challenges_store.mark_solved(conn, c.id, at=now, evidence=evidence)
+                found[c.id] = evidence
+    return found
+
+
+def status(core: "Core") -> list[ChallengeState]:
+    """Every challenge with its state, after detecting any new solve (recorded with the time now).
+
+    The score board asks every two seconds while the wallet and the till write: the look is a
+    read; only a new solve takes the write lock, and it looks again inside the write (a reset or
+    another board may have come in between)."""
+    with core.db.read() as conn:
+        fresh = _new_solves(conn)
         done = challenges_store.progress(conn)
+    if fresh:
+        with core.db.write() as conn:
+            now = core.now()
+            for cid, evidence in _new_solves(conn).items():
+                challenges_store.mark_solved(conn, cid, at=now, evidence=evidence)
+            done = challenges_store.progress(conn)
     return [ChallengeState(c, *(done[c.id] if c.id in done else (None, None))) for c in _ALL]
 
 

@@ -20,6 +20,8 @@ from shared.identity_base import Enrollment, _valid_email
 from shared.mailbox import MessageKind
 from shared.sessions import Session
 from shared.storage import identity_store as store
+from shared.notices import notice
+from shared.texts import Text
 
 
 class CredentialChanges:
@@ -35,7 +37,7 @@ class CredentialChanges:
             raise StepUpRequired("Confirm it is you: enter a code from your authenticator app.")
         return s
 
-    def _changed(self, conn, s: Session, now: float, *, reason: str, event: AuditEvent, subject: str, body: str,
+    def _changed(self, conn, s: Session, now: float, *, reason: str, event: AuditEvent, subject: Text, body: Text,
                  kind: MessageKind = MessageKind.SECURITY, **details) -> None:
         """What every credential change does in its transaction, in this order: the customer's
         outstanding payment codes are withdrawn, the owner is told, the change is audited (warning)."""
@@ -54,10 +56,8 @@ class CredentialChanges:
             store.set_password_hash(conn, s.customer_id, new_hash, at=now)
             others = store.revoke_sessions_of(conn, s.customer_id, at=now, reason="password_changed", except_id=s.id)
             self._changed(conn, s, now, reason="password_changed", event=AuditEvent.PASSWORD_CHANGED,
-                          subject="Your password was changed",
-                          body=f"The password of your qrpay-sim account was changed at {to_iso(now)} on device "
-                               f"'{s.device}'. Other devices were signed out. If this was not you, reset your "
-                               "password now.", other_sessions_revoked=others)
+                          **notice("password_changed", time=to_iso(now), at=now, device=s.device),
+                          other_sessions_revoked=others)
 
     def change_email(self, token: str, new_email: str, *, totp: str | None = None) -> None:
         new = _valid_email(new_email)
@@ -70,13 +70,11 @@ class CredentialChanges:
             if store.email_taken(conn, new):
                 raise Conflict("Another account uses this e-mail address.")
             # The old address hears of the change: it is the one an attacker would want silenced.
-            mailbox.send(conn, to=old, subject="Your e-mail address was changed",
-                         body=f"The e-mail address of your qrpay-sim account was changed to {new} at {to_iso(now)}. "
-                              "If this was not you, contact support at once.", at=now, kind=MessageKind.SECURITY)
+            mailbox.send(conn, to=old, at=now, kind=MessageKind.SECURITY,
+                         **notice("email_changed_old", new=new, time=to_iso(now), at=now))
             store.set_email(conn, s.customer_id, new)
             self._changed(conn, s, now, reason="email_changed", event=AuditEvent.EMAIL_CHANGED,
-                          subject="This is now your qrpay-sim address", kind=MessageKind.NOTICE,
-                          body=f"Notices for your qrpay-sim account now come to this address (from {to_iso(now)}).",
+                          kind=MessageKind.NOTICE, **notice("email_changed_new", time=to_iso(now), at=now),
                           old_email=old, new_email=new)
 
     def begin_totp_reenrol(self, token: str, *, totp: str | None = None) -> Enrollment:
@@ -104,10 +102,7 @@ class CredentialChanges:
         def activate(conn, fresh, factor):
             store.activate_pending_totp_secret(conn, s.customer_id)
             self._changed(conn, s, now, reason="authenticator_changed", event=AuditEvent.TOTP_REENROLLED,
-                          subject="Your authenticator app was changed",
-                          body=f"A new authenticator app was set up for your qrpay-sim account at "
-                               f"{to_iso(now)} on device '{s.device}'. Codes from the old one no longer "
-                               "work. If this was not you, contact support at once.")
+                          **notice("authenticator_changed", time=to_iso(now), at=now, device=s.device))
         self._session_factor(s, code if code is not None else "", None, purpose="reenrol",
                              event=AuditEvent.TOTP_ENROL_FAILED,
                              secret_of=lambda r: r["pending_totp_secret"] or "",
@@ -120,7 +115,6 @@ class CredentialChanges:
         with self.core.db.write() as conn:
             store.replace_recovery_codes(conn, s.customer_id, [totp_mod.hash_recovery_code(c) for c in codes], at=now)
             self._changed(conn, s, now, reason="recovery_codes_regenerated",
-                          event=AuditEvent.RECOVERY_CODES_REGENERATED, subject="New recovery codes",
-                          body=f"New recovery codes were made for your qrpay-sim account at {to_iso(now)}; the "
-                               "old ones no longer work. If this was not you, contact support at once.")
+                          event=AuditEvent.RECOVERY_CODES_REGENERATED,
+                          **notice("recovery_codes_regenerated", time=to_iso(now), at=now))
         return codes

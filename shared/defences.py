@@ -70,7 +70,7 @@ _ALL: tuple[Defence, ...] = (
     Defence(
         "same-reply",
         Text("Same reply for right and wrong passwords", "正しいパスワードでも誤りと同じ応答"),
-        Text("A bot learning from the replies which leaked passwords are right (a list \"cleaned\" for this site and "
+        Text("A bot learning from the replies which leaked passwords are right (a list “cleaned” for this site and "
              "every other that reuses them): a right password with a wrong or missing code is answered like a wrong "
              "one; the owner is told.",
              "応答からどの漏えいパスワードが正しいかをボットが知ること（このサイトと使い回し先すべてで使える「検証済み」"

@@ -47,8 +47,7 @@ from shared.identity_base import (_DUMMY_TOTP_SECRET, _MAX_NAME, _NO_PROOF, HOUR
                                   _customer, _FactorProof, _FactorRefused, _label, _secret_input, _valid_email,
                                   normalize_email)
 from shared.mailbox import MessageKind
-from shared.notices import (_FACTOR_NEEDED, _PASSWORD_KNOWN_SUBJECT, _TOTP_WRONG, _WRONG_LOGIN, notify_once,
-                            notify_owner)
+from shared.notices import _FACTOR_NEEDED, _TOTP_WRONG, _WRONG_LOGIN, notice, notify_once, notify_owner
 from shared.credentials import CredentialChanges
 from shared.password_reset import PasswordReset
 from shared.policy import Policy
@@ -60,6 +59,7 @@ from shared.throttle import SignInThrottle, _Attempt
 # constants from (tests read the limits through it).
 from shared.password_reset import RESET_CODE_DIGITS, RESET_MAX_ATTEMPTS, RESET_REQUESTS_PER_HOUR  # noqa: E402,F401
 from shared.throttle import MAX_DELAY_SECONDS, STUFFING_SPACING_SECONDS  # noqa: E402,F401
+from shared.texts import Text
 
 __all__ = ["Customer", "Enrollment", "Factor", "IdentityService", "Session", "normalize_email", "HOUR",
            "MAX_DELAY_SECONDS", "STUFFING_SPACING_SECONDS", "RESET_CODE_DIGITS", "RESET_MAX_ATTEMPTS",
@@ -116,10 +116,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                     severity="warning",
                     error=Conflict("This e-mail address cannot be used for a new account. If it is yours, sign "
                                    "in or reset your password."),
-                    notify=("Someone tried to open an account with your address",
-                            f"At {to_iso(now)} someone tried to open a new qrpay-sim account with this e-mail "
-                            "address, which already has one. Nothing changed. If this was not you, no action is "
-                            "needed; if it keeps happening, change your password."))
+                    notify=notice("register_existing", time=to_iso(now), at=now))
             else:
                 cid = store.insert_customer(conn, email=email, name=name, password_hash=pw_hash, totp_secret=secret,
                                             at=now)
@@ -204,7 +201,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                 out.append((r["email"], r["pending_totp_secret"]))
         return out
 
-    def notify_owner(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
+    def notify_owner(self, conn: sqlite3.Connection, customer_id: int, *, subject: "str | Text", body: "str | Text",
                      kind: MessageKind = MessageKind.NOTICE) -> int:
         """A message to the customer's address of record (shared/notices.py), in the caller's transaction."""
         return notify_owner(conn, customer_id, subject=subject, body=body, at=self.core.now(), kind=kind)
@@ -254,7 +251,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                     conn, attempt, kind="second_factor", reason="second_factor_missing",
                     event=AuditEvent.LOGIN_SECOND_FACTOR_MISSING, severity="warning",
                     error=TotpRequired(_FACTOR_NEEDED),
-                    notify=self._password_known_notice(source, "no second factor was given"))
+                    notify=self._password_known_notice(source, "password_known_no_factor"))
             else:
                 try:
                     srow = self._complete_sign_in(conn, attempt, row, proof, token=token, password=password,
@@ -266,8 +263,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                         event=AuditEvent.TOTP_REUSED if reused else AuditEvent.LOGIN_FAILED, severity="warning",
                         error=InvalidCredentials(_WRONG_LOGIN) if uniform else refused.error,
                         notify=None if refused.reason == "password_changed" else self._password_known_notice(
-                            source, "the second factor was wrong"
-                            + (" (a code that had already been used)" if reused else "")))
+                            source, "password_known_reused_factor" if reused else "password_known_wrong_factor"))
         if error is not None:
             raise error
         return _session(srow, token)
@@ -305,27 +301,18 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
         if factor is Factor.RECOVERY_CODE:
             left = store.recovery_codes_left(conn, cid)
             details["recovery_codes_left"] = left
-            self.notify_owner(conn, cid, subject="A recovery code was used to sign in",
-                              body=f"Someone signed in to your qrpay-sim account on device '{device}' at "
-                                   f"{to_iso(now)} with a recovery code. {left} recovery codes are left. "
-                                   "If this was not you, reset your password now.")
+            self.notify_owner(conn, cid, **notice("recovery_code_used", device=device, time=to_iso(now), at=now, left=left))
         audit.record(conn, at=now, event=AuditEvent.LOGIN_SUCCEEDED, customer_id=cid, session_id=sid, device=device,
                      source=source, factor=factor.value, rehashed=bool(new_hash), **details)
         if new_device:
             audit.record(conn, at=now, event=AuditEvent.NEW_DEVICE, severity="warning", customer_id=cid,
                          device=device, source=source, session_id=sid)
             if policy.notify_new_device:
-                self.notify_owner(conn, cid, subject="New sign-in on a device not seen before",
-                                  body=f"Your qrpay-sim account was signed in on device '{device}' at "
-                                       f"{to_iso(now)}. Your other devices stay signed in. If this was "
-                                       "not you, sign out everywhere and reset your password.")
+                self.notify_owner(conn, cid, **notice("new_device", device=device, time=to_iso(now), at=now))
         return store.session_by_id(conn, sid)
 
-    def _password_known_notice(self, source: str, what: str) -> tuple[str, str]:
-        return (_PASSWORD_KNOWN_SUBJECT,
-                f"Your password was entered correctly at {to_iso(self.core.now())} from '{source}', but {what}. "
-                "If this was not you, your password is known to someone: change it now. (You get this notice "
-                "at most once an hour.)")
+    def _password_known_notice(self, source: str, key: str) -> "dict[str, Text]":
+        return notice(key, time=to_iso(self.core.now()), at=self.core.now(), source=source)
 
     # -- second factors -------------------------------------------------------------------------
     @staticmethod
@@ -396,16 +383,13 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
                 error = self.throttle.settle_failure(
                     conn, attempt, kind="second_factor", reason=refused.reason,
                     event=AuditEvent.TOTP_REUSED if reused else event, severity="warning", error=refused.error,
-                    notify=(_PASSWORD_KNOWN_SUBJECT,
-                            f"Someone signed in to your qrpay-sim account on device '{s.device}' entered a wrong "
-                            f"second factor at {to_iso(now)}" + (" (a code that had already been used)"
-                                                                 if reused else "")
-                            + ". If this was not you, sign out everywhere and change your password now."))
+                    notify=notice("step_up_reused_factor" if reused else "step_up_wrong_factor", device=s.device,
+                                  time=to_iso(now), at=now))
         if error is not None:
             raise error
         return result
 
-    def _notify_once(self, conn: sqlite3.Connection, customer_id: int, *, subject: str, body: str,
+    def _notify_once(self, conn: sqlite3.Connection, customer_id: int, *, subject: "str | Text", body: "str | Text",
                      kind: MessageKind = MessageKind.NOTICE) -> None:
         notify_once(conn, customer_id, subject=subject, body=body, at=self.core.now(), kind=kind)
 
@@ -427,9 +411,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
             cleared = store.forget_failures(conn, row["email"])
             audit.record(conn, at=now, event=AuditEvent.ACCOUNT_UNLOCKED, severity="warning", customer_id=row["id"],
                          staff_id=member.id, failures_cleared=cleared)
-            self.notify_owner(conn, row["id"], subject="Your account was unlocked",
-                              body=f"A store supervisor unlocked your qrpay-sim account at {to_iso(now)}. If you "
-                                   "did not ask for this, reset your password.", kind=MessageKind.SECURITY)
+            self.notify_owner(conn, row["id"], kind=MessageKind.SECURITY, **notice("account_unlocked", time=to_iso(now), at=now))
             row = store.customer_by_id(conn, row["id"])
         return _customer(row)
 

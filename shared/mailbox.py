@@ -2,6 +2,8 @@
 
 Messages are written inside the caller's write transaction, so a notice exists exactly when the
 event it reports was committed. The wallet's Mailbox screen and `qrpay mailbox` read them back.
+A subject and body may be a `shared.texts.Text` (English and Japanese, migration 0012): the
+wallet shows `Message.subject_in(lang)` / `body_in(lang)`, English where no Japanese was written.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from shared.storage import mailbox_store
+from shared.texts import Text, check_lang
 
 
 class MessageKind(enum.StrEnum):
@@ -27,15 +30,31 @@ class Message:
     body: str
     sent_at: float
     kind: MessageKind | str     # a name no member has only in a database written by another version
+    subject_ja: str | None = None
+    body_ja: str | None = None
+
+    def subject_in(self, lang: str) -> str:
+        return self.subject_ja if check_lang(lang) == "ja" and self.subject_ja else self.subject
+
+    def body_in(self, lang: str) -> str:
+        return self.body_ja if check_lang(lang) == "ja" and self.body_ja else self.body
 
 
-def send(conn: sqlite3.Connection, *, to: str, subject: str, body: str, at: float,
+def send(conn: sqlite3.Connection, *, to: str, subject: "str | Text", body: "str | Text", at: float,
          kind: MessageKind = MessageKind.NOTICE) -> int:
     if not isinstance(kind, MessageKind):
         raise TypeError(f"a message's kind is a MessageKind, not {type(kind).__name__}")
     if not conn.in_transaction:
         raise RuntimeError("mailbox.send must run inside a write transaction")
-    return mailbox_store.insert(conn, to_addr=to, subject=subject, body=body, sent_at=at, kind=kind.value)
+    for part in (subject, body):
+        if not isinstance(part, (str, Text)):
+            raise TypeError(f"a message's subject and body are str or Text, not {type(part).__name__}")
+    return mailbox_store.insert(
+        conn, to_addr=to, sent_at=at, kind=kind.value,
+        subject=subject.en if isinstance(subject, Text) else subject,
+        body=body.en if isinstance(body, Text) else body,
+        subject_ja=subject.ja if isinstance(subject, Text) else None,
+        body_ja=body.ja if isinstance(body, Text) else None)
 
 
 def _kind(name: str) -> MessageKind | str:
@@ -46,7 +65,8 @@ def _kind(name: str) -> MessageKind | str:
 
 
 def _msg(r: sqlite3.Row) -> Message:
-    return Message(r["id"], r["to_addr"], r["subject"], r["body"], r["sent_at"], _kind(r["kind"]))
+    return Message(r["id"], r["to_addr"], r["subject"], r["body"], r["sent_at"], _kind(r["kind"]),
+                   r["subject_ja"], r["body_ja"])
 
 
 def inbox(conn: sqlite3.Connection, to: str, limit: int = 500) -> list[Message]:

@@ -16,7 +16,7 @@ from shared.clock import to_iso
 from shared.errors import InvalidCredentials, TotpRequired
 from shared.identity_base import _NO_PROOF, HOUR, Factor, _FactorRefused, _label, _valid_email, normalize_email
 from shared.mailbox import MessageKind
-from shared.notices import _RESET_FACTOR_NEEDED, _WRONG_RESET, _minutes
+from shared.notices import _RESET_FACTOR_NEEDED, _WRONG_RESET, _minutes, notice
 from shared.storage import identity_store as store
 
 RESET_CODE_DIGITS = 8
@@ -56,10 +56,8 @@ class PasswordReset:
             store.retire_reset_codes(conn, cid, now)
             store.insert_reset_code(conn, customer_id=cid, code_hash=code_hash, sent_to=target, at=now,
                                     expires_at=now + policy.reset_code_seconds)
-            mailbox.send(conn, to=target, subject="Your qrpay-sim password reset code",
-                         body=f"Your password reset code is {code}. It works once, for "
-                              f"{_minutes(policy.reset_code_seconds)} minutes. If you did not ask for it, ignore "
-                              "this message: your password has not changed.", at=now, kind=MessageKind.RESET)
+            mailbox.send(conn, to=target, at=now, kind=MessageKind.RESET,
+                         **notice("reset_code", code=code, minutes=_minutes(policy.reset_code_seconds)))
             off_record = target != row["email"]
             audit.record(conn, at=now, event=AuditEvent.RESET_REQUESTED, severity="alert" if off_record else "info",
                          customer_id=cid, known_account=True, source=source, sent_to_address_of_record=not off_record,
@@ -124,10 +122,7 @@ class PasswordReset:
                 sessions_revoked = store.revoke_sessions_of(conn, cid, at=now, reason="password_reset")
                 store.clear_throttle(conn, key)  # the owner unlocks the account through a reset
                 codes_revoked = self._withdraw_codes(conn, cid, "password_reset", now)
-                self.notify_owner(conn, cid, subject="Your password was reset",
-                                  body=f"The password of your qrpay-sim account was reset at {to_iso(now)}. Every "
-                                       "device was signed out and unused payment codes were cancelled. If this was "
-                                       "not you, contact support at once.", kind=MessageKind.SECURITY)
+                self.notify_owner(conn, cid, kind=MessageKind.SECURITY, **notice("password_reset", time=to_iso(now), at=now))
                 audit.record(conn, at=now, event=AuditEvent.RESET_COMPLETED, severity="warning", customer_id=cid,
                              factor=factor.value, sessions_revoked=sessions_revoked,
                              payment_codes_revoked=codes_revoked)
@@ -136,9 +131,7 @@ class PasswordReset:
                 audit.record(conn, at=now, event=AuditEvent.RESET_FAILED, severity="warning", customer_id=cid,
                              reason=refused.reason)
                 if cid is not None and ok and refused.reason not in ("second_factor_missing", "reset_code_used"):
-                    self._notify_once(conn, cid, subject="Someone used your reset code with a wrong second factor",
-                                      body=f"At {to_iso(now)} your password reset code was entered with a wrong "
-                                           "authenticator code. If this was not you, someone can read your e-mail: "
-                                           "secure it, then reset your password.", kind=MessageKind.SECURITY)
+                    self._notify_once(conn, cid, kind=MessageKind.SECURITY,
+                                      **notice("reset_code_wrong_factor", time=to_iso(now), at=now))
         if error is not None:
             raise error

@@ -34,6 +34,7 @@ from shared.receipts import business_date_of
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, RateTotal, refund_tax, totals
+from shared.notices import notice
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -143,9 +144,9 @@ class RefundService:
                          actor=f"staff:{supervisor.id}", refund_id=refund_id, sale_id=sale.id, amount=money.total,
                          terminal=terminal, receipt_no=sale.receipt_no, full=wanted is None)
             self.core.identity.notify_owner(
-                conn, sale.customer_id, subject=f"qrpay: refund of {format_yen(money.total)} from {store['name_en']}",
-                body=(f"{format_yen(money.total)} was refunded to your wallet by {store['name_ja']} "
-                      f"({store['name_en']}) on {jst_text(now)}, for receipt {sale.receipt_no}."))
+                conn, sale.customer_id, **notice("refund", amount=format_yen(money.total), store_en=store["name_en"],
+                                                 store_ja=store["name_ja"], time=jst_text(now), at=now,
+                                                 receipt=sale.receipt_no))
             return self._load(conn, sales_store.refund(conn, refund_id))
 
     @staticmethod

@@ -43,6 +43,7 @@ from shared.clock import jst_text
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, mask_ref
 from shared.storage import catalog_store, sales_store
 from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
+from shared.notices import notice
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -249,10 +250,8 @@ class SalesService:
                              sale_id=sale_id, amount=cart.total, terminal=terminal.id, receipt_no=receipt_no,
                              store_id=store["id"], entry_method=entry.value)
                 self.core.identity.notify_owner(
-                    conn, cid, subject=f"qrpay: you paid {format_yen(cart.total)} at {store['name_en']}",
-                    body=(f"You paid {format_yen(cart.total)} at {store['name_ja']} ({store['name_en']}) "
-                          f"on {jst_text(now)}, receipt {receipt_no}.\n"
-                          "If this was not you, freeze your wallet in the app and contact us at once."))
+                    conn, cid, **notice("payment", amount=format_yen(cart.total), store_en=store["name_en"],
+                                        store_ja=store["name_ja"], time=jst_text(now), at=now, receipt=receipt_no))
                 return load_sale(conn, sales_store.sale(conn, sale_id))
         except _Refusal as refused:
             self._after_refusal(refused, code, terminal.id, now)
@@ -338,11 +337,8 @@ class SalesService:
                 audit.record(conn, at=now, event=AuditEvent.PAYMENT_VELOCITY_ALERT, severity="alert",
                              customer_id=refused.customer_id, terminal=terminal_id, **refused.alert)
                 # 7pay's victims learned of fraud days later: tell the owner at once.
-                self.core.identity.notify_owner(
-                    conn, refused.customer_id, subject="Unusual payments stopped on your wallet",
-                    body=("Several payments in a few minutes were made with your wallet, so the next one "
-                          f"(terminal {terminal_id}) was refused. If this was not you, change your password "
-                          "and contact the store; a supervisor can freeze the wallet."))
+                self.core.identity.notify_owner(conn, refused.customer_id,
+                                                **notice("payment_velocity", terminal=terminal_id))
         self.core.codes.record_refusal(code, refused.error.code, terminal_id=terminal_id)
 
     # -- reading --------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ from shared.clock import to_iso
 from shared.errors import Locked, QrpayError, Throttled
 from shared.mailbox import MessageKind
 from shared.identity_base import HOUR
-from shared.notices import _minutes, notify_once
+from shared.notices import _minutes, notice, notify_once
+from shared.texts import Text
 from shared.policy import Policy
 from shared.storage import identity_store as store
 
@@ -134,7 +135,7 @@ class SignInThrottle:
 
     def settle_failure(self, conn: sqlite3.Connection, attempt: "_Attempt", *, kind: str, reason: str,
                        error: Exception, event: AuditEvent = AuditEvent.LOGIN_FAILED, severity: str = "info",
-                       notify: tuple[str, str] | None = None) -> Exception:
+                       notify: "dict[str, Text] | None" = None) -> Exception:
         """A reserved attempt failed: inside `conn`, it stays counted (with what failed), is audited,
         the owner is told (at most one such notice an hour), a lock it reached is audited, and the
         stuffing detector looks. Returns the error to raise after the commit (Locked when this
@@ -145,17 +146,14 @@ class SignInThrottle:
         audit.record(conn, at=now, event=event, severity=severity, customer_id=cid, reason=reason,
                      source=attempt.source, device=attempt.device, consecutive_failures=n)
         if notify is not None and cid is not None:
-            notify_once(conn, cid, at=now, subject=notify[0], body=notify[1], kind=MessageKind.SECURITY)
+            notify_once(conn, cid, at=now, subject=notify["subject"], body=notify["body"], kind=MessageKind.SECURITY)
         if policy.throttle_logins and policy.lock_after_failures > 0 and n >= policy.lock_after_failures:
             until = now + _cap(policy.lock_seconds, policy)
             audit.record(conn, at=now, event=AuditEvent.LOCKOUT, severity="alert", customer_id=cid,
                          consecutive_failures=n, until=until, source=attempt.source)
             if cid is not None:
-                notify_once(conn, cid, at=now, subject="Your account was locked",
-                            body=f"After {n} failed attempts in a row, your qrpay-sim account is locked "
-                                 f"until {to_iso(until)}. If this was not you, someone may know your "
-                                 "e-mail address; consider changing your password. A reset, or a "
-                                 "supervisor, can unlock it sooner.", kind=MessageKind.SECURITY)
+                notify_once(conn, cid, at=now, kind=MessageKind.SECURITY,
+                            **notice("account_locked", n=n, until=to_iso(until), until_at=until))
             self._detect_stuffing(conn, now, policy)
             return self._locked(until, now)
         self._detect_stuffing(conn, now, policy)

@@ -56,6 +56,7 @@ from shared.mailbox import MessageKind
 from shared.money import format_yen, yen
 from shared.policy import Policy
 from shared.storage import codes_store, identity_store, topups_store
+from shared.notices import notice
 
 DAY = 24 * 3600
 MONTH = 30 * DAY
@@ -281,10 +282,8 @@ class TopUpService:
                          card_last4=card.last4, topup_id=tid, transfer_id=t.id, session_id=s.id,
                          authorised_by="totp" if policy.topup_requires_totp else "topup_password")
             self.core.identity.notify_owner(
-                conn, cid, subject=f"Top-up of {format_yen(amount)}",
-                body=f"{format_yen(amount)} was added to your qrpay-sim wallet from your {card.brand.value} card "
-                     f"ending {card.last4} at {jst_text(now)}. Your balance is now {format_yen(balance)}. If this was "
-                     "not you, contact support at once: your wallet can be frozen.")
+                conn, cid, **notice("topup", amount=format_yen(amount), brand=card.brand.value, last4=card.last4,
+                                    time=jst_text(now), at=now, balance=format_yen(balance)))
             return TopUp(tid, amount, balance, card.brand.value, card.last4, now)
 
         with self._conflicts_audited(cid, key):
@@ -322,9 +321,8 @@ class TopUpService:
                              amount=amount, recent_topups=refused.details.get("count"),
                              window_seconds=refused.details.get("window_seconds"))
                 self.core.identity.notify_owner(
-                    conn, cid, subject="Top-up refused: too many in a short time", kind=MessageKind.SECURITY,
-                    body=f"A top-up of {format_yen(amount)} was refused at {jst_text(now)} because several top-ups "
-                         "were made within a minute. If this was not you, change your password and contact support.")
+                    conn, cid, kind=MessageKind.SECURITY,
+                    **notice("topup_velocity", amount=format_yen(amount), time=jst_text(now), at=now))
             raise LimitExceeded(refused.message, **refused.details) from None
 
     def _same_or_conflict(self, conn: sqlite3.Connection, row: sqlite3.Row, cid: int, amount: int,
@@ -432,9 +430,9 @@ class TopUpService:
                          second_factor=not without_2fa)
             if not without_2fa:
                 self.core.identity.notify_owner(
-                    conn, s.customer_id, subject="Your top-up password was changed", kind=MessageKind.SECURITY,
-                    body=f"The top-up password of your qrpay-sim wallet was {'changed' if replaced else 'set'} at "
-                         f"{jst_text(now)} on device '{s.device}'. If this was not you, contact support at once.")
+                    conn, s.customer_id, kind=MessageKind.SECURITY,
+                    **notice("topup_password_changed" if replaced else "topup_password_set", time=jst_text(now), at=now,
+                             device=s.device))
 
 
 def integrity_checks(conn: sqlite3.Connection) -> list[str]:

@@ -18,6 +18,7 @@ from shared.errors import InputError
 from shared.mailbox import MessageKind
 from shared.money import format_yen
 from shared.storage import catalog_store, ledger_store, sales_store
+from shared.notices import notice
 
 _MAX_REASON = 200
 
@@ -161,17 +162,10 @@ class WalletService:
                          customer_id=customer_id, actor=f"staff:{supervisor.id}", reason=reason.strip(),
                          payment_codes_revoked=revoked)
             balance = ledger.wallet_balance(conn, customer_id)
-            if frozen:
-                subject = "Your wallet was frozen"
-                body = (f"Support froze your qrpay-sim wallet at {jst_text(now)}"
-                        + (f" (reason: {reason.strip()})" if reason.strip() else "")
-                        + f". Payments and top-ups are stopped and your payment codes no longer work. Your balance "
-                          f"of {format_yen(balance)} is safe. Contact support to unfreeze it.")
-            else:
-                subject = "Your wallet was unfrozen"
-                body = (f"Support unfroze your qrpay-sim wallet at {jst_text(now)}. You can pay and top up again. "
-                        f"Balance: {format_yen(balance)}.")
-            self.core.identity.notify_owner(conn, customer_id, subject=subject, body=body, kind=MessageKind.SECURITY)
+            key = ("wallet_frozen_reason" if reason.strip() else "wallet_frozen") if frozen else "wallet_unfrozen"
+            self.core.identity.notify_owner(conn, customer_id, kind=MessageKind.SECURITY,
+                                            **notice(key, time=jst_text(now), at=now, reason=reason.strip(),
+                                                     balance=format_yen(balance)))
 
     def _revoke_codes(self, conn: sqlite3.Connection, customer_id: int, now: float) -> int:
         """Outstanding payment codes die with the freeze, in the freeze's transaction."""

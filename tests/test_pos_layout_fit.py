@@ -167,3 +167,47 @@ def test_the_demo_tiles_do_not_overlap(qtbot):
             win.setGeometry(tile.x, tile.y, tile.w, tile.h)
             windows.append(win)
         assert not windows_overlapping(windows)
+
+
+@pytest.mark.parametrize("kiosk", [False, True], ids=["normal", "kiosk"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_defence_switches_and_score_board_fit(qtbot, core, look, tmp_path, lang, kiosk):
+    """The trainer's Defences page (a custom set, a source open) and the score board (a solve, both
+    hints open) at both screen sizes: nothing clipped, nothing untranslated left in Japanese."""
+    from shared import defences
+    from trainer_app.main_window import TrainerWindow
+    from trainer_app.score_board_window import ScoreBoardWindow
+
+    look(lang, KIOSK_SCALE if kiosk else 1.0)
+    demo = seed_demo(core)
+    core.set_policy("2019", actor="test")
+    c = demo["customers"][0]
+    core.identity.sign_in(c["email"], c["password"], device="trainee-laptop")   # stuffing-takeover solved
+    core.set_policy(defences.policy_with_off({"reset-to-address-of-record", "code-lifetime"}), actor="test")
+    t = TrainerWindow(core, documents_dir=tmp_path)
+    qtbot.addWidget(t)
+    t.show()
+    t.show_defences()
+    t.defence_panel.show_source("reset-to-address-of-record")
+    board = ScoreBoardWindow(core, poll_ms=0)
+    qtbot.addWidget(board)
+    board.show()
+    for cid in ("stuffing-takeover", "reset-hijack", "external-id-takeover"):
+        board.card(cid).open_hint(1)
+        board.card(cid).open_hint(2)
+    problems: list[str] = []
+    for width, height in SCREENS:
+        t.resize(width, height)
+        board.resize(min(width, 1100), height - 40)
+        for name, row in t.defence_panel.rows.items():
+            t.defence_panel.scroll_to(name)
+            _check(t, f"{width}x{height} defences/{name}", problems)
+        for cid, card in board.cards.items():
+            board.scroll.ensureWidgetVisible(card)
+            _check(board, f"{width}x{height} score board/{cid}", problems)
+    if lang == "ja":
+        assert "オフ" in t.page_buttons["defences"].text() and "スコアボード" in board.windowTitle()
+        assert board.card("reset-hijack").hint_buttons[1].text().endswith("ヒント")
+    t.close()
+    board.close()
+    assert not problems, "\n".join(problems[:40])

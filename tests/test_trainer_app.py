@@ -349,3 +349,85 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
     finally:
         app.removeTranslator(t)
         app.setProperty("qrpay_language", "en")
+
+
+# -- presenter pace --------------------------------------------------------------------------------
+def test_one_step_at_a_time_waits_for_next_and_can_finish_at_full_speed(qtbot, window):
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("step")
+    window.run_selected(("2019",))
+    qtbot.waitUntil(window.next_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+    shown = window.steps_list.count()
+    assert shown >= 1 and window.is_running(), "the run waits on the first step"
+    assert window.steps_list.count() == shown and window.is_running()
+    window.next_button.click()
+    qtbot.waitUntil(lambda: window.steps_list.count() > shown and window.next_button.isEnabled(),
+                    timeout=RUN_TIMEOUT_MS)
+    assert window.steps_list.count() == shown + 1, "Next shows exactly one more step"
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.run_panel.set_pace("full")     # the presenter lets the rest run
+    assert "2019" in window.results and not window.next_button.isEnabled()
+
+
+def test_stop_ends_a_run_waiting_for_next(qtbot, window):
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("step")
+    window.run_selected(("hardened",))
+    qtbot.waitUntil(window.next_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.stop_button.click()
+    assert "Stopped" in window.status_banner.text() and not window.results
+
+
+def test_delay_per_step_goes_on_by_itself_and_stop_cuts_the_wait(qtbot, window, monkeypatch):
+    from trainer_app import run_panel
+
+    waits = []
+    real_gate = run_panel.ScenarioWorker._gate
+
+    def counting_gate(self, step):
+        waits.append((self._pace, self._delay))
+        return real_gate(self, step)
+
+    monkeypatch.setattr(run_panel.ScenarioWorker, "_gate", counting_gate)
+    window.select_scenario("reset-hijack")
+    window.run_panel.set_pace("delay", 0.2)
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
+        window.run_selected(("hardened",))
+    assert "hardened" in window.results and len(waits) >= 2
+    assert all(w == ("delay", 0.2) for w in waits), "every step waited the delay, without a Next"
+    window.run_panel.set_pace("delay", 30.0)
+    window.run_selected(("hardened",))
+    qtbot.waitUntil(lambda: window.steps_list.count() >= 1, timeout=RUN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.run_finished, timeout=10_000):   # far less than the 30 s delay
+        window.stop_run()
+    assert not window.results
+
+
+def test_alert_details_are_shown_whole(qtbot, window):
+    """Last session's screenshots: the Alerts table cut Details with "…". Now one detail a line, the
+    column takes the width the severity column left, and the row is as tall as its lines."""
+    window.resize(1366, 768)
+    run_and_wait(qtbot, window, "reset-hijack", ("2019",))
+    table = window.alerts_table
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: table.isVisible(), timeout=2000)
+    assert table.rowCount() >= 1 and table.isColumnHidden(1)
+    fm = table.fontMetrics()
+    for r in range(table.rowCount()):
+        lines = table.item(r, 4).text().split("\n")
+        assert len(lines) >= 2, "one detail a line"
+        widest = max(fm.horizontalAdvance(line) for line in lines if " " not in line)   # unbreakable ones
+        assert widest <= table.columnWidth(4), (lines, table.columnWidth(4))
+        assert table.rowHeight(r) >= len(lines) * fm.lineSpacing()
+
+
+def test_every_size_shown_has_a_label_of_the_trainer():
+    """A size without an entry fell back to the core's English help sentence, untranslated and long
+    (reset-hijack's read_mail in last session's Japanese screenshots)."""
+    from trainer_app.main_window import HIDDEN_SIZES
+    from trainer_app.texts import _SIZE_LABELS
+
+    missing = {f"{spec.name}:{o.name}" for spec in SCENARIOS.values() for o in spec.sizes
+               if o.name not in HIDDEN_SIZES and o.name not in _SIZE_LABELS}
+    assert not missing

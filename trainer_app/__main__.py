@@ -4,6 +4,8 @@
 `--autorun NAME[:hardened|2019|both]` starts a scenario once the window is up, with
 `--size NAME=VALUE` (repeatable) for its sizes; `--fresh` is the default, `--live` runs it on
 this database. `--tab steps|chart|alerts|audit|victim` picks the tab to show.
+`--score-board` opens the challenges' score board alone; `--show defences[:NAME]` or
+`--show score-board[:ID[:LEVEL]]` (screenshots) opens that view (trainer_app.screenshot_hooks).
 QRPAY_TRAINER_SMOKE=1 in the environment (start-up tests): print the window title once the
 window is shown, and exit 0.
 """
@@ -26,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", action="append", default=[], metavar="NAME=VALUE", help=argparse.SUPPRESS)
     p.add_argument("--live", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--tab", choices=sorted(TABS), help=argparse.SUPPRESS)
+    p.add_argument("--score-board", action="store_true", help="open the challenges' score board alone")
+    p.add_argument("--show", metavar="VIEW", help=argparse.SUPPRESS)
     return p
 
 
@@ -47,9 +51,15 @@ def _open_window(app, core, args):
 
     from trainer_app.main_window import TrainerWindow
 
-    window = TrainerWindow(core)
-    window.show()
-    if args.autorun:
+    if args.score_board or args.show:
+        from trainer_app.screenshot_hooks import open_view
+        window = open_view(core, "score-board" if args.score_board and not args.show else args.show)
+        if isinstance(window, int):
+            return window
+    else:
+        window = TrainerWindow(core)
+        window.show()
+    if args.autorun and isinstance(window, TrainerWindow):
         name, _, policy = args.autorun.partition(":")
         policies = {"": ("hardened",), "hardened": ("hardened",), "2019": ("2019",),
                     "both": ("hardened", "2019")}.get(policy)
@@ -69,7 +79,7 @@ def _open_window(app, core, args):
             window.run_selected(policies)
 
         QTimer.singleShot(300, start)
-    elif args.tab:
+    elif args.tab and isinstance(window, TrainerWindow):
         window.tabs.setCurrentIndex(TABS[args.tab])
     if os.environ.get("QRPAY_TRAINER_SMOKE") == "1":
         def smoke() -> None:

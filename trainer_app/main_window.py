@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from shared.attacks.base import Actor, TimelinePoint
 from trainer_app.chart import format_elapsed
@@ -34,7 +34,9 @@ from shared.money import format_yen
 from ui_common import app as ui_app
 from ui_common import theme
 from ui_common.widgets import clear_layout
+from trainer_app.defence_switches_panel import DefenceSwitchesPanel
 from trainer_app.policy_clock_bar import SetTimeDialog
+from trainer_app.score_board_window import ScoreBoardWindow
 from trainer_app.run_panel import ScenarioWorker
 from trainer_app.scenario_list import load_scenarios
 from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
@@ -111,8 +113,60 @@ class TrainerWindow(QMainWindow):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([390, 960])
-        outer.addWidget(split, 1)
+        # Attacks and the defence switches share the space under the bar, one at a time (1366×768
+        # has no height to spare for a tab bar: two buttons in the bar's title row switch them)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("trainerPages")
+        self.pages.addWidget(split)
+        self.defence_panel = DefenceSwitchesPanel(self.core)
+        self.defence_panel.switch_changed.connect(lambda: self.bar.refresh_status(force_policy=True))
+        self.pages.addWidget(self.defence_panel)
+        self.page_buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        for key, text, page in (("attacks", "▶ " + self.tr("Attacks"), split),
+                                ("defences", self.tr("Defences"), self.defence_panel)):
+            b = QPushButton(text)
+            b.setCheckable(True)
+            b.setObjectName(f"page_{key}")
+            b.setStyleSheet(f"QPushButton#page_{key} {{ font-weight: 600; }}"
+                            f" QPushButton#page_{key}:checked {{ background: {theme.ACCENT}; color: white; }}")
+            b.clicked.connect(lambda _=False, p=page: self.pages.setCurrentWidget(p))
+            group.addButton(b)
+            self.page_buttons[key] = b
+        self.page_buttons["attacks"].setChecked(True)
+        self.bar.policy_poller.changed.connect(self._policy_shown)
+        self.score_board_button = QPushButton("★ " + self.tr("Score board"))
+        self.score_board_button.setObjectName("scoreBoardButton")
+        self.score_board_button.setToolTip(self.tr("The challenges trainees solve by hand, with hints"))
+        self.score_board_button.clicked.connect(self.open_score_board)
+        for b in (self.page_buttons["defences"], self.page_buttons["attacks"]):   # added first-last: Attacks, Defences
+            self.bar.add_to_head(b)
+        self._scenario_box.layout().addWidget(self.score_board_button)   # under the Tour button
+        outer.addWidget(self.pages, 1)
         self.setCentralWidget(root)
+        self.score_board: ScoreBoardWindow | None = None
+
+    @Slot(object)
+    def _policy_shown(self, policy) -> None:
+        self.defence_panel.show_policy(policy)
+        off = len(self.defence_panel.off_names())
+        self.page_buttons["defences"].setText(self.tr("Defences ({off} off)").format(off=off) if off
+                                              else self.tr("Defences"))
+
+    def show_defences(self) -> None:
+        self.page_buttons["defences"].click()
+
+    def show_attacks(self) -> None:
+        self.page_buttons["attacks"].click()
+
+    def open_score_board(self) -> "ScoreBoardWindow":
+        """The score board in a window of its own (one per trainer; brought to the front again)."""
+        if self.score_board is None:
+            self.score_board = ScoreBoardWindow(self.core)
+        self.score_board.show()
+        self.score_board.raise_()
+        self.score_board.activateWindow()
+        return self.score_board
 
     def _build_scenario_list(self) -> QWidget:
         box = ScenarioList(self.scenarios, self._texts)
@@ -121,6 +175,7 @@ class TrainerWindow(QMainWindow):
         from ui_common.tour_panel import TourButton
         self.tour_button = TourButton(self.core)   # qrpay demo --tour: the 7pay story in the real windows
         box.layout().addWidget(self.tour_button)
+        self._scenario_box = box
         return box
 
     def _build_run_area(self) -> QWidget:
@@ -133,6 +188,8 @@ class TrainerWindow(QMainWindow):
         self.run_panel.run_requested.connect(self.run_selected)
         self.run_panel.stop_requested.connect(self.stop_run)
         self.run_panel.outcome_clicked.connect(self.show_result)
+        self.run_panel.pace_changed.connect(self._pace_changed)
+        self.run_panel.next_requested.connect(self.next_step)
         for name in RunPanel.PARTS:   # the window's names for them (tests and __main__ use these)
             setattr(self, name, getattr(self.run_panel, name))
         lay.addWidget(self.run_panel)
@@ -268,14 +325,36 @@ class TrainerWindow(QMainWindow):
             scenario=title, policies=" + ".join(policy_label(p) for p in policies)))
         self._set_running(True)
         live = self.live_check.isChecked()
+        pace, delay = self.run_panel.pace()
         self.worker = ScenarioWorker(spec, self._run_policies, sizes, start_time=self.core.now(),
-                                     live_core=self.core if live else None)
+                                     live_core=self.core if live else None, pace=pace, delay=delay)
         self.worker.step.connect(self._queue_step)
+        self.worker.waiting.connect(self._waiting_for_next)
         self.worker.result.connect(self._on_result)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_worker_finished)
         self._flush.start()
         self.worker.start()
+
+    @Slot(str, float)
+    def _pace_changed(self, pace: str, delay: float) -> None:
+        if self.worker is not None:
+            self.worker.set_pace(pace, delay)
+
+    @Slot()
+    def next_step(self) -> None:
+        """The presenter's "Next step" (one step at a time): the run goes on by one step."""
+        if self.worker is not None:
+            self.next_button.setEnabled(False)
+            self.worker.next_step()
+
+    @Slot(bool)
+    def _waiting_for_next(self, waiting: bool) -> None:
+        if self._closing:
+            return
+        if waiting:
+            self._flush_steps()      # the step the audience is to look at is on the screen now
+        self.next_button.setEnabled(waiting)
 
     def stop_run(self) -> None:
         if self.worker is not None:
@@ -375,6 +454,7 @@ class TrainerWindow(QMainWindow):
             return
         self._flush_steps()
         self.progress.hide()
+        self.next_button.setEnabled(False)
         self._set_running(False)
         if worker.cancelled:
             self.status_banner.show_state("warning", self.tr("Stopped: the run was cancelled before it finished."))
@@ -471,6 +551,8 @@ class TrainerWindow(QMainWindow):
         """A run in progress is cancelled at its next step and waited for: no thread outlives the window."""
         self._closing = True
         self._tick.stop()
+        if self.score_board is not None:
+            self.score_board.close()
         self._flush.stop()
         worker = self.worker
         if worker is not None:

@@ -116,7 +116,7 @@ class PolicyClockBar(QWidget):
         self.badge = PolicyBadge()
         head.addWidget(self.badge)
         switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
-        switch_flow = FlowLayout(switch, spacing=12, align_right=True)
+        switch_flow = self._switch_flow = FlowLayout(switch, spacing=12, align_right=True)
         head.addWidget(switch, 1)
         switch_flow.addWidget(QLabel(self.tr("Policy:")))
         self.policy_buttons: dict[str, QPushButton] = {}
@@ -194,6 +194,14 @@ class PolicyClockBar(QWidget):
         self.insecure_banner.hide()
         outer.addWidget(self.insecure_banner)
 
+    def add_to_head(self, widget: QWidget) -> None:
+        """A button of the window's at the start of the title row's flow (it wraps under the title
+        rather than squeezing the buttons when the 2019 badge is long)."""
+        items = [self._switch_flow.takeAt(0) for _ in range(self._switch_flow.count())]
+        self._switch_flow.addWidget(widget)
+        for item in items:
+            self._switch_flow.addItem(item)
+
     def refresh_status(self, *, force_policy: bool = False) -> None:
         """The timer only repaints: the simulated time and the policy come from the database."""
         try:
@@ -212,8 +220,11 @@ class PolicyClockBar(QWidget):
         name = policy.name
         self.badge.set_policy(policy)
         self.insecure_banner.setVisible(name == "2019")
+        # a custom set of defences is neither preset: both buttons up (an exclusive group keeps one down)
+        self.policy_group.setExclusive(False)
         for n, b in self.policy_buttons.items():
             b.setChecked(n == name)
+        self.policy_group.setExclusive(True)
 
     def set_policy(self, name: str) -> None:
         try:

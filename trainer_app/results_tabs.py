@@ -15,6 +15,7 @@ from shared.clock import jst_text
 from shared.money import format_yen
 from trainer_app.policy_clock_bar import jst_short
 from ui_common import theme
+from ui_common.app import language
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,8 @@ def _fill(table: QTableWidget, rows: list[list[str]], *, colours: list[str | Non
             table.setItem(r, c, item)
 
 
-def _details_text(details: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in details.items())
+def _details_text(details: dict[str, Any], sep: str = ", ") -> str:
+    return sep.join(f"{k}={v}" for k, v in details.items())
 
 
 class ResultsTabs(QTabWidget):
@@ -92,6 +93,14 @@ class ResultsTabs(QTabWidget):
         # alerts, then the whole audit log of the run: each gets the tab's full height
         cols = [self.tr("Time (JST)"), self.tr("Severity"), self.tr("Event"), self.tr("Customer"), self.tr("Details")]
         self.alerts_table = _table(cols)
+        # Alerts are few and each matters: Details wraps in full (was cut with "…"); the other
+        # columns keep their content's width and Details takes the rest.
+        self.alerts_table.setWordWrap(True)
+        self.alerts_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        alerts_header = self.alerts_table.horizontalHeader()
+        alerts_header.setSectionResizeMode(len(cols) - 1, QHeaderView.ResizeMode.Stretch)
+        self.alerts_table.setColumnHidden(1, True)   # every alert's severity is "alert": its width goes to Details
+        self.alerts_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.alerts_tab = self.addTab(self.alerts_table, self.tr("Alerts"))
         audit = QWidget()
         al = QVBoxLayout(audit)
@@ -143,7 +152,7 @@ class ResultsTabs(QTabWidget):
             + "  " + " · ".join(f"{event} ×{count:,}" for event, count in result.audit_counts[:8]))
         self.audit_summary.setToolTip(self.audit_summary.text())
         self.setTabText(self.alerts_tab, self.tr("Alerts ({n})").format(n=f"{len(result.alerts):,}"))
-        self._fill_audit(self.alerts_table, result.alerts)
+        self._fill_audit(self.alerts_table, result.alerts, sep="\n")   # one detail a line: nothing cut
         self._fill_audit(self.audit_table, result.audit)
         balances = result.victim.balances
         _fill(self.balances_table,
@@ -153,15 +162,15 @@ class ResultsTabs(QTabWidget):
         self.balances_label.setText(self.tr("Balances ({n} watched)").format(n=len(balances)))
         messages = result.victim.messages
         self.mail_label.setText(self.tr("Mailbox: {n} messages arrived").format(n=f"{result.victim.messages_total:,}"))
-        _fill(self.mail_table, [[m.subject, jst_short(m.sent_at)] for m in messages])
+        _fill(self.mail_table, [[m.subject_in(language()), jst_short(m.sent_at)] for m in messages])
         self.mail_body.clear()
         if messages:
             self.mail_table.selectRow(0)
 
-    def _fill_audit(self, table: QTableWidget, rows) -> None:
+    def _fill_audit(self, table: QTableWidget, rows, *, sep: str = ", ") -> None:
         colours = {"alert": theme.DANGER, "warning": theme.WARNING}
         _fill(table, [[jst_short(r.at), r.severity, r.event, "" if r.customer_id is None else str(r.customer_id),
-                       _details_text(r.details)] for r in rows],
+                       _details_text(r.details, sep)] for r in rows],
               colours=[colours.get(r.severity) for r in rows])
 
     def clear_details(self) -> None:
@@ -182,4 +191,5 @@ class ResultsTabs(QTabWidget):
             return
         m = result.victim.messages[rows[0].row()]
         to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
-        self.mail_body.setPlainText(f"{m.subject}\n{to}: {m.to} · {jst_text(m.sent_at, seconds=True)}\n\n{m.body}")
+        self.mail_body.setPlainText(f"{m.subject_in(language())}\n{to}: {m.to} · {jst_text(m.sent_at, seconds=True)}"
+                                   f"\n\n{m.body_in(language())}")

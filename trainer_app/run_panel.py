@@ -1,6 +1,12 @@
 """The run panel (`RunPanel`: the scenario's sizes, Run under hardened / 2019 / both, Stop, "Run on
-this database", one big outcome line per policy, the progress bar) and the worker thread that runs
-a scenario (in isolation, through the core's `run_isolated`, unless the live database is asked for)."""
+this database", the presenter's pace, one big outcome line per policy, the progress bar) and the
+worker thread that runs a scenario (in isolation, through the core's `run_isolated`, unless the
+live database is asked for).
+
+Pace: full speed, one step at a time (the presenter presses "Next step"), or a delay after each
+step. The worker hands the core's scenario runner a `pace` hook (`shared.attacks.spec.paced`: a
+call after each step) that waits on the presenter; the pace can change while a run is going
+(switch to full speed to let the rest run), and Stop ends a wait at once."""
 from __future__ import annotations
 
 import logging
@@ -8,8 +14,8 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QProgressBar,
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from shared.attacks import run_isolated
 from shared.errors import QrpayError
@@ -27,6 +33,11 @@ class RunCancelled(Exception):
     """Raised from `on_step` to stop a scenario (the scenario's own clean-up still runs)."""
 
 
+FULL_SPEED, STEP_BY_STEP, DELAY = "full", "step", "delay"
+PACES = (FULL_SPEED, STEP_BY_STEP, DELAY)
+WAIT_SLICE_S = 0.1   # how often a waiting run looks again at the pace (switched to full speed?)
+
+
 class ScenarioWorker(QThread):
     """Runs one scenario under one or two policies, each on a fresh temporary database unless
     `live_core` is given; reports every step, each result and each failure by signal."""
@@ -34,9 +45,10 @@ class ScenarioWorker(QThread):
     step = Signal(str, object)        # policy, Step
     result = Signal(object)           # ScenarioResult
     failed = Signal(str, object)      # policy, exception
+    waiting = Signal(bool)            # True: a step is shown and the run waits for "Next step"
 
     def __init__(self, spec, policies: tuple[str, ...], sizes: dict[str, Any], *, start_time: float,
-                 live_core=None, parent=None) -> None:
+                 live_core=None, pace: str = FULL_SPEED, delay: float = 1.0, parent=None) -> None:
         super().__init__(parent)
         self.spec = spec
         self.policies = policies
@@ -44,10 +56,45 @@ class ScenarioWorker(QThread):
         self.start_time = start_time
         self.live_core = live_core
         self._cancel = threading.Event()
+        self._next = threading.Event()
+        self._pace, self._delay = FULL_SPEED, 1.0
+        self.set_pace(pace, delay)
         self.cancelled = False
 
     def cancel(self) -> None:
         self._cancel.set()
+        self._next.set()
+
+    def set_pace(self, pace: str, delay: float = 1.0) -> None:
+        """Change the pace, also during a run (read before each wait)."""
+        if pace not in PACES:
+            raise ValueError(f"unknown pace {pace!r}")
+        self._pace, self._delay = pace, max(0.0, float(delay))
+        if pace != STEP_BY_STEP:
+            self._next.set()     # a run waiting for "Next step" goes on
+
+    def next_step(self) -> None:
+        """The presenter's "Next step": the waiting run takes its next step."""
+        self._next.set()
+
+    def _gate(self, _step) -> None:
+        """The pace hook the core's runner calls after each step (on this thread)."""
+        if self._pace == DELAY:
+            waited = 0.0
+            while waited < self._delay and self._pace == DELAY:
+                if self._cancel.wait(min(WAIT_SLICE_S, self._delay - waited)):
+                    raise RunCancelled()
+                waited += WAIT_SLICE_S
+        elif self._pace == STEP_BY_STEP:
+            self._next.clear()
+            self.waiting.emit(True)
+            try:
+                while not self._next.wait(WAIT_SLICE_S):
+                    pass
+            finally:
+                self.waiting.emit(False)
+        if self._cancel.is_set():
+            raise RunCancelled()
 
     def run(self) -> None:
         for policy in self.policies:
@@ -75,8 +122,9 @@ class ScenarioWorker(QThread):
             self.step.emit(policy, s)
 
         if self.live_core is not None:
-            return self.spec.run(self.live_core, policy=policy, on_step=on_step, **self.sizes)
-        return run_isolated(self.spec, policy=policy, on_step=on_step, start=self.start_time, **self.sizes)
+            return self.spec.run(self.live_core, policy=policy, on_step=on_step, pace=self._gate, **self.sizes)
+        return run_isolated(self.spec, policy=policy, on_step=on_step, pace=self._gate, start=self.start_time,
+                            **self.sizes)
 
 
 class OutcomeLine(QLabel):
@@ -129,9 +177,11 @@ class RunPanel(QWidget):
     run_requested = Signal(tuple)     # the policies, in order
     stop_requested = Signal()
     outcome_clicked = Signal(str)     # the policy whose details to show
+    pace_changed = Signal(str, float)   # pace (FULL_SPEED, STEP_BY_STEP, DELAY), seconds per step
+    next_requested = Signal()
 
     PARTS = ("run_card", "sizes_grid", "run_buttons", "stop_button", "live_check", "outcome_box", "outcomes",
-             "status_banner", "progress")
+             "status_banner", "progress", "pace_combo", "pace_delay", "next_button")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,11 +220,40 @@ class RunPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_requested)
         buttons.addWidget(self.stop_button)
+        # The presenter's pace, in the same row (changeable while a run goes)
+        pace_label = QLabel(self.tr("Pace:"))
+        buttons.addWidget(pace_label)
+        self.pace_combo = QComboBox()
+        self.pace_combo.setObjectName("pace")
+        for key, text in ((FULL_SPEED, self.tr("Full speed")), (STEP_BY_STEP, self.tr("One step at a time")),
+                          (DELAY, self.tr("Delay per step"))):
+            self.pace_combo.addItem(text, key)
+        pace_label.setBuddy(self.pace_combo)
+        self.pace_combo.currentIndexChanged.connect(self._pace_clicked)
+        buttons.addWidget(self.pace_combo)
+        self.pace_delay = QDoubleSpinBox()
+        self.pace_delay.setRange(0.2, 30.0)
+        self.pace_delay.setSingleStep(0.5)
+        self.pace_delay.setDecimals(1)
+        self.pace_delay.setValue(1.5)
+        self.pace_delay.setSuffix(" " + self.tr("s"))
+        self.pace_delay.setMinimumWidth(92)
+        self.pace_delay.setToolTip(self.tr("Seconds to wait after each step"))
+        self.pace_delay.valueChanged.connect(self._pace_clicked)
+        self.pace_delay.hide()
+        buttons.addWidget(self.pace_delay)
+        self.next_button = QPushButton(self.tr("Next step") + " ▶")
+        self.next_button.setProperty("role", "primary")
+        self.next_button.setEnabled(False)
+        self.next_button.clicked.connect(self.next_requested)
+        self.next_button.hide()
+        buttons.addWidget(self.next_button)
         self.live_check = QCheckBox(self.tr("Run on this database"))
         self.live_check.setToolTip(self.tr("Off: each run uses a fresh temporary database, so the demo data is "
                                            "untouched. On: the attack really happens in this database."))
         buttons.addWidget(self.live_check)
         cv.addWidget(run_row)
+
         lay.addWidget(card)
 
         # The outcome, big, one line per policy run
@@ -197,3 +276,23 @@ class RunPanel(QWidget):
         self.progress.setFixedHeight(14)
         self.progress.hide()
         lay.addWidget(self.progress)
+
+    def pace(self) -> tuple[str, float]:
+        return self.pace_combo.currentData() or FULL_SPEED, float(self.pace_delay.value())
+
+    def set_pace(self, key: str, delay: float | None = None) -> None:
+        if delay is not None:
+            self.pace_delay.blockSignals(True)
+            self.pace_delay.setValue(delay)
+            self.pace_delay.blockSignals(False)
+        self.pace_combo.blockSignals(True)
+        self.pace_combo.setCurrentIndex(self.pace_combo.findData(key))
+        self.pace_combo.blockSignals(False)
+        self._pace_clicked()
+
+    def _pace_clicked(self, *_args) -> None:
+        key, delay = self.pace()
+        # only what the chosen pace uses is shown: the delay, or "Next step"
+        self.pace_delay.setVisible(key == DELAY)
+        self.next_button.setVisible(key == STEP_BY_STEP)
+        self.pace_changed.emit(key, delay)

@@ -101,6 +101,7 @@ _SIZE_LABELS = {
     "purchases": QT_TRANSLATE_NOOP("TrainerWindow", "Purchases"),
     "interval": QT_TRANSLATE_NOOP("TrainerWindow", "Seconds between"),
     "give_up": QT_TRANSLATE_NOOP("TrainerWindow", "Gives up after"),
+    "read_mail": QT_TRANSLATE_NOOP("TrainerWindow", "Attacker reads the victim's mail (1/0)"),
 }
 _POLICY_LABELS = {"hardened": QT_TRANSLATE_NOOP("TrainerWindow", "Hardened"),
                   "2019": QT_TRANSLATE_NOOP("TrainerWindow", "2019")}

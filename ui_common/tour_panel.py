@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
@@ -105,6 +105,31 @@ class _StepRelay(QObject):
     step = Signal(object)
 
 
+class _NarrationScroll(QScrollArea):
+    """The narration's scroll area asks for the whole text's height at its width (a plain scroll
+    area asks for little, and shared the panel evenly with the steps list: the story scrolled in a
+    small box while the list had room to spare). The steps list takes what is left."""
+
+    MIN_HEIGHT = 160
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().sizeHint()
+        w = self.widget()
+        if w is None:
+            return hint
+        width = max(1, self.viewport().width())
+        need = w.heightForWidth(width) if w.hasHeightForWidth() else w.sizeHint().height()
+        return QSize(hint.width(), max(self.MIN_HEIGHT, need + 2 * self.frameWidth()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().minimumSizeHint().width(), self.MIN_HEIGHT)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()     # the text re-wraps at the new width: a new height to ask for
+
+
 class TourPanel(QMainWindow):
     page_shown = Signal(int)
     page_finished = Signal(int)        # the page's run (if any) is over and the windows were told
@@ -168,18 +193,18 @@ class TourPanel(QMainWindow):
             w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             tl.addWidget(w)
         tl.addStretch(1)
-        self.scroll = QScrollArea()
+        self.scroll = _NarrationScroll()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(text)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.scroll, 3)
 
         self.steps_list = QListWidget()
         self.steps_list.setWordWrap(True)
         self.steps_list.setAccessibleName(tr_tour(STEPS_NAME))
         self.steps_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.steps_list.setMinimumHeight(120)
+        self.steps_list.setMinimumHeight(96)
         lay.addWidget(self.steps_list, 1)
         self.outcome = Banner()
         self.outcome.setWordWrap(True)
@@ -252,6 +277,7 @@ class TourPanel(QMainWindow):
         self.now_label.setVisible(bool(now))
         self.source_label.setText(tr_tour(SOURCE))
         self.scroll.verticalScrollBar().setValue(0)
+        self.scroll.updateGeometry()       # a new text, a new height to ask for
         self.steps_list.clear()
         self._shown_once: set[str] = set()
         self.steps_list.setVisible(page.policy is not None)

@@ -1,9 +1,11 @@
-"""Mailbox: the customer's simulated e-mail inbox (notices, reset codes), newest first."""
+"""Mailbox: the customer's simulated e-mail inbox (notices, reset codes), newest first, each in the
+app's language (the core writes notices in English and Japanese; older mail is English only)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QSplitter
 
+from ui_common.app import language
 from wallet_app.activity_list import when_text
 from wallet_app.screen_base import Screen, button, label
 
@@ -51,7 +53,7 @@ class MailboxScreen(Screen):
         self.to_label.setText(self.tr("Inbox of {address}").format(address=self.address))
         self.messages = self.core.inbox(self.address)
         for m in self.messages:
-            item = QListWidgetItem(f"{m.subject}\n{when_text(m.sent_at)}")
+            item = QListWidgetItem(f"{m.subject_in(language())}\n{when_text(m.sent_at)}")
             self.list.addItem(item)
         if not self.messages:
             self.view.setPlainText(self.tr("No messages."))
@@ -61,7 +63,8 @@ class MailboxScreen(Screen):
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.messages):
             m = self.messages[row]
-            self.view.setPlainText(f"{m.subject}\n{when_text(m.sent_at)} JST\n\n{m.body}")
+            lang = language()
+            self.view.setPlainText(f"{m.subject_in(lang)}\n{when_text(m.sent_at)} JST\n\n{m.body_in(lang)}")
 
     def tick(self) -> None:
         # mail arrives from the core at any time (a reset code, a payment notice): look every 5 s

@@ -110,6 +110,14 @@ class MailItem:
     body: str
     sent_at: float
     kind: MessageKind | str
+    subject_ja: str | None = None     # the notice in Japanese (shared/notices.py), when written
+    body_ja: str | None = None
+
+    def subject_in(self, lang: str) -> str:
+        return self.subject_ja if lang == "ja" and self.subject_ja else self.subject
+
+    def body_in(self, lang: str) -> str:
+        return self.body_ja if lang == "ja" and self.body_ja else self.body
 
 
 @dataclass(frozen=True, slots=True)

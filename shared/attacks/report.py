@@ -270,7 +270,7 @@ def render_html(result: ScenarioResult, lang: str = "en") -> str:
                  + "</p>")
     if r.victim.messages:
         parts.append(_table("th_messages", lang, (
-            _row([_e(_jst(m.sent_at)), _e(m.to), _e(m.subject), f"<pre>{_e(m.body)}</pre>"])
+            _row([_e(_jst(m.sent_at)), _e(m.to), _e(m.subject_in(lang)), f"<pre>{_e(m.body_in(lang))}</pre>"])
             for m in r.victim.messages)))
 
     parts.append(f"<h2>{_e(_t('defences', lang))}</h2>")

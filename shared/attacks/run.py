@@ -279,7 +279,7 @@ class Run:
         for address in [email for email, _ in self._watched.values()] + self._extra_inboxes:
             for m in core.inbox(address):
                 if m.sent_at >= self.started_at:
-                    messages.append(MailItem(m.to, m.subject, m.body, m.sent_at, m.kind))
+                    messages.append(MailItem(m.to, m.subject, m.body, m.sent_at, m.kind, m.subject_ja, m.body_ja))
         messages.sort(key=lambda m: m.sent_at, reverse=True)
         problems = tuple(checks.run_checks(core))
         with core.db.read() as conn:

@@ -187,4 +187,5 @@ def cmd_audit_adopt(core, args) -> dict:
 
 def cmd_mailbox(core, args) -> dict:
     return {"messages": [{"to": m.to, "subject": m.subject, "body": m.body, "sent_at": to_iso(m.sent_at),
-                          "kind": m.kind} for m in core.inbox(args.to)]}
+                          "kind": m.kind, "subject_ja": m.subject_ja, "body_ja": m.body_ja}
+                         for m in core.inbox(args.to)]}

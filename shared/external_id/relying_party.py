@@ -46,6 +46,7 @@ from shared.external_id.provider import (ALGORITHM, ISSUER, WALLET_CLIENT_ID, WA
 from shared.mailbox import MessageKind
 from shared.storage import external_id_store as store
 from shared.storage import identity_store
+from shared.notices import notice
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -175,10 +176,8 @@ class ExternalIdService:
                                  device=device, source=source, session_id=sid)
                     if policy.notify_new_device:
                         self.core.identity.notify_owner(
-                            conn, cid, subject="New sign-in with your SNS ID",
-                            body=f"Your qrpay-sim account was signed in with your SNS ID on device '{device}' at "
-                                 f"{to_iso(now)}. If this was not you, sign out everywhere and check your SNS "
-                                 "account.", kind=MessageKind.SECURITY)
+                            conn, cid, **notice("sns_signin", device=device, time=to_iso(now), at=now),
+                            kind=MessageKind.SECURITY)
                 srow = identity_store.session_by_id(conn, sid)
         except QrpayError as refused:
             self._record_refusal(refused, presented=presented, device=device, source=source)
@@ -228,9 +227,7 @@ class ExternalIdService:
                 raise Conflict("Another SNS account is already linked to this wallet.", code="external_id_linked")
             store.insert_link(conn, issuer=ident.issuer, subject=ident.subject, customer_id=s.customer_id, at=now)
             self.core.identity.notify_owner(
-                conn, s.customer_id, subject="An SNS ID was linked to your account",
-                body=f"An SNS account was linked to your qrpay-sim account at {to_iso(now)} on device '{s.device}'. "
-                     "It can now sign in to your wallet. If this was not you, contact support at once.",
+                conn, s.customer_id, **notice("sns_linked", time=to_iso(now), at=now, device=s.device),
                 kind=MessageKind.SECURITY)
             audit.record(conn, at=now, event=AuditEvent.EXTERNAL_ID_LINKED, severity="warning",
                          customer_id=s.customer_id, provider=PROVIDER, how="owner_signed_in", session_id=s.id,

@@ -4,9 +4,10 @@ from __future__ import annotations
 import sqlite3
 
 
-def insert(conn: sqlite3.Connection, *, to_addr: str, subject: str, body: str, sent_at: float, kind: str) -> int:
-    cur = conn.execute("INSERT INTO mailbox (to_addr, subject, body, sent_at, kind) VALUES (?, ?, ?, ?, ?)",
-                       (to_addr, subject, body, sent_at, kind))
+def insert(conn: sqlite3.Connection, *, to_addr: str, subject: str, body: str, sent_at: float, kind: str,
+           subject_ja: str | None = None, body_ja: str | None = None) -> int:
+    cur = conn.execute("INSERT INTO mailbox (to_addr, subject, body, sent_at, kind, subject_ja, body_ja)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)", (to_addr, subject, body, sent_at, kind, subject_ja, body_ja))
     return int(cur.lastrowid)
 
 

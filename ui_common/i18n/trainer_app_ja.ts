@@ -2,6 +2,153 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>ChallengeCard</name>
+    <message>
+        <location filename="../../trainer_app/score_board_window.py" line="+60"/>
+        <source>Easy</source>
+        <translation>やさしい</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Medium</source>
+        <translation>ふつう</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hard</source>
+        <translation>むずかしい</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{stars} {level} · {category} · stopped by: {defence}</source>
+        <translation>{stars} {level}・{category}・防ぐ防御：{defence}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Hint</source>
+        <translation>ヒント</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Second hint</source>
+        <translation>2つ目のヒント</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Hint: {text}</source>
+        <translation>ヒント：{text}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Second hint: {text}</source>
+        <translation>2つ目のヒント：{text}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Solved {time}</source>
+        <translation>解決 {time}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What went wrong at 7pay: {text}</source>
+        <translation>7payで何が問題だったか：{text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not solved</source>
+        <translation>未解決</translation>
+    </message>
+</context>
+<context>
+    <name>DefenceGroups</name>
+    <message>
+        <location filename="../../trainer_app/defence_groups.py" line="+17"/>
+        <source>Sign-in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Password reset</source>
+        <translation>パスワード再設定</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Payment codes</source>
+        <translation>支払いコード</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Credentials and top-ups</source>
+        <translation>認証情報とチャージ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Payments at the till</source>
+        <translation>レジでの支払い</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Other</source>
+        <translation>その他</translation>
+    </message>
+</context>
+<context>
+    <name>DefenceRow</name>
+    <message>
+        <location filename="../../trainer_app/defence_switches_panel.py" line="+111"/>
+        <source>View source</source>
+        <translation>ソースを見る</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Standard: {guideline}</source>
+        <translation>基準：{guideline}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Off</source>
+        <translation>オフ</translation>
+    </message>
+</context>
+<context>
+    <name>DefenceSwitchesPanel</name>
+    <message>
+        <location line="+21"/>
+        <source>Each switch turns one defence on or off for every app on this database. All on is the hardened preset; all off is 2019.</source>
+        <translation>各スイッチは、このデータベースを使うすべてのアプリで防御を一つずつオン・オフします。すべてオンが強化設定、すべてオフが2019年の設定です。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Source</source>
+        <translation>ソース</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose &quot;View source&quot; beside a defence to read the code that enforces it.</source>
+        <translation>防御の横の「ソースを見る」を押すと、その防御を実行するコードが読めます。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>All {total} defences on.</source>
+        <translation>{total}個の防御がすべてオン。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{off} of {total} defences off.</source>
+        <translation>{total}個の防御のうち{off}個がオフ。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Source: {defence}</source>
+        <translation>ソース：{defence}</translation>
+    </message>
+</context>
+<context>
     <name>PolicyClockBar</name>
     <message>
         <location filename="../../trainer_app/policy_clock_bar.py" line="+113"/>
@@ -74,7 +221,7 @@
         <translation>2019年の設定 — 安全ではありません（研修用）</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+30"/>
         <source>Simulated time</source>
         <translation>シミュレーション時刻</translation>
     </message>
@@ -92,7 +239,7 @@
 <context>
     <name>ResultsTabs</name>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="+86"/>
+        <location filename="../../trainer_app/results_tabs.py" line="+87"/>
         <source>Steps</source>
         <translation>経過</translation>
     </message>
@@ -108,12 +255,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+23"/>
+        <location line="+31"/>
         <source>Time (JST)</source>
         <translation>時刻（JST）</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-31"/>
         <source>Severity</source>
         <translation>重要度</translation>
     </message>
@@ -124,17 +271,17 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+19"/>
+        <location line="+27"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-27"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+10"/>
         <location line="+78"/>
         <source>Alerts</source>
         <translation>警報</translation>
@@ -225,7 +372,7 @@
 <context>
     <name>RunPanel</name>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="+156"/>
+        <location filename="../../trainer_app/run_panel.py" line="+206"/>
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
@@ -250,7 +397,42 @@
         <translation>停止</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Pace:</source>
+        <translation>進め方：</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Full speed</source>
+        <translation>最高速</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>One step at a time</source>
+        <translation>1ステップずつ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delay per step</source>
+        <translation>ステップごとに待つ</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Seconds to wait after each step</source>
+        <translation>各ステップの後に待つ秒数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Next step</source>
+        <translation>次のステップ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Run on this database</source>
         <translation>このデータベースで実行</translation>
     </message>
@@ -269,9 +451,47 @@
     </message>
 </context>
 <context>
+    <name>ScoreBoardWindow</name>
+    <message>
+        <location filename="../../trainer_app/score_board_window.py" line="+21"/>
+        <source>qrpay-sim — Score board</source>
+        <translation>qrpay-sim — スコアボード</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Score board</source>
+        <translation>スコアボード</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reset progress…</source>
+        <translation>進み具合をリセット…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Attack the system by hand with the wallet, the till and qrpay, under the 2019 preset or with a defence switched off. A challenge is marked solved when the system sees it happen.</source>
+        <translation>2019年の設定、または防御を一つオフにした状態で、ウォレット・レジ・qrpay を使って手作業でシステムを攻撃してください。システムが攻撃を検知すると、チャレンジが解決済みになります。</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{solved} of {total} solved</source>
+        <translation>{total}個中{solved}個を解決</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Forget every solved challenge on this database? Only what happens from now on will count.</source>
+        <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Progress reset: {n} solved challenges forgotten.</source>
+        <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
+    </message>
+</context>
+<context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="-144"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="-152"/>
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>
@@ -512,6 +732,11 @@
         <translation>断念までの拒否数</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Attacker reads the victim&apos;s mail (1/0)</source>
+        <translation>攻撃者が被害者のメールも読める（1/0）</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>Hardened</source>
         <translation>強化設定</translation>
@@ -527,12 +752,12 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+82"/>
+        <location filename="../../trainer_app/main_window.py" line="+84"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/texts.py" line="-37"/>
+        <location filename="../../trainer_app/texts.py" line="-38"/>
         <source>TOTP second factor + throttling</source>
         <translation>TOTPによる二要素認証＋試行回数の制限</translation>
     </message>
@@ -572,7 +797,33 @@
         <translation>支払い頻度のルール（10分あたりの金額と回数）＋警報</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+61"/>
+        <location filename="../../trainer_app/main_window.py" line="+42"/>
+        <source>Attacks</source>
+        <translation>攻撃</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+27"/>
+        <source>Defences</source>
+        <translation>防御</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Score board</source>
+        <translation>スコアボード</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The challenges trainees solve by hand, with hints</source>
+        <translation>受講者が手作業で解くチャレンジ（ヒント付き）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Defences ({off} off)</source>
+        <translation>防御（{off}個オフ）</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
@@ -592,7 +843,7 @@
         <translation>{scenario} を{policies}で実行中…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+39"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
@@ -627,7 +878,7 @@
         <translation>顧客を登録しています…</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>

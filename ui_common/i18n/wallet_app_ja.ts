@@ -80,7 +80,7 @@
 <context>
     <name>AuthenticatorWindow</name>
     <message>
-        <location filename="../../wallet_app/authenticator_window.py" line="+23"/>
+        <location filename="../../wallet_app/authenticator_window.py" line="+28"/>
         <source>Authenticator — the customer&apos;s second device</source>
         <translation>認証アプリ — お客様の2台目の端末</translation>
     </message>
@@ -90,17 +90,17 @@
         <translation>このウィンドウはお客様のスマートフォンの認証アプリ（2台目の端末）です。コードは30秒ごとに変わります。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>{s} s</source>
         <translation>{s} 秒</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+27"/>
         <source>(new, being set up)</source>
         <translation>（新しいアプリ・設定中）</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>No accounts yet. Create one in the wallet.</source>
         <translation>アカウントはまだありません。ウォレットで作成してください。</translation>
     </message>
@@ -243,7 +243,7 @@
 <context>
     <name>MailboxScreen</name>
     <message>
-        <location filename="../../wallet_app/mailbox_screen.py" line="+32"/>
+        <location filename="../../wallet_app/mailbox_screen.py" line="+34"/>
         <source>Check for new mail</source>
         <translation>新着メールを確認</translation>
     </message>
