@@ -30,7 +30,9 @@ import cv2
 import numpy as np
 
 from bench.common import RESULTS, payment_code_texts, pyplot, summary_ms, table, write_json
-from shared.scanning.decoders import PASSES, STILL_PASSES, CascadeDecoder, StillDecoder, ZxingDecoder, run_pass
+from shared.scanning.live import CascadeDecoder
+from shared.scanning.readers import ZxingDecoder
+from shared.scanning.still import PASSES, STILL_PASSES, StillDecoder, run_pass
 from shared.scanning.synth import multi_frame, qr_image, synth_frame
 
 def _find_zxing_dir() -> Path:

@@ -29,7 +29,7 @@ from PySide6.QtGui import QImage
 
 from shared.errors import QrpayError
 from shared.scanning import FrameSource, LatestFrameGrabber, ScanPipeline
-from shared.scanning.decoders import Decoder
+from shared.scanning.readers import Decoder
 
 log = logging.getLogger(__name__)
 
