@@ -77,8 +77,10 @@ class CascadeDecoder:
       then the remaining crop looks (cheap and aimed);
     - catch-up: zxing on the whole frame blurred like zbar's (sigma 1.5; a photographed screen's
       pixel grid hides the modules; on the moiré frames of three seeded sets zxing read 22-45 %
-      as they were and 78-95 % blurred), then, every `zbar_every` (30) misses, zbar on the whole
-      blurred frame (small codes off a screen; ~27 ms, so never inside a frame's budget);
+      as they were and 78-95 % blurred); then the symbologies other than QR Code (EAN-13: ~2/3
+      of a QR + EAN-13 zxing pass, and the till's camera keeps only QR codes), also after a frame
+      whose QR code was read; then, every `zbar_every` (30) misses, zbar on the whole blurred
+      frame (small codes off a screen; ~27 ms, so never inside a frame's budget);
     - on a near miss, or every `deep_every` misses, the whole-frame STILL_PASSES (sharpen, x2, ...).
     `catch_up()` runs the catch-up passes at once: ScanPipeline does for sources that do not run
     away from the decoder (video files), so those read what the cascade always read there.
@@ -125,12 +127,13 @@ class CascadeDecoder:
         if f is None:
             return []
         found, candidates = self._frame_zxing.decode_with_candidates(f)
-        queue: list[Work] = [Work("others", catch_up=True)] if self._later_symbologies is not None else []
+        others = [Work("others", catch_up=True)] if self._later_symbologies is not None else []
         if found:
             self._read()
-            if queue:  # a product barcode beside the code: looked for after the frame too
-                self._pending = Pending(f, None, queue)
+            if others:  # a product barcode beside the code: looked for after the frame too
+                self._pending = Pending(f, None, others)
             return found
+        queue: list[Work] = []
         self._misses += 1
         roi = self._roi(candidates, f.shape[1], f.shape[0])
         if roi is not None:
@@ -154,6 +157,7 @@ class CascadeDecoder:
             self._near_streak = 0
         if self.blur_sigma > 0:
             queue.append(Work("blur", catch_up=True))
+        queue += others  # after the QR looks: the till's camera wants QR codes first
         if not (self._misses - 1) % self.zbar_every:
             queue.append(Work("zbar", catch_up=True))
         if roi is not None or not (self._misses - 1) % self.deep_every:
@@ -221,7 +225,7 @@ class CascadeDecoder:
             # A photographed screen: its pixel grid hides the modules from zxing's binariser as it
             # does from zbar's; the same light blur removes it.
             self.zxing_blur_runs += 1
-            got, blurred_candidates = self.zxing.decode_with_candidates(cv2.GaussianBlur(f, (0, 0), self.blur_sigma))
+            got, blurred_candidates = self._frame_zxing.decode_with_candidates(cv2.GaussianBlur(f, (0, 0), self.blur_sigma))
             if not got and pending.roi is None:  # located only once blurred: zbar on the crop
                 roi = self._roi(blurred_candidates, f.shape[1], f.shape[0])
                 if roi is not None:
