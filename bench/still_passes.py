@@ -292,7 +292,7 @@ def chart(data: dict, name: str) -> None:
     for ax, (key, res) in zip(axes[0], parts):
         names = [n for n in res if not n.startswith("pass: x3") and n != "pass: global histogram"]
         means = [100 * res[n]["category_mean"] for n in names]
-        colours = ["#c0392b" if n == "still cascade" else "#7f8c8d" if n.startswith(("raw", "live")) else "#2e86c1"
+        colours = ["#c0392b" if n.startswith("still cascade") else "#7f8c8d" if n.startswith(("raw", "live")) else "#2e86c1"
                    for n in names]
         y = np.arange(len(names))
         ax.barh(y, means, color=colours)
