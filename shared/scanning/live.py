@@ -129,18 +129,14 @@ class CascadeDecoder:
         found, candidates = self._frame_zxing.decode_with_candidates(f)
         others = [Work("others", catch_up=True)] if self._later_symbologies is not None else []
         if found:
-            self._read()
-            if others:  # a product barcode beside the code: looked for after the frame too
-                self._pending = Pending(f, None, others)
-            return found
+            return self._hit(f, found, others)
         queue: list[Work] = []
         self._misses += 1
         roi = self._roi(candidates, f.shape[1], f.shape[0])
         if roi is not None:
             got = self._clahe_crop(f, roi)
             if got:
-                self._read()
-                return got
+                return self._hit(f, got, others)
             self._near_streak += 1
             crop_passes = [PASSES[n] for n in LIVE_CROP_PASSES]
             if self._near_streak > 1:  # a frame after a near miss: one more look at its crop
@@ -148,8 +144,7 @@ class CascadeDecoder:
                 p = crop_passes[(self._near_streak - 2) % len(crop_passes)]
                 got = self._crop_pass(f, roi, p)
                 if got:
-                    self._read()
-                    return got
+                    return self._hit(f, got, others)
                 crop_passes.remove(p)
             queue.append(Work("zbar crop", roi=roi, catch_up=True))
             queue += [Work("crop", p, roi) for p in crop_passes]
@@ -179,9 +174,9 @@ class CascadeDecoder:
 
     def catch_up(self) -> list[Decoded]:
         """The catch-up looks at the last frame, all at once, for a caller with no frame rate to
-        keep (the deeper looks stay queued for `idle_step`): the other symbologies (also after a
-        frame whose QR code was read: the caller adds these to the frame's result), then on a
-        miss the zbar crop, blur, and zbar when due, until one reads something."""
+        keep (the deeper looks stay queued for `idle_step`), in queue order until one reads something:
+        on a miss the zbar crop, the blurred frame, the other symbologies, zbar when due; after a
+        frame whose QR code was read, the other symbologies (the caller adds them to its result)."""
         pending = self._pending
         while pending is not None and pending is self._pending:
             work = next((w for w in pending.queue if w.catch_up), None)
@@ -198,6 +193,13 @@ class CascadeDecoder:
         if self._still is None:
             self._still = StillDecoder(zxing=self.zxing, budget_ms=self._still_budget_ms)
         return self._still.decode(frame)
+
+    def _hit(self, f: np.ndarray, got: list[Decoded], others: list[Work]) -> list[Decoded]:
+        """A QR code read in the frame: a product barcode beside it is still looked for after it."""
+        self._read()
+        if others:
+            self._pending = Pending(f, None, others)
+        return got
 
     def _read(self) -> None:
         self._misses = 0
