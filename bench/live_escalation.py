@@ -2,8 +2,12 @@
 hard hand-held clips, for the live cascade with and without its deeper passes.
 
 1. Per-frame cost: the decode-cost stream (1 s of empty counter, then 1/3 s of a hand-held code,
-   again and again; bench/decode_cost.py) through `CascadeDecoder.decode`, `--runs` times; the
-   median run is reported. zxing-cpp alone on the same frames for comparison.
+   again and again; bench/decode_cost.py) through zxing-cpp alone, the live cascade's `decode()`
+   (the per-frame budget of a camera) and the video-file path (`decode()` then `catch_up()` on a
+   miss, as ScanPipeline gives a file's frames), interleaved frame by frame so that load from
+   other processes hits all three alike; `--runs` times. Reported: the median of the runs' p95s,
+   each run's p95, and the 1-minute load average around each run. `--profile` also times each
+   step of the cascade per frame type (empty, easy code, hard code, near miss).
 2. Time to first read: hard clips of 1 s at 30 fps (blur, glare, curved, damaged, monitor,
    small code), one code each, played to a simulated worker on a virtual clock: frame i arrives
    at i/30 s; the worker decodes the newest frame (older ones are dropped, as LatestFrameGrabber
@@ -11,20 +15,22 @@ hard hand-held clips, for the live cascade with and without its deeper passes.
    Every decode and pass is timed for real and advances the clock by what it cost. Reported: clips
    read within 1 s, median and max time to first read, the p95 of `decode()` per frame on these
    clips, and the longest a frame waited for an idle pass in progress.
-   "cheap only" is the same cascade with the idle passes off.
+   "cheap only" is `decode()` alone: no idle time at all (a worker that always has a frame waiting).
 
-    python -m bench.live_escalation [--clips 6] [--runs 3]
+    python -m bench.live_escalation [--clips 6] [--runs 5] [--profile]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
 
 from bench.common import RESULTS, payment_code_texts, percentile, pyplot, summary_ms, table, write_json
 from bench.decode_cost import stream
-from shared.scanning.decoders import CascadeDecoder, ZxingDecoder
+from shared.scanning.live import CascadeDecoder
+from shared.scanning.readers import ZxingDecoder
 from shared.scanning.synth import qr_image, webcam_clip
 
 FPS = 30.0
@@ -106,36 +112,109 @@ def time_to_first_read(clips: dict, *, idle: bool) -> dict:
     return out
 
 
+class _FilePath:
+    """What ScanPipeline gives a frame of a video file: `decode()`, then on a miss `catch_up()`."""
+
+    def __init__(self) -> None:
+        self.cascade = CascadeDecoder()
+
+    def decode(self, frame: np.ndarray) -> list:
+        return self.cascade.decode(frame) or self.cascade.catch_up()
+
+
+PER_FRAME = {"zxing-cpp alone (ZxingDecoder)": ZxingDecoder, "live cascade: decode()": CascadeDecoder,
+             "video-file path: decode() + catch_up()": _FilePath}
+LIVE = "live cascade: decode()"
+
+
 def per_frame_cost(runs: int) -> dict:
+    """Each run: every frame of the stream through every decoder in PER_FRAME, interleaved frame
+    by frame (the order alternating), so a burst of load from other processes hits them alike."""
     frames, truth = stream(SIZE, 60, seed=11)
-    out = {}
-    for name, make in (("zxing-cpp (project's ZxingDecoder)", ZxingDecoder), ("live cascade", CascadeDecoder)):
-        per_run = []
-        for _ in range(runs):
-            dec = make()
+    names = list(PER_FRAME)
+    per_run: dict[str, list] = {n: [] for n in names}
+    loads = []
+    for _ in range(runs):
+        for n in names:  # warm caches and lazy initialisation
+            warm = PER_FRAME[n]()
             for f in frames[:3]:
-                dec.decode(f)
-            dec = make()
-            ms, reads = [], 0
-            for f, tx in zip(frames, truth):
+                warm.decode(f)
+        decs = {n: PER_FRAME[n]() for n in names}
+        ms: dict[str, dict[str, list]] = {n: {"empty": [], "code": []} for n in names}
+        reads = dict.fromkeys(names, 0)
+        load0 = os.getloadavg()[0]
+        for i, (f, tx) in enumerate(zip(frames, truth)):
+            for n in (names if i % 2 else names[::-1]):
                 t0 = time.perf_counter()
-                got = dec.decode(f)
-                ms.append((time.perf_counter() - t0) * 1000)
-                reads += tx is not None and any(d.text == tx for d in got)
-            per_run.append((summary_ms(ms), reads))
-        per_run.sort(key=lambda r: r[0]["p95"])
-        mid = per_run[len(per_run) // 2]
-        out[name] = {"median_run": mid[0], "reads": mid[1], "code_frames": sum(x is not None for x in truth),
-                     "frames": len(frames), "run_p95s": [r[0]["p95"] for r in per_run]}
-    return out
+                got = decs[n].decode(f)
+                ms[n]["empty" if tx is None else "code"].append((time.perf_counter() - t0) * 1000)
+                reads[n] += tx is not None and any(d.text == tx for d in got)
+        loads.append([round(load0, 2), round(os.getloadavg()[0], 2)])
+        for n in names:
+            per_run[n].append({"all": summary_ms(ms[n]["empty"] + ms[n]["code"]), "empty": summary_ms(ms[n]["empty"]),
+                               "code": summary_ms(ms[n]["code"]), "reads": reads[n]})
+    out = {}
+    for n in names:
+        rs = sorted(per_run[n], key=lambda r: r["all"]["p95"])
+        p95s = [r["all"]["p95"] for r in rs]
+        mid = rs[len(rs) // 2]
+        out[n] = {"median_run": mid["all"], "empty_p95": mid["empty"]["p95"], "code_p95": mid["code"]["p95"],
+                  "reads": mid["reads"], "code_frames": sum(x is not None for x in truth), "frames": len(frames),
+                  "run_p95s": p95s, "p95_median_of_runs": round(float(np.median(p95s)), 2),
+                  "run_medians": sorted(r["all"]["median"] for r in rs)}
+    return {"decoders": out, "load_1min_before_after_each_run": loads}
 
 
-def run(clips: int, runs: int, *, seed: int = 2019, quiet: bool = False) -> dict:
+def profile(*, seed: int = 11) -> dict:
+    """ms per step of the cascade, per frame type: empty, easy code (the stream's code frames),
+    hard code (the hard clips) and near miss (hard-clip frames where zxing located a symbol and
+    read nothing). One run; the steps of a frame are timed back to back."""
+    import cv2
+
+    from shared.scanning.still import PASSES
+
+    frames, truth = stream(SIZE, 60, seed=seed)
+    hard = [f for items in hard_clips(2, seed=2019).values() for _, clip in items for f in clip[::2]]
+    kinds = {"empty": [f for f, t in zip(frames, truth) if t is None][::2],
+             "easy code": [f for f, t in zip(frames, truth) if t is not None], "hard code": hard}
+    c = CascadeDecoder()
+    qr_only = ZxingDecoder(symbologies=("QRCode",))
+    out: dict[str, dict] = {}
+
+    def timed(kind, step, fn):
+        t0 = time.perf_counter()
+        r = fn()
+        out.setdefault(kind, {}).setdefault(step, []).append((time.perf_counter() - t0) * 1000)
+        return r
+
+    for kind, fs in kinds.items():
+        for f in fs:
+            g = timed(kind, "BGR->gray (cv2)", lambda: cv2.cvtColor(f, cv2.COLOR_BGR2GRAY))
+            found, cands = timed(kind, "zxing QR+EAN-13 (per frame)", lambda: c.zxing.decode_with_candidates(g))
+            timed(kind, "zxing QR only", lambda: qr_only.decode_with_candidates(g))
+            timed(kind, "blur 1.5 + zxing (deferred)", lambda: c.zxing.decode_with_candidates(cv2.GaussianBlur(g, (0, 0), 1.5)))
+            if kind != "easy code":
+                timed(kind, "zbar, whole blurred frame (deferred)", lambda: c.zbar.decode(g))
+            roi = None if found else c._roi(cands, g.shape[1], g.shape[0])
+            if kind == "hard code" and roi is not None:
+                timed("near miss", "CLAHE crop + zxing (per near miss)", lambda: c._clahe_crop(g, roi))
+                timed("near miss", "zbar, blurred crop (deferred)", lambda: c._zbar_crop(g, roi))
+                for n in ("sharpen", "x2", "x2 sharpen", "blur"):
+                    timed("near miss", f"crop {n}", lambda: c._crop_pass(g, roi, PASSES[n]))
+    return {k: {step: {"n": len(v), "median": round(percentile(v, 50), 2), "p95": round(percentile(v, 95), 2)}
+                for step, v in steps.items()} for k, steps in out.items()}
+
+
+def run(clips: int, runs: int, *, seed: int = 2019, quiet: bool = False, with_profile: bool = False) -> dict:
     data = {"fps": FPS, "size": f"{SIZE[0]}x{SIZE[1]}", "clips_per_category": clips, "runs": runs,
             "per_frame": per_frame_cost(runs)}
     hc = hard_clips(clips, seed=seed)
+    load0 = os.getloadavg()[0]
     data["first_read"] = {"cheap only": time_to_first_read(hc, idle=False),
                           "with idle passes": time_to_first_read(hc, idle=True)}
+    data["first_read_load_1min_before_after"] = [round(load0, 2), round(os.getloadavg()[0], 2)]
+    if with_profile:
+        data["profile"] = profile()
     write_json("live_escalation", data)
     chart(data)
     if not quiet:
@@ -145,19 +224,27 @@ def run(clips: int, runs: int, *, seed: int = 2019, quiet: bool = False) -> dict
 
 def report(data: dict) -> str:
     pf = data["per_frame"]
-    lines = [table(["decoder, 1280x720 stream", "p95 ms (median run)", "median ms", "max ms", "p95 of each run",
-                    "code frames read"],
-                   [[n, v["median_run"]["p95"], v["median_run"]["median"], v["median_run"]["max"],
-                     ", ".join(f"{x:.2f}" for x in v["run_p95s"]), f"{v['reads']}/{v['code_frames']}"]
-                    for n, v in pf.items()]), ""]
+    lines = [table(["1280x720 stream, frames interleaved", "p95 ms, median of runs", "p95 of each run", "median ms",
+                    "p95 empty / code frames (median run)", "max ms (median run)", "code frames read"],
+                   [[n, v["p95_median_of_runs"], ", ".join(f"{x:.2f}" for x in v["run_p95s"]),
+                     v["median_run"]["median"], f"{v['empty_p95']} / {v['code_p95']}", v["median_run"]["max"],
+                     f"{v['reads']}/{v['code_frames']}"] for n, v in pf["decoders"].items()]),
+             f"1-minute load average before/after each run: {pf['load_1min_before_after_each_run']}", ""]
     rows = []
     for cat in data["first_read"]["cheap only"]:
         a, b = data["first_read"]["cheap only"][cat], data["first_read"]["with idle passes"][cat]
         rows.append([cat, f"{a['read_within_1s']}/{a['clips']}", a["median_ms"], f"{b['read_within_1s']}/{b['clips']}",
                      b["median_ms"], b["max_ms"], b["frame_p95_ms"], b["max_wait_ms"]])
-    lines.append(table(["hard clip (1 s, 30 fps)", "cheap only: read", "median ms to read",
+    lines.append(table(["hard clip (1 s, 30 fps)", "decode() only: read", "median ms to read",
                         "with idle passes: read", "median ms to read", "max ms to read",
                         "decode() p95 ms per frame", "longest wait for an idle pass, ms"], rows))
+    lines.append(f"1-minute load average before/after: {data['first_read_load_1min_before_after']}")
+    if "profile" in data:
+        steps = list(dict.fromkeys(st for k in data["profile"].values() for st in k))
+        kinds = list(data["profile"])
+        lines += ["", table(["step, ms median (p95)"] + kinds,
+                            [[st] + [f"{data['profile'][k][st]['median']} ({data['profile'][k][st]['p95']})"
+                                     if st in data["profile"][k] else "–" for k in kinds] for st in steps])]
     return "\n".join(lines)
 
 
@@ -171,7 +258,7 @@ def chart(data: dict) -> None:
     x = np.arange(len(cats))
     for i, (mode, colour) in enumerate((("cheap only", "#7f8c8d"), ("with idle passes", "#c0392b"))):
         vals = [100 * data["first_read"][mode][c]["read_within_1s"] / data["first_read"][mode][c]["clips"] for c in cats]
-        ax.bar(x + (i - 0.5) * 0.38, vals, 0.38, label=mode, color=colour)
+        ax.bar(x + (i - 0.5) * 0.38, vals, 0.38, label="decode() only" if mode == "cheap only" else mode, color=colour)
     ax.set_xticks(x, cats)
     ax.set_ylabel("hard clips read within 1 s (%)")
     ax.set_ylim(0, 105)
@@ -185,9 +272,10 @@ def chart(data: dict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=6, help="clips per hard category (default 6)")
-    ap.add_argument("--runs", type=int, default=3, help="per-frame timing runs (default 3; median run reported)")
+    ap.add_argument("--runs", type=int, default=5, help="per-frame timing runs (default 5; median run reported)")
+    ap.add_argument("--profile", action="store_true", help="also time each step per frame type")
     a = ap.parse_args()
-    run(a.clips, a.runs)
+    run(a.clips, a.runs, with_profile=a.profile)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ to the GUI only through typed signals:
 
 Only the newest frame is decoded: a live camera is read by a `LatestFrameGrabber` thread that
 replaces the waiting frame while the decoder is busy. A file source is read frame by frame (it
-does not run away from the decoder, and a test video must not be skipped through).
+does not run away from the decoder, and a test video must not be skipped through). A camera frame
+gets only the decoder's per-frame pass; `ScanPipeline.step` spends the wait for the next frame on
+the decoder's deferred looks at the last missed one (blurred frame, zbar, product barcodes, deeper
+passes), and a file's frame gets the catch-up looks at once (shared/scanning/live.py).
 After a code is submitted the worker pauses until the GUI calls `resume()` with the verdict
 shown: a file source stops reading, a camera keeps the preview alive without decoding.
 """
@@ -29,7 +32,7 @@ from PySide6.QtGui import QImage
 
 from shared.errors import QrpayError
 from shared.scanning import FrameSource, LatestFrameGrabber, ScanPipeline
-from shared.scanning.decoders import Decoder
+from shared.scanning.readers import Decoder
 
 log = logging.getLogger(__name__)
 

@@ -229,15 +229,23 @@ class ScanPipeline:
     def failed(self) -> bool:
         return bool(self.source.failed)
 
-    def process(self, frame: Any, *, frame_index: int | None = None, still: bool = False) -> ScanResult:
+    def process(self, frame: Any, *, frame_index: int | None = None, still: bool = False,
+                live: bool = False) -> ScanResult:
         """Decode one frame (the POS's screen-region capture hands frames in this way). `still`:
-        a picture rather than a video frame: the decoder's `decode_still` (every pass) if it has one."""
+        a picture rather than a video frame: the decoder's `decode_still` (every pass) if it has one.
+        `live`: a camera frame with a frame rate to keep: only the decoder's per-frame pass; the
+        rest is left for `idle`. Otherwise (a video file, frames handed in: nothing runs away
+        from the decoder) the frame gets the decoder's `catch_up` looks at once too."""
         if frame_index is None:
             frame_index = self._index
         self._index = frame_index + 1
         decode = getattr(self.decoder, "decode_still", None) if still else None
         t0 = time.perf_counter()
         decoded = tuple((decode or self.decoder.decode)(frame))
+        catch_up = getattr(self.decoder, "catch_up", None)
+        if not still and not live and catch_up is not None:
+            seen = {d.text for d in decoded}
+            decoded += tuple(d for d in catch_up() if d.text not in seen)
         ms = (time.perf_counter() - t0) * 1000.0
         self.frames += 1
         self._last = (frame, frame_index)
@@ -265,7 +273,7 @@ class ScanPipeline:
         With a grabber (a live camera), the time until the next frame is not wasted: while no
         frame is waiting, the decoder's deeper passes run one at a time on the last frame it
         missed (`idle`); a code they read comes back as that frame's result. A new frame waits at
-        most for the pass in progress (a few ms on a crop, ~10-30 ms for a whole-frame pass)."""
+        most for the pass in progress (a few ms on a crop, ~5-30 ms for a whole-frame pass)."""
         if isinstance(self.source, LatestFrameGrabber):
             item = self.source.latest(0)
             while item is None and getattr(self.decoder, "has_idle_work", False):
@@ -278,7 +286,7 @@ class ScanPipeline:
             if item is None:
                 return None
             index, frame = item
-            return self.process(frame, frame_index=index)
+            return self.process(frame, frame_index=index, live=True)
         frame = self.source.read()
         if frame is None:
             return None
