@@ -185,14 +185,17 @@ class Pipeline:
 
     name = "default pipeline"
 
-    def __init__(self, decoder_name: str = "cascade") -> None:
+    def __init__(self, decoder_name: str = "cascade", *, live: bool = False) -> None:
+        """`live`: frames are camera frames (only the per-frame pass; the deeper looks wait for
+        idle time, as on the till); otherwise a file's frames (every look at once)."""
         from shared.scanning import ScanPipeline, decoder_named
 
         self.decoder = decoder_named(decoder_name)
+        self.live = live
         self._pipe = ScanPipeline(_NoSource(), self.decoder)
 
     def texts(self, frame: np.ndarray) -> list[str]:
-        return [d.text for d in self._pipe.process(frame).decoded]
+        return [d.text for d in self._pipe.process(frame, live=self.live).decoded]
 
 
 class _NoSource:
