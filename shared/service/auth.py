@@ -1,0 +1,156 @@
+"""Who may call what (docs/API.md): the admin token, wallet sessions, terminal keys and shift tokens, and the
+rate limits per client address and per account.
+
+- Credentials come only from headers (`Authorization: Bearer`, `X-Terminal-Key`), never from the URL.
+- Every secret comparison is constant time (`hmac.compare_digest` on SHA-256 digests).
+- Terminal keys are stored as SHA-256 digests in the world's own settings (so a world's reset or deletion
+  forgets them, and a key of world A is unknown in world B); the key itself is shown once.
+- Shift tokens live in this process's memory, bound to (world, terminal, clerk), for `SHIFT_SECONDS` of real time.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from shared.core import Core
+from shared.errors import InvalidCredentials, PermissionDenied, QrpayError
+from shared.storage import settings_store
+
+SHIFT_SECONDS = 12 * 3600
+_TERMINAL_KEY_PREFIX = "service_terminal_key:"
+
+
+class AuthRequired(QrpayError):
+    code = "auth_required"
+
+
+class RateLimited(QrpayError):
+    code = "rate_limited"
+
+
+def digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).digest()
+
+
+def same_secret(given: str | None, expected_digest: bytes) -> bool:
+    """Constant time: both sides are hashed to 32 bytes first, so the length of `given` leaks nothing."""
+    return hmac.compare_digest(digest(given or ""), expected_digest) and bool(given)
+
+
+def bearer(authorization: str | None) -> str:
+    if not authorization:
+        raise AuthRequired("This call needs a credential (Authorization: Bearer …).")
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 512:
+        raise AuthRequired("Give the credential as Authorization: Bearer TOKEN.")
+    return token
+
+
+class AdminToken:
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str) or len(token) < 16:
+            raise ValueError("the admin token must be at least 16 characters")
+        self._digest = digest(token)
+
+    def check(self, authorization: str | None) -> None:
+        if not same_secret(bearer(authorization), self._digest):
+            raise PermissionDenied("This call is for the trainer (the admin token).")
+
+
+# -- terminal keys (stored in the world) ---------------------------------------------------------------
+def issue_terminal_key(core: Core, terminal_id: str) -> str:
+    core.catalog.terminal(terminal_id)        # NotFound for an unknown terminal
+    key = "tk_" + secrets.token_urlsafe(32)
+    with core.db.write() as conn:
+        settings_store.put(conn, _TERMINAL_KEY_PREFIX + terminal_id, digest(key).hex())
+    return key
+
+
+def check_terminal_key(core: Core, terminal_id: str, key: str | None) -> None:
+    with core.db.read() as conn:
+        stored = settings_store.get(conn, _TERMINAL_KEY_PREFIX + terminal_id) if isinstance(terminal_id, str) else None
+    expected = bytes.fromhex(stored) if stored else secrets.token_bytes(32)   # the same work when unknown
+    if not same_secret(key, expected) or not stored:
+        raise InvalidCredentials("The terminal key is not valid for this terminal.")
+
+
+# -- shifts (in memory) --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Shift:
+    world: str
+    terminal_id: str
+    clerk_id: int
+    expires_at: float          # unix seconds, real time
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftView:
+    token: str
+    terminal_id: str
+    clerk_id: int
+    expires_at: float
+
+
+class Shifts:
+    def __init__(self) -> None:
+        self._by_digest: dict[bytes, Shift] = {}
+        self._lock = threading.Lock()
+
+    def open(self, world: str, terminal_id: str, clerk_id: int) -> ShiftView:
+        token = "sh_" + secrets.token_urlsafe(32)
+        shift = Shift(world, terminal_id, clerk_id, time.time() + SHIFT_SECONDS)
+        with self._lock:
+            self._by_digest[digest(token)] = shift
+        return ShiftView(token, terminal_id, clerk_id, shift.expires_at)
+
+    def check(self, world: str, authorization: str | None) -> Shift:
+        token = bearer(authorization)
+        with self._lock:       # a dict lookup by SHA-256 digest: the token itself is never compared
+            shift = self._by_digest.get(digest(token))
+        if shift is None or shift.world != world or shift.expires_at < time.time():
+            raise InvalidCredentials("This shift has ended or belongs elsewhere: open a shift with the terminal "
+                                     "key and the clerk's PIN.", code="shift_invalid")
+        return shift
+
+    def close(self, authorization: str | None) -> None:
+        with self._lock:
+            self._by_digest.pop(digest(bearer(authorization)), None)
+
+    def forget_world(self, world: str) -> None:
+        with self._lock:
+            for k in [k for k, s in self._by_digest.items() if s.world == world]:
+                del self._by_digest[k]
+
+
+# -- rate limits ---------------------------------------------------------------------------------------
+class RateLimiter:
+    """Token buckets: `rate` requests per `per` seconds with bursts of `rate`, per key. Keys are
+    ("addr", client address) for every request and ("account", world, e-mail / customer / staff) for the calls
+    that name an account. Real time (monotonic): a world's simulated clock never opens the gate."""
+
+    def __init__(self, rate: int, per: float, *, max_keys: int = 100_000) -> None:
+        self.rate, self.per, self.max_keys = rate, per, max_keys
+        self._buckets: dict[tuple, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: tuple, what: str = "requests") -> None:
+        if self.rate <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.rate), now))
+            tokens = min(float(self.rate), tokens + (now - last) * self.rate / self.per)
+            if tokens < 1.0:
+                wait = (1.0 - tokens) * self.per / self.rate
+                self._buckets[key] = (tokens, now)
+                raise RateLimited(f"Too many {what}; try again in {math.ceil(wait)} seconds.",
+                                  retry_after=math.ceil(wait))
+            if len(self._buckets) >= self.max_keys and key not in self._buckets:
+                self._buckets.clear()       # a flood of addresses: start over rather than grow without bound
+            self._buckets[key] = (tokens - 1.0, now)

@@ -1,0 +1,136 @@
+"""Worlds: isolated copies of the payment core, one per trainee or team (issue 15).
+
+`WorldStore` is what the service needs: create, list, open, reset and delete a named world, each a `Core` with
+its own policy, clock, customers, ledger, audit log and challenge progress. `SqliteWorldStore` keeps one
+database file per world in a folder (`<folder>/<name>.sqlite3`); the default world may be an existing file
+(`qrpay serve --db FILE`). A PostgreSQL store (one schema per world, `Core.open(url, world=name)`) plugs in
+behind the same interface.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+from shared.clock import Clock
+from shared.core import Core
+from shared.errors import Conflict, InputError, NotFound
+
+DEFAULT_WORLD = "default"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+@dataclass(frozen=True, slots=True)
+class WorldInfo:
+    name: str
+    policy: str
+    now: float
+    customers: int
+
+
+def check_name(name: object) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InputError("A world's name is 1-32 of a-z, 0-9, '_' and '-', starting with a letter or digit.",
+                         code="bad_world_name")
+    return name
+
+
+def no_such_world(name: str) -> NotFound:
+    return NotFound(f"There is no world named {name}.", code="no_such_world")
+
+
+class WorldStore(Protocol):
+    def names(self) -> list[str]: ...
+    def create(self, name: str) -> Core: ...
+    def get(self, name: str) -> Core: ...
+    def reset(self, name: str) -> Core: ...
+    def delete(self, name: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class SqliteWorldStore:
+    """One SQLite file per world in `folder`; `default_file` (if given) is the world named "default"."""
+
+    def __init__(self, folder: str | Path, *, default_file: str | Path | None = None,
+                 clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.default_file = Path(default_file) if default_file is not None else None
+        self._clock_factory = clock_factory
+        self._open: dict[str, Core] = {}
+        self._lock = threading.RLock()
+        if self.default_file is not None:
+            self.get_or_create(DEFAULT_WORLD)
+
+    def _path(self, name: str) -> Path:
+        if name == DEFAULT_WORLD and self.default_file is not None:
+            return self.default_file
+        return self.folder / f"{check_name(name)}.sqlite3"
+
+    def names(self) -> list[str]:
+        found = {p.name[: -len(".sqlite3")] for p in self.folder.glob("*.sqlite3") if _NAME.fullmatch(p.stem)}
+        if self.default_file is not None:
+            found.add(DEFAULT_WORLD)
+        return sorted(found)
+
+    def exists(self, name: str) -> bool:
+        return self._path(check_name(name)).exists()
+
+    def create(self, name: str) -> Core:
+        with self._lock:
+            if self.exists(name):
+                raise Conflict(f"A world named {name} exists already.", code="world_exists")
+            return self._opened(name)
+
+    def get_or_create(self, name: str) -> Core:
+        with self._lock:
+            return self._opened(check_name(name))
+
+    def get(self, name: str) -> Core:
+        with self._lock:
+            if name in self._open:
+                return self._open[name]
+            if not isinstance(name, str) or not _NAME.fullmatch(name) or not self.exists(name):
+                raise no_such_world(str(name)[:40])
+            return self._opened(name)
+
+    def _opened(self, name: str) -> Core:
+        if name not in self._open:
+            core = Core.open(self._path(name), clock=self._clock_factory())
+            core.codes.ensure_issuer_key()
+            self._open[name] = core
+        return self._open[name]
+
+    def reset(self, name: str) -> Core:
+        with self._lock:
+            self.get(name)
+            self._remove(name)
+            return self._opened(name)
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self.get(name)
+            if name == DEFAULT_WORLD and self.default_file is not None:
+                raise InputError("The default world is the server's --db file; reset it instead.",
+                                 code="default_world")
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
+        core = self._open.pop(name, None)
+        if core is not None:
+            core.close()
+        path = self._path(name)
+        for extra in ("", "-wal", "-shm", "-journal", ".credentials.json"):
+            Path(str(path) + extra).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            for core in self._open.values():
+                core.close()
+            self._open.clear()
+
+
+def info(name: str, core: Core) -> WorldInfo:
+    return WorldInfo(name, core.policy.name, core.now(), len(core.identity.customers()))
