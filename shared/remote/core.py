@@ -268,7 +268,7 @@ class RemoteTopUps(_Service):
         return self._call("GET", "me/top-up-limits", token=token, returns=TopUpLimits)
 
     def set_topup_password(self, token: str, new: str, *, totp: str | None = None) -> None:
-        raise _not_over_server("Setting the 2019 top-up password")
+        self._call("POST", "me/top-up-password", token=token, json={"new": new, "totp": totp})
 
     def has_topup_password(self, token: str) -> bool:
         raise _not_over_server("The 2019 top-up password")
@@ -374,8 +374,7 @@ class RemoteSales(_Service):
 class RemoteRefunds(_Service):
     def refund(self, *, sale_id: str, lines: object = None, supervisor_id: int, pin: str,
                refund_id: str | None = None, terminal_id: str | None = None) -> Refund:
-        if terminal_id is not None:
-            self._rc.check_shift(terminal_id)
+        self._rc.shift_for_supervisor(terminal_id, supervisor_id, pin)
         return self._call("POST", "till/refunds", till=True, returns=Refund,
                           json={"sale_id": sale_id, "lines": None if lines is None else _lines(lines),
                                 "supervisor_id": supervisor_id, "pin": pin, "refund_id": refund_id})
@@ -388,6 +387,7 @@ class RemoteReports(_Service):
                           returns=Report)
 
     def z_report(self, terminal_id: str, business_date: str, *, supervisor_id: int, pin: str) -> Report:
+        self._rc.shift_for_supervisor(terminal_id, supervisor_id, pin)
         self._rc.check_shift(terminal_id)
         return self._call("POST", "till/reports/z", till=True, returns=Report,
                           json={"business_date": business_date, "supervisor_id": supervisor_id, "pin": pin})
@@ -453,14 +453,20 @@ class CodeEvents:
                     return
                 rc.transport.note_reached()
                 data: list[str] = []
+                event = "message"
                 for line in r.iter_lines():
                     if self._closed.is_set():
                         return
-                    if line.startswith("data:"):
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:"):
                         data.append(line[5:].strip())
                     elif line == "" and data:
-                        status = decode(CodeStatus, json.loads("\n".join(data)))
-                        data = []
+                        body, data, kind, event = json.loads("\n".join(data)), [], event, "message"
+                        if kind == "error":      # the session ended, the world was reset: ask again by GET
+                            log.info("event stream for a code refused: %s", body.get("error", {}).get("code"))
+                            return
+                        status = decode(CodeStatus, body)
                         with self._lock:
                             self._latest[nonce] = status
                             self._counter += 1
@@ -587,7 +593,11 @@ class RemoteCore:
 
     # -- the till's shift ---------------------------------------------------------------------------
     def terminal_key(self) -> str:
+        """$QRPAY_TERMINAL_KEY, or the key this machine saved for the terminal, or (the trainer's machine, with
+        the admin token) a key issued now and saved (0600) for the next commands."""
         key = self._terminal_key or terminal_key_for(self.url, self.world, self.terminal_id or "")
+        if not key and self.transport.admin_token and self.terminal_id:
+            key = self.issue_terminal_key(self.terminal_id)
         if not key:
             raise QrpayError(f"This till has no terminal key for {self.terminal_id}: set QRPAY_TERMINAL_KEY (given "
                              "when the terminal was registered, or saved by `qrpay --server … seed-demo`).",
@@ -604,10 +614,19 @@ class RemoteCore:
                              clerk_id=int(data["clerk_id"]))
         return data
 
+    def shift_for_supervisor(self, terminal_id: str | None, supervisor_id: int, pin: str) -> None:
+        """A call that carries a supervisor's PIN (refund, Z report) on a client with no shift open (the CLI):
+        the supervisor opens one on the terminal named (or this client's, or the store's first)."""
+        if self._shift is not None and (terminal_id is None or self._shift.terminal_id == terminal_id):
+            return
+        self.terminal_id = terminal_id or self.terminal_id or self.catalog.terminals()[0].id
+        self.open_shift(supervisor_id, pin)
+
     def check_shift(self, terminal_id: str, clerk_id: int | None = None) -> None:
         shift = self._shift
         if shift is None:
-            raise QrpayError("Sign a clerk in on this till first (a shift opened with the terminal key).",
+            raise QrpayError("Through the server this needs a till's shift (the terminal key and a clerk's PIN): "
+                             "sign a clerk in first, or pay/refund with --clerk/--supervisor and the PIN.",
                              code="shift_required")
         if terminal_id != shift.terminal_id or (clerk_id is not None and clerk_id != shift.clerk_id):
             from shared.errors import PermissionDenied
@@ -696,11 +715,19 @@ class RemoteCore:
     def delete_world(self, name: str) -> None:
         self.call("DELETE", f"/worlds/{_path(name)}", world=False, admin=True)
 
+    def issue_terminal_key(self, terminal_id: str) -> str:
+        """A new key for a registered terminal (admin; the old key stops working), saved on this machine."""
+        out = self.call("POST", f"terminals/{_path(terminal_id)}/key", admin=True)
+        key = str(out["key"])
+        save_terminal_keys(self.url, self.world, {terminal_id: key})
+        return key
+
     def seed_demo(self) -> dict:
+        """The demo data in this world (admin), and a key for each of its terminals (saved on this machine
+        and shown with the demo accounts, for the tills on other machines: QRPAY_TERMINAL_KEY)."""
         out = self.call("POST", "seed-demo", admin=True)
-        keys = out.get("terminal_keys") if isinstance(out, dict) else None
-        if isinstance(keys, dict):
-            save_terminal_keys(self.url, self.world, {str(k): str(v) for k, v in keys.items()})
+        if isinstance(out, dict):
+            out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
         return out
 
 
