@@ -49,6 +49,7 @@ GROUPS = (
     "shared.cli.challenges_cmds",
     "shared.cli.demo_cmds",
     "shared.cli.world_cmds",
+    "shared.cli.serve_cmds",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from urllib.parse import parse_qsl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,11 +100,6 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        from urllib.parse import parse_qsl
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        if any(k.lower() == "now" for k, _ in query):
-            return await _refuse(send, QrpayError("The server keeps the time; a client never sets it. "
-                                                  "The trainer moves a world's clock.", code="client_time_refused"))
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await _refuse(send, QrpayError(f"Bodies are at most {self.max_body} bytes.", code="body_too_large"))
@@ -123,6 +119,10 @@ class BodyGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        if any(k.lower() == "now" for k, _ in query):
+            return await _refuse(send, QrpayError("The server keeps the time; a client never sets it. "
+                                                  "The trainer moves a world's clock.", code="client_time_refused"))
         delivered = False
 
         async def replay():
@@ -172,7 +172,7 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(encode_error(QrpayError(str(exc.detail), code=code)), status_code=exc.status_code)
 
     @app.get("/health", tags=["server"])
