@@ -1,9 +1,8 @@
-"""A real `qrpay serve`-style server in a subprocess, for the tests of the clients (shared/remote, the CLI's
+"""A real `qrpay serve` in a subprocess, for the tests of the clients (shared/remote, the CLI's
 --server, the apps): `with served(folder) as srv: srv.url, srv.token, srv.new_world()`.
 
-The server is shared.service.app.create_app on uvicorn over SQLite worlds in `folder`, with rate limits
-raised (the tests drive hundreds of calls from one address) and the admin token passed in the
-environment; each test takes a world of its own (`new_world`), so one server serves a whole module."""
+The server is `qrpay serve --db FOLDER/default.sqlite3 --worlds FOLDER` with the rate limits off (the tests
+drive hundreds of calls from one address) and the admin token given in $QRPAY_ADMIN_TOKEN; each test takes a world of its own (`new_world`), so one server serves a whole module."""
 from __future__ import annotations
 
 import contextlib
@@ -21,16 +20,6 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 
-LAUNCH = """
-import os, sys, uvicorn
-from shared.service.app import Limits, create_app
-from shared.service.worlds import SqliteWorldStore
-folder, port = sys.argv[1], int(sys.argv[2])
-app = create_app(SqliteWorldStore(folder, default_file=os.path.join(folder, "default.sqlite3")),
-                 os.environ["QRPAY_TEST_ADMIN_TOKEN"], limits=Limits(per_address=1_000_000, per_account=1_000_000),
-                 stream_poll=0.2)
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
-"""
 
 
 def free_port() -> int:
@@ -52,8 +41,11 @@ class Served:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "QRPAY_TEST_ADMIN_TOKEN": self.token, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCH, str(self.folder), str(self.port)], cwd=ROOT,
+        env = {**os.environ, "QRPAY_ADMIN_TOKEN": self.token, "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "shared.cli.main", "serve", "--port", str(self.port),
+               "--db", str(self.folder / "default.sqlite3"), "--worlds", str(self.folder),
+               "--limit-address", "0", "--limit-account", "0"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT,
                                      env=env, stdout=subprocess.DEVNULL, stderr=open(self.folder / "server.log", "ab"))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
