@@ -287,7 +287,8 @@ def open_core(args: argparse.Namespace):
         raise InputError("Give --db or --server, not both.")
     from shared.remote import RemoteCore, admin_token_for
 
-    core = RemoteCore(server, world=args.world, admin_token=admin_token_for(server))
+    core = RemoteCore(server, world=args.world, admin_token=admin_token_for(server),
+                      terminal_id=getattr(args, "terminal", None))   # the till's shifts open on it
     core.ping()
     return core
 

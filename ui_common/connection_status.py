@@ -11,10 +11,11 @@ crosses to the GUI thread through a queued signal.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from shared.errors import QrpayError
 from ui_common import theme
+from ui_common.widgets import ElidedLabel
 
 RETRY_MS = 2000
 
@@ -25,9 +26,8 @@ class ConnectionStatus(QObject):
     def __init__(self, window: QMainWindow, core) -> None:
         super().__init__(window)
         self._core = core
-        self.label = QLabel(window)
+        self.label = ElidedLabel("", window)    # one line in the phone's width too (full text in the tooltip)
         self.label.setObjectName("connection_status")
-        self.label.setWordWrap(True)
         window.statusBar().addWidget(self.label, 1)
         window.statusBar().setSizeGripEnabled(False)
         self.connected = True
@@ -37,11 +37,11 @@ class ConnectionStatus(QObject):
         core.transport.on_state(self.state_changed.emit)   # emitted from any thread: queued to ours
         self._show(core.transport.connected is not False)
 
+    def _server(self) -> str:
+        return self._core.url.split("://", 1)[-1]
+
     def _where(self) -> str:
-        world = self._core.world
-        if world:
-            return self.tr("Server: {url} · world {world}").format(url=self._core.url, world=world)
-        return self.tr("Server: {url}").format(url=self._core.url)
+        return self.tr("Server {server} · world {world}").format(server=self._server(), world=self._core.world)
 
     def _show(self, connected: bool) -> None:
         self.connected = connected
@@ -50,7 +50,7 @@ class ConnectionStatus(QObject):
             self.label.setText("✓ " + self._where())
             self.label.setStyleSheet(f"color: {theme.OK}; font-weight: 600; padding: 2px 8px;")
         else:
-            self.label.setText("✕ " + self.tr("Server unreachable: retrying… ({url})").format(url=self._core.url))
+            self.label.setText("✕ " + self.tr("Server unreachable, retrying… ({server})").format(server=self._server()))
             self.label.setStyleSheet(theme.banner_style("danger").replace("padding: 12px 16px", "padding: 4px 10px"))
             if not self._retry.isActive():
                 self._retry.start()

@@ -204,7 +204,14 @@ class RemoteIdentity(_Service):
         return s.step_up_at is not None and self._rc.now() - s.step_up_at < self._rc.policy.step_up_seconds
 
     def authenticator_accounts(self) -> list[tuple[str, str]]:
-        raise _not_over_server("The kiosk authenticator (every customer's TOTP secret)")
+        """The kiosk's simulated second device: on a server, the demo customers this machine seeded (their
+        secrets came back from the admin's seed-demo and were kept 0600 beside `core.db.path`)."""
+        try:
+            data = json.loads(authenticator_path(self._rc.db.path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [(str(e), str(s)) for e, s in data if isinstance(e, str) and isinstance(s, str)] \
+            if isinstance(data, list) else []
 
 
 # -- staff ------------------------------------------------------------------------------------------
@@ -226,8 +233,21 @@ class RemoteStaff(_Service):
         """Opens a shift on this client's terminal (its key + the clerk's PIN): the server checks the PIN
         and every till call after this one acts as that terminal and clerk."""
         shift = self._rc.open_shift(staff_id, pin)
-        return Staff(id=int(shift.get("clerk_id", staff_id)), name=str(shift.get("clerk_name", "")),
-                     role=str(shift.get("clerk_role", "clerk")))
+        return self._known(int(shift["clerk_id"]))
+
+    def _known(self, staff_id: int) -> Staff:
+        """Who the shift is for: the shift reply has only the id, so the name comes from the demo accounts saved
+        on this machine, or the admin's staff list, else it is the staff number."""
+        from shared.demo_data import load_credentials
+        for s in (load_credentials(self._rc.db.path) or {}).get("staff", []):
+            if s.get("id") == staff_id:
+                return decode(Staff, {"id": staff_id, "name": str(s.get("name", "")), "role": s.get("role", "clerk")})
+        if self._rc.transport.admin_token:
+            try:
+                return self.get(staff_id)
+            except QrpayError:
+                pass
+        return decode(Staff, {"id": staff_id, "name": f"#{staff_id}", "role": "clerk"})
 
     def require_supervisor(self, staff_id: int, pin: str) -> Staff:
         raise _not_over_server("A supervisor PIN check on its own")
@@ -725,9 +745,15 @@ class RemoteCore:
     def seed_demo(self) -> dict:
         """The demo data in this world (admin), and a key for each of its terminals (saved on this machine
         and shown with the demo accounts, for the tills on other machines: QRPAY_TERMINAL_KEY)."""
+        from shared.demo_data import save_credentials
         out = self.call("POST", "seed-demo", admin=True)
         if isinstance(out, dict):
             out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
+            # what `qrpay demo` keeps beside a local database: the demo accounts (the apps' autoplay and
+            # screenshot hooks read them) and, for the kiosk authenticator, the customers' TOTP secrets
+            save_credentials(self.db.path, out)
+            _write_private(authenticator_path(self.db.path),
+                           [[c["email"], c["totp_secret"]] for c in out.get("customers", []) if c.get("totp_secret")])
         return out
 
 
@@ -757,23 +783,32 @@ def remote_home(url: str, world: str) -> Path:
     return config_dir() / "remote" / safe / world_safe
 
 
-def save_terminal_keys(url: str, world: str, keys: dict[str, str]) -> None:
+def authenticator_path(db_path: Path) -> Path:
+    return Path(str(db_path) + ".authenticator.json")
+
+
+def _write_private(path: Path, data: Any) -> None:
+    """JSON written 0600 in a 0700 folder, replaced atomically."""
     import os
-    home = remote_home(url, world)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = home / "terminal-keys.json"
-    old = {}
-    if path.exists():
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
-    old.update(keys)
-    tmp = path.with_suffix(".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(old, f)
+        json.dump(data, f, ensure_ascii=False)
     os.replace(tmp, path)
+
+
+def save_terminal_keys(url: str, world: str, keys: dict[str, str]) -> None:
+    path = remote_home(url, world) / "terminal-keys.json"
+    old = {}
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    if not isinstance(old, dict):
+        old = {}
+    old.update(keys)
+    _write_private(path, old)
 
 
 def terminal_key_for(url: str, world: str, terminal_id: str) -> str | None:

@@ -23,6 +23,7 @@ import httpx
 from shared.errors import QrpayError
 
 log = logging.getLogger(__name__)
+logging.getLogger("httpx").setLevel(logging.WARNING)   # not a line per request in the apps' logs
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 15.0
