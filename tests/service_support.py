@@ -2,6 +2,8 @@
 shop in a world (the demo seeded, terminal T1 keyed, a clerk's shift, customers signed in)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from shared import totp
 from shared.clock import FixedClock
 from shared.service.app import Limits, create_app
@@ -10,6 +12,7 @@ from shared.service.worlds import SqliteWorldStore
 T0 = 1_795_600_000.0
 ADMIN = "admin-token-for-tests-0123456789"
 ADMIN_H = {"Authorization": f"Bearer {ADMIN}"}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_app(tmp_path, **kw):
@@ -72,11 +75,14 @@ class Shop:
             self.sessions[i] = r.json()["token"]
         return self.sessions[i]
 
-    def issue(self, i: int = 0) -> dict:
+    def issue(self, i: int = 0, *, step_up: bool = True) -> dict:
+        """A fresh code; `step_up=False` relies on the sign-in's recent second factor (no clock move)."""
         token = self.sign_in(i)
-        self.advance()
-        r = self.c.post(self.url("/me/codes"), headers=bearer(token),
-                        json={"totp": totp.totp_code(self.customer(i)["totp_secret"], self.now())})
+        body = {}
+        if step_up:
+            self.advance()
+            body = {"totp": totp.totp_code(self.customer(i)["totp_secret"], self.now())}
+        r = self.c.post(self.url("/me/codes"), headers=bearer(token), json=body)
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -118,3 +124,42 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+def start_server(db, port: int, env: dict, *extra: str):
+    """`qrpay --db DB serve` as its own process: (process, admin token) once it answers (`extra`: more options;
+    with --tls the health check trusts the printed certificate)."""
+    import subprocess, sys, time
+    import httpx
+    p = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "--db", str(db), "serve", "--port", str(port),
+                          "--limit-address", "0", "--limit-account", "0", *extra],
+                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    token, verify, scheme = None, True, "http"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = p.stdout.readline()
+        if line.startswith("admin token: "):
+            token = line.split(": ", 1)[1].strip()
+        if line.startswith("tls certificate: "):
+            import ssl
+            verify, scheme = ssl.create_default_context(cafile=line.split(": ", 1)[1].split(" (")[0]), "https"
+        if line.startswith("serving "):
+            break
+        if not line and p.poll() is not None:
+            raise AssertionError(p.stderr.read())
+    for _ in range(200):
+        try:
+            if httpx.get(f"{scheme}://127.0.0.1:{port}/health", verify=verify).status_code == 200:
+                return p, token
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise AssertionError("server did not answer")
+
+
+def free_port() -> int:
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -78,6 +78,12 @@ def test_a_customer_cannot_read_another_customers_code(client, shop):
     assert mine.status_code == 200 and mine.json()["state"] == "issued"
     stream = client.get(shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(shop.sign_in(1)))
     assert (stream.status_code, err(stream)) == (404, "not_found")
+    # nor end another customer's session
+    victim = client.get(shop.url("/me/session"), headers=bearer(shop.sign_in(0))).json()
+    r = client.post(shop.url(f"/me/sessions/{victim['id']}/revoke"), headers=bearer(shop.sign_in(1)))
+    assert 400 <= r.status_code < 500
+    assert client.get(shop.url("/me/balance"), headers=bearer(shop.sign_in(0))).status_code == 200
+    assert victim["token"] == ""                                     # a session's token is only sent at sign-in
 
 
 def test_credentials_of_world_a_are_unknown_in_world_b(client, shop):
@@ -274,3 +280,27 @@ def test_the_cores_throttle_reaches_the_client_as_429(client, shop):
     assert seen[-1][1] in ("throttled", "locked")
     if seen[-1][0] == 429:
         assert "Retry-After" in r.headers
+
+
+def test_attack_runs_are_isolated_and_challenges_are_per_world(client, shop):
+    b = Shop(client, "b", create=True)
+    before = audit_count(client)
+    runs = {p: client.post(shop.url("/attacks/screenshot-replay/runs"), json={"preset": p}, headers=ADMIN_H)
+            for p in ("2019", "hardened")}
+    assert {p: r.json()["outcome"] for p, r in runs.items()} == {"2019": "succeeded", "hardened": "blocked"}
+    assert audit_count(client) == before                            # ran on its own database
+    r = client.post(shop.url("/attacks/screenshot-replay/runs"), json={"preset": "2019", "sizes": {"nope": 1}},
+                    headers=ADMIN_H)
+    assert (r.status_code, err(r)) == (422, "bad_input")
+    assert client.post(shop.url("/attacks/screenshot-replay/runs"), json={"preset": "2019"},
+                       headers=bearer(shop.sign_in(0))).status_code == 403
+    # a replayed screenshot in world A (2019 codes are reusable) solves A's challenge, not B's
+    assert client.put(shop.url("/policy"), json={"preset": "2019"}, headers=ADMIN_H).status_code == 200
+    code = shop.issue(0, step_up=False)
+    assert shop.pay(code["text"], "twice-1").status_code == 200
+    assert shop.pay(code["text"], "twice-2").status_code == 200
+    solved = {w: {c["id"] for c in client.get(f"/worlds/{w}/challenges", headers=ADMIN_H).json() if c["solved"]}
+              for w in ("default", "b")}
+    assert solved["default"] and not solved["b"], solved
+    assert client.post(shop.url("/challenges/reset"), headers=ADMIN_H).status_code == 200
+    assert not any(c["solved"] for c in client.get(shop.url("/challenges"), headers=ADMIN_H).json())

@@ -107,3 +107,21 @@ def test_unknown_error_type_falls_back_on_the_code():
     for bad in ({}, {"error": "x"}, {"error": {"code": 1, "message": "m"}}, [], None):
         with pytest.raises(WireError):
             decode_error(bad)
+
+
+def test_nothing_in_the_core_imports_the_service():
+    """shared/service sits on top of the core (like the CLI): no core module, attack or store imports it."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "shared"
+    offenders = []
+    for f in root.rglob("*.py"):
+        rel = f.relative_to(root).parts
+        if rel[0] in ("service", "cli"):
+            continue
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{f}: {n}" for n in names if n == "shared.service" or n.startswith("shared.service.")]
+    assert offenders == []
+    assert "shared.service" not in (root / "core.py").read_text(encoding="utf-8")

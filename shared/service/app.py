@@ -175,6 +175,14 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
         code = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(encode_error(QrpayError(str(exc.detail), code=code)), status_code=exc.status_code)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # a bug, never a refusal: logged with its traceback (which holds no request body), answered with the
+        # envelope so a client still gets a code; a payment's outcome is then unknown: retry with its sale id
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        return JSONResponse(encode_error(QrpayError("The server failed; if this was a payment, retry it with "
+                                                    "the same sale id.", code="internal_error")), status_code=500)
+
     @app.get("/health", tags=["server"])
     def health() -> dict[str, bool]:
         return {"ok": True}

@@ -50,6 +50,9 @@ def _address(request: Request) -> str:
 
 
 def limit_address(request: Request) -> None:
+    if getattr(request.state, "address_counted", False):     # once per request, however many deps ask
+        return
+    request.state.address_counted = True
     state(request).by_address.hit(("addr", _address(request)))
 
 

@@ -264,6 +264,7 @@ def attacks(w: deps.World = Depends(deps.world)):
 class RunBody(Body):
     preset: Literal["hardened", "2019"] | None = None
     defences_off: list[Str] | None = None
+    sizes: dict[Str, int | float] | None = None  # the scenario's size options (e.g. customers), checked by it
 
 
 @router.post("/attacks/{scenario}/runs", response_model=dict)
@@ -272,7 +273,16 @@ def run_attack(scenario: str, body: RunBody, w: deps.World = Depends(deps.world)
     from shared.attacks import run_isolated
     if (body.preset is None) == (body.defences_off is None):
         raise InputError("Give either `preset` or `defences_off`.")
-    result = run_isolated(scenario, policy=body.preset if body.preset is not None else tuple(body.defences_off))
+    from shared.attacks import SCENARIOS
+    spec = SCENARIOS.get(scenario)
+    if spec is None:
+        raise InputError(f"There is no scenario named {scenario[:40]}.", code="not_found")
+    allowed = {o.name for o in spec.sizes}
+    unknown = sorted(set(body.sizes or {}) - allowed)
+    if unknown:
+        raise InputError(f"{scenario} has no size {unknown[0][:40]}; its sizes: {', '.join(sorted(allowed))}.")
+    result = run_isolated(spec, policy=body.preset if body.preset is not None else tuple(body.defences_off),
+                          **(body.sizes or {}))
     return ok(result)
 
 
