@@ -523,6 +523,17 @@ class CodeEvents:
 
 
 # -- the core -------------------------------------------------------------------------------------
+class WorldClock:
+    """`core.clock` on a server: the world's simulated clock (a shared.clock.Clock); moved only by the admin
+    (`core.set_simulated_time` / `advance_clock`)."""
+
+    def __init__(self, rc: "RemoteCore") -> None:
+        self._rc = rc
+
+    def now(self) -> float:
+        return self._rc.now()
+
+
 @dataclass
 class _Shift:
     token: str
@@ -546,6 +557,7 @@ class RemoteCore:
         self._offset: float | None = None
         self._offset_at = float("-inf")
         self.db = _RemoteDb(remote_home(self.url, self.world) / "world.sqlite3")
+        self.clock = WorldClock(self)
         self.identity = RemoteIdentity(self)
         self.staff = RemoteStaff(self)
         self.wallet = RemoteWallet(self)
