@@ -250,11 +250,15 @@ def apply_window_geometry(window) -> bool:
 # -- start-up and exit, one for every app ------------------------------------------------------------
 def app_parser(prog: str, description: str, *, kiosk: bool = False,
                kiosk_help: str = "full screen, large type, a supervisor PIN to leave") -> argparse.ArgumentParser:
-    """The options every app has: --version, --db, --lang; with `kiosk`, --kiosk and --idle-minutes."""
+    """The options every app has: --version, --db, --lang, --server, --world; with `kiosk`, --kiosk and
+    --idle-minutes."""
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--version", action="version", version=version_text(prog))
     p.add_argument("--db", metavar="PATH", help="the database file (default: the per-user one)")
     p.add_argument("--lang", choices=("ja", "en"), help="UI language (default: the system's)")
+    p.add_argument("--server", metavar="URL",
+                   help="use a `qrpay serve` server instead of a database file (e.g. http://127.0.0.1:8765)")
+    p.add_argument("--world", metavar="NAME", help="with --server: the world to join (default: the server's default)")
     if kiosk:
         p.add_argument("--kiosk", action="store_true", help=kiosk_help)
         p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
@@ -265,6 +269,28 @@ class AppWindow(Protocol):
     """What `run_app` needs of an app's main window: `shutdown()` stops its timers and workers."""
 
     def shutdown(self) -> None: ...
+
+
+def open_core(args: argparse.Namespace):
+    """The core the window talks to: the database file (`--db`), or with `--server URL [--world NAME]` a
+    `shared.remote.RemoteCore` with the same interface (the windows cannot tell the difference). The
+    server is reached once here, so a wrong address is a clear refusal at start-up, not a blank window."""
+    server = getattr(args, "server", None)
+    if not server:
+        if getattr(args, "world", None):
+            from shared.errors import InputError
+            raise InputError("--world needs --server (a world lives on a server).")
+        from shared.core import Core
+        return Core.open(args.db)
+    if args.db:
+        from shared.errors import InputError
+        raise InputError("Give --db or --server, not both.")
+    from shared.remote import RemoteCore, admin_token_for
+
+    core = RemoteCore(server, world=args.world, admin_token=admin_token_for(server),
+                      terminal_id=getattr(args, "terminal", None))   # the till's shifts open on it
+    core.ping()
+    return core
 
 
 def run_app(*, prog: str, app_name: str, args: argparse.Namespace,
@@ -278,14 +304,13 @@ def run_app(*, prog: str, app_name: str, args: argparse.Namespace,
     an int exit status when it cannot start. After the event loop the window is shut down and
     freed while the QApplication is fully alive (left to interpreter finalization, PySide6 6.12
     aborted on exit after a long session: none_dealloc), and the database is closed."""
-    from shared.core import Core
     from shared.errors import QrpayError
 
     setup_logging(app_name)
     app = make_application([sys.argv[0]], app_name=app_name, lang=args.lang, scale=scale, phrase_wrap=phrase_wrap)
     install_excepthook()
     try:
-        core = Core.open(args.db)
+        core = open_core(args)
     except QrpayError as e:
         print(f"{prog}: {e.message}", file=sys.stderr)
         return 2
@@ -293,6 +318,9 @@ def run_app(*, prog: str, app_name: str, args: argparse.Namespace,
         window = open_window(app, core)
         if isinstance(window, int):
             return window
+        if getattr(args, "server", None):
+            from ui_common.connection_status import ConnectionStatus
+            window.connection_status = ConnectionStatus(window, core)
         code = app.exec()
         window.shutdown()
         del window

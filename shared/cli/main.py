@@ -1,6 +1,11 @@
 """`qrpay`: the QA command line over the payment core.
 
-Global options: `--db PATH`, `--json`, `--now ISO8601` (pins the time for this one command).
+Global options: `--db PATH`, `--json`, `--now ISO8601` (pins the time for this one command);
+`--server URL [--world NAME]` runs the command against a `qrpay serve` server instead of a database file
+(the commands in `REMOTE_COMMANDS`; any other is refused naming it, and so is `--now`: only the admin moves a
+world's clock, `qrpay --server URL clock set|advance`). The admin token comes from $QRPAY_ADMIN_TOKEN, or
+from the token file when the server runs on this machine; a till's terminal key from $QRPAY_TERMINAL_KEY or
+the keys `seed-demo` saved for that server.
 Exit status: 0 done, 1 refused by a rule (JSON: {"error": {"code", "message"}}), 2 usage error.
 JSON goes to stdout, errors included. Secrets (passwords, PINs) are read only from stdin.
 
@@ -43,6 +48,7 @@ GROUPS = (
     "shared.cli.lab_cmds",
     "shared.cli.challenges_cmds",
     "shared.cli.demo_cmds",
+    "shared.cli.world_cmds",
     "shared.cli.serve_cmds",
 )
 
@@ -53,6 +59,17 @@ CREATES_DATABASE = {"init", "seed-demo", "customer add", "staff add", "policy se
                     "clock advance", "clock reset", "lab make-codes"}
 
 INT64_MAX = 2 ** 63 - 1
+
+# What `--server` can run: every command the API covers (docs/API.md). Anything else is refused with
+# `not_over_server`, naming the command; `scan` reads a picture here and needs no server.
+REMOTE_COMMANDS = {
+    "policy show", "policy set", "policy defence", "clock show", "clock set", "clock advance", "clock reset",
+    "audit list", "audit verify", "mailbox", "customer add", "customer confirm-totp", "customer show",
+    "customer list", "customer unlock", "login", "logout", "password reset-request", "password reset-complete",
+    "password change", "staff add", "staff list", "topup", "topup-limits", "wallet balance",
+    "wallet history", "wallet freeze", "wallet unfreeze", "code issue", "code inspect", "code status", "seed-demo",
+    "catalog list", "catalog store", "pay", "quote", "refund", "receipt", "journal", "report", "scan",
+    "world list", "world create", "world reset", "world delete"}
 
 
 class UsageError(Exception):
@@ -162,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file (default: $QRPAY_DB or the user data dir)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     common.add_argument("--now", metavar="ISO8601", default=argparse.SUPPRESS, help="pin the time for this command")
+    common.add_argument("--server", metavar="URL", default=argparse.SUPPRESS,
+                        help="run the command on a `qrpay serve` server (e.g. http://127.0.0.1:8765)")
+    common.add_argument("--world", metavar="NAME", default=argparse.SUPPRESS,
+                        help="with --server: the world (default: the server's default world)")
     parser = _Parser(prog="qrpay", description="QA command line of qrpay-sim.", parents=[common])
     parser.add_argument("--version", action="version", version=version_text("qrpay"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -299,7 +320,11 @@ def _run(args: argparse.Namespace, as_json: bool) -> int:
         if any(v is True for k, v in vars(args).items() if k.endswith("_stdin")):
             _buffer_stdin()  # checked before the database is opened: bad bytes write nothing
         core = None
-        if getattr(handler, "needs_core", True):
+        if getattr(args, "server", None):
+            core, handler = open_remote(args, handler)
+        elif getattr(args, "world", None) or getattr(args, "cmd_path", "").startswith("world "):
+            raise UsageError("qrpay: worlds live on a server: give --server URL")
+        elif getattr(handler, "needs_core", True):
             core = open_core(args)
         try:
             result = handler(core, args)
@@ -338,6 +363,52 @@ def open_core(args: argparse.Namespace):
         raise UsageError("qrpay: the database path is not valid UTF-8 text")
     create = getattr(args, "cmd_path", None) in CREATES_DATABASE
     return Core(Database(path, create=create), clock)
+
+
+def open_remote(args: argparse.Namespace, handler: Callable[..., Any]):
+    """(RemoteCore, the handler to run) for `--server`, or a refusal naming what cannot go through it."""
+    from shared.errors import QrpayError
+    from shared.remote import RemoteCore, admin_token_for
+
+    command = getattr(args, "cmd_path", "")
+    if getattr(args, "now", None):
+        raise QrpayError("--now is refused through the server: a client never sets the time of its request. "
+                         "The trainer moves the world's clock: qrpay --server URL clock set|advance.",
+                         code="client_time_refused")
+    if getattr(args, "db", None):
+        raise UsageError("qrpay: give --db or --server, not both")
+    if command not in REMOTE_COMMANDS or (command == "audit verify" and args.against_z) \
+            or (command == "login" and getattr(args, "email", None) is None):
+        raise QrpayError(f"`qrpay {command}` is not available through the server (docs/API.md lists what is); "
+                         "run it on the server's machine with --db.", code="not_over_server", command=command)
+    if not getattr(handler, "needs_core", True):
+        return None, handler
+    core = RemoteCore(args.server, world=getattr(args, "world", None), admin_token=admin_token_for(args.server),
+                      terminal_id=getattr(args, "terminal", None))
+    return core, REMOTE_HANDLERS.get(command, handler)
+
+
+def _remote_seed_demo(core, args) -> dict:
+    return core.seed_demo()
+
+
+def _remote_clock_advance(core, args) -> dict:
+    from shared.cli.core_cmds import cmd_clock_show
+    core.advance_clock(args.seconds, actor="cli")
+    return cmd_clock_show(core, args)
+
+
+def _remote_audit_verify(core, args):
+    v = core.audit_verify()
+    if not v.ok:
+        emit(v.to_json(), getattr(args, "json", False))
+        return 1
+    return v.to_json()
+
+
+# Commands whose local handler reaches into the database file: the same command through the API.
+REMOTE_HANDLERS: dict[str, Callable[..., Any]] = {
+    "seed-demo": _remote_seed_demo, "clock advance": _remote_clock_advance, "audit verify": _remote_audit_verify}
 
 
 def no_core(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>ConnectionStatus</name>
+    <message>
+        <location filename="../connection_status.py" line="+44"/>
+        <source>Server {server} · world {world}</source>
+        <translation>サーバー {server}・ワールド {world}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Server unreachable, retrying… ({server})</source>
+        <translation>サーバー未接続・再接続中… ({server})</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <location filename="../app.py" line="+68"/>

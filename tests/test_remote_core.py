@@ -1,0 +1,214 @@
+"""RemoteCore (shared/remote) against a real server subprocess: the same records and errors as the
+in-process core, a lost connection as `server_unreachable` and a reconnect, and a payment whose reply was
+lost retried with its sale id and charged exactly once (a proxy cuts the connection after the request was
+sent and before the reply reaches the till; the server is killed and started again)."""
+from __future__ import annotations
+
+import socket
+import threading
+
+import httpx
+import pytest
+
+from shared.codes import CodeState
+from shared.errors import CodeRefused, InvalidCredentials, PaymentUnconfirmed, TotpRequired
+from shared.remote import RemoteCore, ServerUnreachable
+from shared.totp import totp_code
+from tests.remote_server import free_port, served
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with served(tmp_path_factory.mktemp("served")) as srv:
+        yield srv
+
+
+class CuttingProxy:
+    """A TCP proxy in front of the server. While `cut_replies` > 0, a connection that sent a payment
+    (POST …/till/sales) has that request delivered to the server, and the reply dropped: the connection
+    is closed under the client, as when the network breaks at the worst moment."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = upstream_port
+        self.cut_replies = 0
+        self.cut = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            state = {"drop": False}
+            threading.Thread(target=self._up, args=(client, upstream, state), daemon=True).start()
+            threading.Thread(target=self._down, args=(upstream, client, state), daemon=True).start()
+
+    def _up(self, client, upstream, state) -> None:
+        try:
+            while data := client.recv(65536):
+                if b"/till/sales" in data and data.startswith(b"POST") and self.cut_replies > 0:
+                    self.cut_replies -= 1
+                    state["drop"] = True
+                upstream.sendall(data)
+        except OSError:
+            pass
+
+    def _down(self, upstream, client, state) -> None:
+        try:
+            while data := upstream.recv(65536):
+                if state["drop"]:        # the server answered: the till never hears it
+                    self.cut += 1
+                    break
+                client.sendall(data)
+        except OSError:
+            pass
+        for s in (client, upstream):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _world(server, monkeypatch, url=None, **kw):
+    monkeypatch.setenv("QRPAY_ADMIN_TOKEN", server.token)
+    world = server.new_world()
+    admin = RemoteCore(server.url, world=world, admin_token=server.token)
+    demo = admin.seed_demo()
+    core = RemoteCore(url or server.url, world=world, terminal_id="T1", terminal_key=demo["terminal_keys"]["T1"], **kw)
+    return admin, core, demo
+
+
+def _pay_setup(admin, core, demo):
+    hanako = demo["customers"][0]
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    session = core.identity.sign_in(hanako["email"], hanako["password"],
+                                    totp=totp_code(hanako["totp_secret"], core.now()))
+    admin.advance_clock(31)
+    core._offset = None
+    issued = core.codes.issue(session.token, totp=totp_code(hanako["totp_secret"], core.now()))
+    core.staff.verify(clerk["id"], clerk["pin"])
+    item = demo["items"][0]
+    return hanako, session, issued, [(item["jan"], 1)], item["price"]
+
+
+def test_same_records_and_errors_as_in_process(server, monkeypatch):
+    admin, core, demo = _world(server, monkeypatch)
+    hanako = demo["customers"][0]
+    with pytest.raises(TotpRequired):
+        core.identity.sign_in(hanako["email"], hanako["password"])
+    with pytest.raises(InvalidCredentials) as e:
+        core.identity.sign_in(hanako["email"], "wrong-password-1", totp="000000")
+    assert e.value.code == "invalid_credentials"
+    _, session, issued, lines, price = _pay_setup(admin, core, demo)
+    assert core.codes.status(session.token, issued.nonce).state is CodeState.ISSUED
+    before = core.wallet.balance(session.customer_id)
+    counter = core.wallet.change_counter()
+    sale = core.sales.pay(terminal_id="T1", clerk_id=demo["staff"][0]["id"], code=issued.text, lines=lines,
+                          sale_id="r-1")
+    assert sale.total == price and sale.receipt_no == "T1-000001"
+    assert core.sales.receipt("r-1").total == price
+    # "Paid" arrives through the event stream the first status call opened
+    deadline = core.now() + 10
+    while core.codes.status(session.token, issued.nonce).state is not CodeState.PAID:
+        assert core.now() < deadline, "the event stream never said paid"
+        threading.Event().wait(0.05)
+    assert core.wallet.balance(session.customer_id) == before - price
+    assert core.wallet.change_counter() > counter
+    with pytest.raises(CodeRefused) as e:   # the same code again, new sale: the core's own refusal class
+        core.sales.pay(terminal_id="T1", clerk_id=demo["staff"][0]["id"], code=issued.text, lines=lines,
+                       sale_id="r-2")
+    assert e.value.code == "replayed"
+    assert core.policy.name == "hardened"
+
+
+def test_a_lost_reply_is_retried_with_its_sale_id_and_charged_once(server, monkeypatch):
+    proxy = CuttingProxy(server.port)
+    try:
+        admin, core, demo = _world(server, monkeypatch, url=proxy.url)
+        _, session, issued, lines, price = _pay_setup(admin, core, demo)
+        before = core.wallet.balance(session.customer_id)
+        proxy.cut_replies = 1
+        sale = core.sales.pay(terminal_id="T1", clerk_id=demo["staff"][0]["id"], code=issued.text, lines=lines,
+                              sale_id="lost-1")
+        assert proxy.cut == 1                         # the first reply really was lost after the server paid
+        assert sale.id == "lost-1" and sale.receipt_no == "T1-000001"
+        assert core.wallet.balance(session.customer_id) == before - price     # once, not twice
+        # every retry lost too: unconfirmed, never charged twice; the same sale id later gives the sale
+        proxy.cut_replies = 10
+        with pytest.raises(PaymentUnconfirmed):
+            core.sales.pay(terminal_id="T1", clerk_id=demo["staff"][0]["id"], code=issued.text, lines=lines,
+                           sale_id="lost-1")
+        proxy.cut_replies = 0
+        again = core.sales.pay(terminal_id="T1", clerk_id=demo["staff"][0]["id"], code=issued.text, lines=lines,
+                               sale_id="lost-1")
+        assert (again.id, again.receipt_no, again.total) == ("lost-1", "T1-000001", price)
+        assert core.wallet.balance(session.customer_id) == before - price
+    finally:
+        proxy.close()
+
+
+def test_server_down_is_server_unreachable_and_the_next_call_reconnects(tmp_path, monkeypatch):
+    port = free_port()
+    with served(tmp_path / "srv", port=port) as srv:
+        admin, core, demo = _world(srv, monkeypatch)
+        states = []
+        core.transport.on_state(states.append)
+        assert core.catalog.items()
+        srv.kill()
+        with pytest.raises(ServerUnreachable) as e:
+            core.catalog.items()
+        assert e.value.code == "server_unreachable" and "cannot be reached" in e.value.message
+        with pytest.raises(ServerUnreachable):
+            RemoteCore("http://127.0.0.1:1", world="x").ping()
+        srv.start()                                   # the same folder: the same worlds
+        assert sorted(i.jan for i in core.catalog.items()) == sorted(i["jan"] for i in demo["items"])
+        assert states == [True, False, True]    # what the windows' status bar is told
+
+
+def test_a_payment_in_flight_when_the_server_dies_is_charged_once(tmp_path, monkeypatch):
+    """The server is killed while the till waits; the till's pay fails as unconfirmed, the server comes
+    back, and the same sale id gives the one sale (or, if the kill came first, makes it): never two."""
+    port = free_port()
+    with served(tmp_path / "srv", port=port) as srv:
+        admin, core, demo = _world(srv, monkeypatch)
+        _, session, issued, lines, price = _pay_setup(admin, core, demo)
+        before = core.wallet.balance(session.customer_id)
+        clerk = demo["staff"][0]
+        threading.Timer(0.05, srv.kill).start()
+        try:
+            core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
+        except PaymentUnconfirmed:
+            pass
+        srv.kill()
+        srv.start()
+        core.staff.verify(clerk["id"], clerk["pin"])   # shifts live in the server's memory: a new one
+        sale = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
+        assert sale.id == "k-1"
+        assert core.wallet.balance(session.customer_id) == before - price
+
+
+def test_every_call_the_apps_make_exists_on_the_remote_core():
+    """The windows and the CLI call these on Core; RemoteCore has each (some refuse with not_over_server)."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    called = set()
+    for folder in ("wallet_app", "pos_app", "shared/cli"):
+        for f in (root / folder).rglob("*.py"):
+            called |= set(re.findall(r"\bcore\.([a-z_]+)\.([a-z_]+)\(", f.read_text(encoding="utf-8")))
+    core = RemoteCore("http://127.0.0.1:1", world="x")
+    missing = sorted(f"{s}.{m}" for s, m in called
+                     if s not in {"db", "sns", "external_id", "clock"} and not callable(getattr(getattr(core, s, None), m, None)))
+    assert missing == []
