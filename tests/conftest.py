@@ -36,11 +36,58 @@ def db_path(tmp_path):
     return tmp_path / "qrpay.sqlite3"
 
 
+PG_URL_ENV = "QRPAY_TEST_DATABASE_URL"
+BACKENDS = ("sqlite", "postgres")
+
+
+def pg_url() -> str | None:
+    return os.environ.get(PG_URL_ENV) or None
+
+
+def fresh_world(url: str, world: str | None = None):
+    """A new PostgreSQL world (schema) for one test: (target for Core.open, a function dropping it)."""
+    import uuid
+
+    from shared.storage import pg
+    name = world or f"t{uuid.uuid4().hex[:16]}"
+    target = f"{url}#{name}"
+
+    def drop() -> None:
+        pg.drop_world(url, name)
+    return target, drop
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The storage backend of the test: SQLite (a file) or PostgreSQL (a fresh schema of the server
+    named by QRPAY_TEST_DATABASE_URL, which scripts/test.sh always starts)."""
+    if request.param == "postgres" and not pg_url():
+        pytest.skip(f"PostgreSQL backend: {PG_URL_ENV} is not set (scripts/test.sh starts a throwaway cluster "
+                    "and sets it; or: eval \"$(scripts/pg_throwaway.sh start)\")")
+    return request.param
+
+
 @pytest.fixture
-def core(db_path, clock):
-    c = Core.open(db_path, clock=clock)
+def db_target(backend, db_path):
+    """What Core.open takes for this backend: the SQLite file, or `postgresql://…#WORLD` (dropped after)."""
+    if backend == "sqlite":
+        yield db_path
+        return
+    target, drop = fresh_world(pg_url())
+    yield target
+    drop()
+
+
+@pytest.fixture
+def core(db_target, clock):
+    c = Core.open(db_target, clock=clock)
     yield c
     c.close()
+
+
+def sqlite_only(reason: str):
+    """For a test about SQLite itself (its file, header, WAL, PRAGMAs, iterdump): runs on SQLite only."""
+    return pytest.mark.parametrize("backend", ["sqlite"], indirect=True, ids=[f"sqlite-only"])
 
 
 @pytest.fixture(autouse=True)
