@@ -229,7 +229,7 @@ def test_new_device_notifies_the_owner_once_per_device(core):
     assert [r.details["device"] for r in events(core, "new_device")] == ["phone-B", "phone-A"]
 
 
-def test_rehash_on_sign_in_when_parameters_change(core, monkeypatch, db_path):
+def test_rehash_on_sign_in_when_parameters_change(core, monkeypatch):
     e = enrol(core)
     monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
     sign_in(core, e)
@@ -348,7 +348,7 @@ def test_unknown_email_reset_gives_the_same_reply_and_sends_nothing(core):
     assert core.db.connection.execute("SELECT count(*) FROM mailbox").fetchone()[0] == before
 
 
-def test_reset_needs_the_second_factor_and_revokes_sessions_and_payment_codes(core, monkeypatch, db_path):
+def test_reset_needs_the_second_factor_and_revokes_sessions_and_payment_codes(core, monkeypatch):
     e = enrol(core)
     s1, s2 = sign_in(core, e, "a"), sign_in(core, e, "b")
     revoked = []

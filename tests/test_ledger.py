@@ -15,7 +15,7 @@ from shared import ledger
 from shared.errors import Conflict, InputError, InsufficientFunds, NotFound
 from shared.money import Yen
 from shared.storage import ledger_store
-from shared.storage.db import Database
+from shared.storage.db import Database, open_database
 
 W1, W2, STORE = ledger.wallet_account(1), ledger.wallet_account(2), ledger.store_account(1)
 
@@ -175,7 +175,7 @@ def test_reversing_a_top_up_already_spent_is_refused(core):
 
 # -- two processes spending the same yen at the same moment ------------------------------------------
 def _spend_all(path: str, key: str, barrier, results) -> None:
-    db = Database(path)
+    db = open_database(path)
     barrier.wait()
     try:
         with db.write() as conn:
@@ -187,14 +187,14 @@ def _spend_all(path: str, key: str, barrier, results) -> None:
         db.close()
 
 
-def test_two_processes_cannot_both_spend_the_same_balance(db_path):
-    db = Database(db_path)
+def test_two_processes_cannot_both_spend_the_same_balance(db_target):
+    db = open_database(db_target)
     with db.write() as conn:
         fund(conn, amount=1000)
     db.close()
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_spend_all, args=(str(db_path), f"sale-{i}", barrier, results)) for i in range(2)]
+    procs = [ctx.Process(target=_spend_all, args=(str(db_target), f"sale-{i}", barrier, results)) for i in range(2)]
     for p in procs:
         p.start()
     for p in procs:
@@ -202,7 +202,7 @@ def test_two_processes_cannot_both_spend_the_same_balance(db_path):
         assert p.exitcode == 0
     outcomes = sorted(results.get(timeout=5) for _ in procs)
     assert outcomes == ["insufficient_funds", "paid"]
-    db = Database(db_path)
+    db = open_database(db_target)
     with db.read() as conn:
         assert ledger.balance(conn, W1) == 0
         assert ledger.balance(conn, STORE) == 1000

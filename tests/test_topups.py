@@ -333,7 +333,7 @@ def _top_up_in_another_process(path, now, token, code, barrier, results):
         core.close()
 
 
-def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_path):
+def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_target):
     import multiprocessing
 
     token, cid, phone = ann
@@ -342,7 +342,7 @@ def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_pat
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     procs = [ctx.Process(target=_top_up_in_another_process,
-                         args=(str(db_path), clock.now(), token, code, barrier, results)) for code in codes]
+                         args=(str(db_target), clock.now(), token, code, barrier, results)) for code in codes]
     for p in procs:
         p.start()
     for p in procs:

@@ -302,6 +302,15 @@ class Database:
             self._conn.close()
 
 
+def open_database(target: "str | os.PathLike[str]", *, world: str | None = None, migrate: bool = True,
+                  create: bool = True):
+    """`Database` for an SQLite path, `shared.storage.pg.PgDatabase` for a `postgresql://` URL."""
+    from shared.storage import pg
+    if pg.is_url(str(target)):
+        return pg.PgDatabase(str(target), world=world, migrate=migrate, create=create)
+    return Database(target, migrate=migrate, create=create)
+
+
 def _overflow() -> InputError:
     # sqlite3 raises OverflowError for a Python int beyond 64 bits: no id or amount can be that big.
     return InputError("A number is too large (beyond 64 bits); nothing was saved.", code="number_too_large")

@@ -187,6 +187,7 @@ class PgConnection:
         self.raw = raw
         self.db_path = db_path
         self.after_commit: list = []
+        self.total_changes = 0  # rows inserted, updated or deleted through this connection (as sqlite3's)
 
     @property
     def in_transaction(self) -> bool:
@@ -204,6 +205,8 @@ class PgConnection:
             raise _translate_error(e) from None
         finally:
             cur.close()
+        if rowcount > 0 and _CHANGES.match(text):
+            self.total_changes += rowcount
         lastrowid = None
         if returning:
             lastrowid = rows[0][0] if rows else None
@@ -218,11 +221,22 @@ class PgConnection:
         try:
             cur.executemany(text, [tuple(p) for p in seq])
             rowcount = cur.rowcount
+            if rowcount > 0:
+                self.total_changes += rowcount
         except BaseException as e:
             raise _translate_error(e) from None
         finally:
             cur.close()
         return _Result([], rowcount, None)
+
+    def iterdump(self) -> Iterator[str]:
+        """Every row of the world as `INSERT INTO table VALUES (…);` lines (what sqlite3's iterdump
+        gives for data): for checks that a secret is stored nowhere."""
+        tables = [r[0] for r in self.raw.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        for t in tables:
+            for row in self.raw.execute(f'SELECT * FROM "{t}"'):
+                yield f'INSERT INTO "{t}" VALUES({",".join(_literal(v) for v in row)});'
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -235,6 +249,19 @@ class PgConnection:
             self.raw.execute("ROLLBACK TO SAVEPOINT qrpay_sp")
             raise
         self.raw.execute("RELEASE SAVEPOINT qrpay_sp")
+
+
+_CHANGES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
+
+
+def _literal(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "X'" + bytes(v).hex() + "'"
+    return "'" + str(v).replace("'", "''") + "'"
 
 
 def _is_connection_lost(e: BaseException) -> bool:
