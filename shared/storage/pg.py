@@ -356,7 +356,7 @@ class PgDatabase:
 
     def __init__(self, url: str, *, world: str | None = None, migrate: bool = True, create: bool = True) -> None:
         url, in_url = split_target(url)
-        self.world = world or in_url or DEFAULT_WORLD
+        self.world = world if world is not None else in_url if in_url is not None else DEFAULT_WORLD
         self.schema = world_schema(self.world)
         self._url = url
         self.target = f"{url}#{self.world}"          # what Core.open needs to open this world again
