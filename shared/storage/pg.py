@@ -105,6 +105,8 @@ def _translate(sql: str) -> tuple[str, bool]:
     if ignore:
         text = re.sub(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", "INSERT INTO", text, count=1, flags=re.I)
         text = text.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    text = re.sub(r"\bIS\s+NOT\s+%s", "IS DISTINCT FROM %s", text, flags=re.I)  # SQLite's IS with a value
+    text = re.sub(r"\bIS\s+%s", "IS NOT DISTINCT FROM %s", text, flags=re.I)
     text = re.sub(r"\bgroup_concat\(([^()]*)\)", r"string_agg(CAST(\1 AS TEXT), ',')", text, flags=re.I)
     text = re.sub(r"\bLIKE\b", "ILIKE", text)
     text = re.sub(r"\browid\b", "seq", text)
