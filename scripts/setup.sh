@@ -13,6 +13,18 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# PostgreSQL (15 or later) for the shared-server backend and its tests (scripts/pg_throwaway.sh),
+# unless its server binaries are already here. Debian would also create and start a "main"
+# cluster on port 5432: the tests do not need it, so that is switched off before installing.
+pg_found=0
+for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && pg_found=1; done
+if [ $pg_found -eq 0 ]; then
+  missing+=(postgresql)
+  if [ "$(id -u)" -eq 0 ] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"

@@ -47,8 +47,18 @@ class Core:
         self.clock: Clock = clock if clock is not None else SimulatedClock(self.clock_offset)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, clock: Clock | None = None) -> "Core":
-        return cls(Database(Path(path) if path else default_db_path()), clock)
+    def open(cls, target: str | os.PathLike[str] | None = None, *, clock: Clock | None = None,
+             world: str | None = None) -> "Core":
+        """`target`: an SQLite file (a path; default `QRPAY_DB` or the user data directory) or a
+        PostgreSQL URL (`postgresql://user@host/db`, optionally `#WORLD`); `world` picks the world
+        (a schema, created on first open) on PostgreSQL. On SQLite a world is a file of its own:
+        give its path."""
+        from shared.storage import pg
+        if pg.is_url(target):
+            return cls(pg.PgDatabase(str(target), world=world), clock)
+        if world is not None:
+            raise InputError("On SQLite a world is a database file of its own: open its path.", code="bad_world_name")
+        return cls(Database(Path(target) if target else default_db_path()), clock)
 
     def close(self) -> None:
         self.db.close()

@@ -107,8 +107,17 @@ def _pin() -> str:
 
 
 def credentials_path(db_path: str | os.PathLike[str]) -> Path:
-    """Where the demo credentials of the database at `db_path` are kept (beside it)."""
-    return Path(str(db_path) + ".credentials.json")
+    """Where the demo credentials of the database at `db_path` are kept: beside an SQLite file; for
+    a PostgreSQL world (`postgresql://…#WORLD`, no file) in the per-user config directory."""
+    text = str(db_path)
+    if text.startswith(("postgresql://", "postgres://")):
+        import hashlib
+
+        from shared.audit_key import config_dir
+        folder = config_dir()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder / f"demo-{hashlib.sha256(text.encode()).hexdigest()[:16]}.credentials.json"
+    return Path(text + ".credentials.json")
 
 
 def save_credentials(db_path: str | os.PathLike[str], demo: dict[str, Any]) -> Path:

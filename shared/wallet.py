@@ -134,9 +134,9 @@ class WalletService:
     def change_counter(self) -> int:
         """A number that moves whenever another connection (another process: the till) committed
         a change to the database, so a wallet can poll once a second and re-read only then.
-        SQLite's `PRAGMA data_version` does exactly that and costs no table read."""
-        with self.core.db.read() as conn:
-            return int(conn.execute("PRAGMA data_version").fetchone()[0])
+        SQLite's `PRAGMA data_version` does exactly that and costs no table read (PostgreSQL: a
+        counter every write transaction bumps); `Database.change_counter`."""
+        return self.core.db.change_counter()
 
     # -- freeze ---------------------------------------------------------------------------------
     def freeze(self, customer_id: int, *, supervisor_id: int, pin: str, reason: str = "") -> None:

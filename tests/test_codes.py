@@ -75,10 +75,10 @@ def test_issue_gives_a_signed_code_with_the_policy_ttl(core, hanako):
     assert (v.customer_id, v.nonce, v.counter, v.form) == (hanako.id, issued.nonce, 1, CodeForm.QR)
 
 
-def test_the_issuer_key_is_created_once_and_kept_with_the_database(core, db_path, clock):
+def test_the_issuer_key_is_created_once_and_kept_with_the_database(core, db_target, clock):
     key_id = core.codes.ensure_issuer_key()
     assert core.codes.ensure_issuer_key() == key_id
-    other = Core.open(db_path, clock=clock)
+    other = Core.open(db_target, clock=clock)
     try:
         assert other.codes.ensure_issuer_key() == key_id
     finally:
@@ -402,9 +402,9 @@ def test_inspect_reports_every_field_and_writes_nothing(core, clock, hanako):
 
 
 # -- two processes race for one code ------------------------------------------------------------------
-def _redeem_in_process(db_path, now, presented, sale_id, skip_verify, barrier, results):
+def _redeem_in_process(db_target, now, presented, sale_id, skip_verify, barrier, results):
     """The redeem harness: verify + mark in one write transaction of its own process."""
-    core = Core.open(db_path, clock=FixedClock(now))
+    core = Core.open(db_target, clock=FixedClock(now))
     try:
         barrier.wait(timeout=30)
         with core.db.write() as conn:
@@ -423,9 +423,9 @@ def _redeem_in_process(db_path, now, presented, sale_id, skip_verify, barrier, r
 
 
 @pytest.mark.parametrize("skip_verify", [False, True], ids=["verify+mark", "mark-only"])
-def test_two_processes_redeeming_one_code_give_exactly_one_redemption(core, db_path, hanako, skip_verify):
+def test_two_processes_redeeming_one_code_give_exactly_one_redemption(core, db_target, hanako, skip_verify):
     issued = core.codes.issue(hanako.token)
-    outcomes = race(_redeem_in_process, [(str(db_path), core.now(), issued.text, f"race-{i}", skip_verify)
+    outcomes = race(_redeem_in_process, [(str(db_target), core.now(), issued.text, f"race-{i}", skip_verify)
                                          for i in range(4)])
     assert sorted(o for _, o in outcomes) == ["ok", "replayed", "replayed", "replayed"], outcomes
     with core.db.read() as conn:

@@ -237,7 +237,7 @@ def test_new_device_notifies_the_owner_once_per_device(core):
     assert [r.details["device"] for r in events(core, "new_device")] == ["phone-B", "phone-A"]
 
 
-def test_rehash_on_sign_in_when_parameters_change(core, monkeypatch, db_path):
+def test_rehash_on_sign_in_when_parameters_change(core, monkeypatch):
     e = enrol(core)
     monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
     sign_in(core, e)

@@ -14,7 +14,7 @@ from shared import ledger
 from shared.errors import Conflict, InputError, InsufficientFunds, NotFound
 from shared.money import Yen
 from shared.storage import ledger_store
-from shared.storage.db import Database
+from shared.storage.db import Database, open_database
 from tests.parallel import race
 
 W1, W2, STORE = ledger.wallet_account(1), ledger.wallet_account(2), ledger.store_account(1)
@@ -187,7 +187,7 @@ def test_reversing_a_top_up_already_spent_is_refused(core):
 
 # -- two processes spending the same yen at the same moment ------------------------------------------
 def _spend_all(path: str, key: str, barrier, results) -> None:
-    db = Database(path)
+    db = open_database(path)
     barrier.wait()
     try:
         with db.write() as conn:
@@ -199,14 +199,14 @@ def _spend_all(path: str, key: str, barrier, results) -> None:
         db.close()
 
 
-def test_two_processes_cannot_both_spend_the_same_balance(db_path):
-    db = Database(db_path)
+def test_two_processes_cannot_both_spend_the_same_balance(db_target):
+    db = open_database(db_target)
     with db.write() as conn:
         fund(conn, amount=1000)
     db.close()
-    outcomes = sorted(race(_spend_all, [(str(db_path), f"sale-{i}") for i in range(2)]))
+    outcomes = sorted(race(_spend_all, [(str(db_target), f"sale-{i}") for i in range(2)]))
     assert outcomes == ["insufficient_funds", "paid"]
-    db = Database(db_path)
+    db = open_database(db_target)
     with db.read() as conn:
         assert ledger.balance(conn, W1) == 0
         assert ledger.balance(conn, STORE) == 1000

@@ -39,7 +39,7 @@ def test_unknown_email_reset_gives_the_same_reply_and_sends_nothing(core):
     assert core.db.connection.execute("SELECT count(*) FROM mailbox").fetchone()[0] == before
 
 
-def test_reset_needs_the_second_factor_and_revokes_sessions_and_payment_codes(core, monkeypatch, db_path):
+def test_reset_needs_the_second_factor_and_revokes_sessions_and_payment_codes(core, monkeypatch):
     e = enrol(core)
     s1, s2 = sign_in(core, e, "a"), sign_in(core, e, "b")
     revoked = []

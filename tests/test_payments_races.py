@@ -57,13 +57,13 @@ def _retrying(fn, tries: int = 200):
     return fn()
 
 
-def _attempt(kind, db_path, now, args, checks_file, wait_for_checks, barrier, results):
+def _attempt(kind, db_target, now, args, checks_file, wait_for_checks, barrier, results):
     from shared.clock import FixedClock
     from shared.core import Core
 
     if checks_file:
         _count_checks(checks_file, delay=0.3)
-    core = Core.open(db_path, clock=FixedClock(now))
+    core = Core.open(db_target, clock=FixedClock(now))
     try:
         barrier.wait(timeout=120)
         if wait_for_checks:                   # arrive while the first comparisons are under way
@@ -96,9 +96,9 @@ def _attempt(kind, db_path, now, args, checks_file, wait_for_checks, barrier, re
         core.close()
 
 
-def race(db_path, now, jobs, *, checks_file="", waiting=()):
+def race(db_target, now, jobs, *, checks_file="", waiting=()):
     """Run `jobs` [(kind, args)] in parallel processes released together; returns their results."""
-    return parallel.race(_attempt, [(kind, str(db_path), now, args, checks_file, 5 if i in waiting else 0)
+    return parallel.race(_attempt, [(kind, str(db_target), now, args, checks_file, 5 if i in waiting else 0)
                                     for i, (kind, args) in enumerate(jobs)], timeout=300)
 
 
@@ -107,7 +107,7 @@ def supervisor(demo):
 
 
 # -- staff PINs ------------------------------------------------------------------------------------------------
-def test_parallel_wrong_supervisor_pins_get_at_most_five_checks_and_the_right_one_is_refused(core, demo, db_path,
+def test_parallel_wrong_supervisor_pins_get_at_most_five_checks_and_the_right_one_is_refused(core, demo, db_target,
                                                                                           tmp_path):
     """Before: the lock was read before and written after the Argon2 check, so 20 parallel wrong
     PINs were all checked, and the right PIN was accepted while the lock was due."""
@@ -118,7 +118,7 @@ def test_parallel_wrong_supervisor_pins_get_at_most_five_checks_and_the_right_on
             for i in range(20)]
     jobs.append(("pin", {"staff_id": boss["id"], "pin": boss["pin"], "tag": "right"}))
     checks = str(tmp_path / "checks.log")
-    out = race(db_path, core.now(), jobs, checks_file=checks, waiting={20})
+    out = race(db_target, core.now(), jobs, checks_file=checks, waiting={20})
     assert _lines(checks) <= 5, _lines(checks)
     right = [o for o in out if o[1] == "right"]
     assert right and right[0][0] in ("locked", "throttled"), out
@@ -139,14 +139,14 @@ def _token_2019(core, demo, i=0):
     return token, c["customer_id"]
 
 
-def test_parallel_topup_password_guesses_get_at_most_five_checks(core, demo, db_path, tmp_path):
+def test_parallel_topup_password_guesses_get_at_most_five_checks(core, demo, db_target, tmp_path):
     token, cid = _token_2019(core, demo)
     before = core.wallet.balance(cid)
     jobs = [("topup_password", {"token": token, "password": f"guess-number-{i:02d}", "tag": f"w{i}"})
             for i in range(12)]
     jobs.append(("topup_password", {"token": token, "password": TOPUP_PASSWORD, "tag": "right"}))
     checks = str(tmp_path / "checks.log")
-    out = race(db_path, core.now(), jobs, checks_file=checks, waiting={12})
+    out = race(db_target, core.now(), jobs, checks_file=checks, waiting={12})
     assert _lines(checks) <= 5, _lines(checks)
     assert [o[0] for o in out if o[1] == "right"][0] in ("locked", "throttled"), out
     assert core.wallet.balance(cid) == before              # no top-up landed
@@ -155,12 +155,12 @@ def test_parallel_topup_password_guesses_get_at_most_five_checks(core, demo, db_
 
 
 # -- caps under racing tills ----------------------------------------------------------------------------------
-def test_parallel_topups_never_pass_the_daily_cap(core, demo, db_path):
+def test_parallel_topups_never_pass_the_daily_cap(core, demo, db_target):
     token, cid = _token_2019(core, demo, 1)
     before = core.wallet.balance(cid)
     cap = core.policy.topup_max_per_day                    # 2019: ¥300,000
     jobs = [("topup", {"token": token, "amount": 60_000, "tag": f"t{i}"}) for i in range(8)]
-    out = race(db_path, core.now(), jobs)
+    out = race(db_target, core.now(), jobs)
     landed = [o for o in out if o[0] == "ok"]
     assert len(landed) == cap // 60_000 == 5, out
     assert all(o[0] == "limit_exceeded" for o in out if o[0] != "ok"), out
@@ -168,7 +168,7 @@ def test_parallel_topups_never_pass_the_daily_cap(core, demo, db_path):
     assert run_checks(core) == []
 
 
-def test_parallel_payments_with_one_reusable_code_never_pass_the_daily_cap(core, demo, wallets, db_path):
+def test_parallel_payments_with_one_reusable_code_never_pass_the_daily_cap(core, demo, wallets, db_target):
     core.set_policy("2019")                                # day-long reusable codes, ¥1,000,000 a day
     cid = wallets.customer(0)["customer_id"]
     with core.db.write() as conn:
@@ -181,7 +181,7 @@ def test_parallel_payments_with_one_reusable_code_never_pass_the_daily_cap(core,
     before = core.wallet.balance(cid)
     jobs = [("pay", {"terminal": ("T1", "T2")[i % 2], "clerk": clerk(demo), "code": code.text, "lines": cart,
                      "sale_id": f"race-{i}"}) for i in range(8)]
-    out = race(db_path, core.now(), jobs)
+    out = race(db_target, core.now(), jobs)
     ok = [o for o in out if o[0] == "ok"]
     assert len(ok) == core.policy.payment_max_per_day // total == 4, out
     assert all(o[0] == "limit_exceeded" for o in out if o[0] != "ok"), out
@@ -190,7 +190,7 @@ def test_parallel_payments_with_one_reusable_code_never_pass_the_daily_cap(core,
 
 
 # -- refunds ----------------------------------------------------------------------------------------------------
-def test_parallel_refunds_never_return_more_than_was_sold(core, demo, wallets, db_path):
+def test_parallel_refunds_never_return_more_than_was_sold(core, demo, wallets, db_target):
     a = core.sales.pay(terminal_id="T1", clerk_id=clerk(demo), code=wallets.code(0).text,
                        lines=[(ONIGIRI, 3), (TEA, 1)], sale_id="race-a")
     b = core.sales.pay(terminal_id="T2", clerk_id=clerk(demo), code=wallets.code(1).text,
@@ -201,7 +201,7 @@ def test_parallel_refunds_never_return_more_than_was_sold(core, demo, wallets, d
                         "refund_id": f"Ra-{i}"}) for i in range(7)]
     jobs += [("refund", {"sale_id": b.id, "lines": None, "sup": boss["id"], "pin": boss["pin"],
                          "refund_id": f"Rb-{i}"}) for i in range(4)]
-    out = race(db_path, core.now(), jobs)
+    out = race(db_target, core.now(), jobs)
     on_a = [o[0] for o in out if o[-1] == a.id]
     on_b = [o[0] for o in out if o[-1] == b.id]
     assert sorted(on_a) == ["exceeds_paid"] * 4 + ["ok"] * 3, out

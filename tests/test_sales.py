@@ -300,9 +300,9 @@ def test_a_failure_mid_payment_leaves_nothing_behind(core, demo, wallets, monkey
     assert wallets.balance(0) == before - 150
 
 
-def _redeem_in_process(db_path, now, text, sale_id, clerk_id, barrier, results):
+def _redeem_in_process(db_target, now, text, sale_id, clerk_id, barrier, results):
     from shared.clock import FixedClock
-    c = Core.open(db_path, clock=FixedClock(now))
+    c = Core.open(db_target, clock=FixedClock(now))
     barrier.wait(timeout=60)
     try:
         sale = c.sales.pay(terminal_id="T1", clerk_id=clerk_id, code=text, lines=[(TEA, 1)], sale_id=sale_id)
@@ -313,10 +313,10 @@ def _redeem_in_process(db_path, now, text, sale_id, clerk_id, barrier, results):
         c.close()
 
 
-def test_two_processes_redeeming_one_code_make_exactly_one_sale(core, demo, wallets, db_path):
+def test_two_processes_redeeming_one_code_make_exactly_one_sale(core, demo, wallets, db_target):
     code = wallets.code(0)
     before = wallets.balance(0)
-    outcomes = sorted(race(_redeem_in_process, [(str(db_path), core.now(), code.text, f"race-{i}", clerk(demo))
+    outcomes = sorted(race(_redeem_in_process, [(str(db_target), core.now(), code.text, f"race-{i}", clerk(demo))
                                                 for i in range(2)]))
     assert [o[0] for o in outcomes] == ["ok", "refused"]
     assert outcomes[1][1] == "replayed"

@@ -333,13 +333,13 @@ def _top_up_in_another_process(path, now, token, code, barrier, results):
         core.close()
 
 
-def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_path):
+def test_two_processes_cannot_both_pass_the_daily_limit(core, ann, clock, db_target):
     from tests.parallel import race
 
     token, cid, phone = ann
     clock.advance(2 * STEP_SECONDS - clock.now() % STEP_SECONDS)
     codes = [phone.code(), phone.code()]  # two valid, distinct codes at the same instant
-    outcomes = sorted(race(_top_up_in_another_process, [(str(db_path), clock.now(), token, code) for code in codes]))
+    outcomes = sorted(race(_top_up_in_another_process, [(str(db_target), clock.now(), token, code) for code in codes]))
     assert outcomes == [("limit_exceeded", "day"), ("ok", 15_000)]
     assert core.wallet.balance(cid) == 15_000
     from shared.checks import run_checks

@@ -102,7 +102,7 @@ def attack(r: Run, *, rounds: int, basket: int, seed: int) -> ScenarioResult:
         r.step(Actor.ATTACKER, "relay", T_RELAY, n=i + 1, t1=shop.terminals[0], t2=shop.terminals[1],
                progress=i / rounds)
         r.advance(2)
-        outcomes = race(core.db.path, at=r.now(), code=code.text, tills=shop.terminals, clerk_id=shop.clerk_id,
+        outcomes = race(core.db.target, at=r.now(), code=code.text, tills=shop.terminals, clerk_id=shop.clerk_id,
                         lines=lines, sale_ids=tuple(r.sale_id(f"race{i}-{t}") for t in shop.terminals))
         paid = [(t, s) for t, s in outcomes if not isinstance(s, CodeRefused)]
         for t, s in outcomes:

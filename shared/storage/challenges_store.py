@@ -43,7 +43,7 @@ def codes_redeemed_twice(conn: sqlite3.Connection, *, after_id: int) -> list[sql
     return conn.execute(
         "SELECT r.nonce AS nonce, c.customer_id AS customer_id, count(*) AS sales, group_concat(r.id) AS ids "
         "FROM code_redemptions r JOIN payment_codes c ON c.id = r.code_id WHERE r.id > ? "
-        "GROUP BY r.nonce HAVING count(*) >= 2 ORDER BY min(r.id)", (after_id,)).fetchall()
+        "GROUP BY r.nonce, c.customer_id HAVING count(*) >= 2 ORDER BY min(r.id)", (after_id,)).fetchall()
 
 
 def redemptions_of_replaced_codes(conn: sqlite3.Connection, *, after_id: int) -> list[sqlite3.Row]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from shared.storage.db import savepoint
+
 
 
 # -- wallets --------------------------------------------------------------------------------------
@@ -31,11 +33,12 @@ def insert_code(conn: sqlite3.Connection, *, nonce: str, customer_id: int, walle
                 numeric_hash: str, issued_at: int, expires_at: int, amount_cap: int | None, counter: int,
                 single_use: bool, at: float) -> int:
     """Raises sqlite3.IntegrityError when the nonce or the numeric form collides."""
-    cur = conn.execute(
-        "INSERT INTO payment_codes (nonce, customer_id, wallet_ref, key_id, numeric_hash, issued_at, expires_at, "
-        "amount_cap, counter, single_use, state, state_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?)",
-        (nonce, customer_id, wallet_ref, key_id, numeric_hash, issued_at, expires_at, amount_cap, counter,
-         1 if single_use else 0, at))
+    with savepoint(conn):
+        cur = conn.execute(
+            "INSERT INTO payment_codes (nonce, customer_id, wallet_ref, key_id, numeric_hash, issued_at, expires_at, "
+            "amount_cap, counter, single_use, state, state_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?)",
+            (nonce, customer_id, wallet_ref, key_id, numeric_hash, issued_at, expires_at, amount_cap, counter,
+             1 if single_use else 0, at))
     return int(cur.lastrowid)
 
 
@@ -89,9 +92,10 @@ def redemption(conn: sqlite3.Connection, nonce: str, sale_id: str) -> sqlite3.Ro
 def insert_redemption(conn: sqlite3.Connection, *, code_id: int, nonce: str, sale_id: str, at: float,
                       amount: int | None, single_use: bool) -> None:
     """Raises sqlite3.IntegrityError when a single-use code was already redeemed: the replay guard."""
-    conn.execute(
-        "INSERT INTO code_redemptions (code_id, nonce, sale_id, redeemed_at, amount, single_use_slot) "
-        "VALUES (?, ?, ?, ?, ?, ?)", (code_id, nonce, sale_id, at, amount, nonce if single_use else None))
+    with savepoint(conn):
+        conn.execute(
+            "INSERT INTO code_redemptions (code_id, nonce, sale_id, redeemed_at, amount, single_use_slot) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (code_id, nonce, sale_id, at, amount, nonce if single_use else None))
 
 
 def redemption_count(conn: sqlite3.Connection, nonce: str) -> int:

@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
@@ -32,15 +32,40 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MIGRATION_HOOKS = {"audit_anchor": "shared.audit:adopt_on_migration"}
 
 
+# What a store catches when a constraint refuses a statement, on either backend (the PostgreSQL
+# connection raises shared.storage.pg.PgIntegrityError, a subclass).
+IntegrityError = sqlite3.IntegrityError
+
+
+def dialect(conn) -> str:
+    """"sqlite" or "postgresql": which SQL a store must write where the two differ."""
+    return getattr(conn, "dialect", "sqlite")
+
+
+def savepoint(conn):
+    """Around a statement that may break a constraint on purpose (a replay guard): see
+    `_Connection.savepoint`; a plain sqlite3 connection needs none either."""
+    sp = getattr(conn, "savepoint", None)
+    return sp() if sp is not None else nullcontext()
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its file and carries what must happen after the next COMMIT."""
 
     db_path: Path
     after_commit: list
+    dialect = "sqlite"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.after_commit = []
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A statement that may break a constraint on purpose (a replay guard). SQLite undoes only the
+        failed statement and keeps the transaction, so nothing is needed here; PostgreSQL's
+        connection (shared/storage/pg.py) wraps it in a real savepoint."""
+        yield
 
 
 def default_db_path() -> Path:
@@ -126,9 +151,12 @@ def _check_file(path: Path, *, create: bool = True) -> None:
 class Database:
     """One SQLite connection per process, shared by its threads behind a lock."""
 
+    dialect = "sqlite"
+
     def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True, create: bool = True) -> None:
         """`create=False`: a missing file is refused (`no_database`) instead of created (read commands)."""
         self.path = Path(path)
+        self.target = self.path  # what Core.open needs to open this database again
         _check_file(self.path, create=create)
         self._lock = threading.RLock()
         try:
@@ -259,6 +287,12 @@ class Database:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
 
+    def change_counter(self) -> int:
+        """A number that moves when another connection committed a change: `PRAGMA data_version`,
+        which costs no table read (PostgreSQL: a counter every write transaction bumps)."""
+        with self.read() as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
     @property
     def connection(self) -> sqlite3.Connection:
         return self._conn
@@ -266,6 +300,15 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def open_database(target: "str | os.PathLike[str]", *, world: str | None = None, migrate: bool = True,
+                  create: bool = True):
+    """`Database` for an SQLite path, `shared.storage.pg.PgDatabase` for a `postgresql://` URL."""
+    from shared.storage import pg
+    if pg.is_url(str(target)):
+        return pg.PgDatabase(str(target), world=world, migrate=migrate, create=create)
+    return Database(target, migrate=migrate, create=create)
 
 
 def _overflow() -> InputError:

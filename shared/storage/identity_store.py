@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
+from shared.storage.db import savepoint
+
 
 # -- customers ----------------------------------------------------------------------------------
 def insert_customer(conn: sqlite3.Connection, *, email: str, name: str, password_hash: str,
@@ -75,8 +77,9 @@ def insert_used_step(conn: sqlite3.Connection, customer_id: int, step: int, *, a
                      generation: int) -> None:
     """Raises sqlite3.IntegrityError when this authenticator's (generation's) step was already used:
     the replay guard."""
-    conn.execute("INSERT INTO totp_used_steps (customer_id, generation, step, used_at, purpose) "
-                 "VALUES (?, ?, ?, ?, ?)", (customer_id, generation, step, at, purpose))
+    with savepoint(conn):
+        conn.execute("INSERT INTO totp_used_steps (customer_id, generation, step, used_at, purpose) "
+                     "VALUES (?, ?, ?, ?, ?)", (customer_id, generation, step, at, purpose))
 
 
 def replace_recovery_codes(conn: sqlite3.Connection, customer_id: int, code_hashes: Iterable[str], *,
@@ -173,7 +176,7 @@ def reserve_attempt(conn: sqlite3.Connection, *, account_key: str, customer_id: 
     cur = conn.execute("INSERT INTO login_failures (at, account_key, customer_id, source, kind, pending) "
                        "VALUES (?, ?, ?, ?, ?, 1)", (at, account_key, customer_id, source, kind))
     conn.execute("INSERT INTO login_throttle (account_key, consecutive_failures, last_failure_at) VALUES (?, 1, ?) "
-                 "ON CONFLICT (account_key) DO UPDATE SET consecutive_failures = consecutive_failures + 1, "
+                 "ON CONFLICT (account_key) DO UPDATE SET consecutive_failures = login_throttle.consecutive_failures + 1, "
                  "last_failure_at = excluded.last_failure_at", (account_key, at))
     n = conn.execute("SELECT consecutive_failures FROM login_throttle WHERE account_key = ?",
                      (account_key,)).fetchone()[0]

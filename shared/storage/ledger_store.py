@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
+from shared.storage.db import dialect
+
 
 def transfer_by_key(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM transfers WHERE key = ?", (key,)).fetchone()
@@ -65,10 +67,14 @@ def unbalanced_transfers(conn: sqlite3.Connection, limit: int = 100) -> list[sql
     return conn.execute(
         "SELECT t.id, t.key, count(p.id) AS n, coalesce(sum(p.amount), 0) AS total "
         "FROM transfers t LEFT JOIN postings p ON p.transfer_id = t.id "
-        "GROUP BY t.id HAVING total <> 0 OR n < 2 ORDER BY t.id LIMIT ?", (limit,)).fetchall()
+        "GROUP BY t.id HAVING coalesce(sum(p.amount), 0) <> 0 OR count(p.id) < 2 ORDER BY t.id LIMIT ?",
+        (limit,)).fetchall()
 
 
 def non_integer_postings(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.Row]:
+    if dialect(conn) == "postgresql":  # the column is BIGINT: only a zero can slip past a bug
+        return conn.execute("SELECT id, transfer_id, 'integer' AS t FROM postings WHERE amount = 0 "
+                            "ORDER BY id LIMIT ?", (limit,)).fetchall()
     return conn.execute("SELECT id, transfer_id, typeof(amount) AS t FROM postings "
                         "WHERE typeof(amount) <> 'integer' OR amount = 0 ORDER BY id LIMIT ?", (limit,)).fetchall()
 
@@ -79,7 +85,12 @@ def orphan_postings(conn: sqlite3.Connection, limit: int = 100) -> list[sqlite3.
 
 
 def missing_triggers(conn: sqlite3.Connection, names: Iterable[str]) -> list[str]:
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if dialect(conn) == "postgresql":
+        present = {r[0] for r in conn.execute(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND t.tgenabled <> 'D'")}
+    else:
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return [n for n in names if n not in present]
 
 

@@ -5,9 +5,11 @@ import sqlite3
 from typing import Iterable
 
 from shared.clock import JST_OFFSET_SECONDS
+from shared.storage.db import dialect
 
 # Japan has no daylight saving time: a business day is the UTC day shifted by nine hours.
-_JST_DATE = f"date(t.at + {JST_OFFSET_SECONDS}, 'unixepoch')"
+_JST_DATE = {"sqlite": f"date(t.at + {JST_OFFSET_SECONDS}, 'unixepoch')",
+             "postgresql": f"to_char(to_timestamp(t.at + {JST_OFFSET_SECONDS}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"}
 
 
 # -- sales --------------------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def ledger_net_for_day(conn: sqlite3.Connection, account: str, terminal_id: str,
     refunds: the postings themselves, joined to the sale or refund that made them."""
     row = conn.execute(
         "SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN transfers t ON t.id = p.transfer_id "
-        f"WHERE p.account = ? AND {_JST_DATE} = ? AND ("
+        f"WHERE p.account = ? AND {_JST_DATE[dialect(conn)]} = ? AND ("
         "  t.id IN (SELECT transfer_id FROM sales WHERE terminal_id = ?)"
         "  OR t.id IN (SELECT transfer_id FROM refunds WHERE terminal_id = ?))",
         (account, business_date, terminal_id, terminal_id)).fetchone()

@@ -36,7 +36,7 @@ def mismatched_with_ledger(conn: sqlite3.Connection, limit: int = 100) -> list[s
     return conn.execute(
         "SELECT tp.id, tp.amount, coalesce(sum(p.amount), 0) AS credited FROM topups tp "
         "LEFT JOIN postings p ON p.transfer_id = tp.transfer_id AND p.account = 'wallet:' || tp.customer_id "
-        "GROUP BY tp.id HAVING credited <> tp.amount ORDER BY tp.id LIMIT ?", (limit,)).fetchall()
+        "GROUP BY tp.id HAVING coalesce(sum(p.amount), 0) <> tp.amount ORDER BY tp.id LIMIT ?", (limit,)).fetchall()
 
 
 # -- the 2019 top-up password -----------------------------------------------------------------------

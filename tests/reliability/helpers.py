@@ -180,7 +180,36 @@ class Driver:
 
 
 # -- checks ---------------------------------------------------------------------------------------------
-def raw_connection(path: Path) -> sqlite3.Connection:
+class _PgRaw:
+    """The checker's own PostgreSQL connection (psycopg, the world's schema): the same SQL texts with
+    `?` placeholders, rows read by position or name. PostgreSQL has no PRAGMA integrity_check (it
+    checks its pages itself), so that one answers "ok"."""
+
+    def __init__(self, target: str) -> None:
+        import psycopg
+
+        from shared.storage import pg
+        url, world = pg.split_target(target)
+        self._c = psycopg.connect(url, autocommit=True, options=f"-c search_path={pg.world_schema(world)}")
+        self._rows = pg._row_factory
+
+    def execute(self, sql: str, params=()):
+        if sql.strip().upper().startswith("PRAGMA INTEGRITY_CHECK"):
+            return iter([("ok",)])
+        if "sqlite_master" in sql:
+            sql = ("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() "
+                   "AND tablename NOT LIKE 'qrpay_%' ORDER BY tablename")
+        cur = self._c.cursor(row_factory=self._rows)
+        cur.execute(sql.replace("?", "%s"), tuple(params) or None)
+        return cur
+
+    def close(self) -> None:
+        self._c.close()
+
+
+def raw_connection(path) -> sqlite3.Connection:
+    if str(path).startswith("postgresql://"):
+        return _PgRaw(str(path))  # type: ignore[return-value]
     c = sqlite3.connect(str(path), isolation_level=None)
     c.row_factory = sqlite3.Row
     return c
@@ -246,7 +275,7 @@ def half_written(path: Path) -> list[str]:
             if not c.execute(f"SELECT 1 FROM {table} WHERE transfer_id = ?", (t["id"],)).fetchone():
                 problems.append(f"transfer #{t['id']} ({t['key']}) has no {table} row")
         paid_twice = c.execute("SELECT nonce, count(*) AS n FROM code_redemptions r JOIN payment_codes p USING (nonce) "
-                               "WHERE p.single_use = 1 GROUP BY nonce HAVING n > 1").fetchall()
+                               "WHERE p.single_use = 1 GROUP BY nonce HAVING count(*) > 1").fetchall()
         for r in paid_twice:
             problems.append(f"code {r['nonce'][:8]}… single use but redeemed {r['n']} times")
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -78,11 +79,11 @@ def _worker(db, now, action, args, delay, overrides, log_path, barrier, results)
         core.close()
 
 
-def _race(db_path, now, jobs, overrides=None):
+def _race(db_target, now, jobs, overrides=None):
     """jobs: (action, args, delay). Returns ({tag: outcome}, [logged comparisons])."""
-    log_path = str(Path(db_path).with_suffix(".checks"))
+    log_path = str(Path(tempfile.mkdtemp(prefix="qrpay-checks-")) / "checks")
     Path(log_path).write_text("")
-    outcomes = dict(race(_worker, [(str(db_path), now, action, args, delay, overrides, log_path)
+    outcomes = dict(race(_worker, [(str(db_target), now, action, args, delay, overrides, log_path)
                                    for action, args, delay in jobs], timeout=300))
     return outcomes, Path(log_path).read_text().splitlines()
 
@@ -101,7 +102,7 @@ def _customer(core, email="target@example.jp"):
 
 
 @pytest.mark.parametrize("overrides", [None, {"delay_after_failures": 0}], ids=["hardened", "lock-only"])
-def test_parallel_sign_ins_get_no_more_checks_than_the_limit_and_the_right_one_is_refused(core, db_path,
+def test_parallel_sign_ins_get_no_more_checks_than_the_limit_and_the_right_one_is_refused(core, db_target,
                                                                                           overrides):
     e, stored = _customer(core)
     core.clock.advance(60)
@@ -111,7 +112,7 @@ def test_parallel_sign_ins_get_no_more_checks_than_the_limit_and_the_right_one_i
                              != "000000" else "111111", source=f"198.51.100.{i}"), 0.0)
             for i in range(PARALLEL - 1)]
     jobs.append(("sign_in", dict(tag="right", email=e.email, password=PW, totp=right_code, source="home"), 2.0))
-    outcomes, checks = _race(db_path, now, jobs, overrides)
+    outcomes, checks = _race(db_target, now, jobs, overrides)
     real_checks = [c for c in checks if c == "argon2 " + stored]
     limit = HARDENED.lock_after_failures
     assert len(real_checks) <= limit, (len(real_checks), outcomes)
@@ -124,7 +125,7 @@ def test_parallel_sign_ins_get_no_more_checks_than_the_limit_and_the_right_one_i
     assert pending == 0  # every reserved attempt was settled
 
 
-def test_parallel_reset_code_guesses_get_at_most_the_codes_attempts(core, db_path):
+def test_parallel_reset_code_guesses_get_at_most_the_codes_attempts(core, db_target):
     e, _ = _customer(core)
     core.identity.request_reset(e.email)
     mail = [m for m in core.inbox(e.email) if m.kind is MessageKind.RESET][0]
@@ -140,7 +141,7 @@ def test_parallel_reset_code_guesses_get_at_most_the_codes_attempts(core, db_pat
     jobs.append(("reset", dict(tag="right", email=e.email, code=code, new_password="violet kettle orbit 1987 lantern",
                                totp=factor), 2.0))
     from shared.identity import RESET_MAX_ATTEMPTS
-    outcomes, checks = _race(db_path, now, jobs)
+    outcomes, checks = _race(db_target, now, jobs)
     real_checks = [c for c in checks if c == "argon2 " + code_hash]
     assert len(real_checks) <= RESET_MAX_ATTEMPTS, len(real_checks)
     assert outcomes["right"] == "reset_code_invalid"  # the code was burnt by the guesses before it
@@ -149,7 +150,7 @@ def test_parallel_reset_code_guesses_get_at_most_the_codes_attempts(core, db_pat
     assert attempts == RESET_MAX_ATTEMPTS
 
 
-def test_parallel_step_up_guesses_get_no_more_totp_checks_than_the_limit(core, db_path):
+def test_parallel_step_up_guesses_get_no_more_totp_checks_than_the_limit(core, db_target):
     e, _ = _customer(core)
     core.clock.advance(30)
     s = core.identity.sign_in(e.email, PW, totp=totp.totp_code(e.totp_secret, core.now()))
@@ -158,13 +159,13 @@ def test_parallel_step_up_guesses_get_no_more_totp_checks_than_the_limit(core, d
     right = totp.totp_code(e.totp_secret, now)
     wrong = [f"{(int(right) + 1 + i) % 10**6:06d}" for i in range(PARALLEL_TOTP)]
     jobs = [("step_up", dict(tag=f"t{i}", token=s.token, totp=w), 0.0) for i, w in enumerate(wrong)]
-    outcomes, checks = _race(db_path, now, jobs, {"delay_after_failures": 0})
+    outcomes, checks = _race(db_target, now, jobs, {"delay_after_failures": 0})
     real_checks = [c for c in checks if c == "totp " + e.totp_secret]
     assert len(real_checks) <= HARDENED.lock_after_failures, (len(real_checks), outcomes)
     assert sorted(outcomes.values()).count("locked") >= PARALLEL_TOTP - HARDENED.lock_after_failures
 
 
-def test_parallel_enrolment_confirms_get_no_more_totp_checks_than_the_limit(core, db_path):
+def test_parallel_enrolment_confirms_get_no_more_totp_checks_than_the_limit(core, db_target):
     from argon2 import PasswordHasher
 
     from shared import passwords
@@ -174,7 +175,7 @@ def test_parallel_enrolment_confirms_get_no_more_totp_checks_than_the_limit(core
     right = totp.totp_code(e.totp_secret, now)
     wrong = [f"{(int(right) + 1 + i) % 10**6:06d}" for i in range(PARALLEL_TOTP)]
     jobs = [("confirm_totp", dict(tag=f"c{i}", email=e.email, totp=w), 0.0) for i, w in enumerate(wrong)]
-    outcomes, checks = _race(db_path, now, jobs)
+    outcomes, checks = _race(db_target, now, jobs)
     real_checks = [c for c in checks if c == "totp " + e.totp_secret]
     assert len(real_checks) <= HARDENED.lock_after_failures, (len(real_checks), outcomes)
     assert not core.identity.customer(e.customer_id).totp_enrolled

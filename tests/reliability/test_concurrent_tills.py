@@ -63,13 +63,24 @@ class Tills:
 
 
 @pytest.fixture
-def pool_db(tmp_path):
+def pool_db(tmp_path, backend):
+    """A seeded database: an SQLite file, or (backend postgres) a PostgreSQL world dropped after."""
+    drops = []
+
     def make(customers: int):
-        db, creds = tmp_path / "tills.sqlite3", tmp_path / "creds.json"
+        if backend == "sqlite":
+            db = tmp_path / "tills.sqlite3"
+        else:
+            from conftest import fresh_world, pg_url
+            db, drop = fresh_world(pg_url())
+            drops.append(drop)
+        creds = tmp_path / "creds.json"
         demo = seed_database(db, extra_customers=customers, fund=FUND)
         dump_json(demo, creds)
         return db, creds, demo
-    return make
+    yield make
+    for drop in drops:
+        drop()
 
 
 def race_redemptions(tmp_path: Path, db: Path, creds: Path, demo: dict, *, processes: int, rounds: int) -> dict:

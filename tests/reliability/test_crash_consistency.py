@@ -242,8 +242,9 @@ def _after_restart(c: Campaign, lines: list[dict]) -> None:
         assert problems == [], problems
 
 
-def run_campaign(tmp_path: Path, *, kills: int, seed: int) -> Campaign:
-    db, creds = tmp_path / "crash.sqlite3", tmp_path / "creds.json"
+def run_campaign(tmp_path: Path, *, kills: int, seed: int, db=None) -> Campaign:
+    """`db`: an SQLite file (the default) or a PostgreSQL world (`postgresql://…#WORLD`)."""
+    db, creds = db if db is not None else tmp_path / "crash.sqlite3", tmp_path / "creds.json"
     demo = seed_database(db, fund=5_000_000)
     dump_json(demo, creds)
     c = Campaign(db, creds, demo, seed)
@@ -260,9 +261,22 @@ def _report(c: Campaign, label: str) -> None:
     print(f"\nRELIABILITY {label} {json.dumps(figures)}")
 
 
-def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path):
+@pytest.fixture
+def crash_db(backend, tmp_path):
+    if backend == "sqlite":
+        yield tmp_path / "crash.sqlite3"
+        return
+    from conftest import fresh_world, pg_url
+    target, drop = fresh_world(pg_url())
+    yield target
+    drop()
+
+
+def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path, crash_db):
+    """On PostgreSQL the killed worker is a client of the server: its transaction in flight is rolled
+    back by the server when the connection drops."""
     kills = 30
-    c = run_campaign(tmp_path, kills=kills, seed=8)
+    c = run_campaign(tmp_path, kills=kills, seed=8, db=crash_db)
     _report(c, "crash-fast")
     assert c.kills == kills
     assert len(c.sales) > kills // 2, "the workload hardly paid anything: the test would prove little"

@@ -40,6 +40,7 @@ _TEMPLATES: dict[str, tuple[Path, dict]] = {}
 _WORKDIR = Path(tempfile.mkdtemp(prefix="qrpay-model-"))
 atexit.register(shutil.rmtree, _WORKDIR, True)
 FIGURES: Counter[str] = Counter()
+BACKEND = {"name": "sqlite"}  # set by the test: "postgres" runs every example in a fresh PostgreSQL world
 
 
 def template(policy: str) -> tuple[Path, dict]:
@@ -96,10 +97,15 @@ class PaymentModel(RuleBasedStateMachine):
 
     @initialize(policy=st.sampled_from(["hardened", "2019"]))
     def open(self, policy):
-        src, self.demo = template(policy)
         self.dir = Path(tempfile.mkdtemp(dir=_WORKDIR))
-        db = self.dir / "model.sqlite3"
-        copy_database(src, db)
+        if BACKEND["name"] == "postgres":  # no file to copy: each example seeds a world of its own
+            from conftest import fresh_world, pg_url
+            db, self.drop = fresh_world(pg_url())
+            self.demo = seed_database(db, policy=policy, fund=FUND)
+        else:
+            src, self.demo = template(policy)
+            db = self.dir / "model.sqlite3"
+            copy_database(src, db)
         self.core = Core.open(db, clock=FixedClock(self.demo["seeded_until"] + 60))
         self.driver = Driver(self.core, self.demo)
         self.policy = policy_named(policy)
@@ -120,6 +126,8 @@ class PaymentModel(RuleBasedStateMachine):
         if hasattr(self, "core"):
             self.core.close()
             shutil.rmtree(self.dir, ignore_errors=True)
+            if getattr(self, "drop", None):
+                self.drop()
 
     def _next(self, prefix: str) -> str:
         self.n += 1
@@ -386,9 +394,14 @@ def _run(max_examples: int, steps: int, derandomize: bool) -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]))
 
 
-def test_model_simulation_fast():
+def test_model_simulation_fast(backend):
+    """On PostgreSQL fewer examples (each seeds a world: no file copy), the same steps and checks."""
     FIGURES.clear()
-    _run(max_examples=60, steps=30, derandomize=True)
+    BACKEND["name"] = backend
+    try:
+        _run(max_examples=60 if backend == "sqlite" else 12, steps=30, derandomize=True)
+    finally:
+        BACKEND["name"] = "sqlite"
     print(f"\nRELIABILITY model-fast {dict(FIGURES)}")
     assert FIGURES["runs_hardened"] and FIGURES["runs_2019"]
     assert FIGURES["pay_ok"] and FIGURES["pay_replayed"] + FIGURES["pay_expired"] + FIGURES["pay_superseded"]
