@@ -31,7 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from shared.errors import StorageError
 
 ENV = "QRPAY_CONFIG_DIR"
-_DB_ID = re.compile(r"^[0-9a-f]{32}$")
+_DB_ID = re.compile(r"[0-9a-f]{32}")
 _CONTEXT = b"qrpay-sim audit head v1\x00"
 _cache: dict[Path, Ed25519PrivateKey] = {}
 _lock = threading.Lock()
@@ -47,7 +47,7 @@ def config_dir() -> Path:
 
 
 def check_db_id(db_id: object) -> str:
-    if not isinstance(db_id, str) or not _DB_ID.match(db_id):
+    if not isinstance(db_id, str) or not _DB_ID.fullmatch(db_id):
         raise StorageError("The database id is missing or damaged.", code="audit_db_id_missing")
     return db_id
 

@@ -16,7 +16,7 @@ _MAX_EMAIL = 254
 _MAX_NAME = 100
 _MAX_LABEL = 64
 _MAX_SECRET_INPUT = 4096
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Factor(enum.Enum):
@@ -74,7 +74,7 @@ def normalize_email(email: object) -> str:
 
 def _valid_email(email: object) -> str:
     e = normalize_email(email)
-    if len(e) > _MAX_EMAIL or not _EMAIL.match(e):
+    if len(e) > _MAX_EMAIL or not _EMAIL.fullmatch(e):
         raise InputError("That does not look like an e-mail address (name@example.com).")
     return e
 

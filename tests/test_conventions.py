@@ -256,3 +256,22 @@ def test_the_check_finder_finds_a_test_that_asserts_nothing(tmp_path):
     tree = ast.parse("def helper(x):\n    assert x\n\ndef test_y():\n    helper(1)\n")
     helpers = {n.name: n for n in tree.body}
     assert _checks(helpers["test_y"], helpers, set())
+
+
+def test_no_pattern_ends_in_a_dollar_that_lets_a_trailing_newline_through():
+    """`re.match(r"^[a-z]+$", "abc\\n")` matches: `$` also matches before a final newline, so an id, a
+    world name or a PKCE verifier with "\\n" appended would pass the check. Every validating pattern
+    is unanchored and used with `fullmatch` instead (the class of bug issue 11 found in the ids)."""
+    import ast
+    root = Path(__file__).resolve().parents[1]
+    offenders = []
+    for folder in ("shared", "ui_common", "wallet_app", "pos_app", "trainer_app"):
+        for f in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                        and node.func.attr in ("compile", "match", "search", "fullmatch") and node.args
+                        and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                        and node.args[0].value.endswith("$") and not node.args[0].value.endswith("\\$")):
+                    offenders.append(f"{f.relative_to(root)}:{node.lineno}")
+    assert offenders == [], offenders

@@ -42,7 +42,7 @@ def _raw(world: str):
     """A plain psycopg connection into the world's schema: the attacker with SQL access."""
     import psycopg
     url, name = pg.split_target(world)
-    return psycopg.connect(url, autocommit=True, options=f"-c search_path={pg.world_schema(name)}")
+    return psycopg.connect(url, autocommit=True, options=f"-c search_path=\"{pg.world_schema(name)}\"")
 
 
 def _paid_world(core: Core):
@@ -171,7 +171,7 @@ def test_two_worlds_share_nothing():
     assert pg.split_target(a)[1] not in pg.list_worlds(url)
 
 
-@pytest.mark.parametrize("name", ["", "A", "1abc", "a-b", "a b", "x" * 41, "public; drop", None, 5])
+@pytest.mark.parametrize("name", ["", "A", "-ab", "_ab", "ab\n", "a b", "a\"b", "x" * 41, "public; drop", None, 5])
 def test_a_bad_world_name_is_refused_before_anything_is_created(name):
     with pytest.raises(QrpayError) as e:
         Core.open(pg_url(), world=name) if name is not None else pg.world_schema(name)

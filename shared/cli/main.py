@@ -320,9 +320,9 @@ def _run(args: argparse.Namespace, as_json: bool) -> int:
         if any(v is True for k, v in vars(args).items() if k.endswith("_stdin")):
             _buffer_stdin()  # checked before the database is opened: bad bytes write nothing
         core = None
-        if getattr(args, "server", None):
+        if getattr(args, "server", None) is not None:  # an empty --server is an error, not "no server"
             core, handler = open_remote(args, handler)
-        elif getattr(args, "world", None) or getattr(args, "cmd_path", "").startswith("world "):
+        elif getattr(args, "world", None) is not None or getattr(args, "cmd_path", "").startswith("world "):
             raise UsageError("qrpay: worlds live on a server: give --server URL")
         elif getattr(handler, "needs_core", True):
             core = open_core(args)
@@ -367,10 +367,13 @@ def open_core(args: argparse.Namespace):
 
 def open_remote(args: argparse.Namespace, handler: Callable[..., Any]):
     """(RemoteCore, the handler to run) for `--server`, or a refusal naming what cannot go through it."""
-    from shared.errors import QrpayError
+    from shared.errors import InputError, QrpayError
     from shared.remote import RemoteCore, admin_token_for
 
     command = getattr(args, "cmd_path", "")
+    if not isinstance(args.server, str) or not args.server.startswith(("http://", "https://")) \
+            or len(args.server) > 2000 or not args.server.isprintable():
+        raise InputError("--server takes the server's address, e.g. http://127.0.0.1:8765.", code="bad_server_url")
     if getattr(args, "now", None):
         raise QrpayError("--now is refused through the server: a client never sets the time of its request. "
                          "The trainer moves the world's clock: qrpay --server URL clock set|advance.",

@@ -113,11 +113,16 @@ def _missing_name(cert_path: Path, names: set[str]) -> bool:
 
 
 def world_store(args):
-    from shared.service.worlds import SqliteWorldStore
+    from shared.service.worlds import PgWorldStore, SqliteWorldStore
+    from shared.storage import pg
     from shared.storage.db import default_db_path
     if getattr(args, "database", None):
-        raise InputError("--database (PostgreSQL) needs the PostgreSQL backend, which this build lacks; "
-                         "use --db FILE.", code="no_postgres")
+        if not pg.is_url(args.database):
+            raise InputError("--database takes a PostgreSQL URL (postgresql://user@host/db); for a file use --db.",
+                             code="bad_database_url")
+        if getattr(args, "db", None) or args.worlds:
+            raise InputError("Give --database URL or --db FILE [--worlds DIR], not both.")
+        return PgWorldStore(args.database)
     db = Path(getattr(args, "db", None) or os.environ.get("QRPAY_DB") or default_db_path())
     folder = Path(args.worlds) if args.worlds else Path(str(db) + ".worlds")
     return SqliteWorldStore(folder, default_file=db)

@@ -54,8 +54,8 @@ BUILT_IN_CLIENTS = ((WALLET_CLIENT_ID, "qrpay wallet", WALLET_REDIRECT_URI),
                     (QUIZ_CLIENT_ID, "Fortune quiz", QUIZ_REDIRECT_URI))
 CODE_SECONDS = 60
 ID_TOKEN_SECONDS = 300
-_PKCE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")          # RFC 7636 §4.1 (verifier), §4.2 (challenge)
-_CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
+_PKCE = re.compile(r"[A-Za-z0-9._~-]{43,128}")          # RFC 7636 §4.1 (verifier), §4.2 (challenge)
+_CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9.-]{1,62}")
 _MAX_TEXT = 256
 _WRONG_LOGIN = "The SNS e-mail address or password is wrong."
 _key_lock = threading.Lock()
@@ -219,7 +219,7 @@ class SnsProvider:
 
     def register_client(self, client_id: str, name: str, redirect_uri: str) -> SnsClient:
         """Anybody can register an app at an SNS (an attacker too)."""
-        if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        if not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
             raise InputError("A client id is 2 to 63 of a-z, 0-9, '.' and '-'.", code="bad_input")
         name, redirect_uri = _text(name, "app name", max_len=100), _text(redirect_uri, "redirect URI")
         with self.core.db.write() as conn:
@@ -253,7 +253,7 @@ class SnsProvider:
         client = self.client(client_id)
         if redirect_uri != client.redirect_uri:   # exact match (RFC 9700 §4.1.3)
             raise QrpayError("This redirect URI is not registered for the app.", code="redirect_uri_mismatch")
-        if code_challenge_method != "S256" or not isinstance(code_challenge, str) or not _PKCE.match(code_challenge):
+        if code_challenge_method != "S256" or not isinstance(code_challenge, str) or not _PKCE.fullmatch(code_challenge):
             raise InputError("The SNS requires a PKCE challenge (S256).", code="pkce_required")
         if not isinstance(scope, str) or "openid" not in scope.split():
             raise InputError("The scope must include openid.", code="bad_input")
@@ -301,7 +301,7 @@ class SnsProvider:
         if not isinstance(redirect_uri, str) or redirect_uri != row["redirect_uri"]:
             raise QrpayError("The redirect URI differs from the one the code was issued for.",
                              code="redirect_uri_mismatch")
-        if not isinstance(code_verifier, str) or not _PKCE.match(code_verifier) \
+        if not isinstance(code_verifier, str) or not _PKCE.fullmatch(code_verifier) \
                 or not hmac.compare_digest(pkce_challenge(code_verifier), row["code_challenge"]):
             raise QrpayError("The PKCE verifier does not match the challenge.", code="pkce_mismatch")
         with self.core.db.read() as conn:

@@ -132,5 +132,81 @@ class SqliteWorldStore:
             self._open.clear()
 
 
+class PgWorldStore:
+    """One PostgreSQL schema per world on one server (`qrpay serve --database URL`): each world is
+    `Core.open(url, world=name)` (its schema `world_<name>`, created and migrated on first open);
+    listing and deleting ask the server (shared.storage.pg). The "default" world always exists."""
+
+    def __init__(self, url: str, *, clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
+        from shared.storage import pg
+        self._pg = pg
+        self.url, _ = pg.split_target(url)
+        self._clock_factory = clock_factory
+        self._open: dict[str, Core] = {}
+        self._lock = threading.RLock()
+        self.get_or_create(DEFAULT_WORLD)
+
+    def _checked(self, name: object) -> str:
+        name = check_name(name)
+        self._pg.world_schema(name)  # PostgreSQL's own rule for a schema name (no '-')
+        return name
+
+    def names(self) -> list[str]:
+        return sorted(set(self._pg.list_worlds(self.url)) | set(self._open))
+
+    def exists(self, name: str) -> bool:
+        return name in self._open or name in self._pg.list_worlds(self.url)
+
+    def create(self, name: str) -> Core:
+        with self._lock:
+            if self.exists(self._checked(name)):
+                raise Conflict(f"A world named {name} exists already.", code="world_exists")
+            return self._opened(name)
+
+    def get_or_create(self, name: str) -> Core:
+        with self._lock:
+            return self._opened(self._checked(name))
+
+    def get(self, name: str) -> Core:
+        with self._lock:
+            if name in self._open:
+                return self._open[name]
+            if not isinstance(name, str) or not _NAME.fullmatch(name) or not self.exists(name):
+                raise no_such_world(str(name)[:40])
+            return self._opened(name)
+
+    def _opened(self, name: str) -> Core:
+        if name not in self._open:
+            core = Core.open(self.url, world=name, clock=self._clock_factory())
+            core.codes.ensure_issuer_key()
+            self._open[name] = core
+        return self._open[name]
+
+    def reset(self, name: str) -> Core:
+        with self._lock:
+            self.get(name)
+            self._remove(name)
+            return self._opened(name)
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self.get(name)
+            if name == DEFAULT_WORLD:
+                raise InputError("The default world stays; reset it instead.", code="default_world")
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
+        core = self._open.pop(name, None)
+        if core is not None:
+            core.close()
+        self._pg.drop_world(self.url, name)
+
+    def close(self) -> None:
+        with self._lock:
+            for core in self._open.values():
+                core.close()
+            self._open.clear()
+
+
 def info(name: str, core: Core) -> WorldInfo:
     return WorldInfo(name, core.policy.name, core.now(), len(core.identity.customers()))

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_MIGRATION_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 # Python run inside a migration's transaction after its SQL, keyed by the name after the number
 # (so renumbering a migration does not lose its hook): "module:function", called as fn(conn, path).
 _MIGRATION_HOOKS = {"audit_anchor": "shared.audit:adopt_on_migration"}
@@ -82,7 +82,7 @@ def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every migration shipped, in order."""
     found = []
     for entry in resources.files("shared.storage").joinpath("migrations").iterdir():
-        m = _MIGRATION_NAME.match(entry.name)
+        m = _MIGRATION_NAME.fullmatch(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
@@ -206,7 +206,7 @@ class Database:
                         continue
                     for statement in split_sql(sql):
                         self._conn.execute(statement)
-                    hook = _MIGRATION_HOOKS.get(_MIGRATION_NAME.match(name).group(2))
+                    hook = _MIGRATION_HOOKS.get(_MIGRATION_NAME.fullmatch(name).group(2))
                     if hook:
                         import importlib
                         module, _, fn = hook.partition(":")

@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_MS = 10_000          # as SQLite's busy timeout
 _LOCK_CLASS = 0x5152_5041         # 'QRPA': the advisory-lock namespace of qrpay-sim
-_WORLD = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_WORLD = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # the service's world names ("team-1"); quoted where used
+_MIGRATION_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 DEFAULT_WORLD = "default"
 # Tables whose `id` is an identity column: an INSERT into one returns the id (sqlite3's lastrowid).
 _ID_TABLES = frozenset({"audit_log", "mailbox", "customers", "recovery_codes", "sessions", "login_failures",
@@ -61,8 +61,8 @@ def split_target(target: str) -> tuple[str, str | None]:
 
 
 def world_schema(world: str) -> str:
-    if not isinstance(world, str) or not _WORLD.match(world):
-        raise InputError("A world's name is 1–40 lower-case letters, digits or _ and starts with a letter.",
+    if not isinstance(world, str) or not _WORLD.fullmatch(world):
+        raise InputError("A world's name is 1–40 lower-case letters, digits, _ or - and starts with a letter or digit.",
                          code="bad_world_name")
     return f"world_{world}"
 
@@ -327,7 +327,7 @@ def pg_migrations() -> list[tuple[int, str, str]]:
     its number; the rest follow one by one."""
     found = []
     for entry in resources.files("shared.storage").joinpath("migrations_pg").iterdir():
-        m = _MIGRATION_NAME.match(entry.name)
+        m = _MIGRATION_NAME.fullmatch(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
@@ -341,9 +341,9 @@ def _hooks_for(version: int, name: str, baseline: bool) -> list[str]:
     """Python hooks to run after a PostgreSQL migration: those of the SQLite migrations it stands for."""
     from shared.storage import db
     if baseline:
-        names = [_MIGRATION_NAME.match(n).group(2) for v, n, _ in db.migrations() if v <= version]
+        names = [_MIGRATION_NAME.fullmatch(n).group(2) for v, n, _ in db.migrations() if v <= version]
     else:
-        names = [_MIGRATION_NAME.match(name).group(2)]
+        names = [_MIGRATION_NAME.fullmatch(name).group(2)]
     return [db._MIGRATION_HOOKS[n] for n in names if n in db._MIGRATION_HOOKS]
 
 
@@ -379,7 +379,7 @@ class PgDatabase:
         import psycopg
         try:
             raw = psycopg.connect(self._url, autocommit=True, connect_timeout=10,
-                                  options=f"-c lock_timeout={LOCK_TIMEOUT_MS} -c search_path={self.schema}")
+                                  options=f"-c lock_timeout={LOCK_TIMEOUT_MS} -c search_path=\"{self.schema}\"")
         except psycopg.Error as e:
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise StorageError(f"Cannot connect to the database server at {redact(self._url)}: "
