@@ -741,6 +741,10 @@ class RemoteCore:
     def create_world(self, name: str) -> dict:
         return self.call("POST", "/worlds", world=False, admin=True, json={"name": name})
 
+    def world_summary(self, name: str) -> dict:
+        """The classroom view's row for one world (admin): solved, alerts, newest alert, last activity, policy."""
+        return self.call("GET", f"/worlds/{_path(name)}/summary", world=False, admin=True)
+
     def reset_world(self, name: str) -> dict:
         return self.call("POST", f"/worlds/{_path(name)}/reset", world=False, admin=True)
 
