@@ -13,6 +13,7 @@ import pytest
 
 from shared.remote import RemoteCore
 from tests.remote_server import ROOT, served
+from tests.test_pos_layout_fit import look  # noqa: F401 (the fixture: language and type size, and back)
 from trainer_app.classroom_window import ClassroomWindow
 
 
@@ -59,7 +60,7 @@ def test_each_row_shows_its_own_world_and_reset_asks_then_clears_that_world_only
     row_a, row_b = w.row(a), w.row(b)
     assert row_a.solved.text() == "1 of 8"
     assert row_a.data["alerts"] >= 1 and row_a.alerts.text() == f"⚠ {row_a.data['alerts']}"
-    assert row_a.newest.text().startswith("policy_changed at ")       # the 2019 preset is an alert
+    assert row_a.newest.text().startswith("policy_changed\n")       # the 2019 preset is an alert
     assert "2019" in row_a.policy.text() and row_a.activity.text() != "nothing yet"
     assert row_b.solved.text() == "0 of 8" and row_b.alerts.text() == "–" and row_b.newest.text() == "none"
     assert "hardened" in row_b.policy.text()
@@ -166,3 +167,39 @@ def test_classroom_opens_alone_from_the_command_line(server, tmp_path):
     done = subprocess.run([sys.executable, "-m", "trainer_app", "--db", str(tmp_path / "x.sqlite3"), "--classroom"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 2 and "--classroom needs --server" in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_classroom_and_the_trainer_title_row_fit(qtbot, server, look, tmp_path, lang):
+    """Nothing clipped at 1366×768 and 1920×1080, English and Japanese: the classroom with a solve, an
+    alert, the three kinds of policy and a join command shown; the trainer's title row with its
+    Classroom button (server mode only)."""
+    from tests.test_pos_layout_fit import SCREENS, _check
+    from trainer_app.main_window import TrainerWindow
+
+    look(lang, 1.0)
+    a, b = server.new_world(), server.new_world()
+    solve_and_alert(remote(server, a))
+    rb = remote(server, b)
+    rb.call("PUT", "defences/code-lifetime", admin=True, json={"on": False})
+    w = opened(qtbot, rb)
+    qtbot.waitUntil(lambda: b in w.rows and w.rows[b].data is not None, timeout=30_000)
+    w.name_edit.setText("room-" + lang)
+    w.new_button.click()
+    qtbot.waitUntil(lambda: not w.join.isHidden(), timeout=30_000)
+    refreshed(qtbot, w)
+    assert "2019" in w.row(a).policy.text() and w.row(b).data["preset"] is None
+    t = TrainerWindow(rb, documents_dir=tmp_path)
+    qtbot.addWidget(t)
+    t.show()
+    problems: list[str] = []
+    for width, height in SCREENS:
+        w.resize(width, height - 40)
+        t.resize(width, height - 40)
+        _check(w, f"{width}x{height} classroom", problems)
+        _check(t, f"{width}x{height} trainer", problems)
+    if lang == "ja":
+        assert w.windowTitle().endswith("教室") and t.classroom_button.text().endswith("教室")
+    t.shutdown()
+    w.shutdown()
+    assert not problems, "\n".join(problems[:40])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
@@ -25,11 +25,12 @@ from ui_common import app as ui_app
 from ui_common import theme
 from ui_common.dialogs import ask_yes_no
 from ui_common.tasks import run_in_background
-from ui_common.widgets import Banner, ElidedLabel
+from ui_common.widgets import Banner
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 3000
+SHUTDOWN_WAIT_MS = 30_000
 
 
 def fetch_summaries(client) -> list[dict]:
@@ -56,14 +57,13 @@ class WorldRow:
         self.solved.setObjectName(f"solved_{name}")
         self.alerts = QLabel()
         self.alerts.setObjectName(f"alerts_{name}")
-        self.newest = ElidedLabel()
+        self.newest = QLabel()                    # the event's name, its time under it (never elided)
         self.newest.setObjectName(f"newest_{name}")
-        self.newest.setMinimumWidth(120)
         self.activity = QLabel()
         self.activity.setObjectName(f"activity_{name}")
         self.policy = QLabel()
         self.policy.setObjectName(f"policy_{name}")
-        self.reset = QPushButton(window.tr("Reset world…"))
+        self.reset = QPushButton(QCoreApplication.translate("ClassroomWindow", "Reset world…"))
         self.reset.setObjectName(f"reset_{name}")
         self.reset.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER};"
                                  " font-weight: 600; }")
@@ -75,30 +75,33 @@ class WorldRow:
 
     def show(self, window: "ClassroomWindow", s: dict[str, Any]) -> None:
         self.data = s
-        self.solved.setText(window.tr("{solved} of {total}").format(solved=s["solved"], total=s["total"]))
+        self.solved.setText(QCoreApplication.translate("ClassroomWindow", "{solved} of {total}").format(
+            solved=s["solved"], total=s["total"]))
         self.solved.setStyleSheet(f"color: {theme.OK}; font-weight: 700;" if s["solved"] else "")
         n = s["alerts"]
         self.alerts.setText(("⚠ " + str(n)) if n else "–")
         self.alerts.setStyleSheet(f"color: {theme.DANGER}; font-weight: 700;" if n else f"color: {theme.MUTED};")
         if s["newest_alert"]:
-            self.newest.setText(window.tr("{event} at {time}").format(
-                event=s["newest_alert"], time=jst_text(s["newest_alert_at"], seconds=True)[11:]))
+            self.newest.setText(f'{s["newest_alert"]}\n{jst_text(s["newest_alert_at"], seconds=True)[11:]}')
         else:
-            self.newest.setText(window.tr("none"))
+            self.newest.setText(QCoreApplication.translate("ClassroomWindow", "none"))
         last = s["last_activity"]
-        self.activity.setText(window.tr("{time} ({ago})").format(time=jst_text(last, seconds=True)[11:],
-                                                                ago=window.ago(s["now"] - last))
-                              if last is not None else window.tr("nothing yet"))
+        if last is not None:
+            self.activity.setText(QCoreApplication.translate("ClassroomWindow", "{time} ({ago})").format(
+                time=jst_text(last, seconds=True)[11:], ago=window.ago(s["now"] - last)))
+        else:
+            self.activity.setText(QCoreApplication.translate("ClassroomWindow", "nothing yet"))
         preset, off = s["preset"], s["off"]
         if preset == "2019":
-            self.policy.setText("⚠ " + window.tr("2019 (insecure)"))
+            self.policy.setText("⚠ " + QCoreApplication.translate("ClassroomWindow", "2019 (insecure)"))
             self.policy.setStyleSheet(f"color: white; background: {theme.WARNING}; font-weight: 700;"
                                       " padding: 2px 8px; border-radius: 6px;")
         elif preset == "hardened" and not off:
-            self.policy.setText("✓ " + window.tr("hardened"))
+            self.policy.setText("✓ " + QCoreApplication.translate("ClassroomWindow", "hardened"))
             self.policy.setStyleSheet(f"color: {theme.OK}; font-weight: 700;")
         else:
-            self.policy.setText("⚠ " + window.tr("custom, {n} off").format(n=len(off)))
+            self.policy.setText("⚠ " + QCoreApplication.translate("ClassroomWindow", "custom, {n} off").format(
+                n=len(off)))
             self.policy.setStyleSheet(f"color: {theme.WARNING}; font-weight: 700;")
         self.policy.setToolTip(", ".join(off))
 
@@ -192,7 +195,7 @@ class ClassroomWindow(QMainWindow):
             self._timer.start(refresh_ms)
         self.refresh()
         if not ui_app.apply_window_geometry(self):
-            self.resize(1280, 720)
+            self.resize(1366, 768)
 
     def ago(self, seconds: float) -> str:
         s = max(0, int(seconds))
@@ -283,7 +286,8 @@ class ClassroomWindow(QMainWindow):
 
     def ask_reset(self, name: str) -> None:
         if not self._confirm(self, self.tr("Reset the world {name}? Its customers, payments, alerts and solved "
-                                           "challenges are erased; the other worlds are not touched.").format(name=name)):
+                                           "challenges are erased; the other worlds are not touched.").format(
+                                               name=name)):
             return
         row = self.rows.get(name)
         if row is not None:
@@ -307,5 +311,8 @@ class ClassroomWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
+        """No request outlives the window: one in flight is waited for (the client closes after this)."""
         self._closing = True
         self._timer.stop()
+        if self._busy:
+            QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
