@@ -203,3 +203,22 @@ def test_the_classroom_and_the_trainer_title_row_fit(qtbot, server, look, tmp_pa
     t.shutdown()
     w.shutdown()
     assert not problems, "\n".join(problems[:40])
+
+
+def test_the_score_board_works_over_the_server_for_its_own_world(qtbot, server):
+    """In server mode the trainer's Score board read the database directly (a `not_over_server` refusal
+    in its banner); it now reads and resets the challenges of its world over the API."""
+    from trainer_app.score_board_window import ScoreBoardWindow
+
+    a, b = server.new_world(), server.new_world()
+    solve_and_alert(remote(server, a))
+    solve_and_alert(remote(server, b))
+    board = ScoreBoardWindow(remote(server, a), poll_ms=0, confirm=lambda *_: True)
+    qtbot.addWidget(board)
+    assert board.message.isHidden(), board.message.text()
+    assert board.card("stuffing-takeover").is_solved() and board.count.text() == "1 of 8 solved"
+    board.reset_button.click()
+    assert not board.card("stuffing-takeover").is_solved() and board.count.text() == "0 of 8 solved"
+    other = {s.challenge.id for s in remote(server, b).challenge_states() if s.solved}
+    assert other == {"stuffing-takeover"}                   # the other world keeps its solve
+    board.close()
