@@ -179,6 +179,8 @@ def test_the_classroom_and_the_trainer_title_row_fit(qtbot, server, look, tmp_pa
 
     look(lang, 1.0)
     a, b = server.new_world(), server.new_world()
+    while len(remote(server, a).worlds()) < 16:            # enough rows for the scroll bar to take its width
+        server.new_world()
     solve_and_alert(remote(server, a))
     rb = remote(server, b)
     rb.call("PUT", "defences/code-lifetime", admin=True, json={"on": False})
@@ -193,6 +195,7 @@ def test_the_classroom_and_the_trainer_title_row_fit(qtbot, server, look, tmp_pa
     qtbot.addWidget(t)
     t.show()
     problems: list[str] = []
+    assert len(w.rows) >= 16
     for width, height in SCREENS:
         w.resize(width, height - 40)
         t.resize(width, height - 40)
@@ -222,3 +225,13 @@ def test_the_score_board_works_over_the_server_for_its_own_world(qtbot, server):
     other = {s.challenge.id for s in remote(server, b).challenge_states() if s.solved}
     assert other == {"stuffing-takeover"}                   # the other world keeps its solve
     board.close()
+
+
+def test_many_worlds_slow_the_refresh_below_the_servers_rate_limit():
+    from shared.service.app import Limits
+    from trainer_app.classroom_window import REFRESH_MS, refresh_interval_ms
+
+    assert refresh_interval_ms(3) == REFRESH_MS
+    for n in (1, 10, 30, 100):
+        per_minute = (1 + n) * 60_000 / refresh_interval_ms(n)
+        assert per_minute <= Limits().per_address / 2, (n, per_minute)   # half left for the trainer's window

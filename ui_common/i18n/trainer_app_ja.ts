@@ -4,7 +4,7 @@
 <context>
     <name>ChallengeCard</name>
     <message>
-        <location filename="../../trainer_app/score_board_window.py" line="+60"/>
+        <location filename="../../trainer_app/score_board_window.py" line="+66"/>
         <source>Easy</source>
         <translation>やさしい</translation>
     </message>
@@ -62,7 +62,7 @@
 <context>
     <name>ClassroomWindow</name>
     <message>
-        <location filename="../../trainer_app/classroom_window.py" line="+66"/>
+        <location filename="../../trainer_app/classroom_window.py" line="+73"/>
         <source>Reset world…</source>
         <translation>ワールドをリセット…</translation>
     </message>
@@ -77,12 +77,7 @@
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{time} ({ago})</source>
-        <translation>{time}（{ago}）</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>nothing yet</source>
         <translation>まだなし</translation>
     </message>
@@ -162,7 +157,7 @@
         <translation>ワールドはまだありません。「新しいワールド」で作成してください。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>{n} s ago</source>
         <translation>{n}秒前</translation>
     </message>
@@ -182,12 +177,17 @@
         <translation>サーバーが応答しません：{reason}</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>{n} worlds · refreshed every {s} s</source>
         <translation>{n}ワールド・{s}秒ごとに更新</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>{n} worlds</source>
+        <translation>{n}ワールド</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Type a name for the new world first (a-z, 0-9, - and _).</source>
         <translation>先に新しいワールドの名前を入力してください（a〜z、0〜9、-、_）。</translation>
     </message>
@@ -631,7 +631,7 @@
         <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Progress reset: {n} solved challenges forgotten.</source>
         <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
     </message>
