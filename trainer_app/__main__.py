@@ -4,7 +4,8 @@
 `--autorun NAME[:hardened|2019|both]` starts a scenario once the window is up, with
 `--size NAME=VALUE` (repeatable) for its sizes; `--fresh` is the default, `--live` runs it on
 this database. `--tab steps|chart|alerts|audit|victim` picks the tab to show.
-`--score-board` opens the challenges' score board alone; `--show defences[:NAME]` or
+`--score-board` opens the challenges' score board alone; `--server URL --classroom` the classroom view
+(every world of the server: trainer_app.classroom_window); `--show defences[:NAME]` or
 `--show score-board[:ID[:LEVEL]]` (screenshots) opens that view (trainer_app.screenshot_hooks).
 QRPAY_TRAINER_SMOKE=1 in the environment (start-up tests): print the window title once the
 window is shown, and exit 0.
@@ -29,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--live", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--tab", choices=sorted(TABS), help=argparse.SUPPRESS)
     p.add_argument("--score-board", action="store_true", help="open the challenges' score board alone")
+    p.add_argument("--classroom", action="store_true",
+                   help="with --server and the admin token: open the classroom view (every world) alone")
     p.add_argument("--show", metavar="VIEW", help=argparse.SUPPRESS)
     return p
 
@@ -51,7 +54,14 @@ def _open_window(app, core, args):
 
     from trainer_app.main_window import TrainerWindow
 
-    if args.score_board or args.show:
+    if args.classroom:
+        from trainer_app.classroom_window import ClassroomWindow
+        if not getattr(args, "server", None):
+            print(f"{PROG}: --classroom needs --server URL (the worlds live on a server)", file=sys.stderr)
+            return 2
+        window = ClassroomWindow(core)
+        window.show()
+    elif args.score_board or args.show:
         from trainer_app.screenshot_hooks import open_view
         window = open_view(core, "score-board" if args.score_board and not args.show else args.show)
         if isinstance(window, int):

@@ -37,6 +37,7 @@ from ui_common.widgets import clear_layout
 from trainer_app.defence_switches_panel import DefenceSwitchesPanel
 from trainer_app.policy_clock_bar import SetTimeDialog
 from trainer_app.score_board_window import ScoreBoardWindow
+from trainer_app.classroom_window import ClassroomWindow
 from trainer_app.run_panel import ScenarioWorker
 from trainer_app.scenario_list import load_scenarios
 from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
@@ -139,7 +140,17 @@ class TrainerWindow(QMainWindow):
         self.score_board_button.setObjectName("scoreBoardButton")
         self.score_board_button.setToolTip(self.tr("The challenges trainees solve by hand, with hints"))
         self.score_board_button.clicked.connect(self.open_score_board)
-        for b in (self.page_buttons["defences"], self.page_buttons["attacks"]):   # added first-last: Attacks, Defences
+        heads = [self.page_buttons["defences"], self.page_buttons["attacks"]]   # added last-first: Attacks, Defences
+        self.classroom: ClassroomWindow | None = None
+        self.classroom_button: QPushButton | None = None
+        if hasattr(self.core, "world_summary") and getattr(self.core.transport, "admin_token", None):
+            # a server's world, with the admin token: every world of the server, for the trainer
+            self.classroom_button = QPushButton("▦ " + self.tr("Classroom"))
+            self.classroom_button.setObjectName("classroomButton")
+            self.classroom_button.setToolTip(self.tr("Every world of the server: progress, alerts, reset"))
+            self.classroom_button.clicked.connect(self.open_classroom)
+            heads.insert(0, self.classroom_button)
+        for b in heads:
             self.bar.add_to_head(b)
         self._scenario_box.layout().addWidget(self.score_board_button)   # under the Tour button
         outer.addWidget(self.pages, 1)
@@ -158,6 +169,15 @@ class TrainerWindow(QMainWindow):
 
     def show_attacks(self) -> None:
         self.page_buttons["attacks"].click()
+
+    def open_classroom(self) -> "ClassroomWindow":
+        """The classroom view in a window of its own (server mode only)."""
+        if self.classroom is None:
+            self.classroom = ClassroomWindow(self.core)
+        self.classroom.show()
+        self.classroom.raise_()
+        self.classroom.activateWindow()
+        return self.classroom
 
     def open_score_board(self) -> "ScoreBoardWindow":
         """The score board in a window of its own (one per trainer; brought to the front again)."""
@@ -553,6 +573,8 @@ class TrainerWindow(QMainWindow):
         self._tick.stop()
         if self.score_board is not None:
             self.score_board.close()
+        if self.classroom is not None:
+            self.classroom.close()
         self._flush.stop()
         worker = self.worker
         if worker is not None:

@@ -741,6 +741,28 @@ class RemoteCore:
     def create_world(self, name: str) -> dict:
         return self.call("POST", "/worlds", world=False, admin=True, json={"name": name})
 
+    # -- challenges (admin): the score board's reads, over the API (`challenges.status` reads the database) --
+    def challenge_states(self) -> list:
+        """Every challenge with its state in this world (the server detects new solves), as
+        `shared.challenges.status` gives them in-process."""
+        from shared import challenges
+        from shared.clock import parse_iso
+        out = []
+        for row in self.call("GET", "challenges", admin=True):
+            c = challenges.CHALLENGES.get(row.get("id"))
+            if c is not None:
+                at = row.get("solved_at")
+                out.append(challenges.ChallengeState(c, parse_iso(at) if at else None, row.get("evidence")))
+        return out
+
+    def reset_challenges(self) -> int:
+        """Forget every solve in this world (admin), as `shared.challenges.reset`; how many were forgotten."""
+        return int(self.call("POST", "challenges/reset", admin=True)["reset"])
+
+    def world_summary(self, name: str) -> dict:
+        """The classroom view's row for one world (admin): solved, alerts, newest alert, last activity, policy."""
+        return self.call("GET", f"/worlds/{_path(name)}/summary", world=False, admin=True)
+
     def reset_world(self, name: str) -> dict:
         return self.call("POST", f"/worlds/{_path(name)}/reset", world=False, admin=True)
 

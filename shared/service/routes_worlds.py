@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from shared.service import deps
 from shared.service.app import ok
 from shared.service.deps import Body, WorldName
-from shared.service.worlds import WorldInfo, check_name, info
+from shared.service.worlds import WorldInfo, WorldSummary, check_name, info, summary
 
 router = APIRouter(tags=["worlds"], responses=deps.ERRORS, dependencies=[Depends(deps.admin)])
 
@@ -30,6 +30,12 @@ def create_world(request: Request, body: NewWorld):
 @router.get("/worlds/{world}", response_model=WorldInfo)
 def show_world(w: deps.World = Depends(deps.world)):
     return ok(info(w.name, w.core))
+
+
+@router.get("/worlds/{world}/summary", response_model=WorldSummary)
+def world_summary(w: deps.World = Depends(deps.world)):
+    """The classroom view's row: challenges solved, alerts, the newest alert, last activity, policy."""
+    return ok(summary(w.name, w.core))
 
 
 @router.delete("/worlds/{world}", response_model=None)

@@ -30,6 +30,25 @@ class WorldInfo:
     customers: int
 
 
+@dataclass(frozen=True, slots=True)
+class WorldSummary:
+    """What the trainer's classroom view shows per world (GET /worlds/{world}/summary)."""
+    name: str
+    policy: str                     # the policy's name
+    preset: str | None              # "hardened", "2019", or None for a custom set of switches
+    off: tuple[str, ...]            # the defences switched off
+    solved: int                     # challenges solved
+    total: int                      # challenges there are
+    alerts: int                     # alert rows in the audit log (counted up to ALERTS_COUNTED)
+    newest_alert: str | None        # the newest alert's event name
+    newest_alert_at: float | None
+    last_activity: float | None     # the newest audit row's time (anything a trainee did)
+    now: float                      # the world's clock
+
+
+ALERTS_COUNTED = 10_000
+
+
 def check_name(name: object) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise InputError("A world's name is 1-32 of a-z, 0-9, '_' and '-', starting with a letter or digit.",
@@ -210,3 +229,16 @@ class PgWorldStore:
 
 def info(name: str, core: Core) -> WorldInfo:
     return WorldInfo(name, core.policy.name, core.now(), len(core.identity.customers()))
+
+
+def summary(name: str, core: Core) -> WorldSummary:
+    from shared import challenges, defences
+    states = challenges.status(core)            # detects new solves, as the score board does
+    described = defences.describe(core.policy)
+    alerts = core.alerts(ALERTS_COUNTED)
+    last = core.audit_recent(limit=1)
+    newest = alerts[0] if alerts else None
+    return WorldSummary(name, core.policy.name, described.preset, tuple(described.off_names),
+                        sum(s.solved for s in states), len(states), len(alerts),
+                        str(getattr(newest.event, "value", newest.event)) if newest else None,
+                        newest.at if newest else None, last[0].at if last else None, core.now())

@@ -4,7 +4,7 @@
 <context>
     <name>ChallengeCard</name>
     <message>
-        <location filename="../../trainer_app/score_board_window.py" line="+60"/>
+        <location filename="../../trainer_app/score_board_window.py" line="+66"/>
         <source>Easy</source>
         <translation>やさしい</translation>
     </message>
@@ -57,6 +57,154 @@
         <location line="+4"/>
         <source>Not solved</source>
         <translation>未解決</translation>
+    </message>
+</context>
+<context>
+    <name>ClassroomWindow</name>
+    <message>
+        <location filename="../../trainer_app/classroom_window.py" line="+73"/>
+        <source>Reset world…</source>
+        <translation>ワールドをリセット…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{solved} of {total}</source>
+        <translation>{solved} / {total}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>nothing yet</source>
+        <translation>まだなし</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>2019 (insecure)</source>
+        <translation>2019年設定（危険）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>hardened</source>
+        <translation>強化済み</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>custom, {n} off</source>
+        <translation>カスタム・{n}件オフ</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>qrpay-sim — Classroom</source>
+        <translation>qrpay-sim — 教室</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Classroom</source>
+        <translation>教室</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>team-a</source>
+        <translation>team-a</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>New world</source>
+        <translation>新しいワールド</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Server: {url}</source>
+        <translation>サーバー：{url}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>World</source>
+        <translation>ワールド</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Challenges solved</source>
+        <translation>解いたチャレンジ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Newest alert</source>
+        <translation>最新のアラート</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last activity</source>
+        <translation>最後の操作</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Policy</source>
+        <translation>ポリシー</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No worlds yet: make one with “New world”.</source>
+        <translation>ワールドはまだありません。「新しいワールド」で作成してください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{n} s ago</source>
+        <translation>{n}秒前</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} min ago</source>
+        <translation>{n}分前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} h ago</source>
+        <translation>{n}時間前</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The server did not answer: {reason}</source>
+        <translation>サーバーが応答しません：{reason}</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>{n} worlds · refreshed every {s} s</source>
+        <translation>{n}ワールド・{s}秒ごとに更新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} worlds</source>
+        <translation>{n}ワールド</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Type a name for the new world first (a-z, 0-9, - and _).</source>
+        <translation>先に新しいワールドの名前を入力してください（a〜z、0〜9、-、_）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>World {name} is ready. Trainees join it with:</source>
+        <translation>ワールド {name} を作成しました。受講者は次の指定で参加します：</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Reset the world {name}? Its customers, payments, alerts and solved challenges are erased; the other worlds are not touched.</source>
+        <translation>ワールド {name} をリセットしますか？&#x3000;顧客・支払い・アラート・解いたチャレンジが消去されます。ほかのワールドはそのままです。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>World {name} was reset.</source>
+        <translation>ワールド {name} をリセットしました。</translation>
     </message>
 </context>
 <context>
@@ -483,7 +631,7 @@
         <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Progress reset: {n} solved challenges forgotten.</source>
         <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
     </message>
@@ -752,7 +900,7 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+84"/>
+        <location filename="../../trainer_app/main_window.py" line="+85"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
@@ -803,12 +951,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+27"/>
+        <location line="+37"/>
         <source>Defences</source>
         <translation>防御</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-26"/>
         <source>Score board</source>
         <translation>スコアボード</translation>
     </message>
@@ -818,12 +966,22 @@
         <translation>受講者が手作業で解くチャレンジ（ヒント付き）</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+7"/>
+        <source>Classroom</source>
+        <translation>教室</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Every world of the server: progress, alerts, reset</source>
+        <translation>サーバーの全ワールド：進み具合・アラート・リセット</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Defences ({off} off)</source>
         <translation>防御（{off}個オフ）</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>Save incident report…</source>
         <translation>インシデント報告を保存…</translation>
     </message>
