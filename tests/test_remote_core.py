@@ -12,6 +12,7 @@ import pytest
 
 from shared.codes import CodeState
 from shared.errors import CodeRefused, InvalidCredentials, PaymentUnconfirmed, TotpRequired
+from shared.receipts import business_date_of
 from shared.remote import RemoteCore, ServerUnreachable
 from shared.totp import totp_code
 from tests.remote_server import free_port, served
@@ -212,3 +213,76 @@ def test_every_call_the_apps_make_exists_on_the_remote_core():
     missing = sorted(f"{s}.{m}" for s, m in called
                      if s not in {"db", "sns", "external_id", "clock"} and not callable(getattr(getattr(core, s, None), m, None)))
     assert missing == []
+
+
+def test_the_shift_names_the_clerk_and_the_supervisor_area_refuses_as_in_process(server, monkeypatch):
+    """Issue 15: staff.verify returns the server's Staff record (not a guess from files on this machine);
+    require_supervisor is the server's check, with the in-process refusals."""
+    from shared.errors import PermissionDenied
+    from shared.staff import StaffRole
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(server.folder / "empty-config"))   # no saved demo accounts
+    admin, core, demo = _world(server, monkeypatch)
+    core.db.path = server.folder / "nowhere" / "world.sqlite3"                   # nothing to guess from
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    core.transport.admin_token = None                                            # a till: no admin list either
+    staff = core.staff.verify(clerk["id"], clerk["pin"])
+    assert (staff.id, staff.name, staff.role) == (clerk["id"], clerk["name"], StaffRole.CLERK)
+    boss = core.staff.require_supervisor(sup["id"], sup["pin"])
+    assert (boss.id, boss.name, boss.role) == (sup["id"], sup["name"], StaffRole.SUPERVISOR)
+    with pytest.raises(PermissionDenied):                       # a clerk's right PIN is no supervisor
+        core.staff.require_supervisor(clerk["id"], clerk["pin"])
+    with pytest.raises(InvalidCredentials):
+        core.staff.require_supervisor(sup["id"], "00000000" if sup["pin"] != "00000000" else "11111111")
+
+
+def test_reads_for_the_admin_and_a_till_scoped_to_its_terminal_and_world(server, monkeypatch):
+    """Receipt, journal, X report, Z reprint and is_closed: the admin reads any terminal of the world in the
+    path; a till's shift only its own terminal; neither reads another world's; a forged token reads nothing."""
+    from shared.errors import NotFound, PermissionDenied
+    admin, core, demo = _world(server, monkeypatch)
+    hanako, session, issued, lines, price = _pay_setup(admin, core, demo)
+    clerk, sup = demo["staff"][0], next(s for s in demo["staff"] if s["role"] == "supervisor")
+    sale = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="rd-1")
+    day = business_date_of(sale.at)
+    # the wallet's summary of its own sale; another customer's sale is not_found
+    summary = core.sales.summary("rd-1")
+    assert (summary.sale_id, summary.total, summary.receipt_no) == ("rd-1", price, "T1-000001")
+    other = RemoteCore(server.url, world=admin.world)
+    jiro = demo["customers"][1]
+    other.identity.sign_in(jiro["email"], jiro["password"], totp=totp_code(jiro["totp_secret"], other.now()))
+    with pytest.raises(NotFound):
+        other.sales.summary("rd-1")
+    # the admin, with no shift
+    assert admin.sales.receipt("T1-000001").total == price
+    assert [s.id for s in admin.sales.journal("T1", day)] == ["rd-1"]
+    assert admin.sales.journal("T2", day) == []
+    assert admin.reports.x_report("T1", day).net == price
+    assert admin.reports.is_closed("T1", day) is False
+    with pytest.raises(NotFound):
+        admin.reports.z_report_get("T1", day)
+    # the till: its own terminal only
+    core.transport.admin_token = None
+    assert [s.id for s in core.sales.journal("T1", day)] == ["rd-1"]
+    for read in (core.sales.journal, core.reports.x_report, core.reports.is_closed):
+        with pytest.raises(PermissionDenied):
+            read("T2", day)
+    z = core.reports.z_report("T1", day, supervisor_id=sup["id"], pin=sup["pin"])
+    assert admin.reports.is_closed("T1", day) is True and admin.reports.z_report_get("T1", day) == z
+    # straight at the server: a shift asking for T2, a shift of world A in world B, a forged admin token
+    token = core._shift.token
+    base = f"{server.url}/worlds/{admin.world}/till"
+    r = httpx.get(base + "/journal", params={"business_date": day, "terminal_id": "T2"},
+                  headers={"Authorization": f"Bearer {token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "permission_denied")
+    other_world = server.new_world()
+    for headers in ({"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {server.token}x"},
+                    {"Authorization": f"Bearer {server.token[:-1]}"}):
+        r = httpx.get(f"{server.url}/worlds/{other_world}/till/journal",
+                      params={"business_date": day, "terminal_id": "T1"}, headers=headers)
+        assert (r.status_code, r.json()["error"]["code"]) == (401, "shift_invalid"), headers
+    r = httpx.get(base + "/sales/T1-000001/receipt", headers={"Authorization": f"Bearer {session.token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "shift_invalid")     # a wallet is no reader
+    r = httpx.get(base + "/journal", params={"business_date": day},            # the admin must name the terminal
+                  headers={"Authorization": f"Bearer {server.token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "bad_input")
