@@ -286,3 +286,36 @@ def test_reads_for_the_admin_and_a_till_scoped_to_its_terminal_and_world(server,
     r = httpx.get(base + "/journal", params={"business_date": day},            # the admin must name the terminal
                   headers={"Authorization": f"Bearer {server.token}"})
     assert (r.status_code, r.json()["error"]["code"]) == (422, "bad_input")
+
+
+def test_seed_demo_through_the_server_hands_back_the_keys_it_issued_and_the_client_never_reissues(
+        server, monkeypatch, tmp_path):
+    """Issue 15: the keys come in seed-demo's one reply (admin only); the trainer's client saves them 0600 and
+    issues none of its own, so a key already handed to another machine keeps working."""
+    import os
+    from shared.remote.core import remote_home
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "trainer"))
+    world = server.new_world()
+    r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}x"})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "permission_denied")      # admin only
+    admin = RemoteCore(server.url, world=world, admin_token=server.token)
+    paths = []
+    real_call = admin.transport.call
+    admin.transport.call = lambda method, path, **kw: paths.append((method, path)) or real_call(method, path, **kw)
+    demo = admin.seed_demo()
+    assert not [p for p in paths if p[1].endswith("/key")], paths                    # nothing re-issued
+    keys = demo["terminal_keys"]
+    assert sorted(keys) == ["T1", "T2"] and all(k.startswith("tk_") for k in keys.values())
+    saved = remote_home(server.url, world) / "terminal-keys.json"
+    assert (os.stat(saved).st_mode & 0o777) == 0o600
+    assert __import__("json").loads(saved.read_text()) == keys
+    # another machine (no config, no admin token) opens a shift with the key from the reply
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "till"))
+    monkeypatch.delenv("QRPAY_ADMIN_TOKEN", raising=False)
+    till = RemoteCore(server.url, world=world, terminal_id="T2", terminal_key=keys["T2"])
+    clerk = demo["staff"][0]
+    assert till.staff.verify(clerk["id"], clerk["pin"]).id == clerk["id"]
+    # a second seeding is refused by the core and issues no new keys: the handed-out key still works
+    r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}"})
+    assert r.status_code >= 400 and "terminal_keys" not in r.text
+    assert till.staff.verify(clerk["id"], clerk["pin"]).id == clerk["id"]

@@ -766,12 +766,17 @@ class RemoteCore:
         return key
 
     def seed_demo(self) -> dict:
-        """The demo data in this world (admin), and a key for each of its terminals (saved on this machine
-        and shown with the demo accounts, for the tills on other machines: QRPAY_TERMINAL_KEY)."""
+        """The demo data in this world (admin), and the key the server issued for each of its terminals with
+        the seeding (saved 0600 on this machine and shown with the demo accounts, for the tills on other
+        machines: QRPAY_TERMINAL_KEY)."""
         from shared.demo_data import save_credentials
         out = self.call("POST", "seed-demo", admin=True)
         if isinstance(out, dict):
-            out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
+            keys = out.get("terminal_keys")
+            if isinstance(keys, dict) and keys:       # issued by the server with the seeding: saved, never re-issued
+                save_terminal_keys(self.url, self.world, {str(k): str(v) for k, v in keys.items()})
+            else:                                     # an older server: issue them now
+                out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
             # what `qrpay demo` keeps beside a local database: the demo accounts (the apps' autoplay and
             # screenshot hooks read them) and, for the kiosk authenticator, the customers' TOTP secrets
             save_credentials(self.db.path, out)

@@ -77,6 +77,16 @@ def issue_terminal_key(core: Core, terminal_id: str) -> str:
     return key
 
 
+def seed_demo(core: Core) -> dict:
+    """The demo data (shared.demo_data) and a key for each terminal it registered, in the one reply the admin
+    gets (`terminal_keys`: {terminal id: key}, shown once): the trainer's machine hands them to the tills, and
+    no client re-issues them (which would void keys already handed to another machine)."""
+    from shared.demo_data import seed_demo as seed
+    out = seed(core)
+    out["terminal_keys"] = {t["id"]: issue_terminal_key(core, t["id"]) for t in out.get("terminals", [])}
+    return out
+
+
 def check_terminal_key(core: Core, terminal_id: str, key: str | None) -> None:
     with core.db.read() as conn:
         stored = settings_store.get(conn, _TERMINAL_KEY_PREFIX + terminal_id) if isinstance(terminal_id, str) else None
