@@ -319,3 +319,83 @@ def test_seed_demo_through_the_server_hands_back_the_keys_it_issued_and_the_clie
     r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}"})
     assert r.status_code >= 400 and "terminal_keys" not in r.text
     assert till.staff.verify(clerk["id"], clerk["pin"]).id == clerk["id"]
+
+
+def test_a_self_signed_tls_server_is_trusted_with_its_certificate_and_only_with_it(tmp_path, monkeypatch):
+    """Issue 15: `qrpay serve --tls` (a real HTTPS server, its generated self-signed certificate); the client
+    trusts it with --cacert FILE or $QRPAY_SERVER_CACERT, and refuses it (`server_untrusted`) without, or with
+    another server's certificate. Verification is never switched off."""
+    import json
+    import os
+    import ssl
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    from shared.cli.serve_cmds import tls_files
+    from shared.errors import QrpayError
+    root = Path(__file__).resolve().parents[1]
+    port, token = free_port(), "adm_" + "t" * 30
+    conf = tmp_path / "server-config"
+    env = {**os.environ, "QRPAY_ADMIN_TOKEN": token, "QRPAY_CONFIG_DIR": str(conf), "PYTHONPATH": str(root)}
+    env.pop("QRPAY_SERVER_CACERT", None)
+    proc = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "serve", "--tls", "--port", str(port),
+                             "--db", str(tmp_path / "default.sqlite3"), "--worlds", str(tmp_path),
+                             "--limit-address", "0", "--limit-account", "0"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "ab"))
+    try:
+        cert = conf / "server-tls" / "cert.pem"
+        url = f"https://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if cert.exists() and httpx.get(url + "/health", timeout=1,
+                                               verify=ssl.create_default_context(cafile=str(cert))).status_code == 200:
+                    break
+            except (httpx.HTTPError, ssl.SSLError):
+                pass
+            assert time.monotonic() < deadline, "the TLS server did not start"
+            time.sleep(0.2)
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "client-config"))
+        monkeypatch.delenv("QRPAY_SERVER_CACERT", raising=False)
+        # trusted with its certificate: the whole flow works over HTTPS
+        admin = RemoteCore(url, world="tls1", admin_token=token, cacert=str(cert))
+        admin.create_world("tls1")
+        demo = admin.seed_demo()
+        till = RemoteCore(url, world="tls1", terminal_id="T1", terminal_key=demo["terminal_keys"]["T1"],
+                          cacert=str(cert))
+        clerk = demo["staff"][0]
+        assert till.staff.verify(clerk["id"], clerk["pin"]).name == clerk["name"]
+        # without it (the system's CAs): refused, with a code that says why
+        with pytest.raises(ServerUnreachable) as e:
+            RemoteCore(url, world="tls1").catalog.items()
+        assert e.value.code == "server_untrusted" and "--cacert" in e.value.message
+        # another self-signed certificate (another server's): refused too
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "impostor"))
+        other_cert, _, _ = tls_files("127.0.0.1")
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "client-config"))
+        with pytest.raises(ServerUnreachable) as e:
+            RemoteCore(url, world="tls1", cacert=str(other_cert)).catalog.items()
+        assert e.value.code == "server_untrusted"
+        # a file that is no certificate: a clean refusal before any connection
+        junk = tmp_path / "junk.pem"
+        junk.write_text("not a certificate")
+        with pytest.raises(QrpayError) as e:
+            RemoteCore(url, world="tls1", cacert=str(junk))
+        assert e.value.code == "bad_cacert"
+        # the environment variable, and the CLI's --cacert
+        monkeypatch.setenv("QRPAY_SERVER_CACERT", str(cert))
+        assert len(RemoteCore(url, world="tls1").catalog.items()) == len(demo["items"])
+        cli_env = {**os.environ, "PYTHONPATH": str(root)}
+        cli_env.pop("QRPAY_SERVER_CACERT")
+        cmd = [sys.executable, "-m", "shared.cli.main", "catalog", "list", "--server", url, "--world", "tls1", "--json"]
+        p = subprocess.run([*cmd, "--cacert", str(cert)], capture_output=True, text=True, cwd=root, env=cli_env,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert len(json.loads(p.stdout)["items"]) == len(demo["items"])
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=cli_env, timeout=120)
+        assert p.returncode != 0 and json.loads(p.stdout)["error"]["code"] == "server_untrusted"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)

@@ -540,8 +540,8 @@ class _Shift:
 class RemoteCore:
     def __init__(self, url: str, *, world: str | None = None, admin_token: str | None = None,
                  terminal_id: str | None = None, terminal_key: str | None = None,
-                 transport: Transport | None = None) -> None:
-        self.transport = transport or Transport(url, admin_token=admin_token)
+                 transport: Transport | None = None, cacert: str | None = None) -> None:
+        self.transport = transport or Transport(url, admin_token=admin_token, verify=tls_verify(cacert))
         self.url = self.transport.url
         self.world = world or DEFAULT_WORLD
         self.terminal_id = terminal_id
@@ -786,6 +786,23 @@ class RemoteCore:
 
 
 DEFAULT_WORLD = "default"
+CACERT_ENV = "QRPAY_SERVER_CACERT"
+
+
+def tls_verify(cacert: str | None = None):
+    """What an https:// server is checked against: the system's CAs, or (`--cacert FILE`, else
+    $QRPAY_SERVER_CACERT) the one certificate given, e.g. the self-signed one `qrpay serve --tls` generated
+    (trusted alone: the system's CAs are then not consulted). Verification is never switched off."""
+    import os
+    import ssl
+    path = cacert or os.environ.get(CACERT_ENV, "").strip() or None
+    if path is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError, ValueError) as e:
+        raise QrpayError(f"The server certificate {str(path)[:200]!r} cannot be read as PEM ({type(e).__name__}).",
+                         code="bad_cacert") from None
 
 
 def _policy_of(view: dict) -> Policy:
