@@ -12,6 +12,7 @@ import pytest
 
 from shared.codes import CodeState
 from shared.errors import CodeRefused, InvalidCredentials, PaymentUnconfirmed, TotpRequired
+from shared.receipts import business_date_of
 from shared.remote import RemoteCore, ServerUnreachable
 from shared.totp import totp_code
 from tests.remote_server import free_port, served
@@ -212,3 +213,189 @@ def test_every_call_the_apps_make_exists_on_the_remote_core():
     missing = sorted(f"{s}.{m}" for s, m in called
                      if s not in {"db", "sns", "external_id", "clock"} and not callable(getattr(getattr(core, s, None), m, None)))
     assert missing == []
+
+
+def test_the_shift_names_the_clerk_and_the_supervisor_area_refuses_as_in_process(server, monkeypatch):
+    """Issue 15: staff.verify returns the server's Staff record (not a guess from files on this machine);
+    require_supervisor is the server's check, with the in-process refusals."""
+    from shared.errors import PermissionDenied
+    from shared.staff import StaffRole
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(server.folder / "empty-config"))   # no saved demo accounts
+    admin, core, demo = _world(server, monkeypatch)
+    core.db.path = server.folder / "nowhere" / "world.sqlite3"                   # nothing to guess from
+    clerk = next(s for s in demo["staff"] if s["role"] == "clerk")
+    sup = next(s for s in demo["staff"] if s["role"] == "supervisor")
+    core.transport.admin_token = None                                            # a till: no admin list either
+    staff = core.staff.verify(clerk["id"], clerk["pin"])
+    assert (staff.id, staff.name, staff.role) == (clerk["id"], clerk["name"], StaffRole.CLERK)
+    boss = core.staff.require_supervisor(sup["id"], sup["pin"])
+    assert (boss.id, boss.name, boss.role) == (sup["id"], sup["name"], StaffRole.SUPERVISOR)
+    with pytest.raises(PermissionDenied):                       # a clerk's right PIN is no supervisor
+        core.staff.require_supervisor(clerk["id"], clerk["pin"])
+    with pytest.raises(InvalidCredentials):
+        core.staff.require_supervisor(sup["id"], "00000000" if sup["pin"] != "00000000" else "11111111")
+
+
+def test_reads_for_the_admin_and_a_till_scoped_to_its_terminal_and_world(server, monkeypatch):
+    """Receipt, journal, X report, Z reprint and is_closed: the admin reads any terminal of the world in the
+    path; a till's shift only its own terminal; neither reads another world's; a forged token reads nothing."""
+    from shared.errors import NotFound, PermissionDenied
+    admin, core, demo = _world(server, monkeypatch)
+    hanako, session, issued, lines, price = _pay_setup(admin, core, demo)
+    clerk, sup = demo["staff"][0], next(s for s in demo["staff"] if s["role"] == "supervisor")
+    sale = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="rd-1")
+    day = business_date_of(sale.at)
+    # the wallet's summary of its own sale; another customer's sale is not_found
+    summary = core.sales.summary("rd-1")
+    assert (summary.sale_id, summary.total, summary.receipt_no) == ("rd-1", price, "T1-000001")
+    other = RemoteCore(server.url, world=admin.world)
+    jiro = demo["customers"][1]
+    other.identity.sign_in(jiro["email"], jiro["password"], totp=totp_code(jiro["totp_secret"], other.now()))
+    with pytest.raises(NotFound):
+        other.sales.summary("rd-1")
+    # the admin, with no shift
+    assert admin.sales.receipt("T1-000001").total == price
+    assert [s.id for s in admin.sales.journal("T1", day)] == ["rd-1"]
+    assert admin.sales.journal("T2", day) == []
+    assert admin.reports.x_report("T1", day).net == price
+    assert admin.reports.is_closed("T1", day) is False
+    with pytest.raises(NotFound):
+        admin.reports.z_report_get("T1", day)
+    # the till: its own terminal only
+    core.transport.admin_token = None
+    assert [s.id for s in core.sales.journal("T1", day)] == ["rd-1"]
+    for read in (core.sales.journal, core.reports.x_report, core.reports.is_closed):
+        with pytest.raises(PermissionDenied):
+            read("T2", day)
+    z = core.reports.z_report("T1", day, supervisor_id=sup["id"], pin=sup["pin"])
+    assert admin.reports.is_closed("T1", day) is True and admin.reports.z_report_get("T1", day) == z
+    # straight at the server: a shift asking for T2, a shift of world A in world B, a forged admin token
+    token = core._shift.token
+    base = f"{server.url}/worlds/{admin.world}/till"
+    r = httpx.get(base + "/journal", params={"business_date": day, "terminal_id": "T2"},
+                  headers={"Authorization": f"Bearer {token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "permission_denied")
+    other_world = server.new_world()
+    for headers in ({"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {server.token}x"},
+                    {"Authorization": f"Bearer {server.token[:-1]}"}):
+        r = httpx.get(f"{server.url}/worlds/{other_world}/till/journal",
+                      params={"business_date": day, "terminal_id": "T1"}, headers=headers)
+        assert (r.status_code, r.json()["error"]["code"]) == (401, "shift_invalid"), headers
+    r = httpx.get(base + "/sales/T1-000001/receipt", headers={"Authorization": f"Bearer {session.token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "shift_invalid")     # a wallet is no reader
+    r = httpx.get(base + "/journal", params={"business_date": day},            # the admin must name the terminal
+                  headers={"Authorization": f"Bearer {server.token}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "bad_input")
+
+
+def test_seed_demo_through_the_server_hands_back_the_keys_it_issued_and_the_client_never_reissues(
+        server, monkeypatch, tmp_path):
+    """Issue 15: the keys come in seed-demo's one reply (admin only); the trainer's client saves them 0600 and
+    issues none of its own, so a key already handed to another machine keeps working."""
+    import os
+    from shared.remote.core import remote_home
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "trainer"))
+    world = server.new_world()
+    r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}x"})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "permission_denied")      # admin only
+    admin = RemoteCore(server.url, world=world, admin_token=server.token)
+    paths = []
+    real_call = admin.transport.call
+    admin.transport.call = lambda method, path, **kw: paths.append((method, path)) or real_call(method, path, **kw)
+    demo = admin.seed_demo()
+    assert not [p for p in paths if p[1].endswith("/key")], paths                    # nothing re-issued
+    keys = demo["terminal_keys"]
+    assert sorted(keys) == ["T1", "T2"] and all(k.startswith("tk_") for k in keys.values())
+    saved = remote_home(server.url, world) / "terminal-keys.json"
+    assert (os.stat(saved).st_mode & 0o777) == 0o600
+    assert __import__("json").loads(saved.read_text()) == keys
+    # another machine (no config, no admin token) opens a shift with the key from the reply
+    monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "till"))
+    monkeypatch.delenv("QRPAY_ADMIN_TOKEN", raising=False)
+    till = RemoteCore(server.url, world=world, terminal_id="T2", terminal_key=keys["T2"])
+    clerk = demo["staff"][0]
+    assert till.staff.verify(clerk["id"], clerk["pin"]).id == clerk["id"]
+    # a second seeding is refused by the core and issues no new keys: the handed-out key still works
+    r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}"})
+    assert r.status_code >= 400 and "terminal_keys" not in r.text
+    assert till.staff.verify(clerk["id"], clerk["pin"]).id == clerk["id"]
+
+
+def test_a_self_signed_tls_server_is_trusted_with_its_certificate_and_only_with_it(tmp_path, monkeypatch):
+    """Issue 15: `qrpay serve --tls` (a real HTTPS server, its generated self-signed certificate); the client
+    trusts it with --cacert FILE or $QRPAY_SERVER_CACERT, and refuses it (`server_untrusted`) without, or with
+    another server's certificate. Verification is never switched off."""
+    import json
+    import os
+    import ssl
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    from shared.cli.serve_cmds import tls_files
+    from shared.errors import QrpayError
+    root = Path(__file__).resolve().parents[1]
+    port, token = free_port(), "adm_" + "t" * 30
+    conf = tmp_path / "server-config"
+    env = {**os.environ, "QRPAY_ADMIN_TOKEN": token, "QRPAY_CONFIG_DIR": str(conf), "PYTHONPATH": str(root)}
+    env.pop("QRPAY_SERVER_CACERT", None)
+    proc = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "serve", "--tls", "--port", str(port),
+                             "--db", str(tmp_path / "default.sqlite3"), "--worlds", str(tmp_path),
+                             "--limit-address", "0", "--limit-account", "0"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "ab"))
+    try:
+        cert = conf / "server-tls" / "cert.pem"
+        url = f"https://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if cert.exists() and httpx.get(url + "/health", timeout=1,
+                                               verify=ssl.create_default_context(cafile=str(cert))).status_code == 200:
+                    break
+            except (httpx.HTTPError, ssl.SSLError):
+                pass
+            assert time.monotonic() < deadline, "the TLS server did not start"
+            time.sleep(0.2)
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "client-config"))
+        monkeypatch.delenv("QRPAY_SERVER_CACERT", raising=False)
+        # trusted with its certificate: the whole flow works over HTTPS
+        admin = RemoteCore(url, world="tls1", admin_token=token, cacert=str(cert))
+        admin.create_world("tls1")
+        demo = admin.seed_demo()
+        till = RemoteCore(url, world="tls1", terminal_id="T1", terminal_key=demo["terminal_keys"]["T1"],
+                          cacert=str(cert))
+        clerk = demo["staff"][0]
+        assert till.staff.verify(clerk["id"], clerk["pin"]).name == clerk["name"]
+        # without it (the system's CAs): refused, with a code that says why
+        with pytest.raises(ServerUnreachable) as e:
+            RemoteCore(url, world="tls1").catalog.items()
+        assert e.value.code == "server_untrusted" and "--cacert" in e.value.message
+        # another self-signed certificate (another server's): refused too
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "impostor"))
+        other_cert, _, _ = tls_files("127.0.0.1")
+        monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "client-config"))
+        with pytest.raises(ServerUnreachable) as e:
+            RemoteCore(url, world="tls1", cacert=str(other_cert)).catalog.items()
+        assert e.value.code == "server_untrusted"
+        # a file that is no certificate: a clean refusal before any connection
+        junk = tmp_path / "junk.pem"
+        junk.write_text("not a certificate")
+        with pytest.raises(QrpayError) as e:
+            RemoteCore(url, world="tls1", cacert=str(junk))
+        assert e.value.code == "bad_cacert"
+        # the environment variable, and the CLI's --cacert
+        monkeypatch.setenv("QRPAY_SERVER_CACERT", str(cert))
+        assert len(RemoteCore(url, world="tls1").catalog.items()) == len(demo["items"])
+        cli_env = {**os.environ, "PYTHONPATH": str(root)}
+        cli_env.pop("QRPAY_SERVER_CACERT")
+        cmd = [sys.executable, "-m", "shared.cli.main", "catalog", "list", "--server", url, "--world", "tls1", "--json"]
+        p = subprocess.run([*cmd, "--cacert", str(cert)], capture_output=True, text=True, cwd=root, env=cli_env,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert len(json.loads(p.stdout)["items"]) == len(demo["items"])
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=cli_env, timeout=120)
+        assert p.returncode != 0 and json.loads(p.stdout)["error"]["code"] == "server_untrusted"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)

@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run the command on a `qrpay serve` server (e.g. http://127.0.0.1:8765)")
     common.add_argument("--world", metavar="NAME", default=argparse.SUPPRESS,
                         help="with --server: the world (default: the server's default world)")
+    common.add_argument("--cacert", metavar="FILE", default=argparse.SUPPRESS,
+                        help="with --server https://…: trust this certificate (the one `qrpay serve --tls` made; "
+                             "default: $QRPAY_SERVER_CACERT, else the system's CAs)")
     parser = _Parser(prog="qrpay", description="QA command line of qrpay-sim.", parents=[common])
     parser.add_argument("--version", action="version", version=version_text("qrpay"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -387,7 +390,7 @@ def open_remote(args: argparse.Namespace, handler: Callable[..., Any]):
     if not getattr(handler, "needs_core", True):
         return None, handler
     core = RemoteCore(args.server, world=getattr(args, "world", None), admin_token=admin_token_for(args.server),
-                      terminal_id=getattr(args, "terminal", None))
+                      terminal_id=getattr(args, "terminal", None), cacert=getattr(args, "cacert", None))
     return core, REMOTE_HANDLERS.get(command, handler)
 
 

@@ -46,7 +46,7 @@ from shared.policy import Policy
 from shared.receipts import Receipt
 from shared.refunds import Refund
 from shared.reports import Report
-from shared.sales import EntryMethod, Sale
+from shared.sales import EntryMethod, Sale, SaleSummary
 from shared.service.codec import decode, encode
 from shared.sessions import Session
 from shared.staff import Staff
@@ -231,26 +231,16 @@ class RemoteStaff(_Service):
 
     def verify(self, staff_id: int, pin: str) -> Staff:
         """Opens a shift on this client's terminal (its key + the clerk's PIN): the server checks the PIN
-        and every till call after this one acts as that terminal and clerk."""
+        and every till call after this one acts as that terminal and clerk. The shift reply names the clerk
+        (the Staff record), so nothing is guessed here."""
         shift = self._rc.open_shift(staff_id, pin)
-        return self._known(int(shift["clerk_id"]))
-
-    def _known(self, staff_id: int) -> Staff:
-        """Who the shift is for: the shift reply has only the id, so the name comes from the demo accounts saved
-        on this machine, or the admin's staff list, else it is the staff number."""
-        from shared.demo_data import load_credentials
-        for s in (load_credentials(self._rc.db.path) or {}).get("staff", []):
-            if s.get("id") == staff_id:
-                return decode(Staff, {"id": staff_id, "name": str(s.get("name", "")), "role": s.get("role", "clerk")})
-        if self._rc.transport.admin_token:
-            try:
-                return self.get(staff_id)
-            except QrpayError:
-                pass
-        return decode(Staff, {"id": staff_id, "name": f"#{staff_id}", "role": "clerk"})
+        return decode(Staff, shift["clerk"])
 
     def require_supervisor(self, staff_id: int, pin: str) -> Staff:
-        raise _not_over_server("A supervisor PIN check on its own")
+        """The till's supervisor area: checked by the server on this till's shift (the same refusals:
+        invalid_credentials, permission_denied for a clerk, locked, throttled)."""
+        return self._call("POST", "till/supervisor", till=True, json={"supervisor_id": staff_id, "pin": pin},
+                          returns=Staff)
 
 
 # -- wallet, top-ups, codes -------------------------------------------------------------------------
@@ -377,15 +367,20 @@ class RemoteSales(_Service):
                                  code="payment_unconfirmed")
 
     def receipt(self, sale_id_or_receipt_no: str) -> Receipt:
-        return self._call("GET", f"till/sales/{_path(sale_id_or_receipt_no)}/receipt", till=True, returns=Receipt)
+        return self._call("GET", f"till/sales/{_path(sale_id_or_receipt_no)}/receipt", reader=True, returns=Receipt)
 
     def journal(self, terminal_id: str, business_date: str) -> list[Sale]:
-        self._rc.check_shift(terminal_id)
-        return self._call("GET", "till/journal", till=True, params={"business_date": business_date},
-                          returns=list[Sale])
+        return self._call("GET", "till/journal", reader=terminal_id, returns=list[Sale],
+                          params={"business_date": business_date, "terminal_id": terminal_id})
 
-    def summary(self, sale_id: str):
-        raise _not_over_server("A sale's summary")
+    def summary(self, sale_id: str) -> SaleSummary:
+        """The wallet's "Paid ¥… at <store>": with the session of the customer who paid (the one this client
+        signed in last; another customer's sale is not_found)."""
+        token = self._rc.last_token()
+        if token is None:
+            from shared.errors import SessionInvalid
+            raise SessionInvalid("Sign in first: through the server a wallet reads its own sales only.")
+        return self._call("GET", f"me/sales/{_path(sale_id)}/summary", token=token, returns=SaleSummary)
 
     def sale(self, sale_id: str) -> Sale:
         raise _not_over_server("A sale by id")
@@ -402,9 +397,8 @@ class RemoteRefunds(_Service):
 
 class RemoteReports(_Service):
     def x_report(self, terminal_id: str, business_date: str) -> Report:
-        self._rc.check_shift(terminal_id)
-        return self._call("GET", "till/reports/x", till=True, params={"business_date": business_date},
-                          returns=Report)
+        return self._call("GET", "till/reports/x", reader=terminal_id, returns=Report,
+                          params={"business_date": business_date, "terminal_id": terminal_id})
 
     def z_report(self, terminal_id: str, business_date: str, *, supervisor_id: int, pin: str) -> Report:
         self._rc.shift_for_supervisor(terminal_id, supervisor_id, pin)
@@ -413,10 +407,12 @@ class RemoteReports(_Service):
                           json={"business_date": business_date, "supervisor_id": supervisor_id, "pin": pin})
 
     def z_report_get(self, terminal_id: str, business_date: str) -> Report:
-        raise _not_over_server("Reprinting a Z report")
+        return self._call("GET", "till/reports/z", reader=terminal_id, returns=Report,
+                          params={"business_date": business_date, "terminal_id": terminal_id})
 
     def is_closed(self, terminal_id: str, business_date: str) -> bool:
-        raise _not_over_server("Whether a day is closed")
+        return bool(self._call("GET", "till/reports/z/closed", reader=terminal_id, returns=bool,
+                               params={"business_date": business_date, "terminal_id": terminal_id}))
 
 
 def _lines(lines: object) -> list:
@@ -544,8 +540,8 @@ class _Shift:
 class RemoteCore:
     def __init__(self, url: str, *, world: str | None = None, admin_token: str | None = None,
                  terminal_id: str | None = None, terminal_key: str | None = None,
-                 transport: Transport | None = None) -> None:
-        self.transport = transport or Transport(url, admin_token=admin_token)
+                 transport: Transport | None = None, cacert: str | None = None) -> None:
+        self.transport = transport or Transport(url, admin_token=admin_token, verify=tls_verify(cacert))
         self.url = self.transport.url
         self.world = world or DEFAULT_WORLD
         self.terminal_id = terminal_id
@@ -574,7 +570,18 @@ class RemoteCore:
         return f"/worlds/{_path(self.world)}/{rest}"
 
     def call(self, method: str, path: str, *, returns: Any = Any, token: str | None = None, admin: bool = False,
-             till: bool = False, world: bool = True, json: Any = None, params: dict | None = None) -> Any:
+             till: bool = False, reader: bool | str = False, world: bool = True, json: Any = None,
+             params: dict | None = None) -> Any:
+        if reader:      # receipts, journals, reports (reader = the terminal read, or True): the shift, else the admin
+            shift = self._shift
+            if shift is not None and (reader is True or reader == shift.terminal_id):
+                till = True
+            elif self.transport.admin_token:
+                admin = True
+            elif shift is not None:
+                self.check_shift(str(reader))          # another terminal's day: PermissionDenied, as on the server
+            else:
+                till = True                            # shift_required below
         if till:
             if self._shift is None:
                 raise QrpayError("Sign a clerk in on this till first (a shift opened with the terminal key).",
@@ -618,6 +625,10 @@ class RemoteCore:
             from shared.errors import SessionInvalid
             raise SessionInvalid("Sign in first: through the server a wallet acts with its own session only.")
         return token
+
+    def last_token(self) -> str | None:
+        with self._lock:
+            return next(reversed(self._sessions.values()), None)
 
     def known_sessions(self) -> list[tuple[int, str]]:
         with self._lock:
@@ -777,12 +788,17 @@ class RemoteCore:
         return key
 
     def seed_demo(self) -> dict:
-        """The demo data in this world (admin), and a key for each of its terminals (saved on this machine
-        and shown with the demo accounts, for the tills on other machines: QRPAY_TERMINAL_KEY)."""
+        """The demo data in this world (admin), and the key the server issued for each of its terminals with
+        the seeding (saved 0600 on this machine and shown with the demo accounts, for the tills on other
+        machines: QRPAY_TERMINAL_KEY)."""
         from shared.demo_data import save_credentials
         out = self.call("POST", "seed-demo", admin=True)
         if isinstance(out, dict):
-            out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
+            keys = out.get("terminal_keys")
+            if isinstance(keys, dict) and keys:       # issued by the server with the seeding: saved, never re-issued
+                save_terminal_keys(self.url, self.world, {str(k): str(v) for k, v in keys.items()})
+            else:                                     # an older server: issue them now
+                out["terminal_keys"] = {t.id: self.issue_terminal_key(t.id) for t in self.catalog.terminals()}
             # what `qrpay demo` keeps beside a local database: the demo accounts (the apps' autoplay and
             # screenshot hooks read them) and, for the kiosk authenticator, the customers' TOTP secrets
             save_credentials(self.db.path, out)
@@ -792,6 +808,23 @@ class RemoteCore:
 
 
 DEFAULT_WORLD = "default"
+CACERT_ENV = "QRPAY_SERVER_CACERT"
+
+
+def tls_verify(cacert: str | None = None):
+    """What an https:// server is checked against: the system's CAs, or (`--cacert FILE`, else
+    $QRPAY_SERVER_CACERT) the one certificate given, e.g. the self-signed one `qrpay serve --tls` generated
+    (trusted alone: the system's CAs are then not consulted). Verification is never switched off."""
+    import os
+    import ssl
+    path = cacert or os.environ.get(CACERT_ENV, "").strip() or None
+    if path is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError, ValueError) as e:
+        raise QrpayError(f"The server certificate {str(path)[:200]!r} cannot be read as PEM ({type(e).__name__}).",
+                         code="bad_cacert") from None
 
 
 def _policy_of(view: dict) -> Policy:

@@ -18,6 +18,8 @@ import logging
 import threading
 from typing import Any, Callable
 
+import ssl
+
 import httpx
 
 from shared.errors import QrpayError
@@ -46,7 +48,7 @@ class ServerReplyInvalid(QrpayError):
 class Transport:
     def __init__(self, url: str, *, admin_token: str | None = None,
                  connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
-                 verify: bool | str = True) -> None:
+                 verify: "bool | str | ssl.SSLContext" = True) -> None:
         url = (url or "").rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise ServerUnreachable(f"The server address must start with http:// or https://: {url[:80]!r}",
@@ -127,6 +129,10 @@ class Transport:
             raise ServerUnreachable(f"The server at {self.url} did not answer in time ({type(e).__name__}).") from None
         except (httpx.TransportError, OSError) as e:
             self.note_lost()
+            if "CERTIFICATE_VERIFY_FAILED" in str(e) or isinstance(e.__context__, ssl.SSLCertVerificationError):
+                raise ServerUnreachable(f"The server at {self.url} has a certificate this client does not trust: "
+                                        "give its certificate with --cacert FILE (or $QRPAY_SERVER_CACERT), e.g. "
+                                        "the one `qrpay serve --tls` printed.", code="server_untrusted") from None
             raise ServerUnreachable(f"The server at {self.url} cannot be reached ({type(e).__name__}).") from None
         self._set_connected(True)
         return self.decode_reply(reply)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from shared.core import Core
 from shared.errors import InvalidCredentials, PermissionDenied, QrpayError
+from shared.staff import Staff
 from shared.storage import settings_store
 
 SHIFT_SECONDS = 12 * 3600
@@ -59,8 +60,12 @@ class AdminToken:
         self._digest = digest(token)
 
     def check(self, authorization: str | None) -> None:
-        if not same_secret(bearer(authorization), self._digest):
+        if not self.matches(authorization):
             raise PermissionDenied("This call is for the trainer (the admin token).")
+
+    def matches(self, authorization: str | None) -> bool:
+        """True when `authorization` carries the admin token (AuthRequired when it carries no bearer at all)."""
+        return same_secret(bearer(authorization), self._digest)
 
 
 # -- terminal keys (stored in the world) ---------------------------------------------------------------
@@ -70,6 +75,16 @@ def issue_terminal_key(core: Core, terminal_id: str) -> str:
     with core.db.write() as conn:
         settings_store.put(conn, _TERMINAL_KEY_PREFIX + terminal_id, digest(key).hex())
     return key
+
+
+def seed_demo(core: Core) -> dict:
+    """The demo data (shared.demo_data) and a key for each terminal it registered, in the one reply the admin
+    gets (`terminal_keys`: {terminal id: key}, shown once): the trainer's machine hands them to the tills, and
+    no client re-issues them (which would void keys already handed to another machine)."""
+    from shared.demo_data import seed_demo as seed
+    out = seed(core)
+    out["terminal_keys"] = {t["id"]: issue_terminal_key(core, t["id"]) for t in out.get("terminals", [])}
+    return out
 
 
 def check_terminal_key(core: Core, terminal_id: str, key: str | None) -> None:
@@ -95,6 +110,7 @@ class ShiftView:
     terminal_id: str
     clerk_id: int
     expires_at: float
+    clerk: Staff               # who signed in (name and role), so a till never guesses
 
 
 class Shifts:
@@ -102,12 +118,12 @@ class Shifts:
         self._by_digest: dict[bytes, Shift] = {}
         self._lock = threading.Lock()
 
-    def open(self, world: str, terminal_id: str, clerk_id: int) -> ShiftView:
+    def open(self, world: str, terminal_id: str, clerk: Staff) -> ShiftView:
         token = "sh_" + secrets.token_urlsafe(32)
-        shift = Shift(world, terminal_id, clerk_id, time.time() + SHIFT_SECONDS)
+        shift = Shift(world, terminal_id, clerk.id, time.time() + SHIFT_SECONDS)
         with self._lock:
             self._by_digest[digest(token)] = shift
-        return ShiftView(token, terminal_id, clerk_id, shift.expires_at)
+        return ShiftView(token, terminal_id, clerk.id, shift.expires_at, clerk)
 
     def check(self, world: str, authorization: str | None) -> Shift:
         token = bearer(authorization)

@@ -11,10 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from shared.codes import CodeState, CodeStatus, IssuedCode
-from shared.errors import QrpayError
+from shared.errors import NotFound, QrpayError
 from shared.identity_base import Customer, Enrollment
 from shared.mailbox import Message
 from shared.passwords import PasswordProblem
+from shared.sales import SaleSummary
 from shared.service import deps
 from shared.service.app import ok
 from shared.service.codec import encode, encode_error
@@ -249,6 +250,15 @@ def issue(body: IssueBody, c: deps.Wallet = Depends(deps.wallet)):
 @me.get("/codes/{nonce}", response_model=CodeStatus)
 def code_status(nonce: str, c: deps.Wallet = Depends(deps.wallet)):
     return ok(c.core.codes.status(c.token, nonce))
+
+
+@me.get("/sales/{sale_id}/summary", response_model=SaleSummary)
+def sale_summary(sale_id: str, c: deps.Wallet = Depends(deps.wallet)):
+    """What the wallet shows for its paid code ("Paid ¥1,234 at <store>"): only a sale this customer paid;
+    another customer's sale is not_found, exactly like a sale that does not exist."""
+    if c.core.sales.sale(sale_id).customer_id != c.session.customer_id:
+        raise NotFound(f"No sale {sale_id}.")
+    return ok(c.core.sales.summary(sale_id))
 
 
 _FINAL = {CodeState.PAID, CodeState.REFUSED, CodeState.EXPIRED, CodeState.SUPERSEDED, CodeState.REVOKED}

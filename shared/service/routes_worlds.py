@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.service import deps
+from shared.service import auth, deps
 from shared.service.app import ok
 from shared.service.deps import Body, WorldName
 from shared.service.worlds import WorldInfo, WorldSummary, check_name, info, summary
@@ -56,5 +56,4 @@ def reset_world(request: Request, world: WorldName):
 
 @router.post("/worlds/{world}/seed-demo", response_model=dict)
 def seed_demo(w: deps.World = Depends(deps.world)):
-    from shared.demo_data import seed_demo as seed
-    return ok(seed(w.core))
+    return ok(auth.seed_demo(w.core))
