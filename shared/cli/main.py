@@ -327,6 +327,8 @@ def _run(args: argparse.Namespace, as_json: bool) -> int:
             core, handler = open_remote(args, handler)
         elif getattr(args, "world", None) is not None or getattr(args, "cmd_path", "").startswith("world "):
             raise UsageError("qrpay: worlds live on a server: give --server URL")
+        elif getattr(args, "cacert", None) is not None:  # an option of --server alone is not silently ignored
+            raise UsageError("qrpay: --cacert goes with --server (the server's certificate)")
         elif getattr(handler, "needs_core", True):
             core = open_core(args)
         try:
