@@ -23,7 +23,9 @@ def test_serve_refuses_a_client_time(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "x.sqlite3"), "--now", "2026-01-01T00:00:00Z", "serve"]) == 1
     assert "client_time_refused" in capsys.readouterr().err
     assert main(["--db", str(tmp_path / "x.sqlite3"), "serve", "--database", "postgresql://x/y"]) == 1
-    assert "no_postgres" in capsys.readouterr().err
+    assert "not both" in capsys.readouterr().err                     # a file or a server, never both
+    assert main(["serve", "--database", "mysql://x/y"]) == 1
+    assert "bad_database_url" in capsys.readouterr().err
 
 
 def test_tls_serves_https_with_its_own_certificate_and_logs_no_secret(tmp_path):

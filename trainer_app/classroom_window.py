@@ -143,7 +143,7 @@ class ClassroomWindow(QMainWindow):
         head.addWidget(self.count, 1)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("newWorldName")
-        self.name_edit.setPlaceholderText(self.tr("team-a"))
+        self.name_edit.setPlaceholderText("team-a")  # an example name, the same in every language
         self.name_edit.setMaxLength(32)
         self.name_edit.setMinimumWidth(180)
         self.name_edit.returnPressed.connect(self.create_world)

@@ -107,12 +107,7 @@
         <translation>教室</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>team-a</source>
-        <translation>team-a</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>New world</source>
         <translation>新しいワールド</translation>
     </message>
