@@ -69,112 +69,18 @@ class WorldStore(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteWorldStore:
-    """One SQLite file per world in `folder`; `default_file` (if given) is the world named "default"."""
+class _OpenWorlds:
+    """What both stores share: the open Cores by name behind one lock, and create/get/reset/delete
+    on top of four hooks — `_checked(name)`, `exists(name)`, `_open_core(name)`, `_destroy(name)`
+    (and `_kept(name)`: why a world may not be deleted, or None)."""
 
-    def __init__(self, folder: str | Path, *, default_file: str | Path | None = None,
-                 clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.default_file = Path(default_file) if default_file is not None else None
+    def __init__(self, clock_factory: Callable[[], Clock | None]) -> None:
         self._clock_factory = clock_factory
         self._open: dict[str, Core] = {}
         self._lock = threading.RLock()
-        if self.default_file is not None:
-            self.get_or_create(DEFAULT_WORLD)
-
-    def _path(self, name: str) -> Path:
-        if name == DEFAULT_WORLD and self.default_file is not None:
-            return self.default_file
-        return self.folder / f"{check_name(name)}.sqlite3"
-
-    def names(self) -> list[str]:
-        found = {p.name[: -len(".sqlite3")] for p in self.folder.glob("*.sqlite3") if _NAME.fullmatch(p.stem)}
-        if self.default_file is not None:
-            found.add(DEFAULT_WORLD)
-        return sorted(found)
-
-    def exists(self, name: str) -> bool:
-        return self._path(check_name(name)).exists()
-
-    def create(self, name: str) -> Core:
-        with self._lock:
-            if self.exists(name):
-                raise Conflict(f"A world named {name} exists already.", code="world_exists")
-            return self._opened(name)
-
-    def get_or_create(self, name: str) -> Core:
-        with self._lock:
-            return self._opened(check_name(name))
-
-    def get(self, name: str) -> Core:
-        with self._lock:
-            if name in self._open:
-                return self._open[name]
-            if not isinstance(name, str) or not _NAME.fullmatch(name) or not self.exists(name):
-                raise no_such_world(str(name)[:40])
-            return self._opened(name)
-
-    def _opened(self, name: str) -> Core:
-        if name not in self._open:
-            core = Core.open(self._path(name), clock=self._clock_factory())
-            core.codes.ensure_issuer_key()
-            self._open[name] = core
-        return self._open[name]
-
-    def reset(self, name: str) -> Core:
-        with self._lock:
-            self.get(name)
-            self._remove(name)
-            return self._opened(name)
-
-    def delete(self, name: str) -> None:
-        with self._lock:
-            self.get(name)
-            if name == DEFAULT_WORLD and self.default_file is not None:
-                raise InputError("The default world is the server's --db file; reset it instead.",
-                                 code="default_world")
-            self._remove(name)
-
-    def _remove(self, name: str) -> None:
-        core = self._open.pop(name, None)
-        if core is not None:
-            core.close()
-        path = self._path(name)
-        for extra in ("", "-wal", "-shm", "-journal", ".credentials.json"):
-            Path(str(path) + extra).unlink(missing_ok=True)
-
-    def close(self) -> None:
-        with self._lock:
-            for core in self._open.values():
-                core.close()
-            self._open.clear()
-
-
-class PgWorldStore:
-    """One PostgreSQL schema per world on one server (`qrpay serve --database URL`): each world is
-    `Core.open(url, world=name)` (its schema `world_<name>`, created and migrated on first open);
-    listing and deleting ask the server (shared.storage.pg). The "default" world always exists."""
-
-    def __init__(self, url: str, *, clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
-        from shared.storage import pg
-        self._pg = pg
-        self.url, _ = pg.split_target(url)
-        self._clock_factory = clock_factory
-        self._open: dict[str, Core] = {}
-        self._lock = threading.RLock()
-        self.get_or_create(DEFAULT_WORLD)
 
     def _checked(self, name: object) -> str:
-        name = check_name(name)
-        self._pg.world_schema(name)  # PostgreSQL's own rule for a schema name (no '-')
-        return name
-
-    def names(self) -> list[str]:
-        return sorted(set(self._pg.list_worlds(self.url)) | set(self._open))
-
-    def exists(self, name: str) -> bool:
-        return name in self._open or name in self._pg.list_worlds(self.url)
+        return check_name(name)
 
     def create(self, name: str) -> Core:
         with self._lock:
@@ -196,7 +102,7 @@ class PgWorldStore:
 
     def _opened(self, name: str) -> Core:
         if name not in self._open:
-            core = Core.open(self.url, world=name, clock=self._clock_factory())
+            core = self._open_core(name)
             core.codes.ensure_issuer_key()
             self._open[name] = core
         return self._open[name]
@@ -210,21 +116,95 @@ class PgWorldStore:
     def delete(self, name: str) -> None:
         with self._lock:
             self.get(name)
-            if name == DEFAULT_WORLD:
-                raise InputError("The default world stays; reset it instead.", code="default_world")
+            why = self._kept(name)
+            if why:
+                raise InputError(why, code="default_world")
             self._remove(name)
 
     def _remove(self, name: str) -> None:
         core = self._open.pop(name, None)
         if core is not None:
             core.close()
-        self._pg.drop_world(self.url, name)
+        self._destroy(name)
 
     def close(self) -> None:
         with self._lock:
             for core in self._open.values():
                 core.close()
             self._open.clear()
+
+
+class SqliteWorldStore(_OpenWorlds):
+    """One SQLite file per world in `folder`; `default_file` (if given) is the world named "default"."""
+
+    def __init__(self, folder: str | Path, *, default_file: str | Path | None = None,
+                 clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
+        super().__init__(clock_factory)
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.default_file = Path(default_file) if default_file is not None else None
+        if self.default_file is not None:
+            self.get_or_create(DEFAULT_WORLD)
+
+    def _path(self, name: str) -> Path:
+        if name == DEFAULT_WORLD and self.default_file is not None:
+            return self.default_file
+        return self.folder / f"{check_name(name)}.sqlite3"
+
+    def names(self) -> list[str]:
+        found = {p.name[: -len(".sqlite3")] for p in self.folder.glob("*.sqlite3") if _NAME.fullmatch(p.stem)}
+        if self.default_file is not None:
+            found.add(DEFAULT_WORLD)
+        return sorted(found)
+
+    def exists(self, name: str) -> bool:
+        return self._path(check_name(name)).exists()
+
+    def _open_core(self, name: str) -> Core:
+        return Core.open(self._path(name), clock=self._clock_factory())
+
+    def _kept(self, name: str) -> str | None:
+        if name == DEFAULT_WORLD and self.default_file is not None:
+            return "The default world is the server's --db file; reset it instead."
+        return None
+
+    def _destroy(self, name: str) -> None:
+        path = self._path(name)
+        for extra in ("", "-wal", "-shm", "-journal", ".credentials.json"):
+            Path(str(path) + extra).unlink(missing_ok=True)
+
+
+class PgWorldStore(_OpenWorlds):
+    """One PostgreSQL schema per world on one server (`qrpay serve --database URL`): each world is
+    `Core.open(url, world=name)` (its schema `world_<name>`, created and migrated on first open);
+    listing and deleting ask the server (shared.storage.pg). The "default" world always exists."""
+
+    def __init__(self, url: str, *, clock_factory: Callable[[], Clock | None] = lambda: None) -> None:
+        from shared.storage import pg
+        super().__init__(clock_factory)
+        self._pg = pg
+        self.url, _ = pg.split_target(url)
+        self.get_or_create(DEFAULT_WORLD)
+
+    def _checked(self, name: object) -> str:
+        name = check_name(name)
+        self._pg.world_schema(name)  # PostgreSQL's own rule for a schema name
+        return name
+
+    def names(self) -> list[str]:
+        return sorted(set(self._pg.list_worlds(self.url)) | set(self._open))
+
+    def exists(self, name: str) -> bool:
+        return name in self._open or name in self._pg.list_worlds(self.url)
+
+    def _open_core(self, name: str) -> Core:
+        return Core.open(self.url, world=name, clock=self._clock_factory())
+
+    def _kept(self, name: str) -> str | None:
+        return "The default world stays; reset it instead." if name == DEFAULT_WORLD else None
+
+    def _destroy(self, name: str) -> None:
+        self._pg.drop_world(self.url, name)
 
 
 def info(name: str, core: Core) -> WorldInfo:
