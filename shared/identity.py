@@ -33,7 +33,6 @@ Stuffing cheat sheets, OWASP ASVS 5.0 6.3.1):
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import sqlite3
 from typing import Callable
 
@@ -51,7 +50,7 @@ from shared.notices import _FACTOR_NEEDED, _TOTP_WRONG, _WRONG_LOGIN, notice, no
 from shared.credentials import CredentialChanges
 from shared.password_reset import PasswordReset
 from shared.policy import Policy
-from shared.sessions import Session, SessionKeeping, _session, _token_hash
+from shared.sessions import Session, SessionKeeping, _session, _token_hash, new_session_token
 from shared.storage import identity_store as store
 from shared.throttle import SignInThrottle, _Attempt
 
@@ -240,7 +239,7 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
         # -- one write transaction settles it ----------------------------------------------------
         error: Exception | None = None
         srow = None
-        token = secrets.token_urlsafe(32)
+        token = new_session_token()
         with self.core.db.write() as conn:
             if not pw_ok:
                 reason = "unknown_email" if row is None else "wrong_password"

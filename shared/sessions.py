@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import sqlite3
 from dataclasses import dataclass
 
@@ -28,6 +29,13 @@ class Session:
     created_at: float
     last_seen_at: float
     step_up_at: float | None
+
+
+def new_session_token() -> str:
+    """A session's bearer token: 256 random bits behind a fixed prefix. The prefix makes a leaked
+    token recognisable (log and secret scanners) and means it never begins with "-", which a
+    command line would take for an option (`qrpay code issue --session -Yd…` was a usage error)."""
+    return "qs_" + secrets.token_urlsafe(32)
 
 
 def _token_hash(token: object) -> str:

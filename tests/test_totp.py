@@ -129,8 +129,11 @@ def _race_sign_in(db_path, now, email, code, barrier, results):
 
 
 def test_two_processes_submitting_the_same_code_get_exactly_one_success(core, db_path):
-    e = _enrolled(core)
+    # A fresh account each round: the losers' failures count towards the account's growing delay
+    # (3 in a row: wait 1 s), so a second round on the same account would be throttled or not
+    # depending on whether last round's winner signed in before or after the losers.
     for round_ in range(2):
+        e = _enrolled(core, f"racer{round_}@example.jp")
         core.clock.advance(60)
         now = core.now()
         code = totp.totp_code(e.totp_secret, now)
@@ -138,6 +141,8 @@ def test_two_processes_submitting_the_same_code_get_exactly_one_success(core, db
         outcomes = sorted(race(_race_sign_in, [(str(db_path), now, e.email, code)] * n))
         # hardened: the losers get the wrong-password reply; the audit records the replays
         assert outcomes == ["invalid_credentials"] * (n - 1) + ["ok"], (round_, outcomes)
+        events = [r.event for r in core.audit_recent() if r.customer_id == e.customer_id]
+        assert (events.count(AuditEvent.LOGIN_SUCCEEDED), events.count(AuditEvent.LOGIN_FAILED)) == (1, n - 1)
 
 
 def test_recovery_code_signs_in_once_and_is_stored_hashed(core, db_path):

@@ -168,6 +168,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with our own JSON-aware message
         if len(message) > 300:  # argparse quotes the bad value whole: never echo 100 kB back
             message = message[:300] + "… (shortened)"
+        if "expected one argument" in message:  # `--email -x@…`: argparse takes the value for an option
+            message += " (a value that begins with '-' is written with '=', as in --option=-value)"
         raise UsageError(f"{self.prog}: {message}")
 
 

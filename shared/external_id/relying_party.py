@@ -138,13 +138,14 @@ class ExternalIdService:
         """Sign in with the SNS: an authorization code (with the request's `state`), an ID token the
         app holds (with `state`), or, trusted only by the 2019 preset, a bare external user id."""
         from shared.identity import _label, _session, _token_hash, normalize_email
+        from shared.sessions import new_session_token
 
         device, source = _label(device, "device"), _label(source, "source")
         presented = "code" if code is not None else "id_token" if id_token is not None else "external_user_id"
         try:
             ident = self._identity(state=state, code=code, id_token=id_token, external_user_id=external_user_id)
             policy, now = self.core.policy, self.core.now()
-            token = secrets.token_urlsafe(32)
+            token = new_session_token()
             with self.core.db.write() as conn:
                 link = store.link_of(conn, ident.issuer, ident.subject)
                 found_by = "sub"
