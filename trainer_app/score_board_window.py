@@ -1,8 +1,8 @@
 """The score board (OWASP Juice Shop's): every challenge with its difficulty, its category, whether
 it is solved, two levels of hints shown on request, and, once solved, what went wrong at 7pay.
 
-    board = ScoreBoardWindow(core)            # polls the core every POLL_MS
-    board.refresh()                           # detect new solves now (tests)
+    board = ScoreBoardWindow(core)            # polls the core every POLL_MS, off the GUI thread
+    board.refresh()                           # detect new solves now (tests wait for `refreshed`)
 
 The core decides what is solved (`shared.challenges.status` reads the audit log and the ledger);
 this window never marks anything itself. "Reset progress" asks first, then `challenges.reset`.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -23,6 +23,8 @@ from shared.errors import QrpayError
 from trainer_app.defence_groups import group_of
 from ui_common import app as ui_app
 from ui_common import theme
+from ui_common.tasks import run_in_background
+from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
 from ui_common.widgets import Banner
 
@@ -144,9 +146,11 @@ class ChallengeCard(QFrame):
 
 
 class ScoreBoardWindow(QMainWindow):
-    """All challenges, refreshed from the core as they get solved."""
+    """All challenges, refreshed from the core as they get solved (polled off the GUI thread: over a
+    server each poll is an HTTP call)."""
 
     solved_changed = Signal()      # the set of solved challenges moved (a solve, or a reset)
+    refreshed = Signal()           # a poll arrived and the cards show it (tests wait for it)
 
     def __init__(self, core, *, poll_ms: int = POLL_MS,
                  confirm: Callable[[QWidget, str], bool] | None = None, parent: QWidget | None = None) -> None:
@@ -206,11 +210,11 @@ class ScoreBoardWindow(QMainWindow):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.setCentralWidget(root)
+        self.poller = BackgroundPoller(lambda: challenge_states(self.core), interval_ms=poll_ms, parent=self)
+        self.poller.arrived.connect(self._show)
+        self.poller.failed.connect(lambda e: self.message.show_state("danger", e.message))
+        self.poller.recovered.connect(self.message.clear)
         self.refresh()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        if poll_ms > 0:
-            self._timer.start(poll_ms)
         if not ui_app.apply_window_geometry(self):
             self.resize(1100, 740)
 
@@ -219,12 +223,11 @@ class ScoreBoardWindow(QMainWindow):
 
     @Slot()
     def refresh(self) -> None:
-        """Ask the core which challenges are solved (it detects new solves) and repaint."""
-        try:
-            states = challenge_states(self.core)
-        except QrpayError as e:
-            self.message.show_state("danger", e.message)
-            return
+        """Ask the core which challenges are solved (it detects new solves), off the GUI thread; the cards
+        repaint when the answer arrives."""
+        self.poller.poll()
+
+    def _show(self, states: list[challenges.ChallengeState]) -> None:
         for s in states:
             if s.challenge.id in self.cards:
                 self.cards[s.challenge.id].show_state(s)
@@ -236,26 +239,36 @@ class ScoreBoardWindow(QMainWindow):
             self._solved = solved
             if not first:
                 self.solved_changed.emit()
+        self.refreshed.emit()
 
     @Slot()
     def ask_reset(self) -> None:
         if not self._confirm(self, self.tr("Forget every solved challenge on this database? Only what happens "
                                            "from now on will count.")):
             return
-        try:
+        self.reset_button.setEnabled(False)
+
+        def reset() -> int:
             remote = hasattr(self.core, "reset_challenges")
-            n = self.core.reset_challenges() if remote else challenges.reset(self.core)
-        except QrpayError as e:
+            return self.core.reset_challenges() if remote else challenges.reset(self.core)
+
+        def done(n: int) -> None:
+            self.reset_button.setEnabled(True)
+            for card in self.cards.values():
+                card.close_hints()
+            self.message.show_state("info", self.tr("Progress reset: {n} solved challenges forgotten.").format(n=n))
+            self.refresh()
+
+        def failed(e: QrpayError) -> None:
+            self.reset_button.setEnabled(True)
             self.message.show_state("danger", e.message)
-            return
-        for card in self.cards.values():
-            card.close_hints()
-        self.message.show_state("info", self.tr("Progress reset: {n} solved challenges forgotten.").format(n=n))
-        self.refresh()
+
+        run_in_background(reset, on_success=done, on_failure=failed)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        self._timer.stop()
+        """No poll outlives the window: one in flight is waited for (the core closes after this)."""
+        self.poller.stop()
