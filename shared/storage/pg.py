@@ -155,18 +155,12 @@ class PgDatabase:
         with self._lock:
             conn = self._live()
             raw = conn.raw
-            try:
-                raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_CLASS}, {self._lock_key})")
-            except BaseException as e:
-                self._abandon(raw)
-                raise _as_storage(e) from None
+            self._begin(raw, f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_CLASS}, {self._lock_key})")
             try:
                 yield conn
             except BaseException as e:
                 self._abandon(raw)
                 conn.after_commit.clear()
-                if isinstance(e, OverflowError):
-                    raise _overflow() from None
                 raise _as_storage(e) from None
             try:
                 raw.execute("UPDATE qrpay_changes SET n = n + 1; COMMIT")
@@ -185,22 +179,23 @@ class PgDatabase:
             if conn.in_transaction:  # nested inside a write: reuse it
                 yield conn
                 return
-            try:
-                raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            except BaseException as e:
-                self._abandon(raw)
-                raise _as_storage(e) from None
+            self._begin(raw, "BEGIN ISOLATION LEVEL REPEATABLE READ")
             try:
                 yield conn
             except BaseException as e:
                 self._abandon(raw)
-                if isinstance(e, OverflowError):
-                    raise _overflow() from None
                 raise _as_storage(e) from None
             try:
                 raw.execute("COMMIT")
             except BaseException:  # ending a read loses nothing
                 self._abandon(raw)
+
+    def _begin(self, raw, sql: str) -> None:
+        try:
+            raw.execute(sql)
+        except BaseException as e:
+            self._abandon(raw)
+            raise _as_storage(e) from None
 
     @staticmethod
     def _abandon(raw) -> None:
@@ -246,9 +241,12 @@ def _overflow() -> InputError:
 
 
 def _as_storage(e: BaseException) -> BaseException:
-    """A psycopg error that escaped the wrapper (BEGIN, COMMIT) as the StorageError it means; other
-    exceptions (the services' own errors, sqlite3-class errors from the wrapper) unchanged."""
+    """A psycopg error that escaped the wrapper (BEGIN, COMMIT) as the StorageError it means, a number
+    beyond 64 bits as number_too_large; other exceptions (the services' own errors, sqlite3-class errors
+    from the wrapper) unchanged."""
     import psycopg
+    if isinstance(e, OverflowError):
+        return _overflow()
     if isinstance(e, psycopg.Error):
         out = translate_error(e)
         if isinstance(out, OverflowError):
