@@ -16,8 +16,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QWidget)
 
 from shared.clock import jst_text
 from shared.errors import NotFound, QrpayError
@@ -26,7 +25,7 @@ from ui_common import theme
 from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
 from ui_common.tasks import run_in_background
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, column_scroll, titled_page
 
 log = logging.getLogger(__name__)
 
@@ -124,15 +123,7 @@ class ClassroomWindow(QMainWindow):
         self._confirm = confirm or ask_yes_no
         self.rows: dict[str, WorldRow] = {}
         self.setWindowTitle(self.tr("qrpay-sim — Classroom"))
-        root = QWidget()
-        outer = QVBoxLayout(root)
-        outer.setContentsMargins(16, 10, 16, 10)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        title = QLabel(self.tr("Classroom"))
-        title.setProperty("role", "title")
-        head.addWidget(title)
+        root, outer, head = titled_page(self.tr("Classroom"))
         self.count = QLabel()
         self.count.setObjectName("worldCount")
         self.count.setProperty("role", "muted")
@@ -149,7 +140,6 @@ class ClassroomWindow(QMainWindow):
         self.new_button.setProperty("role", "primary")
         self.new_button.clicked.connect(self.create_world)
         head.addWidget(self.new_button)
-        outer.addLayout(head)
         self.server = QLabel(self.tr("Server: {url}").format(url=client.url))
         self.server.setProperty("role", "muted")
         self.server.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -184,12 +174,7 @@ class ClassroomWindow(QMainWindow):
         self.empty.setProperty("role", "muted")
         self.grid.addWidget(self.empty, 1, 0, 1, len(heads))
         self.grid.setRowStretch(1000, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(frame)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(column_scroll(frame), 1)
         self.setCentralWidget(root)
         self._base_ms = refresh_ms
         self.poller = BackgroundPoller(lambda: fetch_summaries(self.client), interval_ms=refresh_ms, parent=self)

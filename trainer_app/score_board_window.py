@@ -14,8 +14,8 @@ import logging
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from shared import challenges, defences
 from shared.clock import jst_text
@@ -26,7 +26,7 @@ from ui_common import theme
 from ui_common.tasks import run_in_background
 from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, card_column, titled_page
 
 log = logging.getLogger(__name__)
 
@@ -160,15 +160,7 @@ class ScoreBoardWindow(QMainWindow):
         self._solved: frozenset[str] | None = None
         lang = ui_app.language()
         self.setWindowTitle(self.tr("qrpay-sim — Score board"))
-        root = QWidget()
-        outer = QVBoxLayout(root)
-        outer.setContentsMargins(16, 10, 16, 10)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        title = QLabel(self.tr("Score board"))
-        title.setProperty("role", "title")
-        head.addWidget(title)
+        root, outer, head = titled_page(self.tr("Score board"))
         self.count = QLabel()
         self.count.setObjectName("solvedCount")
         self.count.setStyleSheet(f"font-size: {theme.BODY_PT + 2}pt; font-weight: 700;")
@@ -179,7 +171,6 @@ class ScoreBoardWindow(QMainWindow):
                                         " font-weight: 600; }")
         self.reset_button.clicked.connect(self.ask_reset)
         head.addWidget(self.reset_button)
-        outer.addLayout(head)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(10)
@@ -193,21 +184,14 @@ class ScoreBoardWindow(QMainWindow):
         outer.addWidget(intro)
         self.message = Banner()
         outer.addWidget(self.message)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll, bl = card_column()
         self.scroll = scroll
-        body = QWidget()
-        bl = QVBoxLayout(body)
-        bl.setContentsMargins(0, 0, 8, 0)
-        bl.setSpacing(8)
         self.cards: dict[str, ChallengeCard] = {}
         for c in challenges.CHALLENGES.values():
             card = ChallengeCard(c, lang)
             self.cards[c.id] = card
             bl.addWidget(card)
         bl.addStretch(1)
-        scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.setCentralWidget(root)
         self.poller = BackgroundPoller(lambda: challenge_states(self.core), interval_ms=poll_ms, parent=self)

@@ -62,7 +62,7 @@
 <context>
     <name>ClassroomWindow</name>
     <message>
-        <location filename="../../trainer_app/classroom_window.py" line="+73"/>
+        <location filename="../../trainer_app/classroom_window.py" line="+72"/>
         <source>Reset world…</source>
         <translation>ワールドをリセット…</translation>
     </message>
@@ -102,17 +102,17 @@
         <translation>qrpay-sim — 教室</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Classroom</source>
         <translation>教室</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>New world</source>
         <translation>新しいワールド</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Server: {url}</source>
         <translation>サーバー：{url}</translation>
     </message>
@@ -152,7 +152,7 @@
         <translation>ワールドはまだありません。「新しいワールド」で作成してください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>{n} s ago</source>
         <translation>{n}秒前</translation>
     </message>
@@ -266,7 +266,7 @@
         <translation>各スイッチは、このデータベースを使うすべてのアプリで防御を一つずつオン・オフします。すべてオンが強化設定、すべてオフが2019年の設定です。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+40"/>
         <source>Source</source>
         <translation>ソース</translation>
     </message>
@@ -631,22 +631,22 @@
         <translation>qrpay-sim — スコアボード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Score board</source>
         <translation>スコアボード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Reset progress…</source>
         <translation>進み具合をリセット…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Attack the system by hand with the wallet, the till and qrpay, under the 2019 preset or with a defence switched off. A challenge is marked solved when the system sees it happen.</source>
         <translation>2019年の設定、または防御を一つオフにした状態で、ウォレット・レジ・qrpay を使って手作業でシステムを攻撃してください。システムが攻撃を検知すると、チャレンジが解決済みになります。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+40"/>
         <source>{solved} of {total} solved</source>
         <translation>{total}個中{solved}個を解決</translation>
     </message>
