@@ -8,15 +8,14 @@ its limit, an unknown JAN) is undone and explained in the cart's own message lin
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from pos_app.messages import plain_error
 from pos_app.elided_label import ElidedLabel
 from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.tax import REDUCED_MARK, CartLine, CartTotals
-from ui_common.widgets import clear_layout
+from ui_common.widgets import clear_layout, column_scroll
 
 
 class CartLineRow(QFrame):
@@ -89,12 +88,8 @@ class CartPanel(QWidget):
         # The rows keep their height and the list scrolls; squeezed rows would cut their text.
         self._rows.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self._rows.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self._rows_host)
+        scroll = column_scroll(self._rows_host)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self._rows_host.setObjectName("cartRows")
         self._rows_host.setStyleSheet("QWidget#cartRows { background: transparent; }")
         scroll.viewport().setAutoFillBackground(False)

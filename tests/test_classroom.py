@@ -15,6 +15,7 @@ from shared.remote import RemoteCore
 from tests.remote_server import ROOT, served
 from tests.test_pos_layout_fit import look  # noqa: F401 (the fixture: language and type size, and back)
 from trainer_app.classroom_window import ClassroomWindow
+from ui_common.tasks import wait_for_tasks
 
 
 @pytest.fixture(scope="module")
@@ -218,9 +219,11 @@ def test_the_score_board_works_over_the_server_for_its_own_world(qtbot, server):
     solve_and_alert(remote(server, b))
     board = ScoreBoardWindow(remote(server, a), poll_ms=0, confirm=lambda *_: True)
     qtbot.addWidget(board)
+    wait_for_tasks(qtbot, timeout=30_000)                   # the first poll, off the GUI thread
     assert board.message.isHidden(), board.message.text()
     assert board.card("stuffing-takeover").is_solved() and board.count.text() == "1 of 8 solved"
-    board.reset_button.click()
+    with qtbot.waitSignal(board.solved_changed, timeout=30_000):
+        board.reset_button.click()
     assert not board.card("stuffing-takeover").is_solved() and board.count.text() == "0 of 8 solved"
     other = {s.challenge.id for s in remote(server, b).challenge_states() if s.solved}
     assert other == {"stuffing-takeover"}                   # the other world keeps its solve

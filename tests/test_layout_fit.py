@@ -181,21 +181,12 @@ def _sign_in(window, world):
 def _screens(window, world):
     """(name, how to get there) for every screen a customer or presenter sees."""
     from shared.codes import CodeState, CodeStatus
-    from shared.totp import new_recovery_codes, new_secret, otpauth_uri
+    from wallet_app.screenshot_hooks import show_sign_up_page
 
     core = world["core"]
 
     def signup(page):
-        def go():
-            w = window.show_signup()
-            w.email.setText("hanako.new@example.com")
-            w.name.setText("山田 花子")
-            if page:
-                secret = new_secret()
-                w.setup.set_enrollment(otpauth_uri(secret, "hanako.new@example.com"), secret)
-                w.codes.set_codes(new_recovery_codes())
-                w._set_page(page)
-        return go
+        return lambda: show_sign_up_page(window, page)
 
     def signin_refused():
         w = window.show_signin("hanako@example.com")

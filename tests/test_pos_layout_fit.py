@@ -192,6 +192,7 @@ def test_defence_switches_and_score_board_fit(qtbot, core, look, tmp_path, lang,
     board = ScoreBoardWindow(core, poll_ms=0)
     qtbot.addWidget(board)
     board.show()
+    wait_for_tasks(qtbot)                       # the first poll (off the GUI thread): the solve shows
     for cid in ("stuffing-takeover", "reset-hijack", "external-id-takeover"):
         board.card(cid).open_hint(1)
         board.card(cid).open_hint(2)

@@ -293,7 +293,7 @@ def test_seed_demo_through_the_server_hands_back_the_keys_it_issued_and_the_clie
     """Issue 15: the keys come in seed-demo's one reply (admin only); the trainer's client saves them 0600 and
     issues none of its own, so a key already handed to another machine keeps working."""
     import os
-    from shared.remote.core import remote_home
+    from shared.remote.local_files import remote_home
     monkeypatch.setenv("QRPAY_CONFIG_DIR", str(tmp_path / "trainer"))
     world = server.new_world()
     r = httpx.post(f"{server.url}/worlds/{world}/seed-demo", headers={"Authorization": f"Bearer {server.token}x"})

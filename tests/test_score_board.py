@@ -17,6 +17,7 @@ import pytest
 from shared import challenges
 from shared.core import Core
 from trainer_app.score_board_window import ScoreBoardWindow
+from ui_common.tasks import wait_for_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,10 +32,22 @@ def qrpay(db, *args, stdin: str | None = None, expect: int = 0) -> dict:
 
 @pytest.fixture
 def board(qtbot, core):
-    b = ScoreBoardWindow(core, poll_ms=0, confirm=lambda *_: True)
-    qtbot.addWidget(b)
+    b = opened(qtbot, core, confirm=lambda *_: True)
     b.show()
     return b
+
+
+def opened(qtbot, core, **kw) -> ScoreBoardWindow:
+    """A board whose first poll (off the GUI thread) has arrived."""
+    b = ScoreBoardWindow(core, **{"poll_ms": 0, **kw})
+    qtbot.addWidget(b)
+    wait_for_tasks(qtbot)
+    return b
+
+
+def refreshed(qtbot, b: ScoreBoardWindow) -> None:
+    with qtbot.waitSignal(b.refreshed, timeout=10_000):
+        b.refresh()
 
 
 def test_every_challenge_with_difficulty_category_and_state(board):
@@ -68,8 +81,7 @@ def test_reset_asks_first_and_forgets(qtbot, core):
     c = demo["customers"][0]
     core.identity.sign_in(c["email"], c["password"], device="trainee-laptop")   # stuffing-takeover
     answers = []
-    b = ScoreBoardWindow(core, poll_ms=0, confirm=lambda _w, text: answers.append(text) or False)
-    qtbot.addWidget(b)
+    b = opened(qtbot, core, confirm=lambda _w, text: answers.append(text) or False)
     assert b.card("stuffing-takeover").is_solved()
     assert not b.card("stuffing-takeover").explanation.isHidden()
     b.reset_button.click()                       # "No": nothing forgotten
@@ -116,11 +128,10 @@ def test_the_same_steps_under_hardened_leave_it_unsolved(qtbot, tmp_path):
     db = tmp_path / "fresh.sqlite3"
     victim = qrpay(db, "seed-demo")["customers"][0]["email"]
     core = Core.open(db)
-    board = ScoreBoardWindow(core, poll_ms=0)
-    qtbot.addWidget(board)
+    board = opened(qtbot, core)
     qrpay(db, "password", "reset-request", "--email", victim, "--send-to", "you@example.com")
     assert qrpay(db, "mailbox", "--to", "you@example.com")["messages"] == []
-    board.refresh()
+    refreshed(qtbot, board)
     assert not board.card("reset-hijack").is_solved()
     core.close()
 
@@ -135,7 +146,7 @@ def test_score_board_opens_alone_from_the_command_line(tmp_path):
     assert "Score board" in p.stdout
 
 
-def test_a_poll_with_nothing_new_takes_no_write_lock(board, core, monkeypatch):
+def test_a_poll_with_nothing_new_takes_no_write_lock(qtbot, board, core, monkeypatch):
     """The board polls every two seconds beside the wallet and the till: looking is a read."""
     writes = []
     real = core.db.write
@@ -146,5 +157,5 @@ def test_a_poll_with_nothing_new_takes_no_write_lock(board, core, monkeypatch):
 
     monkeypatch.setattr(core.db, "write", counting_write)
     for _ in range(3):
-        board.refresh()
+        refreshed(qtbot, board)
     assert writes == [] and not any(card.is_solved() for card in board.cards.values())

@@ -193,16 +193,7 @@ def test_world_create_list_reset_delete(client, shop):
 
 
 # -- errors and bad input --------------------------------------------------------------------------------
-def _error_classes():
-    out, todo = [], [errors.QrpayError]
-    while todo:
-        c = todo.pop()
-        out.append(c)
-        todo.extend(c.__subclasses__())
-    return out
-
-
-@pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", errors.error_classes(), ids=lambda c: c.__name__)
 def test_every_error_has_a_4xx_or_a_retryable_503(cls):
     status = statuses.status_for(cls("m"))
     assert 400 <= status < 500 or (status == 503 and cls in (errors.StorageError, errors.PaymentUnconfirmed))

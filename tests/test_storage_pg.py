@@ -16,7 +16,7 @@ from shared.core import Core
 from shared.demo_data import seed_demo
 from shared.errors import QrpayError, StorageError
 from shared.storage import db as sqlite_db
-from shared.storage import pg
+from shared.storage import pg, pg_connection
 
 from conftest import T0, fresh_world, pg_url
 
@@ -247,10 +247,10 @@ def test_the_postgresql_schema_has_every_table_and_column_of_the_sqlite_one(pg_c
 
 
 def test_the_sql_translation_keeps_literals_and_returns_ids():
-    text, returning = pg._translate("INSERT INTO postings (transfer_id, account, amount) VALUES (?, '?%', ?)")
+    text, returning = pg_connection._translate("INSERT INTO postings (transfer_id, account, amount) VALUES (?, '?%', ?)")
     assert text == "INSERT INTO postings (transfer_id, account, amount) VALUES (%s, '?%%', %s) RETURNING id"
     assert returning
-    text, returning = pg._translate("INSERT OR IGNORE INTO challenge_progress (challenge_id) VALUES (?)")
+    text, returning = pg_connection._translate("INSERT OR IGNORE INTO challenge_progress (challenge_id) VALUES (?)")
     assert text.endswith("ON CONFLICT DO NOTHING") and not returning
 
 

@@ -425,7 +425,7 @@ def test_alert_details_are_shown_whole(qtbot, window):
 def test_every_size_shown_has_a_label_of_the_trainer():
     """A size without an entry fell back to the core's English help sentence, untranslated and long
     (reset-hijack's read_mail in last session's Japanese screenshots)."""
-    from trainer_app.main_window import HIDDEN_SIZES
+    from trainer_app.run_panel import HIDDEN_SIZES
     from trainer_app.texts import _SIZE_LABELS
 
     missing = {f"{spec.name}:{o.name}" for spec in SCENARIOS.values() for o in spec.sizes

@@ -15,23 +15,22 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QWidget)
 
 from shared.clock import jst_text
 from shared.errors import NotFound, QrpayError
 from ui_common import app as ui_app
 from ui_common import theme
+from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
 from ui_common.tasks import run_in_background
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, column_scroll, titled_page
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 3000
 PER_WORLD_MS = 250      # a refresh is 1 + one request per world; the server allows 600 a minute per address
-SHUTDOWN_WAIT_MS = 30_000
 
 
 def fetch_summaries(client) -> list[dict]:
@@ -122,21 +121,9 @@ class ClassroomWindow(QMainWindow):
         super().__init__(parent)
         self.client = client
         self._confirm = confirm or ask_yes_no
-        self._busy = False
-        self._again = False
-        self._offline = False
-        self._closing = False
         self.rows: dict[str, WorldRow] = {}
         self.setWindowTitle(self.tr("qrpay-sim — Classroom"))
-        root = QWidget()
-        outer = QVBoxLayout(root)
-        outer.setContentsMargins(16, 10, 16, 10)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        title = QLabel(self.tr("Classroom"))
-        title.setProperty("role", "title")
-        head.addWidget(title)
+        root, outer, head = titled_page(self.tr("Classroom"))
         self.count = QLabel()
         self.count.setObjectName("worldCount")
         self.count.setProperty("role", "muted")
@@ -153,7 +140,6 @@ class ClassroomWindow(QMainWindow):
         self.new_button.setProperty("role", "primary")
         self.new_button.clicked.connect(self.create_world)
         head.addWidget(self.new_button)
-        outer.addLayout(head)
         self.server = QLabel(self.tr("Server: {url}").format(url=client.url))
         self.server.setProperty("role", "muted")
         self.server.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -188,18 +174,13 @@ class ClassroomWindow(QMainWindow):
         self.empty.setProperty("role", "muted")
         self.grid.addWidget(self.empty, 1, 0, 1, len(heads))
         self.grid.setRowStretch(1000, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(frame)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(column_scroll(frame), 1)
         self.setCentralWidget(root)
         self._base_ms = refresh_ms
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        if refresh_ms > 0:
-            self._timer.start(refresh_ms)
+        self.poller = BackgroundPoller(lambda: fetch_summaries(self.client), interval_ms=refresh_ms, parent=self)
+        self.poller.arrived.connect(self._show)
+        self.poller.failed.connect(self._failed)
+        self.poller.recovered.connect(self.message.clear)
         self.refresh()
         if not ui_app.apply_window_geometry(self):
             self.resize(1366, 768)
@@ -221,31 +202,14 @@ class ClassroomWindow(QMainWindow):
     # -- refreshing ---------------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:
-        """Ask the server for every world's summary, off the GUI thread (one request at a time)."""
-        if self._closing:
-            return
-        if self._busy:              # one in flight may have started before a reset: ask again after it
-            self._again = True
-            return
-        self._busy = True
-        self._again = False
-        run_in_background(lambda: fetch_summaries(self.client), on_success=self._show, on_failure=self._failed)
+        """Ask the server for every world's summary, off the GUI thread (one request at a time; one in
+        flight may have started before a reset: then once more after it)."""
+        self.poller.poll()
 
     def _failed(self, e: QrpayError) -> None:
-        self._busy = False
-        if not self._closing:
-            self._offline = True
-            self.message.show_state("danger", self.tr("The server did not answer: {reason}").format(reason=e.message))
-            if self._again:
-                self.refresh()
+        self.message.show_state("danger", self.tr("The server did not answer: {reason}").format(reason=e.message))
 
     def _show(self, summaries: list[dict]) -> None:
-        self._busy = False
-        if self._closing:
-            return
-        if self._offline:
-            self._offline = False
-            self.message.clear()
         names = [s["name"] for s in summaries]
         if names != list(self.rows):
             for r in self.rows.values():
@@ -261,14 +225,11 @@ class ClassroomWindow(QMainWindow):
         self.empty.setVisible(not names)
         for s in summaries:
             self.rows[s["name"]].show(self, s)
-        if self._timer.isActive():
-            self._timer.setInterval(refresh_interval_ms(len(names), self._base_ms))
-        seconds = round(self._timer.interval() / 1000) if self._timer.isActive() else 0
+        self.poller.set_interval(refresh_interval_ms(len(names), self._base_ms))
+        seconds = round(self.poller.interval_ms() / 1000)
         self.count.setText(self.tr("{n} worlds · refreshed every {s} s").format(n=len(names), s=max(1, seconds))
                            if seconds else self.tr("{n} worlds").format(n=len(names)))
         self.refreshed.emit()
-        if self._again:
-            self.refresh()
 
     # -- actions ------------------------------------------------------------------------------
     @Slot()
@@ -322,7 +283,4 @@ class ClassroomWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """No request outlives the window: one in flight is waited for (the client closes after this)."""
-        self._closing = True
-        self._timer.stop()
-        if self._busy:
-            QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+        self.poller.stop()

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
-                               QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from shared import defences
 from shared.errors import QrpayError
@@ -31,7 +31,7 @@ from shared.policy import Policy
 from trainer_app.defence_groups import grouped
 from ui_common import app as ui_app
 from ui_common import theme
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, card_column
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,13 +163,7 @@ class DefenceSwitchesPanel(QWidget):
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
-        bl = QVBoxLayout(body)
-        bl.setContentsMargins(0, 0, 8, 0)
-        bl.setSpacing(8)
+        scroll, bl = card_column()
         for gid, title, members in grouped():
             card = QFrame()
             card.setProperty("role", "card")
@@ -189,7 +183,6 @@ class DefenceSwitchesPanel(QWidget):
                 cl.addWidget(row)
             bl.addWidget(card)
         bl.addStretch(1)
-        scroll.setWidget(body)
         self.scroll = scroll
         split.addWidget(scroll)
 

@@ -22,38 +22,27 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QLabel, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
-                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QMainWindow, QPushButton, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
-from shared.attacks.base import Actor, TimelinePoint
-from trainer_app.chart import format_elapsed
 from shared.clock import in_jst
 from shared.errors import QrpayError
 from shared.money import format_yen
+from trainer_app.classroom_window import ClassroomWindow
+from trainer_app.defence_switches_panel import DefenceSwitchesPanel
+from trainer_app.policy_clock_bar import PolicyClockBar, SetTimeDialog
+from trainer_app.results_tabs import ResultsTabs
+from trainer_app.run_panel import RunPanel, ScenarioWorker
+from trainer_app.scenario_list import ScenarioList, load_scenarios
+from trainer_app.score_board_window import ScoreBoardWindow
+from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts
 from ui_common import app as ui_app
 from ui_common import theme
-from ui_common.widgets import clear_layout
-from trainer_app.defence_switches_panel import DefenceSwitchesPanel
-from trainer_app.policy_clock_bar import SetTimeDialog
-from trainer_app.score_board_window import ScoreBoardWindow
-from trainer_app.classroom_window import ClassroomWindow
-from trainer_app.run_panel import ScenarioWorker
-from trainer_app.scenario_list import load_scenarios
-from trainer_app.texts import _DEFENCES, _tr, policy_label, scenario_texts, size_label
-from trainer_app.results_tabs import ResultsTabs
-from trainer_app.policy_clock_bar import PolicyClockBar
-from trainer_app.run_panel import RunPanel
-from trainer_app.scenario_list import ScenarioList
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
 STEP_FLUSH_MS = 80          # steps are shown in batches: a fast run must not flood the event loop
-MAX_STEPS_SHOWN = 3000      # the list keeps the newest; the report has them all
-HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the CLI; not what an audience needs
-
-# -- the window --------------------------------------------------------------------------------
 
 class TrainerWindow(QMainWindow):
     run_finished = Signal()          # every policy of a run has reported (or it was stopped)
@@ -80,7 +69,6 @@ class TrainerWindow(QMainWindow):
         self._run_policies: tuple[str, ...] = ()
         self._run_spec = None
         self._closing = False
-        self._size_widgets: dict[str, QSpinBox] = {}
 
         self.setWindowTitle(self.tr("qrpay-sim — Attack trainer"))
         self._build()
@@ -243,53 +231,19 @@ class TrainerWindow(QMainWindow):
         spec = self.scenarios[names[row]]
         title, _, summary = self._texts.get(spec.name, (spec.title, spec.summary, spec.summary))
         self.run_card.setToolTip(f"{title}: {summary}")
-        clear_layout(self.sizes_grid)
-        self._size_widgets = {}
-        shown = [o for o in spec.sizes if o.name not in HIDDEN_SIZES]
-        per_row = 4
-        for i, opt in enumerate(shown):
-            label = QLabel(size_label(opt.name, opt.help))
-            label.setWordWrap(True)   # "Victim balance ¥" takes two lines in kiosk type rather than being cut
-            label.setToolTip(opt.help)
-            spin = QSpinBox()
-            spin.setGroupSeparatorShown(True)
-            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-            if opt.kind is float and opt.maximum <= 1:
-                spin.setRange(round(opt.minimum * 100), round(opt.maximum * 100))   # a share, shown in %
-                spin.setSuffix(" %")
-                spin.setValue(round(opt.default * 100))
-                spin.setProperty("percent", True)
-            else:
-                spin.setProperty("percent", False)
-                spin.setRange(int(opt.minimum), int(min(opt.maximum, 2**31 - 1)))
-                spin.setValue(int(opt.default))
-                spin.setSingleStep(max(1, int(opt.default) // 10))
-            spin.setToolTip(opt.help)
-            spin.setMinimumWidth(92)
-            spin.setObjectName(f"size_{opt.name}")
-            label.setBuddy(spin)
-            r, c = divmod(i, per_row)
-            self.sizes_grid.addWidget(label, r, 2 * c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.sizes_grid.addWidget(spin, r, 2 * c + 1)
-            self._size_widgets[opt.name] = spin
-        for c in range(2 * per_row):
-            self.sizes_grid.setColumnStretch(c, 1 if c % 2 else 0)
+        self.run_panel.show_sizes(spec)
 
     def selected_spec(self):
         return self.scenarios[self.scenario_names()[max(0, self.scenario_list.currentRow())]]
 
     def set_size(self, name: str, value: int | float) -> None:
-        w = self._size_widgets[name]
-        w.setValue(round(value * 100) if w.property("percent") else int(value))
+        self.run_panel.set_size(name, value)
 
     def sizes(self) -> dict[str, Any]:
-        """The sizes shown, as the scenario takes them (a share in % becomes a fraction)."""
-        return {name: (w.value() / 100 if w.property("percent") else int(w.value()))
-                for name, w in self._size_widgets.items()}
+        return self.run_panel.sizes()
 
-    # -- policy and clock ---------------------------------------------------------------------
-    @Slot()
     # -- the policy and the clock (the bar's) ------------------------------------------------
+    @Slot()
     def refresh_status(self) -> None:
         self.bar.refresh_status()
 
@@ -388,8 +342,7 @@ class TrainerWindow(QMainWindow):
         self.stop_button.setEnabled(running)
         self.scenario_list.setEnabled(not running)
         self.live_check.setEnabled(not running)
-        for w in self._size_widgets.values():
-            w.setEnabled(not running)
+        self.run_panel.set_sizes_enabled(not running)
         self.save_button.setEnabled(not running and bool(self.results))
 
     @Slot(str, object)
@@ -401,49 +354,13 @@ class TrainerWindow(QMainWindow):
         if not self._pending_steps or self._closing:
             return
         batch, self._pending_steps = self._pending_steps, []
-        at_end = self.steps_list.verticalScrollBar().value() >= self.steps_list.verticalScrollBar().maximum() - 4
+        live_chart = self._run_spec is not None and self._run_spec.name == "credential-stuffing"
+        self.tabs.add_steps(batch, self._run_policies, chart=live_chart, finished=set(self.results))
         for policy, step in batch:
-            if step.action == "start" and len(self._run_policies) > 1:
-                head = QListWidgetItem("— " + self.tr("under {policy}").format(policy=policy_label(policy)) + " —")
-                f = head.font()
-                f.setBold(True)
-                head.setFont(f)
-                self.steps_list.addItem(head)
-            self.steps_list.addItem(self._step_item(step))
             if step.progress is not None:
                 done = self._run_policies.index(policy) if policy in self._run_policies else 0
                 share = (done + step.progress) / max(1, len(self._run_policies))
                 self.progress.setValue(int(share * 1000))
-            if self._run_spec is not None and self._run_spec.name == "credential-stuffing":
-                self._chart_from_step(policy, step)
-        overflow = self.steps_list.count() - MAX_STEPS_SHOWN
-        for _ in range(max(0, overflow)):
-            self.steps_list.takeItem(0)
-        if at_end:
-            self.steps_list.scrollToBottom()
-
-    def _step_item(self, step) -> QListWidgetItem:
-        mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
-        actor = {Actor.ATTACKER: self.tr("Attacker"), Actor.VICTIM: self.tr("Victim"), Actor.TILL: self.tr("Till"),
-                 Actor.SYSTEM: self.tr("System")}[step.actor]
-        text = f"{mark}  +{format_elapsed(step.elapsed)}  {actor}: {step.result}"
-        if step.detail:
-            text += f"  —  {step.detail}"
-        item = QListWidgetItem(text)
-        if step.attacker_gain is not None:
-            item.setForeground(QColor(theme.DANGER if step.attacker_gain else theme.OK))
-        return item
-
-    def _chart_from_step(self, policy: str, step) -> None:
-        # Only the policy currently running is drawn live; the finished run's own timeline replaces it.
-        if policy in self.results:
-            return
-        if step.action == "start":
-            self.chart.clear(self.tr("Registering customers…"))
-            self.chart.add_point(TimelinePoint(0.0, 0, 0, 0))
-            return
-        if step.point is not None:    # the core's typed counts (credential stuffing's progress steps)
-            self.chart.add_point(step.point)
 
     @Slot(object)
     def _on_result(self, result) -> None:

@@ -1,4 +1,4 @@
-"""The results tabs: the steps as they happen, the chart, the alerts, the audit log of the run and
+"""The results tabs: the steps as they happen (`ResultsTabs.add_steps`, live), the chart, the alerts, the audit log of the run and
 what the victim saw, filled from a `ScenarioResult` (`ResultsTabs.show_result`)."""
 from __future__ import annotations
 
@@ -7,17 +7,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QSizePolicy, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSizePolicy,
+                               QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout,
+                               QWidget)
 
-from trainer_app.chart import TrainerChart
+from shared.attacks.base import Actor, TimelinePoint
+from trainer_app.chart import TrainerChart, format_elapsed
 from shared.clock import jst_text
 from shared.money import format_yen
 from trainer_app.policy_clock_bar import jst_short
+from trainer_app.texts import policy_label
 from ui_common import theme
 from ui_common.app import language
 
 log = logging.getLogger(__name__)
+
+MAX_STEPS_SHOWN = 3000      # the list keeps the newest; the report has them all
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -193,3 +198,46 @@ class ResultsTabs(QTabWidget):
         to = self.tr("To")   # outside the f-string: lupdate does not read calls inside one
         self.mail_body.setPlainText(f"{m.subject_in(language())}\n{to}: {m.to} · {jst_text(m.sent_at, seconds=True)}"
                                    f"\n\n{m.body_in(language())}")
+
+    # -- the steps as they happen -------------------------------------------------------------
+    def add_steps(self, batch: list[tuple[str, Any]], policies: tuple[str, ...], *, chart: bool,
+                  finished: set[str]) -> None:
+        """A batch of (policy, Step) of the run going on: listed (a heading per policy when several run),
+        and drawn live on the chart when `chart` (the policies in `finished` have their own timeline)."""
+        at_end = self.steps_list.verticalScrollBar().value() >= self.steps_list.verticalScrollBar().maximum() - 4
+        for policy, step in batch:
+            if step.action == "start" and len(policies) > 1:
+                head = QListWidgetItem("— " + self.tr("under {policy}").format(policy=policy_label(policy)) + " —")
+                f = head.font()
+                f.setBold(True)
+                head.setFont(f)
+                self.steps_list.addItem(head)
+            self.steps_list.addItem(self._step_item(step))
+            if chart and policy not in finished:
+                self._chart_from_step(step)
+        overflow = self.steps_list.count() - MAX_STEPS_SHOWN
+        for _ in range(max(0, overflow)):
+            self.steps_list.takeItem(0)
+        if at_end:
+            self.steps_list.scrollToBottom()
+
+    def _step_item(self, step) -> QListWidgetItem:
+        mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
+        actor = {Actor.ATTACKER: self.tr("Attacker"), Actor.VICTIM: self.tr("Victim"), Actor.TILL: self.tr("Till"),
+                 Actor.SYSTEM: self.tr("System")}[step.actor]
+        text = f"{mark}  +{format_elapsed(step.elapsed)}  {actor}: {step.result}"
+        if step.detail:
+            text += f"  —  {step.detail}"
+        item = QListWidgetItem(text)
+        if step.attacker_gain is not None:
+            item.setForeground(QColor(theme.DANGER if step.attacker_gain else theme.OK))
+        return item
+
+    def _chart_from_step(self, step) -> None:
+        # Only the policy currently running is drawn live; the finished run's own timeline replaces it.
+        if step.action == "start":
+            self.chart.clear(self.tr("Registering customers…"))
+            self.chart.add_point(TimelinePoint(0.0, 0, 0, 0))
+            return
+        if step.point is not None:    # the core's typed counts (credential stuffing's progress steps)
+            self.chart.add_point(step.point)

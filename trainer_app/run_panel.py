@@ -15,16 +15,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QLabel, QProgressBar,
-                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from shared.attacks import run_isolated
 from shared.errors import QrpayError
+from trainer_app.texts import size_label
 from ui_common import theme
 from ui_common.flow_layout import FlowLayout
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, clear_layout
 
 
 log = logging.getLogger(__name__)
+
+HIDDEN_SIZES = ("seed", "rate", "sources", "give_up")   # tuning knobs for the CLI; not what an audience needs
 
 
 # -- the worker --------------------------------------------------------------------------------
@@ -171,7 +174,7 @@ POLICIES = ("hardened", "2019")
 
 class RunPanel(QWidget):
     """The card of the selected scenario and what its last run gave. It holds no run logic: the
-    window fills `sizes_grid`, hears `run_requested`, `stop_requested` and `outcome_clicked`, and
+    window has it show a scenario's sizes (`show_sizes`), hears `run_requested`, `stop_requested` and `outcome_clicked`, and
     shows outcomes through `outcomes[policy]`."""
 
     run_requested = Signal(tuple)     # the policies, in order
@@ -185,6 +188,7 @@ class RunPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._size_widgets: dict[str, QSpinBox] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
@@ -296,3 +300,51 @@ class RunPanel(QWidget):
         self.pace_delay.setVisible(key == DELAY)
         self.next_button.setVisible(key == STEP_BY_STEP)
         self.pace_changed.emit(key, delay)
+
+    # -- the scenario's sizes -------------------------------------------------------------------
+    def show_sizes(self, spec) -> None:
+        """One field per size of the scenario (tuning knobs for the CLI left out), at its default."""
+        clear_layout(self.sizes_grid)
+        self._size_widgets = {}
+        shown = [o for o in spec.sizes if o.name not in HIDDEN_SIZES]
+        per_row = 4
+        for i, opt in enumerate(shown):
+            label = QLabel(size_label(opt.name, opt.help))
+            label.setWordWrap(True)   # "Victim balance ¥" takes two lines in kiosk type rather than being cut
+            label.setToolTip(opt.help)
+            spin = QSpinBox()
+            spin.setGroupSeparatorShown(True)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            if opt.kind is float and opt.maximum <= 1:
+                spin.setRange(round(opt.minimum * 100), round(opt.maximum * 100))   # a share, shown in %
+                spin.setSuffix(" %")
+                spin.setValue(round(opt.default * 100))
+                spin.setProperty("percent", True)
+            else:
+                spin.setProperty("percent", False)
+                spin.setRange(int(opt.minimum), int(min(opt.maximum, 2**31 - 1)))
+                spin.setValue(int(opt.default))
+                spin.setSingleStep(max(1, int(opt.default) // 10))
+            spin.setToolTip(opt.help)
+            spin.setMinimumWidth(92)
+            spin.setObjectName(f"size_{opt.name}")
+            label.setBuddy(spin)
+            r, c = divmod(i, per_row)
+            self.sizes_grid.addWidget(label, r, 2 * c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.sizes_grid.addWidget(spin, r, 2 * c + 1)
+            self._size_widgets[opt.name] = spin
+        for c in range(2 * per_row):
+            self.sizes_grid.setColumnStretch(c, 1 if c % 2 else 0)
+
+    def set_size(self, name: str, value: int | float) -> None:
+        w = self._size_widgets[name]
+        w.setValue(round(value * 100) if w.property("percent") else int(value))
+
+    def sizes(self) -> dict[str, Any]:
+        """The sizes shown, as the scenario takes them (a share in % becomes a fraction)."""
+        return {name: (w.value() / 100 if w.property("percent") else int(w.value()))
+                for name, w in self._size_widgets.items()}
+
+    def set_sizes_enabled(self, enabled: bool) -> None:
+        for w in self._size_widgets.values():
+            w.setEnabled(enabled)

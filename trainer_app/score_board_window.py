@@ -1,8 +1,8 @@
 """The score board (OWASP Juice Shop's): every challenge with its difficulty, its category, whether
 it is solved, two levels of hints shown on request, and, once solved, what went wrong at 7pay.
 
-    board = ScoreBoardWindow(core)            # polls the core every POLL_MS
-    board.refresh()                           # detect new solves now (tests)
+    board = ScoreBoardWindow(core)            # polls the core every POLL_MS, off the GUI thread
+    board.refresh()                           # detect new solves now (tests wait for `refreshed`)
 
 The core decides what is solved (`shared.challenges.status` reads the audit log and the ledger);
 this window never marks anything itself. "Reset progress" asks first, then `challenges.reset`.
@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from shared import challenges, defences
 from shared.clock import jst_text
@@ -23,8 +23,10 @@ from shared.errors import QrpayError
 from trainer_app.defence_groups import group_of
 from ui_common import app as ui_app
 from ui_common import theme
+from ui_common.tasks import run_in_background
+from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, card_column, titled_page
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +146,11 @@ class ChallengeCard(QFrame):
 
 
 class ScoreBoardWindow(QMainWindow):
-    """All challenges, refreshed from the core as they get solved."""
+    """All challenges, refreshed from the core as they get solved (polled off the GUI thread: over a
+    server each poll is an HTTP call)."""
 
     solved_changed = Signal()      # the set of solved challenges moved (a solve, or a reset)
+    refreshed = Signal()           # a poll arrived and the cards show it (tests wait for it)
 
     def __init__(self, core, *, poll_ms: int = POLL_MS,
                  confirm: Callable[[QWidget, str], bool] | None = None, parent: QWidget | None = None) -> None:
@@ -156,15 +160,7 @@ class ScoreBoardWindow(QMainWindow):
         self._solved: frozenset[str] | None = None
         lang = ui_app.language()
         self.setWindowTitle(self.tr("qrpay-sim — Score board"))
-        root = QWidget()
-        outer = QVBoxLayout(root)
-        outer.setContentsMargins(16, 10, 16, 10)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(12)
-        title = QLabel(self.tr("Score board"))
-        title.setProperty("role", "title")
-        head.addWidget(title)
+        root, outer, head = titled_page(self.tr("Score board"))
         self.count = QLabel()
         self.count.setObjectName("solvedCount")
         self.count.setStyleSheet(f"font-size: {theme.BODY_PT + 2}pt; font-weight: 700;")
@@ -175,7 +171,6 @@ class ScoreBoardWindow(QMainWindow):
                                         " font-weight: 600; }")
         self.reset_button.clicked.connect(self.ask_reset)
         head.addWidget(self.reset_button)
-        outer.addLayout(head)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(10)
@@ -189,28 +184,21 @@ class ScoreBoardWindow(QMainWindow):
         outer.addWidget(intro)
         self.message = Banner()
         outer.addWidget(self.message)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll, bl = card_column()
         self.scroll = scroll
-        body = QWidget()
-        bl = QVBoxLayout(body)
-        bl.setContentsMargins(0, 0, 8, 0)
-        bl.setSpacing(8)
         self.cards: dict[str, ChallengeCard] = {}
         for c in challenges.CHALLENGES.values():
             card = ChallengeCard(c, lang)
             self.cards[c.id] = card
             bl.addWidget(card)
         bl.addStretch(1)
-        scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.setCentralWidget(root)
+        self.poller = BackgroundPoller(lambda: challenge_states(self.core), interval_ms=poll_ms, parent=self)
+        self.poller.arrived.connect(self._show)
+        self.poller.failed.connect(lambda e: self.message.show_state("danger", e.message))
+        self.poller.recovered.connect(self.message.clear)
         self.refresh()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        if poll_ms > 0:
-            self._timer.start(poll_ms)
         if not ui_app.apply_window_geometry(self):
             self.resize(1100, 740)
 
@@ -219,12 +207,11 @@ class ScoreBoardWindow(QMainWindow):
 
     @Slot()
     def refresh(self) -> None:
-        """Ask the core which challenges are solved (it detects new solves) and repaint."""
-        try:
-            states = challenge_states(self.core)
-        except QrpayError as e:
-            self.message.show_state("danger", e.message)
-            return
+        """Ask the core which challenges are solved (it detects new solves), off the GUI thread; the cards
+        repaint when the answer arrives."""
+        self.poller.poll()
+
+    def _show(self, states: list[challenges.ChallengeState]) -> None:
         for s in states:
             if s.challenge.id in self.cards:
                 self.cards[s.challenge.id].show_state(s)
@@ -236,26 +223,36 @@ class ScoreBoardWindow(QMainWindow):
             self._solved = solved
             if not first:
                 self.solved_changed.emit()
+        self.refreshed.emit()
 
     @Slot()
     def ask_reset(self) -> None:
         if not self._confirm(self, self.tr("Forget every solved challenge on this database? Only what happens "
                                            "from now on will count.")):
             return
-        try:
+        self.reset_button.setEnabled(False)
+
+        def reset() -> int:
             remote = hasattr(self.core, "reset_challenges")
-            n = self.core.reset_challenges() if remote else challenges.reset(self.core)
-        except QrpayError as e:
+            return self.core.reset_challenges() if remote else challenges.reset(self.core)
+
+        def done(n: int) -> None:
+            self.reset_button.setEnabled(True)
+            for card in self.cards.values():
+                card.close_hints()
+            self.message.show_state("info", self.tr("Progress reset: {n} solved challenges forgotten.").format(n=n))
+            self.refresh()
+
+        def failed(e: QrpayError) -> None:
+            self.reset_button.setEnabled(True)
             self.message.show_state("danger", e.message)
-            return
-        for card in self.cards.values():
-            card.close_hints()
-        self.message.show_state("info", self.tr("Progress reset: {n} solved challenges forgotten.").format(n=n))
-        self.refresh()
+
+        run_in_background(reset, on_success=done, on_failure=failed)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        self._timer.stop()
+        """No poll outlives the window: one in flight is waited for (the core closes after this)."""
+        self.poller.stop()

@@ -27,7 +27,12 @@ def open_view(core, view: str):
             for n in range(1, int(level or 1) + 1):
                 board.card(cid).open_hint(n)
             card = board.card(cid)
-            board.scroll.ensureWidgetVisible(card.explanation if card.is_solved() else card, 0, 0)
+
+            def scroll_to_card() -> None:   # once the first poll said whether it is solved
+                board.refreshed.disconnect(scroll_to_card)
+                board.scroll.ensureWidgetVisible(card.explanation if card.is_solved() else card, 0, 0)
+
+            board.refreshed.connect(scroll_to_card)
         return board
     if kind == "defences":
         from trainer_app.main_window import TrainerWindow

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from shared.policy import Policy
 from ui_common import theme
@@ -17,6 +17,44 @@ def clear_layout(layout: QLayout, *, keep: int = 0) -> None:
         if w is not None:
             w.hide()
             w.deleteLater()
+
+
+def titled_page(title: str) -> tuple[QWidget, QVBoxLayout, QHBoxLayout]:
+    """The body of a window with a title row (the score board, the classroom): the widget to set as central
+    widget, its column, and the title row (the title first; the window adds its own after it)."""
+    root = QWidget()
+    outer = QVBoxLayout(root)
+    outer.setContentsMargins(16, 10, 16, 10)
+    outer.setSpacing(8)
+    head = QHBoxLayout()
+    head.setSpacing(12)
+    label = QLabel(title)
+    label.setProperty("role", "title")
+    head.addWidget(label)
+    outer.addLayout(head)
+    return root, outer, head
+
+
+def column_scroll(widget: QWidget, *, frame: bool = False) -> QScrollArea:
+    """`widget` in a scroll area that scrolls down only (its width follows the area's; no horizontal bar),
+    without a frame unless `frame`."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if not frame:
+        area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def card_column() -> tuple[QScrollArea, QVBoxLayout]:
+    """A framed scroll area over a column of cards (the score board's challenges, the defences' groups):
+    the area, and the column to add the cards to (room on the right for the scroll bar)."""
+    body = QWidget()
+    column = QVBoxLayout(body)
+    column.setContentsMargins(0, 0, 8, 0)
+    column.setSpacing(8)
+    return column_scroll(body, frame=True), column
 
 
 class PolicyBadge(QLabel):

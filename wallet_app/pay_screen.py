@@ -10,13 +10,12 @@ polled every 500 ms, so a till's redemption turns into "✓ Paid" within a secon
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from shared.errors import QrpayError
 from shared.money import format_yen
 from ui_common import theme
-from ui_common.widgets import QrWidget
+from ui_common.widgets import QrWidget, column_scroll
 from wallet_app import messages
 from wallet_app.activity_list import when_text
 from wallet_app.authenticator_setup import qr_rows
@@ -112,12 +111,7 @@ class PayScreen(Screen):
         self.done_button = button(self.tr("Done"), None, self.go_back)
         r.addWidget(self.done_button)
         # in a scroll area: on a short phone the confirmation scrolls rather than squeezing its text
-        result_area = QScrollArea()
-        result_area.setWidgetResizable(True)
-        result_area.setFrameShape(QFrame.Shape.NoFrame)
-        result_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        result_area.setWidget(result)
-        self.pages.addWidget(result_area)
+        self.pages.addWidget(column_scroll(result))
         self.result_page = result
 
         self._poll = QTimer(self, interval=POLL_MS)

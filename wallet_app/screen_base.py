@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEd
 from shared.errors import QrpayError
 from shared.passwords import PasswordProblem
 from ui_common import theme
-from ui_common.widgets import Banner
+from ui_common.widgets import Banner, column_scroll
 from wallet_app import messages
 
 if TYPE_CHECKING:
@@ -154,11 +154,7 @@ class Screen(QWidget):
         if scroll:
             inner = QWidget()
             inner.setLayout(self.body)
-            area = QScrollArea()
-            area.setWidgetResizable(True)
-            area.setFrameShape(QFrame.Shape.NoFrame)
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area.setWidget(inner)
+            area = column_scroll(inner)
             area.setStyleSheet(f"QScrollArea, QScrollArea > QWidget > QWidget {{ background: {theme.BG}; }}")
             col.addWidget(area, 1)
         else:

@@ -70,6 +70,23 @@ def open_screen(window, name: str, *, email: str | None = None, password: str | 
     getattr(window, f"show_{name}")()
 
 
+def show_sign_up_page(window, page: int, *, password: str | None = None) -> None:
+    """The sign-up screen filled in for a new customer, on `page` (0: the form; later: the authenticator
+    set-up and the recovery codes of a fresh enrolment)."""
+    from shared.totp import new_recovery_codes, new_secret, otpauth_uri
+    w = window.show_signup()
+    w.email.setText("hanako.new@example.com")
+    w.name.setText("山田 花子")
+    if password is not None:
+        w.password.setText(password)
+        w.feedback.refresh()
+    if page:
+        secret = new_secret()
+        w.setup.set_enrollment(otpauth_uri(secret, "hanako.new@example.com"), secret)
+        w.codes.set_codes(new_recovery_codes())
+        w._set_page(page)
+
+
 def tour(window, outdir: str, *, email: str, password: str, done=None, only=None) -> None:
     """Visit every screen and save `window.grab()` of each to OUTDIR (`--tour`, for reviewing the
     layout in both languages). Signs in once; the "paid" shot is a real sale at the first terminal."""
@@ -88,20 +105,7 @@ def tour(window, outdir: str, *, email: str, password: str, done=None, only=None
         steps.append((name, prepare, target))
 
     def sign_up_page(page):
-        def f():
-            from shared.totp import new_secret, otpauth_uri
-            w = window.show_signup()
-            w.email.setText("hanako.new@example.com")
-            w.name.setText("山田 花子")
-            w.password.setText("password1")
-            w.feedback.refresh()
-            if page:
-                secret = new_secret()
-                w.setup.set_enrollment(otpauth_uri(secret, "hanako.new@example.com"), secret)
-                from shared.totp import new_recovery_codes
-                w.codes.set_codes(new_recovery_codes())
-                w._set_page(page)
-        return f
+        return lambda: show_sign_up_page(window, page, password="password1")
 
     def locked():
         w = window.show_signin(email)

@@ -1,5 +1,6 @@
 """The payment core through a `qrpay serve` server (Qt-free): `RemoteCore` has the interface of
-`shared.core.Core` that the apps and the CLI use (shared/remote/core.py); transport.py is the HTTP side."""
+`shared.core.Core` that the apps and the CLI use (shared/remote/core.py, one module per service beside it);
+transport.py is the HTTP side."""
 from __future__ import annotations
 
 import ipaddress

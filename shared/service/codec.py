@@ -25,7 +25,7 @@ import typing
 from typing import Any
 
 import shared.external_id.relying_party  # noqa: F401  (ExternalIdRefused joins the error registry)
-from shared.errors import InputError, QrpayError
+from shared.errors import InputError, QrpayError, error_classes
 
 JsonValue = Any
 _NONE = type(None)
@@ -183,11 +183,8 @@ def _decode_record(tp: type, data: JsonValue, path: str) -> Any:
 def _error_classes() -> dict[str, type[QrpayError]]:
     """Every QrpayError subclass loaded in this process, by class name (the core's own first)."""
     out: dict[str, type[QrpayError]] = {}
-    todo: list[type[QrpayError]] = [QrpayError]
-    while todo:
-        cls = todo.pop(0)
+    for cls in error_classes():
         out.setdefault(cls.__name__, cls)
-        todo.extend(cls.__subclasses__())
     return out
 
 

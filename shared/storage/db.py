@@ -64,7 +64,7 @@ class _Connection(sqlite3.Connection):
     def savepoint(self) -> Iterator[None]:
         """A statement that may break a constraint on purpose (a replay guard). SQLite undoes only the
         failed statement and keeps the transaction, so nothing is needed here; PostgreSQL's
-        connection (shared/storage/pg.py) wraps it in a real savepoint."""
+        connection (shared/storage/pg_connection.py) wraps it in a real savepoint."""
         yield
 
 

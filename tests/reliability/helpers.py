@@ -188,10 +188,10 @@ class _PgRaw:
     def __init__(self, target: str) -> None:
         import psycopg
 
-        from shared.storage import pg
+        from shared.storage import pg, pg_connection
         url, world = pg.split_target(target)
         self._c = psycopg.connect(url, autocommit=True, options=f"-c search_path={pg.world_schema(world)}")
-        self._rows = pg._row_factory
+        self._rows = pg_connection._row_factory
 
     def execute(self, sql: str, params=()):
         if sql.strip().upper().startswith("PRAGMA INTEGRITY_CHECK"):

@@ -395,7 +395,7 @@
 <context>
     <name>CartLineRow</name>
     <message>
-        <location filename="../../pos_app/cart_panel.py" line="+43"/>
+        <location filename="../../pos_app/cart_panel.py" line="+42"/>
         <location line="+1"/>
         <source>Remove</source>
         <translation>削除</translation>
@@ -409,7 +409,7 @@
         <translation>カート</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
         <source>Tap an item or scan its barcode.</source>
         <translation>商品をタップするか、バーコードをスキャンしてください。</translation>
     </message>

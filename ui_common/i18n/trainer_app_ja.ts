@@ -4,7 +4,7 @@
 <context>
     <name>ChallengeCard</name>
     <message>
-        <location filename="../../trainer_app/score_board_window.py" line="+66"/>
+        <location filename="../../trainer_app/score_board_window.py" line="+68"/>
         <source>Easy</source>
         <translation>やさしい</translation>
     </message>
@@ -62,7 +62,7 @@
 <context>
     <name>ClassroomWindow</name>
     <message>
-        <location filename="../../trainer_app/classroom_window.py" line="+73"/>
+        <location filename="../../trainer_app/classroom_window.py" line="+72"/>
         <source>Reset world…</source>
         <translation>ワールドをリセット…</translation>
     </message>
@@ -97,22 +97,22 @@
         <translation>カスタム・{n}件オフ</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>qrpay-sim — Classroom</source>
         <translation>qrpay-sim — 教室</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Classroom</source>
         <translation>教室</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>New world</source>
         <translation>新しいワールド</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Server: {url}</source>
         <translation>サーバー：{url}</translation>
     </message>
@@ -152,7 +152,7 @@
         <translation>ワールドはまだありません。「新しいワールド」で作成してください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>{n} s ago</source>
         <translation>{n}秒前</translation>
     </message>
@@ -167,12 +167,12 @@
         <translation>{n}時間前</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+16"/>
         <source>The server did not answer: {reason}</source>
         <translation>サーバーが応答しません：{reason}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+20"/>
         <source>{n} worlds · refreshed every {s} s</source>
         <translation>{n}ワールド・{s}秒ごとに更新</translation>
     </message>
@@ -182,7 +182,7 @@
         <translation>{n}ワールド</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Type a name for the new world first (a-z, 0-9, - and _).</source>
         <translation>先に新しいワールドの名前を入力してください（a〜z、0〜9、-、_）。</translation>
     </message>
@@ -266,7 +266,7 @@
         <translation>各スイッチは、このデータベースを使うすべてのアプリで防御を一つずつオン・オフします。すべてオンが強化設定、すべてオフが2019年の設定です。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+40"/>
         <source>Source</source>
         <translation>ソース</translation>
     </message>
@@ -382,7 +382,7 @@
 <context>
     <name>ResultsTabs</name>
     <message>
-        <location filename="../../trainer_app/results_tabs.py" line="+87"/>
+        <location filename="../../trainer_app/results_tabs.py" line="+92"/>
         <source>Steps</source>
         <translation>経過</translation>
     </message>
@@ -511,11 +511,41 @@
         <source>To</source>
         <translation>宛先</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>under {policy}</source>
+        <translation>{policy}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Attacker</source>
+        <translation>攻撃者</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Victim</source>
+        <translation>被害者</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Till</source>
+        <translation>レジ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System</source>
+        <translation>システム</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Registering customers…</source>
+        <translation>顧客を登録しています…</translation>
+    </message>
 </context>
 <context>
     <name>RunPanel</name>
     <message>
-        <location filename="../../trainer_app/run_panel.py" line="+206"/>
+        <location filename="../../trainer_app/run_panel.py" line="+210"/>
         <source>Run under:</source>
         <translation>実行:</translation>
     </message>
@@ -596,37 +626,37 @@
 <context>
     <name>ScoreBoardWindow</name>
     <message>
-        <location filename="../../trainer_app/score_board_window.py" line="+21"/>
+        <location filename="../../trainer_app/score_board_window.py" line="+23"/>
         <source>qrpay-sim — Score board</source>
         <translation>qrpay-sim — スコアボード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Score board</source>
         <translation>スコアボード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Reset progress…</source>
         <translation>進み具合をリセット…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Attack the system by hand with the wallet, the till and qrpay, under the 2019 preset or with a defence switched off. A challenge is marked solved when the system sees it happen.</source>
         <translation>2019年の設定、または防御を一つオフにした状態で、ウォレット・レジ・qrpay を使って手作業でシステムを攻撃してください。システムが攻撃を検知すると、チャレンジが解決済みになります。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+40"/>
         <source>{solved} of {total} solved</source>
         <translation>{total}個中{solved}個を解決</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Forget every solved challenge on this database? Only what happens from now on will count.</source>
         <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Progress reset: {n} solved challenges forgotten.</source>
         <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
     </message>
@@ -895,7 +925,7 @@
         <translation>ずれは +5m、-90s、+2h のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../trainer_app/main_window.py" line="+85"/>
+        <location filename="../../trainer_app/main_window.py" line="+73"/>
         <source>qrpay-sim — Attack trainer</source>
         <translation>qrpay-sim — 攻撃トレーナー</translation>
     </message>
@@ -981,7 +1011,7 @@
         <translation>インシデント報告を保存…</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+83"/>
         <source>The chart fills in while credential stuffing runs.</source>
         <translation>リスト型攻撃の実行中にグラフが描かれます。</translation>
     </message>
@@ -1001,37 +1031,7 @@
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>under {policy}</source>
-        <translation>{policy}</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Attacker</source>
-        <translation>攻撃者</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Victim</source>
-        <translation>被害者</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Till</source>
-        <translation>レジ</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>System</source>
-        <translation>システム</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Registering customers…</source>
-        <translation>顧客を登録しています…</translation>
-    </message>
-    <message>
-        <location line="+38"/>
+        <location line="+60"/>
         <source>Stopped: the run was cancelled before it finished.</source>
         <translation>停止: 実行は終了前に中止されました。</translation>
     </message>

@@ -59,7 +59,7 @@
 <context>
     <name>PolicyBadge</name>
     <message>
-        <location filename="../widgets.py" line="+46"/>
+        <location filename="../widgets.py" line="+84"/>
         <source>2019 settings — insecure, for training</source>
         <translation>2019年の設定（危険・研修用）</translation>
     </message>

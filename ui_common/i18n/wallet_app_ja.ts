@@ -499,7 +499,7 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="+47"/>
+        <location filename="../../wallet_app/pay_screen.py" line="+46"/>
         <source>To show a payment code, confirm it is you: enter the 6-digit code from your authenticator app (or a recovery code).</source>
         <translation>支払いコードを表示するには本人確認が必要です。認証アプリの6桁のコード（またはリカバリーコード）を入力してください。</translation>
     </message>
@@ -514,7 +514,7 @@
         <translation>完了</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+8"/>
         <location line="+8"/>
         <source>Pay</source>
         <translation>支払う</translation>
@@ -525,7 +525,7 @@
         <translation>認証アプリの6桁のコードを入力してください。</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-97"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
@@ -535,7 +535,7 @@
         <translation>店員さんへ。1回限り有効。</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+132"/>
         <source>Hidden while the wallet is minimised or covered.</source>
         <translation>ウォレットが最小化されているか隠れているため、コードを隠しています。</translation>
     </message>
@@ -599,7 +599,7 @@
         <translation>戻る</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+82"/>
         <source>Use a long password you do not use anywhere else (a few unrelated words work well).</source>
         <translation>ほかで使っていない長いパスワードにしてください（関係のない単語をいくつか並べると効果的です）。</translation>
     </message>
