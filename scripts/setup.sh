@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(xvfb xauth xdotool imagemagick libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libzbar0 zbar-tools qrencode oathtool
-  fonts-noto-cjk python3-venv)
+  fonts-noto-cjk python3-venv chromium)
+# chromium: Debian's browser, driven by Playwright in tests/web/ (never `playwright install`: its own
+# browser build is a download the tests do not need)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -24,3 +24,14 @@ def qr_matrix(text: str) -> list[list[bool]]:
 def render_png(text: str, path, *, box_size: int = 10) -> None:
     """The QR alone (no caption), level M, 4-module quiet zone."""
     _qr(text, box_size).make_image(fill_color="black", back_color="white").save(str(path))
+
+
+def qr_svg(text: str) -> str:
+    """The QR as an inline SVG element (level M, 4-module quiet zone, one path for the dark modules): the web
+    wallet puts it in its pages, so a strict Content-Security-Policy needs no image URL or inline style."""
+    rows = qr_matrix(text)
+    size = len(rows)
+    dark = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(rows) for x, on in enumerate(row) if on)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" '
+            f'class="qr" role="img"><rect width="{size}" height="{size}" fill="#fff"/>'
+            f'<path d="{dark}" fill="#000"/></svg>')

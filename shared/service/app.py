@@ -143,6 +143,7 @@ async def _refuse(send, exc: QrpayError) -> None:
 
 def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = None,
                max_body: int = MAX_BODY, body_timeout: float = BODY_TIMEOUT, stream_poll: float = 2.0) -> FastAPI:
+    from shared import web_wallet
     from shared.service import routes_admin, routes_catalog, routes_till, routes_wallet, routes_worlds
     limits = limits or Limits()
     app = FastAPI(title="qrpay-sim payment core", version=package_version(),
@@ -172,6 +173,8 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if web_wallet.owns(request.url.path):                 # a page of the web wallet: an HTML page
+            return web_wallet.http_error(request, exc.status_code)
         code = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(encode_error(QrpayError(str(exc.detail), code=code)), status_code=exc.status_code)
 
@@ -190,5 +193,6 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
     for module in (routes_worlds, routes_admin, routes_catalog, routes_wallet, routes_till):
         for r in getattr(module, "routers", None) or (module.router,):
             app.include_router(r)
+    web_wallet.mount(app)                                     # the mobile web wallet at /wallet/
     app.add_middleware(BodyGuard, max_body=max_body, timeout=body_timeout)
     return app
