@@ -26,6 +26,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 import jinja2
+from markupsafe import Markup
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -207,6 +208,14 @@ class Ctx:
 
     def error(self, exc: QrpayError) -> str:
         return texts.error_text(exc, self.lang)
+
+    def waiting(self, key: str, seconds: float) -> Markup:
+        """The text `key` with its {time} as a live countdown (static/wallet.js ticks it; without script it
+        is the time left when the page was made)."""
+        before, _, after = self.t(key, time="\x00").partition("\x00")
+        left = max(0, math.ceil(seconds))
+        return Markup('{}<span class="countdown" data-seconds="{}" data-done="{}">{}</span>{}').format(
+            before, left, self.t("signin.try_again"), duration_text(left), after)
 
     def url(self, page: str = "") -> str:
         return f"{self.base}/{page}"

@@ -66,23 +66,24 @@ def _status(e: QrpayError) -> int:
 
 
 def _refusal(ctx: Ctx, e: QrpayError) -> tuple[str, str]:
-    """(banner kind, words) for a refused sign-in, as the desktop's sign-in screen says it."""
+    """(banner kind, words) for a refused sign-in, as the desktop's sign-in screen says it; a wait is a
+    countdown (static/wallet.js counts it down and keeps the button off until it is over)."""
     now = ctx.core.now()
     one_step = ctx.core.policy.require_totp_login and ctx.core.policy.uniform_login_replies
     if e.code == "locked" and e.details.get("until") is not None:
-        return "danger", ctx.t("signin.locked", time=fw.duration_text(float(e.details["until"]) - now))
+        return "danger", ctx.waiting("signin.locked", float(e.details["until"]) - now)
     if e.code == "throttled" and e.details.get("retry_after"):
-        return "warning", ctx.t("signin.throttled", time=fw.duration_text(float(e.details["retry_after"])))
+        return "warning", ctx.waiting("signin.throttled", float(e.details["retry_after"]))
     if e.code == "totp_required" and e.details.get("enrolment_pending"):
         return "info", ctx.t("signin.finish_enrolment")
     wait = e.details.get("retry_after")
     if one_step and e.code in GENERIC_REFUSALS:
         # one answer for every wrong combination: never a hint which part was wrong
         if wait:
-            return "danger", ctx.t("signin.wrong_wait", time=fw.duration_text(float(wait)))
+            return "danger", ctx.waiting("signin.wrong_wait", float(wait))
         return "danger", ctx.t("signin.wrong")
     if wait and e.code in GENERIC_REFUSALS:
-        return "warning", ctx.t("signin.wrong_details_wait", time=fw.duration_text(float(wait)))
+        return "warning", ctx.waiting("signin.wrong_details_wait", float(wait))
     return "danger", ctx.error(e)
 
 

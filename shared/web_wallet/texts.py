@@ -65,6 +65,7 @@ TEXTS: dict[str, Text] = {
                           "password.",
                           "ログインの失敗が多すぎるため、このアカウントはロックされています。{time} 後に再度お試しいただくか、"
                           "パスワードを再設定してください。"),
+    "signin.try_again": Text("You can try again now.", "再試行できます。"),
     "signin.finish_enrolment": Text("Finish setting up your authenticator app: enter a code from it.",
                                     "認証アプリの設定を完了してください：アプリのコードを入力します。"),
     "signin.ended": Text("Your session has ended. Sign in again.", "セッションが終了しました。再度ログインしてください。"),

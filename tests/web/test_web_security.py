@@ -132,3 +132,15 @@ def test_unknown_pages_and_worlds_are_html_pages(phone):
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
     r = phone.page.goto(phone.server.url + "/worlds/no-such-world-zz/wallet/")
     assert r.status == 404 and "no such classroom world" in phone.page.inner_text("main")
+
+
+def test_no_secret_reaches_the_servers_log(phone):
+    account = phone.sign_up()
+    phone.enrol(account)
+    phone.sign_in(account, password="a wrong password in the log?")
+    phone.sign_in(account)
+    phone.goto("security")
+    assert phone.page.locator(".device").count() == 1
+    log = (phone.server.folder / "server.log").read_text(errors="replace")
+    for secret in (account.password, account.secret, "a wrong password in the log?", "qs_", "ws_"):
+        assert secret not in log

@@ -17,3 +17,32 @@ window.addEventListener("pageshow", function () {
     if (button) { button.disabled = false; }
   });
 });
+// A wait the core imposed (throttled, locked): the time counts down, the form's button stays off until it is
+// over, then the banner says the customer can try again. The server decides; this only shows it.
+document.addEventListener("DOMContentLoaded", function () {
+  var counter = document.querySelector(".countdown[data-seconds]");
+  if (!counter) { return; }
+  var banner = counter.closest(".banner");
+  var buttons = document.querySelectorAll("form.form button[type=submit]");
+  var end = Date.now() + 1000 * parseInt(counter.dataset.seconds, 10);
+  function show(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    counter.textContent = (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+  function tick() {
+    var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    if (left > 0) {
+      show(left);
+      buttons.forEach(function (b) { b.disabled = true; });
+      window.setTimeout(tick, 250);
+      return;
+    }
+    buttons.forEach(function (b) { b.disabled = false; });
+    if (banner) {
+      banner.textContent = counter.dataset.done;
+      banner.className = "banner banner-info";
+    }
+  }
+  tick();
+});

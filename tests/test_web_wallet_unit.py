@@ -1,0 +1,80 @@
+"""The web wallet's plumbing without a browser (FastAPI's TestClient on a real app and world): the Secure
+cookie under HTTPS, the language from Accept-Language, the bounded web-session store, and the language
+switch that cannot be turned into an open redirect."""
+from __future__ import annotations
+
+import re
+import time
+
+import warnings
+
+import pytest
+
+from shared.service.app import create_app
+from shared.service.worlds import SqliteWorldStore
+from shared.web_wallet import framework as fw
+
+
+with warnings.catch_warnings():        # Starlette would rather have httpx2; its TestClient works as it is
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+@pytest.fixture
+def app(tmp_path):
+    store = SqliteWorldStore(tmp_path / "worlds", default_file=tmp_path / "default.sqlite3")
+    yield create_app(store, "t" * 24)
+    store.close()
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def test_the_cookie_is_secure_under_https_and_not_over_http(app):
+    https = TestClient(app, base_url="https://testserver").get("/wallet/signin")
+    assert "Secure" in https.headers["set-cookie"] and "HttpOnly" in https.headers["set-cookie"]
+    assert "SameSite=strict" in https.headers["set-cookie"]
+    plain = TestClient(app).get("/wallet/signin")
+    assert "Secure" not in plain.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("header,lang", [
+    ("ja-JP,ja;q=0.9,en;q=0.8", "ja"), ("en-US,en;q=0.9,ja;q=0.8", "en"), ("fr-FR,ja;q=0.5", "ja"),
+    ("fr", "en"), ("", "en"), (None, "en"), ("ja;q=0", "en"), ("*", "en"), ("ja;q=abc,en", "en"),
+    ("x" * 10_000, "en"), (",,,;;;", "en"), ("en;q=0.2, ja;q=0.3", "ja"),
+])
+def test_the_language_follows_accept_language(header, lang):
+    assert fw.accepted_language(header) == lang
+
+
+def test_web_sessions_are_bounded_and_expire():
+    sessions = fw.WebSessions(idle=60, limit=3)
+    made = [sessions.new("default") for _ in range(5)]
+    assert sum(sessions.get(s.id, "default") is not None for s in made) == 3
+    assert sessions.get(made[-1].id, "other-world") is None            # a cookie of another world
+    assert sessions.get("ws_" + "A" * 43, "default") is None
+    assert sessions.get("x" * 1000, "default") is None
+    old = made[-1]
+    old.seen = time.monotonic() - 61
+    assert sessions.get(old.id, "default") is None
+
+
+@pytest.mark.parametrize("nxt", ["//evil.example/", "https://evil.example/", "/\\evil", "history?x=1", "../admin"])
+def test_the_language_switch_stays_in_the_wallet(app, nxt):
+    c = TestClient(app)
+    token = _csrf(c.get("/wallet/signin").text)
+    r = c.post("/wallet/language", data={"csrf": token, "lang": "ja", "next": nxt}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/wallet/"
+    assert c.get("/wallet/signin").text.count("ログイン") >= 1
+
+
+def test_a_named_world_has_its_own_pages_and_cookie(app):
+    app.state.service.worlds.create("class-a")
+    c = TestClient(app)
+    r = c.get("/worlds/class-a/wallet/signin")
+    assert r.status_code == 200 and "Path=/worlds/class-a/wallet/" in r.headers["set-cookie"]
+    token = _csrf(r.text)
+    # that world's token is no good for the default world's forms (another session, another cookie path)
+    r = c.post("/wallet/signin", data={"csrf": token, "email": "a@example.com", "password": "x"})
+    assert r.status_code == 403
