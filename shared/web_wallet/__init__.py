@@ -14,7 +14,7 @@ How to add a page
 -----------------
 1. A module `pages_<what>.py` named after what the customer sees, with
        router = APIRouter(route_class=fw.WebRoute)
-       fw.home_action("pay", "home.pay", "▦", 10)        # optional: a big round button on the home page
+       fw.home_action("pay", "home.pay", "pay", 10)           # optional: a big round button on the home page
        @router.get("/pay")
        def pay(ctx: Ctx = Depends(fw.signed_in)) -> Response:      # fw.page for visitors
            return ctx.render("pay.html", code=...)

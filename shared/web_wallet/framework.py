@@ -401,7 +401,7 @@ def secure(response: Response) -> Response:
 class HomeAction:
     page: str           # relative to the wallet's base ("history")
     label: str          # a text key
-    icon: str           # one character drawn in the round button
+    icon: str           # a name in templates/_icons.html ("pay", "topup", "history", "security", …)
     order: int          # left to right
 
 

@@ -16,6 +16,7 @@ from shared.errors import QrpayError
 from shared.service import deps
 from shared.web_wallet import framework as fw
 from shared.web_wallet.framework import Ctx
+from shared.web_wallet.pages_security import WEB_DEVICE
 
 router = APIRouter(route_class=fw.WebRoute)
 
@@ -52,7 +53,7 @@ def signin(ctx: Ctx = Depends(fw.posted)) -> Response:
     try:
         deps.limit_account(ctx.request, ctx.world, email)
         session = ctx.core.identity.sign_in(email, password, totp=totp, recovery_code=recovery,
-                                            device="web", source="web")
+                                            device=WEB_DEVICE, source="web")
     except QrpayError as e:
         return _signin_page(ctx, status=_status(e), message=_refusal(ctx, e))
     fresh = fw.store(ctx.request).rotate(ctx.session)       # a new id once signed in (no session fixation)

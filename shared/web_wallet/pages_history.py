@@ -12,10 +12,10 @@ from shared.web_wallet import framework as fw
 from shared.web_wallet.framework import Ctx
 
 router = APIRouter(route_class=fw.WebRoute)
-fw.home_action("history", "home.history", "☰", 30)
+fw.home_action("history", "home.history", "history", 30)
 
 LIMIT = 100
-_ICON = {EntryKind.TOPUP: "＋", EntryKind.OPENING: "＋", EntryKind.PAYMENT: "¥", EntryKind.REFUND: "↩"}
+_ICON = {EntryKind.TOPUP: "plus", EntryKind.OPENING: "plus", EntryKind.PAYMENT: "minus", EntryKind.REFUND: "refund"}
 
 
 def when_text(t: float, lang: str) -> str:
@@ -32,11 +32,11 @@ def entry_view(ctx: Ctx, e: HistoryEntry) -> dict[str, Any]:
         title = ctx.t("kind.refund_from", store=store)
     else:
         title = ctx.t(f"kind.{e.kind.value}" if isinstance(e.kind, EntryKind) else "kind.other")
-    items = ctx.t("list.comma").join(
+    lines = ctx.t("list.comma").join(
         ((i.name_en if en else i.name_ja) or i.name_ja or i.name_en) + (f" ×{i.qty}" if i.qty > 1 else "")
         for i in e.items)
-    return {"title": title, "items": items, "amount": e.amount, "when": when_text(e.at, ctx.lang),
-            "icon": _ICON.get(e.kind, "•"), "receipt": ctx.t("history.receipt", no=e.receipt_no) if e.receipt_no else "",
+    return {"title": title, "lines": lines, "amount": e.amount, "when": when_text(e.at, ctx.lang),
+            "icon": _ICON.get(e.kind, "dot"), "receipt": ctx.t("history.receipt", no=e.receipt_no) if e.receipt_no else "",
             "plus": e.amount > 0}
 
 

@@ -10,12 +10,13 @@ from shared.web_wallet.framework import Ctx
 from shared.web_wallet.pages_history import when_text
 
 router = APIRouter(route_class=fw.WebRoute)
-fw.home_action("security", "home.security", "⚿", 40)
+WEB_DEVICE = "web"          # the device label a sign-in from these pages gives the core
+fw.home_action("security", "home.security", "security", 40)
 
 
 def _page(ctx: Ctx, *, status: int = 200, message: tuple[str, str] | None = None) -> Response:
     me = ctx.core.identity.session(ctx.session.token)
-    devices = [{"id": s.id, "device": s.device, "mine": s.id == me.id,
+    devices = [{"id": s.id, "device": ctx.t("security.web_device") if s.device == WEB_DEVICE else s.device, "mine": s.id == me.id,
                 "signed_in": ctx.t("security.signed_in_at", when=when_text(s.created_at, ctx.lang)),
                 "last_used": ctx.t("security.last_used", when=when_text(s.last_seen_at, ctx.lang))}
                for s in ctx.core.identity.sessions(ctx.session.token)]

@@ -122,7 +122,8 @@ TEXTS: dict[str, Text] = {
     "kind.refund_from": Text("Refund from {store}", "{store}からの返金"),
     "list.comma": Text(", ", "、"),
     # -- security ----------------------------------------------------------------------------------
-    "security.title": Text("Security", "セキュリティ"),
+    "security.title": Text("Security", "安全設定"),
+    "security.web_device": Text("Web browser", "Webブラウザ"),
     "security.devices": Text("Signed-in devices", "ログイン中の端末"),
     "security.this_device": Text("(this phone)", "（この端末）"),
     "security.signed_in_at": Text("Signed in {when}", "ログイン {when}"),
@@ -152,7 +153,7 @@ TEXTS: dict[str, Text] = {
     "mailbox.simulated": Text("A simulated mailbox: the messages this service sent to the address.",
                               "シミュレーションのメールボックスです。このサービスがアドレスに送ったメッセージを表示します。"),
     # -- errors ------------------------------------------------------------------------------------
-    "csrf.title": Text("This form has expired", "このフォームは有効期限切れです"),
+    "csrf.title": Text("This form has expired", "このフォームは期限切れです"),
     "csrf.message": Text("Nothing was changed. Open the page again and send the form from there.",
                          "何も変更されていません。ページを開き直してから、もう一度送信してください。"),
     "form.title": Text("The form could not be read", "フォームを読み取れませんでした"),
