@@ -78,3 +78,19 @@ def test_a_named_world_has_its_own_pages_and_cookie(app):
     # that world's token is no good for the default world's forms (another session, another cookie path)
     r = c.post("/wallet/signin", data={"csrf": token, "email": "a@example.com", "password": "x"})
     assert r.status_code == 403
+
+
+def test_a_flood_of_visitors_forgets_visitors_before_customers():
+    sessions = fw.WebSessions(limit=3)
+    customer = sessions.new("default")
+    customer.token = "qs_signed_in"
+    for _ in range(10):
+        sessions.new("default")
+    assert sessions.get(customer.id, "default") is customer
+
+
+def test_static_files_carry_the_headers(app):
+    r = TestClient(app).get("/wallet/static/wallet.js")
+    assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
+    assert "javascript" in r.headers["content-type"]
+    assert TestClient(app).get("/wallet/static/../framework.py").status_code == 404

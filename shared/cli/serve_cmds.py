@@ -152,7 +152,9 @@ def cmd_serve(core, args) -> int:
         print(f"tls certificate: {cert} (self-signed, SHA-256 {fingerprint})")
     print(f"admin token: {token}")
     print(f"admin token file: {path}")
-    print(f"serving {scheme}://{args.host}:{args.port}/  (docs: /docs, spec: /openapi.json)", flush=True)
+    print(f"serving {scheme}://{args.host}:{args.port}/  (docs: /docs, spec: /openapi.json)")
+    print(f"web wallet: {scheme}://{args.host}:{args.port}/wallet/  (a classroom world: /worlds/NAME/wallet/)",
+          flush=True)
     sys.stdout.flush()
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **ssl)

@@ -34,7 +34,6 @@ How to add a page
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from shared.web_wallet import framework as fw
 
@@ -49,7 +48,7 @@ def mount(app: FastAPI) -> None:
         router = importlib.import_module(f"shared.web_wallet.{name}").router
         app.include_router(router, prefix=fw.DEFAULT_BASE, include_in_schema=False)
         app.include_router(router, prefix="/worlds/{world}/wallet", include_in_schema=False)
-    app.mount(fw.DEFAULT_BASE + "/static", StaticFiles(directory=str(fw.HERE / "static")), name="wallet-static")
+    app.mount(fw.DEFAULT_BASE + "/static", fw.Static(directory=str(fw.HERE / "static")), name="wallet-static")
 
 
 def owns(path: str) -> bool:

@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import jinja2
@@ -30,6 +30,7 @@ from markupsafe import Markup
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from shared import defences
 from shared.core import Core
@@ -91,7 +92,8 @@ class WebSessions:
             if len(self._by_key) >= self.limit:
                 self._sweep()
                 while len(self._by_key) >= self.limit:
-                    oldest = min(self._by_key, key=lambda k: self._by_key[k].seen)
+                    # a flood of visitors forgets visitors first: signed-in customers go only when no one else is left
+                    oldest = min(self._by_key, key=lambda k: (self._by_key[k].token is not None, self._by_key[k].seen))
                     del self._by_key[oldest]
             self._by_key[_key(s.id)] = s
         return s
@@ -242,10 +244,6 @@ class Ctx:
             set_session_cookie(self.request, response, self.session, self.base)
         return response
 
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """A core call (a sync handler runs in a worker thread, so a slow Argon2 never blocks the loop)."""
-        return fn(*args, **kwargs)
-
 
 def set_session_cookie(request: Request, response: Response, session: WebSession, base: str) -> None:
     response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict", path=base + "/",
@@ -389,11 +387,18 @@ class WebRoute(APIRoute):
         return run
 
 
-def secure(response: Response) -> Response:
+def secure(response: Response, *, cache: str = "no-store") -> Response:
     for k, v in SECURITY_HEADERS.items():
         response.headers.setdefault(k, v)
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = cache
     return response
+
+
+class Static(StaticFiles):
+    """The wallet's CSS and script, with the same headers (revalidated, never sniffed as something else)."""
+
+    async def get_response(self, path: str, scope) -> Response:
+        return secure(await super().get_response(path, scope), cache="no-cache")
 
 
 # -- the home page's big round buttons -------------------------------------------------------------
