@@ -70,14 +70,16 @@ class Phone:
         secret = self.page.inner_text("#secret").replace(" ", "")
         return Account(email, password, secret)
 
-    def enrol(self, account: "Account") -> None:
+    def enrol(self, account: "Account") -> list[str]:
         """Confirms the enrolment with the previous step's code (the next sign-in then uses the current one:
-        a code is never accepted twice), then leaves the recovery codes page."""
+        a code is never accepted twice), then leaves the recovery codes page; returns the recovery codes."""
         self.page.fill("#code", totp_now(account.secret, back=1))
         self.page.click("form.form button[type=submit]")
         self.page.wait_for_url("**/recovery-codes")
+        codes = self.page.locator(".codes li").all_inner_texts()
         self.page.click("form.form button[type=submit]")
         self.page.wait_for_url("**/signin")
+        return codes
 
     def sign_in(self, account: "Account", *, password: str | None = None, code: str | None = None) -> None:
         if not self.page.url.endswith("/signin"):
