@@ -94,3 +94,73 @@ def test_static_files_carry_the_headers(app):
     assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
     assert "javascript" in r.headers["content-type"]
     assert TestClient(app).get("/wallet/static/../framework.py").status_code == 404
+
+
+def _post_routes(app) -> list[str]:
+    """Every POST page of the wallet (its page modules' routers: shared.web_wallet.PAGES)."""
+    import importlib
+
+    from shared import web_wallet
+    return sorted({r.path.lstrip("/") for name in web_wallet.PAGES
+                   for r in importlib.import_module(f"shared.web_wallet.{name}").router.routes
+                   if "POST" in getattr(r, "methods", ())})
+
+
+def _signed_in(app) -> TestClient:
+    """A client signed in on the default world's wallet (enrolled through the core, signed in through the page)."""
+    import pyotp
+    core = app.state.service.worlds.get("default")
+    password = "violet harbour kettle 93"
+    e = core.identity.register("fuzz@example.com", "Fuzz", password)
+    core.identity.confirm_totp(e.email, pyotp.TOTP(e.totp_secret).at(core.now() - 30))
+    c = TestClient(app, raise_server_exceptions=False)
+    token = _csrf(c.get("/wallet/signin").text)
+    r = c.post("/wallet/signin", data={"csrf": token, "email": e.email, "password": password,
+                                       "code": pyotp.TOTP(e.totp_secret).at(core.now())})
+    assert r.status_code == 200 and 'id="balance"' in r.text, r.text[:500]
+    return c
+
+
+def test_the_fuzz_finds_the_post_pages(app):
+    assert {"signin", "signup", "enrol", "signout", "language", "security/revoke"} <= set(_post_routes(app))
+
+
+def test_garbage_forms_never_get_a_500(app):
+    """Every POST page (a page added later too), fed random fields, raw bytes, with and without its token."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    visitor = TestClient(app, raise_server_exceptions=False)
+    customer = _signed_in(app)
+    tokens = {id(visitor): _csrf(visitor.get("/wallet/signin").text), id(customer): _csrf(customer.get("/wallet/").text)}
+    fields = st.dictionaries(st.sampled_from(["email", "password", "password_again", "name", "code", "lang", "next",
+                                              "session_id", "amount", "card_number", "csrf", "x"]),
+                             st.one_of(st.text(max_size=40), st.text(max_size=2000), st.sampled_from(["", "0", "-1", "1e9",
+                                       "9" * 30, "ja", "en", "//evil", "\x00"])), max_size=8)
+
+    for route, c in [(r, visitor) for r in _post_routes(app)] + \
+                    [(r, customer) for r in _post_routes(app) if r not in ("signout", "security/sign-out-all")]:
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(form=fields, keep_token=st.booleans(), raw=st.one_of(st.none(), st.binary(max_size=300)))
+        def run(form, keep_token, raw):
+            if keep_token:
+                form = {**form, "csrf": tokens[id(c)]}
+            if raw is not None:
+                r = c.post(f"/wallet/{route}", content=raw, follow_redirects=False,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+            else:
+                r = c.post(f"/wallet/{route}", data=form, follow_redirects=False)
+            assert r.status_code < 500, (route, form, raw, r.text[:300])
+            assert r.headers["content-security-policy"].startswith("default-src 'self'")
+        run()
+
+
+def test_a_bug_in_a_page_is_an_html_page_and_logs_no_form(app, monkeypatch, caplog):
+    from shared.web_wallet import pages_account
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(pages_account, "_signin_page", broken)
+    c = TestClient(app, raise_server_exceptions=False)
+    r = c.get("/wallet/signin")
+    assert r.status_code == 500 and "<html" in r.text and "Something went wrong" in r.text
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert any("unexpected error in GET /wallet/signin" in m for m in caplog.messages)

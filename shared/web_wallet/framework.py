@@ -14,6 +14,7 @@ being confirmed, a one-shot banner). A server restart forgets web sessions: the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import hmac
 import math
 import re
@@ -38,6 +39,7 @@ from shared.errors import NotFound, QrpayError, SessionInvalid
 from shared.service import deps
 from shared.web_wallet import texts
 
+log = logging.getLogger("qrpay.web_wallet")
 HERE = Path(__file__).resolve().parent
 COOKIE = "qrpay_wallet"
 LANG_COOKIE = "qrpay_lang"
@@ -382,6 +384,9 @@ class WebRoute(APIRoute):
             except QrpayError as e:          # a refusal no page expected (a rate limit, a storage fault)
                 status = 429 if e.code == "rate_limited" else 503 if e.code.startswith("db_") else 400
                 response = error_page(request, status, "error.title", e)
+            except Exception:                 # a bug: logged with its traceback (no form in it), an HTML page
+                log.exception("unexpected error in %s %s", request.method, request.url.path)
+                response = error_page(request, 500, "error.title", "error.bug")
             secure(response)
             return response
         return run

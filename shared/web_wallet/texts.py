@@ -165,6 +165,8 @@ TEXTS: dict[str, Text] = {
     "notfound.world": Text("There is no such classroom world on this server.",
                            "このサーバーにはその演習用ワールドがありません。"),
     "error.title": Text("That did not work", "うまくいきませんでした"),
+    "error.bug": Text("Something went wrong on the server. Nothing more was done; please try again.",
+                      "サーバーで問題が起きました。処理は行われていません。もう一度お試しください。"),
     "error.home": Text("Back to the start", "最初の画面へ"),
 }
 
