@@ -1,5 +1,5 @@
 """Phone widths 360 and 430, English and Japanese: no page scrolls sideways, no text is cut off by its box,
-and every button and link is at least 44 px tall (a thumb's target, docs UI.md)."""
+and every button and link is at least 44 px tall (a thumb's target, as Apple and Material ask)."""
 from __future__ import annotations
 
 import pytest
