@@ -164,3 +164,19 @@ def test_a_bug_in_a_page_is_an_html_page_and_logs_no_form(app, monkeypatch, capl
     assert r.status_code == 500 and "<html" in r.text and "Something went wrong" in r.text
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
     assert any("unexpected error in GET /wallet/signin" in m for m in caplog.messages)
+
+
+@pytest.mark.parametrize("lang,words", [("en", "cannot be used for a new account"), ("ja", "新しいアカウントを作成できません")])
+def test_sign_up_with_a_taken_address_or_two_different_passwords(app, lang, words):
+    c = TestClient(app, headers={"Accept-Language": lang})
+    token = _csrf(c.get("/wallet/signup").text)
+    form = {"csrf": token, "email": "taken@example.com", "name": "Taro", "password": "violet harbour kettle 93",
+            "password_again": "violet harbour kettle 93"}
+    assert c.post("/wallet/signup", data=form, follow_redirects=False).status_code == 303
+    c2 = TestClient(app, headers={"Accept-Language": lang})
+    token2 = _csrf(c2.get("/wallet/signup").text)
+    r = c2.post("/wallet/signup", data={**form, "csrf": token2})
+    assert r.status_code == 409 and words in r.text
+    assert 'value="taken@example.com"' in r.text and "violet harbour" not in r.text    # never the password back
+    r = c2.post("/wallet/signup", data={**form, "csrf": token2, "email": "new@example.com", "password_again": "other"})
+    assert r.status_code == 400 and ("two passwords are different" in r.text or "一致しません" in r.text)

@@ -127,6 +127,8 @@ def signup(ctx: Ctx = Depends(fw.posted)) -> Response:
             from shared.web_wallet.texts import ERRORS, password_problem_text
             return _signup_page(ctx, status=400, message=ERRORS["weak_password:"].get(ctx.lang),
                                 problems=[password_problem_text(str(p.get("code")), p, ctx.lang) for p in problems])
+        if e.code == "conflict":       # the core says no more than that the address cannot be used
+            return _signup_page(ctx, status=409, message=ctx.t("signup.email_taken"))
         return _signup_page(ctx, status=_status(e), message=ctx.error(e))
     ctx.session.enrolment = enrolment
     ctx.session.email = enrolment.email

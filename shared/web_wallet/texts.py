@@ -79,6 +79,10 @@ TEXTS: dict[str, Text] = {
                                   "guess.",
                                   "{n} 文字以上。関係のない単語をいくつか並べると、覚えやすく推測されにくくなります。"),
     "signup.mismatch": Text("The two passwords are different.", "2つのパスワードが一致しません。"),
+    "signup.email_taken": Text("This e-mail address cannot be used for a new account. If it is yours, sign in or "
+                               "reset your password.",
+                               "このメールアドレスでは新しいアカウントを作成できません。ご自身のアドレスの場合は、ログインするか"
+                               "パスワードを再設定してください。"),
     "signup.have_account": Text("Already have an account?", "アカウントをお持ちの方"),
     "enrol.title": Text("Set up your authenticator app", "認証アプリを設定"),
     "enrol.on_phone": Text("On this phone: open your authenticator app with this button.",
