@@ -7,6 +7,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+import httpx
 import pyotp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,20 @@ class Phone:
 
     def close(self) -> None:
         self.context.close()
+
+    # -- the trainer's side (the admin token) ---------------------------------------------------------
+    def trainer(self, method: str, call: str, body: dict | None = None) -> dict:
+        """A trainer call on this phone's world, e.g. trainer("POST", "clock/advance", {"seconds": 60})."""
+        r = httpx.request(method, f"{self.server.url}/worlds/{self.world}/{call}", json=body, timeout=30,
+                          headers={"Authorization": f"Bearer {self.server.token}"})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def world_code(self, secret: str) -> str:
+        """A TOTP code no earlier sign-in or step-up used: the world's clock moves on one step (31 s) first, and
+        the code is computed on that clock (the core checks codes against the world's time)."""
+        now = self.trainer("POST", "clock/advance", {"seconds": 31})["now"]
+        return pyotp.TOTP(secret).at(now)
 
     # -- flows ------------------------------------------------------------------------------------
     def sign_up(self, email: str | None = None, *, name: str = "Hanako Yamada", password: str = PASSWORD) -> "Account":

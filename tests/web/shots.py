@@ -11,32 +11,23 @@ import tempfile
 from pathlib import Path
 
 import httpx
-import pyotp
 from playwright.sync_api import sync_playwright
 
 from tests.remote_server import served
 from tests.web.browser import CHROMIUM, Phone
 
 
-def _world_code(phone: Phone, secret: str) -> str:
-    admin = {"Authorization": f"Bearer {phone.server.token}"}
-    base = f"{phone.server.url}/worlds/{phone.world}"
-    httpx.post(f"{base}/clock/advance", json={"seconds": 31}, headers=admin, timeout=30).raise_for_status()
-    now = httpx.get(f"{base}/clock", timeout=30).json()["now"]
-    return pyotp.TOTP(secret).at(now)
-
-
 def _top_ups(phone: Phone, account, amounts) -> None:
     api = f"{phone.server.url}/worlds/{phone.world}"
     r = httpx.post(f"{api}/identity/sign-in", json={"email": account.email, "password": account.password,
-                                                    "totp": _world_code(phone, account.secret), "device": "laptop"},
+                                                    "totp": phone.world_code(account.secret), "device": "laptop"},
                    timeout=60)
     r.raise_for_status()
     bearer = {"Authorization": f"Bearer {r.json()['token']}"}
     for amount in amounts:
         r = httpx.post(f"{api}/me/top-ups", headers=bearer, timeout=60,
                        json={"amount": amount, "card_number": "4111111111111111",
-                             "totp": _world_code(phone, account.secret)})
+                             "totp": phone.world_code(account.secret)})
         r.raise_for_status()
 
 
@@ -63,18 +54,18 @@ def shoot(out: Path, lang: str, browser, server) -> list[Path]:
         account = phone.sign_up("hanako@example.com", name="山田 花子" if lang == "ja" else "Hanako Yamada")
         snap("03-enrol")
         snap("03-enrol-full", full=True)
-        page.fill("#code", _world_code(phone, account.secret))
+        page.fill("#code", phone.world_code(account.secret))
         page.click("form.form button[type=submit]")
         page.wait_for_url("**/recovery-codes")
         snap("04-recovery-codes")
         page.click("form.form button[type=submit]")
         page.wait_for_url("**/signin")
         snap("05-signin")
-        phone.sign_in(account, password="wrong password 1", code=_world_code(phone, account.secret))
+        phone.sign_in(account, password="wrong password 1", code=phone.world_code(account.secret))
         snap("06-signin-refused")
         _top_ups(phone, account, (3000, 1280))
         phone.goto("signin")
-        phone.sign_in(account, code=_world_code(phone, account.secret))
+        phone.sign_in(account, code=phone.world_code(account.secret))
         page.wait_for_selector("#balance")
         snap("07-home")
         phone.goto("history")

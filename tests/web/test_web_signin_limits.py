@@ -11,12 +11,6 @@ from tests.web.browser import totp_now
 COUNTDOWN = re.compile(r"\d+:\d\d")
 
 
-def _trainer(phone, call: str, body: dict) -> None:
-    r = httpx.post(f"{phone.server.url}/worlds/{phone.world}/{call}", json=body,
-                   headers={"Authorization": f"Bearer {phone.server.token}"}, timeout=30)
-    assert r.status_code == 200, r.text
-
-
 def test_repeated_failures_are_slowed_then_locked_by_the_core(phone):
     account = phone.sign_up()
     phone.enrol(account)
@@ -30,7 +24,7 @@ def test_repeated_failures_are_slowed_then_locked_by_the_core(phone):
         if phone.page.locator(".countdown").count():
             # the button waits for the core's delay; then the wait is skipped on the world's clock
             assert phone.page.locator("form.form button[type=submit]").is_disabled()
-            _trainer(phone, "clock/advance", {"seconds": 400})
+            phone.trainer("POST", "clock/advance", {"seconds": 400})
             phone.goto("signin")                     # this page's countdown runs on real time    assert any("Try again in" in s and COUNTDOWN.search(s) for s in seen), seen
     assert seen[-1].startswith("Too many failed sign-ins: this account is locked. Try again in"), seen[-1]
     # locked means locked: the right password and code are refused too
