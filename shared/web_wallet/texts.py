@@ -35,7 +35,6 @@ TEXTS: dict[str, Text] = {
     # -- welcome -----------------------------------------------------------------------------------
     "welcome.signin": Text("Sign in", "ログイン"),
     "welcome.signup": Text("Create an account", "アカウントを作成"),
-    "welcome.mailbox": Text("Mailbox", "メールボックス"),
     # -- sign-in -----------------------------------------------------------------------------------
     "signin.title": Text("Sign in", "ログイン"),
     "signin.intro": Text("Enter your e-mail address, password and the code from your authenticator app.",
@@ -95,7 +94,6 @@ TEXTS: dict[str, Text] = {
     "enrol.account": Text("Account: {email}", "アカウント：{email}"),
     "enrol.code": Text("Type the 6-digit code the app shows now:", "アプリに表示されている6桁のコードを入力してください："),
     "enrol.submit": Text("Confirm code", "コードを確認"),
-    "enrol.none": Text("Create an account first.", "先にアカウントを作成してください。"),
     "recovery.title": Text("Your recovery codes", "リカバリーコード"),
     "recovery.help": Text("Save these recovery codes somewhere safe. Each one works once, instead of an "
                           "authenticator code, if you lose your phone. They are shown only now.",
