@@ -89,3 +89,10 @@ def test_under_the_2019_settings_the_badge_warns_and_no_code_is_asked(phone):
     assert phone.page.get_attribute("#code", "required") is None
     phone.sign_in(account, code="")                                  # 7pay's launch: the password alone
     assert phone.page.inner_text("#balance") == "¥0"
+
+
+def test_an_enrolment_left_unfinished_finishes_at_the_first_sign_in(phone):
+    account = phone.sign_up()                    # the enrolment page is left without a code
+    phone.goto("signin")
+    phone.sign_in(account)
+    assert phone.page.inner_text("#balance") == "¥0"
