@@ -231,8 +231,9 @@ class Ctx:
         banner = self.session.banner
         self.session.banner = None
         html = _env().get_template(template).render(
-            t=self.t, url=self.url, lang=self.lang, csrf=self.session.csrf, here=self.request.url.path,
-            here_page=self.request.url.path[len(self.base) + 1:], world=self.world, signed_in=self.session.token is not None, policy=policy_badge(self.core),
+            t=self.t, url=self.url, lang=self.lang, csrf=self.session.csrf,
+            here_page=self.request.url.path[len(self.base) + 1:],     # the language switch comes back here
+            world=self.world, signed_in=self.session.token is not None, policy=policy_badge(self.core),
             flash=(banner[0], self.t(banner[1])) if banner else None, **values)
         return self.finish(HTMLResponse(html, status_code=status))
 
