@@ -10,6 +10,9 @@ The browser holds only a random web-session id (cookie `qrpay_wallet`, HttpOnly,
 under TLS, Path = the wallet's base). This process maps it to the world, the core's session token (never sent
 to the browser), the CSRF token, the language and a few things a flow carries between pages (the enrolment
 being confirmed, a one-shot banner). A server restart forgets web sessions: the customer signs in again.
+
+No Strict-Transport-Security header: `serve --tls` uses a self-signed certificate, and HSTS would stop a phone
+from accepting it for a year (a certificate error cannot be clicked through on an HSTS host).
 """
 from __future__ import annotations
 
