@@ -1,5 +1,9 @@
 """`python -m pos_app [--db PATH] [--terminal ID] [--camera SOURCE] [--lang ja|en] [--decoder NAME]`
 
+`--phone-url URL` (given by `qrpay demo --phone`): the Presenter menu's "Phone wallet…" shows that address as
+a QR for the presenter's phone; a till on a classroom server (`--server URL`, not this machine's) shows the
+server's own web wallet there.
+
 SOURCE: "auto" (webcam 0 if one opens, else the screen), a webcam index (0), a video file (played
 in a loop at its frame rate), an image sequence (frames/%04d.png), a still image or a folder of
 them, "screen" (the till finds the wallet's code on this screen by itself) or "screen:X,Y,W,H" (a
@@ -38,8 +42,17 @@ def build_parser():
     p.add_argument("--autoplay", action="store_true", help="attract mode: customers pay in a loop until a key or touch")
     p.add_argument("--once", action="store_true", help="with --autoplay: one sale, then exit 0 (non-zero on failure)")
     p.add_argument("--timeout", type=float, default=180.0, help="with --once: give up after this many seconds")
+    p.add_argument("--phone-url", metavar="URL", type=_web_address,
+                   help="the web wallet's address for a phone (qrpay demo --phone gives it): the Presenter "
+                        "menu shows it as a QR")
     p.add_argument("--screen", help=argparse.SUPPRESS)
     return p
+
+
+def _web_address(text: str) -> str:
+    if not text.startswith(("http://", "https://")) or len(text) > 500 or not text.isprintable() or " " in text:
+        raise argparse.ArgumentTypeError("give the web wallet's address, e.g. http://192.168.1.20:8765/wallet/")
+    return text
 
 
 def _start_trainer(argv: list[str]) -> int:
@@ -81,7 +94,11 @@ def _open_window(app, core, args):
     window.resize(1366, 768)
     placed = apply_window_geometry(window)
     link = DemoLink(window)
-    window.set_demo_link(link, db_path=str(core.db.path))
+    phone_url = args.phone_url
+    if phone_url is None and args.server:          # a classroom till: the server's own web wallet
+        from shared.lan_address import phone_wallet_url
+        phone_url = phone_wallet_url(args.server, args.world)
+    window.set_demo_link(link, db_path=str(core.db.path), phone_url=phone_url)
     from pos_app.tour_driver import follow as follow_tour
     window.tour_follower = follow_tour(window, str(core.db.path))   # qrpay demo --tour
     if args.kiosk:

@@ -99,7 +99,7 @@ class PosWindow(QMainWindow):
         self.signout_button = QPushButton(self.tr("Close shift"))
         self.signout_button.clicked.connect(self.sign_out)
         self.presenter_button = QPushButton("☰")
-        self.presenter_button.setToolTip(self.tr("Presenter: demo accounts, bring back the wallet, reset"))
+        self.presenter_button.setToolTip(self.tr("Presenter: demo accounts, phone wallet, bring back the wallet, reset"))
         self.presenter_button.setAccessibleName(self.tr("Presenter"))
         self.presenter_button.setStyleSheet("QPushButton::menu-indicator { image: none; width: 0px; }")
         self.presenter_menu = QMenu(self.presenter_button)
@@ -129,6 +129,7 @@ class PosWindow(QMainWindow):
         self.policy_banner = Banner()
         self.demo_link = None
         self.db_path: str | None = None
+        self.phone_url: str | None = None
         self.autoplay = None
 
         # -- pages ------------------------------------------------------------------------------
@@ -445,17 +446,21 @@ class PosWindow(QMainWindow):
                                          on_refused=lambda e: self.cart.show_message(plain_error(e))) if on else None
         self._fit_header()
 
-    def set_demo_link(self, link, *, db_path: str | None) -> None:
-        """Started by `qrpay demo`: the Presenter menu (demo accounts, reopen the wallet, reset)."""
+    def set_demo_link(self, link, *, db_path: str | None, phone_url: str | None = None) -> None:
+        """Started by `qrpay demo`: the Presenter menu (demo accounts, the phone wallet's address with
+        `--phone`, reopen the wallet, reset)."""
         from shared.demo_data import credentials_path
 
         self.demo_link = link
         self.db_path = db_path
+        self.phone_url = phone_url
         menu = self.presenter_menu
         menu.clear()
         has_creds = db_path is not None and credentials_path(db_path).exists()
         if has_creds:
             self.accounts_action = menu.addAction(self.tr("Demo accounts…"), self.show_demo_accounts)
+        if phone_url:
+            self.phone_action = menu.addAction(self.tr("Phone wallet…"), self.show_phone_wallet)
         if link is not None and link.active:
             self.reopen_action = menu.addAction(self.tr("Bring back the wallet"), lambda: link.request("show"))
             menu.addSeparator()
@@ -471,6 +476,13 @@ class PosWindow(QMainWindow):
         creds = load_credentials(self.db_path) if self.db_path else None
         if creds is not None:
             DemoAccountsDialog(creds, parent=self).exec()
+
+    @Slot()
+    def show_phone_wallet(self) -> None:
+        from pos_app.phone_wallet_dialog import PhoneWalletDialog
+
+        if self.phone_url:
+            PhoneWalletDialog(self.phone_url, parent=self).exec()
 
     @Slot()
     def reset_demo(self) -> None:

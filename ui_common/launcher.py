@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REQUEST_SHOW, REQUEST_RESET, REQUEST_HAND_OVER = "show", "reset", "hand-over"
+SERVER = "server"      # `qrpay demo --phone`: `qrpay serve`, a process without a window
 ENV_PID, ENV_REQUEST = "QRPAY_DEMO_LAUNCHER_PID", "QRPAY_DEMO_REQUEST_FILE"
 
 
@@ -96,11 +97,17 @@ def screen_size(*, full: bool = False) -> tuple[int, int, int, int]:
 
 
 def commands(db: str, *, lang: str | None, kiosk: bool, camera: str | None, autoplay: bool = False,
-             once: bool = False, timeout: float | None = None, tour: bool = False) -> dict[str, list[str]]:
+             once: bool = False, timeout: float | None = None, tour: bool = False,
+             phone: tuple[str, int, bool] | None = None) -> dict[str, list[str]]:
+    """The command of each process; `phone` (host, port, tls): `qrpay serve` on that address for the
+    presenter's phone, and the till's Presenter menu shows the web wallet's address."""
     py = sys.executable
     extra = (["--lang", lang] if lang else []) + (["--kiosk"] if kiosk else [])
     play = ["--autoplay"] if autoplay else []
     pos = [py, "-m", "pos_app", "--db", db] + extra + (["--camera", camera] if camera else []) + play
+    if phone is not None:
+        from shared.lan_address import wallet_url
+        pos += ["--phone-url", wallet_url(phone[0], phone[1], tls=phone[2])]
     if autoplay and once:
         pos += ["--once"] + (["--timeout", str(timeout)] if timeout else [])
     out = {
@@ -110,6 +117,9 @@ def commands(db: str, *, lang: str | None, kiosk: bool, camera: str | None, auto
     }
     if tour:   # the narration panel (ui_common/tour_panel.py); the apps follow it (ui_common/tour_link.py)
         out["tour"] = [py, "-m", "ui_common.tour_panel", "--db", db] + (["--lang", lang] if lang else [])
+    if phone is not None:   # no window: the web wallet and the API on the laptop's network address
+        out[SERVER] = [py, "-m", "shared.cli.main", "serve", "--db", db, "--host", phone[0],
+                       "--port", str(phone[1])] + (["--tls"] if phone[2] else [])
     return out
 
 
@@ -122,12 +132,17 @@ class Launcher:
         x, y, w, h = screen_size(full=full)
         self.tour = bool(getattr(args, "tour", False))
         self.layout = (tour_tiles if self.tour else tiles)(w, h, left=x, top=y)
+        phone = (args.phone_host, args.phone_port, bool(args.tls)) if getattr(args, "phone_host", None) else None
         self.cmds = commands(self.db, lang=args.lang, kiosk=args.kiosk, camera=args.camera, autoplay=args.autoplay,
-                             once=args.once, timeout=args.timeout, tour=self.tour)
+                             once=args.once, timeout=args.timeout, tour=self.tour, phone=phone)
         self.procs: dict[str, subprocess.Popen] = {}
         self._pending: list[int] = []
+        self._server_reported = False
 
     def start(self, name: str) -> None:
+        if name == SERVER:     # a server, not an app: it dies with the launcher (Linux), even a killed one
+            self.procs[name] = subprocess.Popen(self.cmds[name], preexec_fn=_server_child)
+            return
         env = dict(os.environ, QRPAY_GEOMETRY=self.layout[name].env(), **{ENV_PID: str(os.getpid()),
                    ENV_REQUEST: str(self.request_file)})
         if self.args.kiosk:
@@ -159,8 +174,8 @@ class Launcher:
                 proc.wait()
 
     def signal_children(self, sig: int) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
+        for name, proc in self.procs.items():
+            if name != SERVER and proc.poll() is None:
                 try:
                     proc.send_signal(sig)
                 except OSError:
@@ -175,8 +190,9 @@ class Launcher:
         if word == REQUEST_RESET:
             from shared.cli.demo_cmds import prepare
 
-            self.stop_all()
+            self.stop_all()        # the server too: it must not keep the deleted database open
             prepare(Path(self.db), reset=True, policy=None)
+            self._server_reported = False
             self.start_all()
         elif word == REQUEST_HAND_OVER:
             self._tell_children(REQUEST_HAND_OVER)
@@ -210,6 +226,11 @@ class Launcher:
             if self._pending:
                 self._pending.clear()
                 self.handle_request()
+            server = self.procs.get(SERVER)
+            if server is not None and server.poll() is not None and not self._server_reported:
+                self._server_reported = True
+                sys.stderr.write(f"qrpay demo: the phone wallet's server stopped (exit {server.returncode}); "
+                                 "the desktop demo goes on\n")
             pos = self.procs["pos"].poll()
             if pos is not None:        # closing the till ends the demo
                 code = pos
@@ -235,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--once", action="store_true")
     p.add_argument("--timeout", type=float, default=180.0)
     p.add_argument("--tour", action="store_true", help="the presenter's tour: a narration panel drives the windows")
+    p.add_argument("--phone-host", help="qrpay demo --phone: serve the web wallet on this address")
+    p.add_argument("--phone-port", type=int, default=8765)
+    p.add_argument("--tls", action="store_true", help="with --phone-host: HTTPS (self-signed)")
     p.add_argument("--lock-fd", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.lock_fd is None:  # started directly, not by `qrpay demo`: take the lock here
@@ -339,6 +363,18 @@ def keep_frame_in_tile(window) -> None:
             window.setGeometry(tile.adjusted(left, top, -right, -bottom))
 
     QTimer.singleShot(400, fit)   # the frame is known once the window manager has framed the window
+
+
+def _server_child() -> None:
+    """The server's child side: SIGTERM when the launcher dies (Linux's PR_SET_PDEATHSIG), so even a
+    killed launcher leaves no server listening on the network."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def _ignore_requests() -> None:

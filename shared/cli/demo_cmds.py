@@ -7,6 +7,11 @@ gone. A second `qrpay demo` on the same database asks the running one to bring i
 front and exits with a clear message: it opens no window and no second shift on T1, and
 `--reset` never deletes a database a running demo is using.
 
+`--phone [ADDRESS] [--port N] [--tls]`: the launcher also runs `qrpay serve` on this laptop's network address
+(the interface with the default route, shared/lan_address.py; or ADDRESS), so the presenter's own phone opens
+the web wallet (the till's Presenter menu shows its address as a QR) and shows its code to the till. It is
+an explicit choice, announced with a warning: without it everything stays on this machine.
+
 This process becomes the launcher (exec), so Ctrl+C, SIGTERM or closing the till end the whole
 demo: there is no middle process whose death would leave the windows open.
 """
@@ -15,10 +20,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.cli.main import no_core
-from shared.errors import Conflict
+from shared.errors import Conflict, InputError
+
+PHONE_AUTO = "auto"
+PHONE_PORT = 8765
 
 
 def register(sub, common) -> None:
@@ -43,6 +52,13 @@ def register(sub, common) -> None:
                         "each day's attack live in them (Back / Replay step / Next)")
     p.add_argument("--show-credentials", action="store_true", help="print the demo accounts and exit")
     p.add_argument("--no-windows", action="store_true", help="prepare the database only")
+    p.add_argument("--phone", nargs="?", const=PHONE_AUTO, default=None, metavar="ADDRESS",
+                   help="also serve the web wallet to phones on this network (`qrpay serve` on this laptop's "
+                        "network address, or ADDRESS): anyone on the network can reach it. The till's Presenter "
+                        "menu shows its address as a QR. Without --phone everything stays on 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help=f"with --phone: the server's port (default {PHONE_PORT})")
+    p.add_argument("--tls", action="store_true",
+                   help="with --phone: HTTPS with a self-signed certificate, as `qrpay serve --tls`")
     p.set_defaults(func=cmd_demo)
 
 
@@ -128,6 +144,7 @@ def cmd_demo(core, args):
         raise Conflict("--once goes with --autoplay.", code="usage")
     if args.tour and args.autoplay:
         raise Conflict("--tour and --autoplay both drive the windows: choose one.", code="usage")
+    phone = phone_server(args)
     lock_fd = None
     if not args.no_windows:
         try:
@@ -155,7 +172,73 @@ def cmd_demo(core, args):
             cmd.append(f"--{flag}")
     if args.once:
         cmd += ["--timeout", str(args.timeout)]
+    if phone is not None:
+        cmd += ["--phone-host", phone.host, "--phone-port", str(phone.port)] + (["--tls"] if phone.tls else [])
+        sys.stderr.write(phone.announcement())
+        sys.stderr.flush()
     os.execv(sys.executable, cmd)  # this process becomes the launcher (same pid, same lock)
+
+
+@dataclass(frozen=True)
+class PhoneServer:
+    """`qrpay demo --phone`: where the web wallet is served for the presenter's phone."""
+    host: str
+    port: int
+    tls: bool
+
+    @property
+    def url(self) -> str:
+        from shared.lan_address import wallet_url
+        return wallet_url(self.host, self.port, tls=self.tls)
+
+    def announcement(self) -> str:
+        return (f"phone wallet: {self.url}\n"
+                f"  WARNING: anyone on this network can reach this server ({self.host}:{self.port}): the web "
+                "wallet, the payment API and the demo's accounts. Use a network you trust, and end the demo "
+                "(close the till) when you are done.\n"
+                + ("  The certificate is self-signed: the phone will warn once; its fingerprint is printed "
+                   "below by the server.\n" if self.tls else "")
+                + "  The till's Presenter menu (☰) shows this address as a QR for the phone.\n\n")
+
+
+def phone_server(args) -> PhoneServer | None:
+    """--phone [ADDRESS] [--port N] [--tls], checked before anything starts; None without --phone."""
+    from shared.lan_address import lan_address, reachable
+
+    if args.phone is None:
+        if args.port is not None or args.tls:
+            raise Conflict("--port and --tls go with --phone (the phone wallet's server).", code="usage")
+        return None
+    if args.no_windows:
+        raise Conflict("--phone serves the wallet while the demo runs: it does not go with --no-windows.",
+                       code="usage")
+    port = PHONE_PORT if args.port is None else args.port
+    if not 0 < port < 65536:
+        raise InputError("--port is 1-65535.", code="bad_port")
+    if args.phone == PHONE_AUTO:
+        host = lan_address()
+    else:
+        host = args.phone.strip().strip("[]")
+        if not reachable(host):
+            raise InputError(f"--phone takes this laptop's network address as a phone would reach it "
+                             f"(e.g. 192.168.1.20), not {args.phone!r}: a loopback, empty or wildcard address "
+                             "is out of the phone's reach.", code="bad_address")
+    _check_port_free(host, port)
+    return PhoneServer(host, port, bool(args.tls))
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise Conflict(f"The phone wallet cannot listen on {host}:{port} ({e.strerror or e}): the port is in "
+                           "use (another `qrpay serve`?) or the address is not this laptop's. Choose another "
+                           "--port, or another address.", code="port_unavailable") from None
 
 
 def credentials_text(creds: dict) -> str:

@@ -836,6 +836,48 @@
     </message>
 </context>
 <context>
+    <name>PhoneWalletDialog</name>
+    <message>
+        <location filename="../../pos_app/phone_wallet_dialog.py" line="+21"/>
+        <source>Phone wallet</source>
+        <translation>スマホのウォレット</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Open the wallet on your phone</source>
+        <translation>スマホでウォレットを開く</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>QR code of the phone wallet&apos;s address</source>
+        <translation>スマホ用ウォレットのアドレスのQRコード</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>1. Join the phone to this laptop&apos;s Wi-Fi.
+2. Point the phone&apos;s camera at this code (or type the address).
+3. Sign in (or sign up), tap Pay and show the phone&apos;s code to this till.</source>
+        <translation>1. スマホをこのパソコンと同じWi-Fiにつなぎます。
+2. スマホのカメラでこのコードを読み取ります（またはアドレスを入力します）。
+3. ログイン（または新規登録）して「支払う」をタップし、表示されたコードをこのレジに見せます。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Anyone on this network can open this address while the demo runs.</source>
+        <translation>デモの実行中は、このネットワーク上の誰でもこのアドレスを開けます。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The phone will warn that the certificate is not trusted: it is this laptop&apos;s own, made by qrpay serve. Continue only on your own network.</source>
+        <translation>スマホに「証明書が信頼できない」と警告が出ます。これは qrpay serve がこのパソコン用に作った証明書です。自分で管理するネットワークでのみ続行してください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+</context>
+<context>
     <name>PosWindow</name>
     <message>
         <location filename="../../pos_app/main_window.py" line="+86"/>
@@ -854,8 +896,8 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Presenter: demo accounts, bring back the wallet, reset</source>
-        <translation>説明者用：デモ用アカウント、ウォレットの再表示、リセット</translation>
+        <source>Presenter: demo accounts, phone wallet, bring back the wallet, reset</source>
+        <translation>説明者用：デモ用アカウント、スマホのウォレット、ウォレットの再表示、リセット</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -863,7 +905,7 @@
         <translation>説明者用メニュー</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Automatic: webcam, else the screen</source>
         <translation>自動：カメラ、なければ画面</translation>
     </message>
@@ -913,9 +955,14 @@
         <translation>責任者メニューを開く</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>Demo accounts…</source>
         <translation>デモ用アカウント…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Phone wallet…</source>
+        <translation>スマホのウォレット…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -928,7 +975,7 @@
         <translation>デモをリセット…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
         <source>Reset the demo? Every sale, sign-in and balance goes back to the start, and new passwords are made.</source>
         <translation>デモをリセットしますか？​売上・ログイン・残高はすべて最初の状態に戻り、​新しいパスワードが作られます。</translation>
     </message>
