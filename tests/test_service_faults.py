@@ -106,6 +106,47 @@ def test_paid_reaches_an_open_stream_as_it_happens(quick):
         assert seen_at - paid_at < 30       # the stream re-reads only every 60 s: the payment woke it
 
 
+def test_paid_by_a_till_on_the_database_file_reaches_an_open_stream_at_once(quick, tmp_path):
+    """`qrpay demo --phone`: the till pays on the database file itself, not through this server, so nothing
+    bumps the stream; it sees another process's commit within a tick (streams re-read only every 60 s here),
+    with the amount and the store's name the phone shows ("Paid ¥X at STORE")."""
+    from shared.clock import FixedClock
+    from shared.core import Core
+
+    with httpx.Client(base_url=quick.url, timeout=30) as c:
+        shop = Shop(c)
+        code = shop.issue(0)
+        token = shop.sign_in(0)
+        events: list[tuple[str, dict, float]] = []
+        opened = threading.Event()
+
+        def listen():
+            with httpx.Client(base_url=quick.url, timeout=30) as s, s.stream(
+                    "GET", shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(token)) as r:
+                name = None
+                for line in r.iter_lines():
+                    if line.startswith("event: "):
+                        name = line[7:]
+                    elif line.startswith("data: "):
+                        events.append((name, json.loads(line[6:]), time.monotonic()))
+                        opened.set()
+        t = threading.Thread(target=listen, daemon=True)
+        t.start()
+        assert opened.wait(10) and events[0][1]["state"] == "issued"
+        till = Core.open(tmp_path / "default.sqlite3", clock=FixedClock(shop.now()))
+        try:
+            sale = till.sales.pay(terminal_id="T1", clerk_id=shop.clerk["id"], code=code["text"],
+                                  lines=[(shop.jan, 2)], sale_id="file-till-1")
+            store_name = till.sales.summary(sale.id).store_name
+        finally:
+            till.close()
+        t.join(20)
+        assert not t.is_alive(), "the stream did not see the till's payment (it re-reads only every 60 s)"
+        name, status, _ = events[-1]
+        assert (name, status["state"], status["sale_id"]) == ("status", "paid", "file-till-1")
+        assert status["amount"] == sale.total == 2 * shop.price and status["store_name"] == store_name and store_name
+
+
 # -- the real server process, killed mid-payment --------------------------------------------------------
 def test_sigkill_mid_payment_loses_and_doubles_nothing(tmp_path):
     env = {**os.environ, "QRPAY_ADMIN_TOKEN": "", "PYTHONPATH": str(ROOT)}

@@ -11,7 +11,7 @@ import logging
 import threading
 from urllib.parse import parse_qsl
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,14 +45,24 @@ class Changes:
         for _, loop, event in waiters:
             loop.call_soon_threadsafe(event.set)
 
-    async def wait(self, world: str, timeout: float) -> None:
-        entry = (world, asyncio.get_running_loop(), asyncio.Event())
+    async def wait(self, world: str, timeout: float, *, moved: Callable[[], Awaitable[bool]] | None = None,
+                   tick: float = 0.25) -> None:
+        """Until this server bumps `world`, `timeout` seconds pass, or (every `tick` seconds) `moved()` says
+        another process wrote to the world's database (the demo's till pays on the file directly)."""
+        loop = asyncio.get_running_loop()
+        entry = (world, loop, asyncio.Event())
+        deadline = loop.time() + timeout
         with self._lock:
             self._waiters.add(entry)
         try:
-            await asyncio.wait_for(entry[2].wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
+            while (remaining := deadline - loop.time()) > 0:
+                try:
+                    await asyncio.wait_for(entry[2].wait(), min(remaining, tick) if moved else remaining)
+                    return
+                except asyncio.TimeoutError:
+                    pass
+                if moved is not None and await moved():
+                    return
         finally:
             with self._lock:
                 self._waiters.discard(entry)
@@ -73,7 +83,8 @@ class ServiceState:
     changes: Changes = field(default_factory=Changes)
     by_address: auth.RateLimiter = None  # type: ignore[assignment]
     by_account: auth.RateLimiter = None  # type: ignore[assignment]
-    stream_poll: float = 2.0        # a stream re-reads the status at least this often (expiry, other writers)
+    stream_poll: float = 2.0        # a stream re-reads the status at least this often (expiry)
+    change_tick: float = 0.25       # a stream looks this often whether another process wrote to its world
 
 
 def error_response(exc: QrpayError) -> JSONResponse:

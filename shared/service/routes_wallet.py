@@ -268,18 +268,36 @@ _FINAL = {CodeState.PAID, CodeState.REFUSED, CodeState.EXPIRED, CodeState.SUPERS
         responses={200: {"content": {"text/event-stream": {}}, "description": "`event: status` per change"}})
 async def code_events(request: Request, nonce: str, c: deps.Wallet = Depends(deps.wallet)):
     """Server-sent events: the code's status now, then each change as it happens (a payment through this
-    server wakes the stream at once; expiry and other writers are seen within `stream_poll` seconds). The
-    stream ends after a final state (paid, refused, expired, superseded) or when the session ends."""
-    first = await run_in_threadpool(c.core.codes.status, c.token, nonce)   # refusals answered as JSON errors
+    server wakes the stream at once; a payment by another process on the same database, such as the demo's
+    till, within `change_tick`; expiry within `stream_poll` seconds). The stream ends after a final state
+    (paid, refused, expired, superseded) or when the session ends."""
+    return await code_status_stream(request, c.world, c.core, c.token, nonce)
+
+
+async def code_status_stream(request: Request, world: str, core, token: str, nonce: str) -> StreamingResponse:
+    """The one code-status stream, for the JSON API (bearer token) and the web wallet (its cookie's session):
+    `event: status` with the CodeStatus (state, sale_id, amount, store_name, reason, at) now and at each
+    change; `event: error` with the error envelope if the session ends or the world is reset."""
+    first = await run_in_threadpool(core.codes.status, token, nonce)   # refusals answered as JSON errors
     state = deps.state(request)
+    counter = {"seen": await run_in_threadpool(core.wallet.change_counter)}
+
+    async def written_elsewhere() -> bool:
+        """Another process committed to this world since the last look (a till on the database file)."""
+        try:
+            now = await run_in_threadpool(core.wallet.change_counter)
+        except QrpayError:
+            return True                      # let the status read say what went wrong
+        moved, counter["seen"] = now != counter["seen"], now
+        return moved
 
     async def events():
         last = first
         yield _sse("status", encode(first))
         while last.state not in _FINAL and not await request.is_disconnected():
-            await state.changes.wait(c.world, state.stream_poll)
+            await state.changes.wait(world, state.stream_poll, moved=written_elsewhere, tick=state.change_tick)
             try:
-                now = await run_in_threadpool(c.core.codes.status, c.token, nonce)
+                now = await run_in_threadpool(core.codes.status, token, nonce)
             except QrpayError as e:          # the session ended, the world was reset
                 yield _sse("error", encode_error(e))
                 return
