@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -274,10 +275,12 @@ async def code_events(request: Request, nonce: str, c: deps.Wallet = Depends(dep
     return await code_status_stream(request, c.world, c.core, c.token, nonce)
 
 
-async def code_status_stream(request: Request, world: str, core, token: str, nonce: str) -> StreamingResponse:
+async def code_status_stream(request: Request, world: str, core, token: str, nonce: str,
+                             view: Callable[[CodeStatus], Any] | None = None) -> StreamingResponse:
     """The one code-status stream, for the JSON API (bearer token) and the web wallet (its cookie's session):
     `event: status` with the CodeStatus (state, sale_id, amount, store_name, reason, at) now and at each
-    change; `event: error` with the error envelope if the session ends or the world is reset."""
+    change, or what `view` makes of it (run in a worker thread: it may read the database); `event: error`
+    with the error envelope if the session ends or the world is reset."""
     first = await run_in_threadpool(core.codes.status, token, nonce)   # refusals answered as JSON errors
     state = deps.state(request)
     counter = {"seen": await run_in_threadpool(core.wallet.change_counter)}
@@ -291,9 +294,12 @@ async def code_status_stream(request: Request, world: str, core, token: str, non
         moved, counter["seen"] = now != counter["seen"], now
         return moved
 
+    async def shown(status: CodeStatus):
+        return encode(status) if view is None else await run_in_threadpool(view, status)
+
     async def events():
         last = first
-        yield _sse("status", encode(first))
+        yield _sse("status", await shown(first))
         while last.state not in _FINAL and not await request.is_disconnected():
             await state.changes.wait(world, state.stream_poll, moved=written_elsewhere, tick=state.change_tick)
             try:
@@ -303,7 +309,7 @@ async def code_status_stream(request: Request, world: str, core, token: str, non
                 return
             if now != last:
                 last = now
-                yield _sse("status", encode(now))
+                yield _sse("status", await shown(now))
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 

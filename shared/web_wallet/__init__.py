@@ -37,7 +37,8 @@ from fastapi import FastAPI
 
 from shared.web_wallet import framework as fw
 
-PAGES = ("pages_home", "pages_account", "pages_history", "pages_security", "pages_mailbox")
+PAGES = ("pages_home", "pages_account", "pages_history", "pages_security", "pages_mailbox", "pages_topup",
+         "pages_pay")
 
 
 def mount(app: FastAPI) -> None:

@@ -75,6 +75,7 @@ class WebSession:
     enrolment: Any = None                     # shared.identity_base.Enrollment while sign-up is confirmed
     recovery_codes: tuple[str, ...] = ()      # shown once after enrolment
     banner: tuple[str, str] | None = None     # (kind, text key) shown once on the next page
+    code_nonce: str | None = None             # the payment code the Pay page shows (its status stream's code)
     seen: float = field(default_factory=time.monotonic)
     fresh: bool = True                        # the cookie still has to be set
 

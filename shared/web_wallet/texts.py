@@ -154,6 +154,68 @@ TEXTS: dict[str, Text] = {
     "mailbox.empty": Text("No messages.", "メッセージはありません。"),
     "mailbox.simulated": Text("A simulated mailbox: the messages this service sent to the address.",
                               "シミュレーションのメールボックスです。このサービスがアドレスに送ったメッセージを表示します。"),
+    # -- top-up (the desktop's words: wallet_app/topup_screen.py) ------------------------------------
+    "topup.title": Text("Top up", "チャージ"),
+    "topup.amount": Text("Amount", "金額"),
+    "topup.other": Text("Other amount:", "その他の金額："),
+    "topup.card": Text("Card number (simulated)", "カード番号（シミュレーション）"),
+    "topup.test_cards": Text("Test cards: 4242 4242 4242 4242 (Visa) and 3530 1113 3330 0000 (JCB) are accepted; "
+                             "4000 0000 0000 0002 is declined.",
+                             "テスト用カード：4242 4242 4242 4242（Visa）と 3530 1113 3330 0000（JCB）は利用でき、"
+                             "4000 0000 0000 0002 は拒否されます。"),
+    "topup.code": Text("Authenticator code (every top-up asks for one)", "認証コード（チャージのたびに必要です）"),
+    "topup.password": Text("Top-up password", "チャージ用パスワード"),
+    "topup.set_password": Text("Your top-up password", "チャージ用パスワード"),
+    "topup.save_password": Text("Save top-up password", "パスワードを保存"),
+    "topup.password_set": Text("Your top-up password is set.", "チャージ用パスワードを設定しました。"),
+    "topup.submit": Text("Top up", "チャージ"),
+    "topup.limits": Text("Your limits", "ご利用の上限"),
+    "topup.per_topup": Text("Up to {amount} per top-up", "1回あたり最大 {amount}"),
+    "topup.today": Text("Today: {left} left of {limit}", "本日：{limit} のうち残り {left}"),
+    "topup.month": Text("Last 30 days: {left} left of {limit}", "過去30日：{limit} のうち残り {left}"),
+    "topup.max_now": Text("You can top up {amount} right now.", "今チャージできるのは {amount} までです。"),
+    "topup.velocity": Text("At most {n} top-ups within {s} seconds.", "{s} 秒以内のチャージは {n} 回まで。"),
+    "topup.choose_amount": Text("Choose an amount or type one in whole yen.", "金額を選ぶか、円単位で入力してください。"),
+    "topup.done": Text("Added {amount} from {brand} •••• {last4}. Your balance is now {balance}.",
+                       "{brand} •••• {last4} から {amount} をチャージしました。残高は {balance} です。"),
+    # -- pay (the desktop's words: wallet_app/pay_screen.py) -------------------------------------------
+    "pay.title": Text("Pay", "支払う"),
+    "pay.step_up": Text("To show a payment code, confirm it is you: enter the 6-digit code from your authenticator "
+                        "app (or a recovery code).",
+                        "支払いコードを表示するには本人確認が必要です。認証アプリの6桁のコード（またはリカバリーコード）を"
+                        "入力してください。"),
+    "pay.type_code": Text("Type the 6-digit code from your authenticator app.", "認証アプリの6桁のコードを入力してください。"),
+    "pay.show_code": Text("Show my payment code", "支払いコードを表示"),
+    "pay.numeric_label": Text("The code's number, for typing at the till", "レジで入力するためのコード番号"),
+    "pay.show_clerk": Text("Show the clerk. Works once.", "店員さんへ。1回限り有効。"),
+    "pay.refresh": Text("Refresh", "更新"),
+    "pay.hidden": Text("The code is hidden while you are away from this page.",
+                       "このページから離れている間、コードを隠しています。"),
+    "pay.tap_to_show": Text("Tap to show it", "タップして表示"),
+    "pay.noscript": Text("Without JavaScript this page cannot refresh the code or show the till's answer: reload it "
+                         "for a new code.",
+                         "JavaScript が無効なため、コードの更新やレジの結果の表示ができません。新しいコードはページを再読み込み"
+                         "してください。"),
+    "pay.web_limits": Text("A phone app can block screenshots and screen recording of this code (Android's "
+                           "FLAG_SECURE); a web page cannot. This page hides the code when you switch away, and the "
+                           "code works once, for a minute.",
+                           "スマホアプリはこのコードのスクリーンショットや画面録画を防げます（Android の FLAG_SECURE）が、"
+                           "Webページにはできません。このページはほかの画面に切り替えるとコードを隠します。コードは1回だけ、"
+                           "1分間有効です。"),
+    "pay.paid": Text("Paid", "支払い完了"),
+    "pay.at_store": Text("at {store}", "{store} にて"),
+    "pay.paid_at": Text("Paid {amount} at {store}", "{store} で {amount} を支払いました"),
+    "pay.receipt": Text("Receipt no. {no}", "レシート番号 {no}"),
+    "pay.done": Text("Done", "完了"),
+    "pay.expired": Text("The code expired; here is a new one.", "コードの有効期限が切れたため、新しいコードを表示しました。"),
+    "pay.refused": Text("Refused at the till: {reason} Tap Refresh for a new code.",
+                        "レジで拒否されました：{reason}「更新」を押すと新しいコードを表示します。"),
+    "pay.superseded": Text("A newer code was shown on another screen; this one no longer works. Tap Refresh for a "
+                           "new code.",
+                           "別の画面で新しいコードが表示されたため、このコードは使えません。「更新」を押すと新しいコードを"
+                           "表示します。"),
+    "pay.revoked": Text("This code was cancelled. Tap Refresh for a new code.",
+                        "このコードは無効になりました。「更新」を押すと新しいコードを表示します。"),
     # -- errors ------------------------------------------------------------------------------------
     "csrf.title": Text("This form has expired", "このフォームは期限切れです"),
     "csrf.message": Text("Nothing was changed. Open the page again and send the form from there.",
