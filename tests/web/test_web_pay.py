@@ -218,3 +218,43 @@ def test_a_top_up_posted_without_its_csrf_token_is_refused(phone, shop):
     assert r.status_code == 403
     phone.goto("")
     assert phone.page.inner_text("#balance") == "¥0"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_top_up_and_pay_fit_a_narrow_and_a_wide_phone(phone_factory, lang):
+    from tests.web.test_web_layout import OVERFLOW
+
+    phone = phone_factory(lang)
+    till = Till(phone.server, phone.world)
+    account = phone.new_customer()
+    page = phone.page
+    found = {}
+
+    def check(name: str) -> None:
+        for width in (360, 430):
+            page.set_viewport_size({"width": width, "height": 800})
+            found[f"{name}@{width}"] = page.evaluate(OVERFLOW, width)
+    phone.goto("topup")
+    check("topup")
+    page.fill("#other_amount", "¥9,999,999")
+    page.fill("#code", phone.world_code(account.secret))
+    page.click("form.topup button[type=submit]")
+    page.wait_for_load_state()
+    check("topup-refused")
+    top_up(phone, account)
+    check("topup-done")
+    phone.advance(301)
+    phone.goto("pay")
+    check("pay-prompt")
+    page.fill("#code", phone.world_code(account.secret))
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("#pay-code svg.qr")
+    check("pay-code")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    check("pay-covered")
+    page.click("#cover")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert till.pay(read_codes(page.screenshot())[0]).status_code == 200
+    page.wait_for_selector("#paid:not([hidden])")
+    check("paid")
+    assert {k: v for k, v in found.items() if v} == {}
