@@ -258,3 +258,50 @@ def test_top_up_and_pay_fit_a_narrow_and_a_wide_phone(phone_factory, lang):
     page.wait_for_selector("#paid:not([hidden])")
     check("paid")
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_code_is_renewed_before_it_expires_and_the_old_one_no_longer_pays(phone, shop):
+    """The page's own timer (the browser's clock, run fast): 5 s before expiry it takes a new code, which
+    supersedes the one on the screen before."""
+    till, account = shop
+    top_up(phone, account)
+    page = phone.page
+    page.clock.install()
+    old = open_pay(phone, account)
+    ref = page.get_attribute("#pay-code", "data-ref")
+    page.clock.run_for(40_000)
+    assert page.get_attribute("#pay-code", "data-ref") == ref                 # not yet
+    assert page.inner_text("#time-left") in ("0:20", "0:19", "0:18")
+    page.clock.run_for(16_000)                                                # 56 s: 4 s left
+    page.wait_for_function("r => { const p = document.getElementById('pay-code'); "
+                           "return p && p.dataset.ref !== r; }", arg=ref, timeout=15_000)
+    new = read_codes(page.screenshot())
+    assert len(new) == 1 and new[0] != old
+    refused = till.pay(old)
+    assert refused.status_code != 200 and refused.json()["error"]["code"] == "superseded", refused.text
+
+
+def test_the_2019_policy_tops_up_with_the_top_up_password_and_pays_without_a_check(phone, shop):
+    till, account = shop
+    admin = {"Authorization": f"Bearer {phone.server.token}"}
+    r = httpx.put(f"{phone.server.url}/worlds/{phone.world}/policy", json={"preset": "2019"}, headers=admin,
+                  timeout=30)
+    assert r.status_code == 200, r.text
+    phone.goto("topup")
+    page = phone.page
+    assert page.locator("#code").count() == 0                                # 2019: no authenticator code
+    page.click("form.topup button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text("[role=alert]") == "Enter your top-up password."   # the desktop's words
+    page.fill("#new_topup_password", "harbor-lantern-quartz-77")
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state()
+    assert "top-up password is set" in page.inner_text("[role=alert]")
+    page.fill("#topup_password", "harbor-lantern-quartz-77")
+    page.click("form.topup button[type=submit]")
+    page.wait_for_load_state()
+    assert "Your balance is now ¥3,000" in page.inner_text("[role=alert]")
+    phone.goto("pay")                                                         # 2019: the code at once
+    page.wait_for_selector("#pay-code svg.qr")
+    assert till.pay(read_codes(page.screenshot())[0]).status_code == 200
+    page.wait_for_selector("#paid:not([hidden])")
