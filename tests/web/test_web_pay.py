@@ -305,3 +305,25 @@ def test_the_2019_policy_tops_up_with_the_top_up_password_and_pays_without_a_che
     page.wait_for_selector("#pay-code svg.qr")
     assert till.pay(read_codes(page.screenshot())[0]).status_code == 200
     page.wait_for_selector("#paid:not([hidden])")
+
+
+def test_paid_is_pushed_when_the_till_pays_on_the_database_file(phone, shop):
+    """`qrpay demo --phone`: the desktop till pays on the database file itself, not through the server; the
+    phone's page still says "Paid" at once (the stream watches the world's change counter)."""
+    from shared.core import Core
+
+    till, account = shop
+    top_up(phone, account)
+    text = open_pay(phone, account)
+    page = phone.page
+    page.evaluate("window.__same_page = true")
+    clerk = next(s for s in till.demo["staff"] if s["role"] == "clerk")
+    desk = Core.open(phone.server.folder / f"{phone.world}.sqlite3")       # the world's clock, as the till's
+    try:
+        sale = desk.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=text, lines=[(till.item["jan"], 1)],
+                              sale_id="desk-till-1")
+    finally:
+        desk.close()
+    page.wait_for_selector("#paid:not([hidden])", timeout=5_000)
+    assert page.evaluate("window.__same_page === true")
+    assert f"¥{sale.total:,}" in page.inner_text("#paid-amount")
