@@ -301,8 +301,10 @@ def test_the_2019_policy_tops_up_with_the_top_up_password_and_pays_without_a_che
     page.click("form.topup button[type=submit]")
     page.wait_for_load_state()
     assert "Your balance is now ¥3,000" in page.inner_text("[role=alert]")
-    phone.goto("pay")                                                         # 2019: the code at once
+    r = phone.goto("pay")                                                     # 2019: the code at once
     page.wait_for_selector("#pay-code svg.qr")
+    assert r.headers["cache-control"] == "no-store"                          # the code is never cached
+    assert "script-src 'self'" in r.headers["content-security-policy"]
     assert till.pay(read_codes(page.screenshot())[0]).status_code == 200
     page.wait_for_selector("#paid:not([hidden])")
 
