@@ -250,3 +250,48 @@ def test_parallel_tills_in_separate_processes_charge_once(tmp_path):
         assert len({json.loads(t)["receipt_no"] for _, t in results}) == 1
         assert shop.balance(0) == before - 2 * shop.price
     store.close()
+
+
+def test_an_open_stream_does_not_keep_a_stopping_server_alive(tmp_path):
+    """A phone's Pay page holds a code-status stream open; SIGTERM (Ctrl+C, the demo's reset) still stops the
+    server: what is open is ended after a short grace (without it, the server waited for the stream, which
+    under 2019 settings lasts a day)."""
+    import pyotp
+
+    admin_token = "adm-" + "s" * 28
+    env = {**os.environ, "QRPAY_ADMIN_TOKEN": admin_token, "PYTHONPATH": str(ROOT)}
+    p, _ = start_server(tmp_path / "shop.sqlite3", (port := free_port()), env)
+    url, admin = f"http://127.0.0.1:{port}/worlds/default", {"Authorization": f"Bearer {admin_token}"}
+    ended = threading.Event()
+    try:
+        assert httpx.put(f"{url}/policy", json={"preset": "2019"}, headers=admin, timeout=30).status_code == 200
+        customer = httpx.post(f"{url}/seed-demo", headers=admin, timeout=120).json()["customers"][0]
+        now = httpx.get(f"{url}/clock", timeout=30).json()["now"]
+        token = httpx.post(f"{url}/identity/sign-in", timeout=60, json={
+            "email": customer["email"], "password": customer["password"],
+            "totp": pyotp.TOTP(customer["totp_secret"]).at(now)}).json()["token"]
+        code = httpx.post(f"{url}/me/codes", headers=bearer(token), json={}, timeout=30).json()
+        opened = threading.Event()
+
+        def listen():
+            try:
+                with httpx.stream("GET", f"{url}/me/codes/{code['nonce']}/events", headers=bearer(token),
+                                  timeout=120) as r:
+                    for line in r.iter_lines():
+                        if line.startswith("data: "):
+                            opened.set()
+            except httpx.HTTPError:
+                pass
+            ended.set()
+        threading.Thread(target=listen, daemon=True).start()
+        assert opened.wait(20)
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the server did not stop while a stream was open")
+        assert p.returncode in (0, -signal.SIGTERM) and ended.wait(10)     # uvicorn re-raises the signal it handled
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()

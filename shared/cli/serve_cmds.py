@@ -24,6 +24,7 @@ from shared.errors import InputError
 
 TOKEN_FILE = "server-admin-token"
 TOKEN_ENV = "QRPAY_ADMIN_TOKEN"
+STREAMS_GRACE = 3            # seconds a stopping server waits for open requests (streams) before ending them
 
 
 def register(sub, common) -> None:
@@ -157,7 +158,10 @@ def cmd_serve(core, args) -> int:
           flush=True)
     sys.stdout.flush()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **ssl)
+        # an open code-status stream (a phone's Pay page) must not keep a stopping server alive: after
+        # STREAMS_GRACE seconds what is still open is ended (a payment in flight is the sale id's to retry)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                    timeout_graceful_shutdown=STREAMS_GRACE, **ssl)
     finally:
         store.close()
     return 0
