@@ -39,6 +39,8 @@ def shoot(out: Path, lang: str, browser, server) -> list[Path]:
         page.click("form.topup button[type=submit]")
         page.wait_for_load_state()
         snap("02-topup-done")
+        phone.goto("")
+        snap("02-home-after-topup")
         phone.advance(301)
         phone.goto("pay")
         snap("03-pay-step-up")
