@@ -223,3 +223,149 @@ def fast_password_hashing() -> None:
 
 def token() -> str:
     return secrets.token_hex(4)
+
+
+# -- seeded payment worlds and timed payers (bench.ledger, bench.http_payments, bench.storage_backends) -------
+PASSWORD = "amber-bamboo-canal-cedar-42"
+NOW = T0 + 120  # the instant every seeded code is presented at
+
+
+def seed_payments(core, customers: int) -> dict[str, Any]:
+    """The demo shop and `customers` customers on an open `core` (its clock at T0), each registered, enrolled,
+    signed in with a TOTP code, funded and holding one live payment code issued by `core.codes.issue`
+    (hardened policy: one live code per customer, so one customer per payment). The clock ends at NOW.
+    Returns the codes, the clerk (id and PIN), a two-line cart and the terminals."""
+    from shared import ledger, totp
+    from shared.demo_data import seed_demo
+
+    seeded = seed_demo(core)
+    core.clock.advance(NOW - T0)
+    codes = []
+    for i in range(customers):
+        e = core.identity.register(f"bench{i}@example.com", f"Bench {i}", PASSWORD)
+        core.identity.confirm_totp(e.email, totp.totp_code(e.totp_secret, core.now() - totp.STEP_SECONDS))
+        with core.db.write() as conn:
+            ledger.transfer(conn, key=f"bench-seed:{e.customer_id}", kind="seed", at=core.now(),
+                            customer_id=e.customer_id, memo="bench opening balance",
+                            postings=[(ledger.CARD_CLEARING, -10_000), (ledger.wallet_account(e.customer_id), 10_000)])
+        s = core.identity.sign_in(e.email, PASSWORD, totp=totp.totp_code(e.totp_secret, core.now()))
+        codes.append(core.codes.issue(s.token).text)
+    clerk = next(s for s in seeded["staff"] if s["role"] == "clerk")
+    item = next(i for i in seeded["items"] if i["tax_rate"] == 8)
+    item2 = next(i for i in seeded["items"] if i["tax_rate"] == 10)
+    return {"codes": codes, "clerk_id": clerk["id"], "clerk_pin": str(clerk["pin"]),
+            "lines": [[item["jan"], 2], [item2["jan"], 1]], "terminals": [t["id"] for t in seeded["terminals"]]}
+
+
+def build_template(target, customers: int, *, terminals: int = 0) -> dict[str, Any]:
+    """A seeded database at `target` (an SQLite path or a `postgresql://…#WORLD`), closed again; with
+    `terminals`, at least that many terminals (one per payer)."""
+    fast_password_hashing()
+    from shared.clock import FixedClock
+    from shared.core import Core
+
+    core = Core.open(target, clock=FixedClock(T0))
+    try:
+        meta = seed_payments(core, customers)
+        have = [t.id for t in core.catalog.terminals()]
+        store = core.catalog.store()
+        for i in range(len(have) + 1, terminals + 1):
+            core.catalog.add_terminal(f"T{i}", store_id=store.id, name=f"Bench {i}")
+        if terminals:
+            meta["terminals"] = [t.id for t in core.catalog.terminals()][:terminals]
+    finally:
+        core.close()
+    return meta
+
+
+def timed_payments(pay: Callable[[str], Any], codes: Sequence[str], barrier=None) -> dict[str, Any]:
+    """`pay(code)` for each code one after the other, each call timed (ms), after the barrier (if any);
+    refusals (QrpayError) are counted by code. What every payer process writes out."""
+    from shared.errors import QrpayError
+
+    lat: list[float] = []
+    errors: dict[str, int] = {}
+    if barrier is not None:
+        barrier.wait()
+    start = time.perf_counter()
+    for code in codes:
+        t0 = time.perf_counter()
+        try:
+            pay(code)
+        except QrpayError as e:
+            errors[e.code] = errors.get(e.code, 0) + 1
+        lat.append((time.perf_counter() - t0) * 1000.0)
+    return {"start": start, "end": time.perf_counter(), "latencies_ms": lat, "errors": errors}
+
+
+def core_payer(target: str, synchronous: str | None, terminal: str, clerk_id: int, lines: list, codes: list[str],
+               barrier, out_path: str) -> None:
+    """One in-process payer (a process of its own in the multi-process modes): its own `Core` on `target`,
+    a FixedClock at NOW, `core.sales.pay` for each code. `synchronous` sets SQLite's PRAGMA (None: as opened)."""
+    import uuid
+
+    from shared.clock import FixedClock
+    from shared.core import Core
+
+    core = Core.open(target, clock=FixedClock(NOW))
+    if synchronous and core.db.dialect == "sqlite":
+        core.db.connection.execute(f"PRAGMA synchronous = {synchronous}")
+    cart = [tuple(x) for x in lines]
+    core.sales.quote(cart)  # warm the statement cache and the issuer key before the clock starts
+    core.codes.ensure_issuer_key()
+    out = timed_payments(lambda code: core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code, lines=cart,
+                                                     sale_id=uuid.uuid4().hex), codes, barrier)
+    core.close()
+    Path(out_path).write_text(json.dumps(out))
+
+
+def run_processes(target, args_for: Callable[[int, Any, str], tuple], n: int, work: Path, tag: str,
+                  timeout: float = 600) -> list[dict[str, Any]]:
+    """`n` spawned processes running `target(*args_for(i, barrier, out_path))`, started together at a
+    barrier; what each wrote to its out_path."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(n) if n > 1 else None
+    outs = [work / f"{tag}-{i}.json" for i in range(n)]
+    procs = [ctx.Process(target=target, args=args_for(i, barrier, str(outs[i]))) for i in range(n)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout)
+        if p.exitcode != 0:
+            raise RuntimeError(f"{tag}: a payer process ended with {p.exitcode}")
+    return [json.loads(o.read_text()) for o in outs]
+
+
+def collect(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Payers' outputs → payments done, refusals by code, wall time (first start to last end), per second,
+    latency summary."""
+    lat = [x for p in parts for x in p["latencies_ms"]]
+    errors: dict[str, int] = {}
+    for p in parts:
+        for k, v in p["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
+    ok = len(lat) - sum(errors.values())
+    return {"payments": ok, "errors": errors, "wall_s": round(wall, 3), "per_second": round(ok / wall, 1),
+            "latency_ms": summary_ms(lat)}
+
+
+def check_payments(target, expected_sales: int) -> dict[str, Any]:
+    """The ledger's invariants hold and every accepted payment is one sale (exactly once)."""
+    from shared import ledger
+    from shared.clock import FixedClock
+    from shared.core import Core
+    from shared.receipts import business_date_of
+
+    core = Core.open(target, clock=FixedClock(NOW))
+    try:
+        with core.db.read() as conn:
+            violations = ledger.check(conn)
+        day = business_date_of(NOW)
+        sales = sum(len(core.sales.journal(t.id, day)) for t in core.catalog.terminals())
+    finally:
+        core.close()
+    return {"ledger_violations": violations, "sales": sales, "expected_sales": expected_sales,
+            "ok": not violations and sales == expected_sales}

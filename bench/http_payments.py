@@ -1,16 +1,17 @@
 """Payments per second through HTTP: 8 tills, each its own process with a `RemoteCore`, paying against a real
-`qrpay serve` (SQLite), beside the in-process core (8 processes, each its own `Core`) in the same run, on
-copies of the same seeded database.
+`qrpay serve`, beside the in-process core (8 processes, each its own `Core`) in the same run, on SQLite and
+(with --database) on PostgreSQL.
 
-Set-up (not timed): bench.ledger's template (customers registered, enrolled, signed in, funded, each holding
-one live code; hardened policy), 8 terminals. HTTP: the server starts on a copy with the rate limits off, the
-admin issues a key per terminal and sets the world's clock to the codes' instant; each till opens a shift
-(terminal key + clerk PIN) and warms up with a quote, then all start at a barrier and pay their share of the
-codes one after the other (`core.sales.pay`, the till's own call), timing each call. In-process: the same with
-`Core.sales.pay` (bench.ledger.worker, synchronous=FULL). Afterwards the ledger invariants and the sale count
-are checked on each database (exactly once: every accepted payment is one sale, no error).
+Set-up (not timed, bench.common.build_template): customers registered, enrolled, signed in, funded, each holding
+one live code (hardened policy), 8 terminals; SQLite: one template file copied per mode; PostgreSQL: a fresh
+world (schema) seeded per mode. HTTP: the server starts with the rate limits off, the admin issues a key per
+terminal and sets the world's clock to the codes' instant; each till opens a shift (terminal key + clerk PIN)
+and warms up with a quote, then all start at a barrier and pay their share of the codes one after the other
+(`core.sales.pay`, the till's own call), timing each call. In-process: the same with `Core.sales.pay`
+(bench.common.core_payer; SQLite synchronous=FULL). Afterwards the ledger invariants and the sale count are
+checked on each database (exactly once: every accepted payment is one sale, no error).
 
-    python -m bench.http_payments [--customers 1200] [--tills 8] [--profile]
+    python -m bench.http_payments [--customers 1200] [--tills 8] [--database postgresql://…] [--profile]
 
 `--profile` runs the server under cProfile and prints where its time goes.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import secrets
 import shutil
@@ -31,25 +31,12 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import summary_ms, table, write_json
-from bench.ledger import NOW, build_template, check, worker as inprocess_worker
+from bench.common import (NOW, build_template, check_payments, collect, core_payer, run_processes, table,
+                          timed_payments, write_json)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_PER_SECOND = 500
 GOAL_P99_MS = 50.0
-
-
-def add_terminals(template: Path, n: int) -> list[str]:
-    from shared.clock import FixedClock
-    from shared.core import Core
-    core = Core.open(template, clock=FixedClock(NOW))
-    have = [t.id for t in core.catalog.terminals()]
-    store = core.catalog.store()
-    for i in range(len(have) + 1, n + 1):
-        core.catalog.add_terminal(f"T{i}", store_id=store.id, name=f"Bench {i}")
-    ids = [t.id for t in core.catalog.terminals()][:n]
-    core.close()
-    return ids
 
 
 def free_port() -> int:
@@ -58,11 +45,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, token: str, profile: Path | None) -> subprocess.Popen:
+def start_server(store: list[str], port: int, token: str, profile: Path | None) -> subprocess.Popen:
+    """`qrpay serve` on `store` (["--db", FILE, "--worlds", DIR] or ["--database", URL]), rate limits off."""
     import httpx
     cmd = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else []), "-m", "shared.cli.main",
-           "serve", "--port", str(port), "--db", str(db), "--worlds", str(db.parent / "worlds"),
-           "--limit-address", "0", "--limit-account", "0"]
+           "serve", "--port", str(port), *store, "--limit-address", "0", "--limit-account", "0"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "QRPAY_ADMIN_TOKEN": token},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
@@ -78,109 +65,112 @@ def start_server(db: Path, port: int, token: str, profile: Path | None) -> subpr
     raise RuntimeError("the server did not start")
 
 
-def till(url: str, terminal: str, key: str, clerk_id: int, pin: str, lines: list, codes: list[str], barrier,
-         out_path: str) -> None:
-    from shared.errors import QrpayError, Throttled
+def till(url: str, world: str, terminal: str, key: str, clerk_id: int, pin: str, lines: list, codes: list[str],
+         barrier, out_path: str) -> None:
+    from shared.errors import Throttled
     from shared.remote import RemoteCore
 
-    core = RemoteCore(url, world="default", terminal_id=terminal, terminal_key=key)
+    core = RemoteCore(url, world=world, terminal_id=terminal, terminal_key=key)
     for _ in range(100):     # one clerk on 8 tills: the core lets only a few PIN checks run at once
         try:
             core.staff.verify(clerk_id, pin)
             break
         except Throttled:
             time.sleep(0.2)
-    lines = [tuple(x) for x in lines]
-    core.sales.quote(lines)          # the connection is open and warm before the clock starts
-    lat, errors = [], {}
-    barrier.wait()
-    start = time.perf_counter()
-    for code in codes:
-        t0 = time.perf_counter()
-        try:
-            core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code, lines=lines, sale_id=uuid.uuid4().hex)
-        except QrpayError as e:
-            errors[e.code] = errors.get(e.code, 0) + 1
-        lat.append((time.perf_counter() - t0) * 1000.0)
-    end = time.perf_counter()
+    cart = [tuple(x) for x in lines]
+    core.sales.quote(cart)          # the connection is open and warm before the clock starts
+    out = timed_payments(lambda code: core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code, lines=cart,
+                                                     sale_id=uuid.uuid4().hex), codes, barrier)
     core.close()
-    Path(out_path).write_text(json.dumps({"start": start, "end": end, "latencies_ms": lat, "errors": errors}))
+    Path(out_path).write_text(json.dumps(out))
 
 
-def _collect(outs: list[Path], total: int, db: Path, mode: str, tills: int) -> dict:
-    parts = [json.loads(o.read_text()) for o in outs]
-    lat = [x for p in parts for x in p["latencies_ms"]]
-    errors: dict[str, int] = {}
-    for p in parts:
-        for k, v in p["errors"].items():
-            errors[k] = errors.get(k, 0) + v
-    wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
-    ok = len(lat) - sum(errors.values())
-    return {"mode": mode, "tills": tills, "payments": ok, "errors": errors, "wall_s": round(wall, 3),
-            "per_second": round(ok / wall, 1), "latency_ms": summary_ms(lat), "check": check(db, total - sum(errors.values()))}
+class Backend:
+    """Where a mode's seeded database lives: a copy of the SQLite template, or a fresh PostgreSQL world seeded
+    the same way (`--database URL`, e.g. a throwaway cluster: scripts/pg_throwaway.sh start --durable)."""
+
+    def __init__(self, name: str, work: Path, customers: int, tills: int, database: str | None) -> None:
+        self.name, self.work, self.database = name, work, database
+        self.worlds: list[str] = []
+        if database is None:
+            self.template = work / "template.sqlite3"
+            self.meta = build_template(self.template, customers, terminals=tills)
+        else:
+            self.template_world = self._new_world()
+            self.meta = build_template(self._target(self.template_world), customers, terminals=tills)
+
+    def _new_world(self) -> str:
+        self.worlds.append(f"bench{secrets.token_hex(4)}")
+        return self.worlds[-1]
+
+    def _target(self, world: str) -> str:
+        return f"{self.database}#{world}"
+
+    def fresh(self, mode: str) -> tuple[str, str, dict]:
+        """(Core.open target, world name as the server knows it, its codes etc.) of a fresh seeded database for
+        one mode: SQLite copies the template file; PostgreSQL uses the template world for the first mode and
+        seeds a new world for the next (a world cannot be copied as a file)."""
+        if self.database is None:
+            db = self.work / f"{mode}.sqlite3"
+            shutil.copyfile(self.template, db)
+            return str(db), "default", self.meta
+        if mode == "inprocess":
+            return self._target(self.template_world), self.template_world, self.meta
+        world = self._new_world()
+        meta = build_template(self._target(world), len(self.meta["codes"]), terminals=len(self.meta["terminals"]))
+        return self._target(world), world, meta
+
+    def close(self) -> None:
+        if self.database is not None:
+            from shared.storage import pg
+            for w in self.worlds:
+                pg.drop_world(self.database, w)
 
 
-def run_http(template: Path, meta: dict, work: Path, tills: int, profile: bool) -> dict:
+def run_http(backend: Backend, tills: int, profile: bool) -> dict:
     import httpx
-    from shared.demo_data import load_credentials
 
-    db = work / "http.sqlite3"
-    shutil.copyfile(template, db)
-    shutil.copyfile(str(template) + ".credentials.json", str(db) + ".credentials.json")
+    target, world, meta = backend.fresh("http")
     token = "bench_" + secrets.token_urlsafe(24)
     port = free_port()
-    prof = work / "server.prof" if profile else None
-    proc = start_server(db, port, token, prof)
+    prof = backend.work / f"server-{backend.name}.prof" if profile else None
+    store = (["--db", target, "--worlds", str(backend.work / "worlds")] if backend.database is None
+             else ["--database", backend.database])
+    proc = start_server(store, port, token, prof)
     url = f"http://127.0.0.1:{port}"
     try:
         admin = {"Authorization": f"Bearer {token}"}
-        keys = {t: httpx.post(f"{url}/worlds/default/terminals/{t}/key", headers=admin, timeout=30).json()["key"]
+        keys = {t: httpx.post(f"{url}/worlds/{world}/terminals/{t}/key", headers=admin, timeout=30).json()["key"]
                 for t in meta["terminals"]}
-        r = httpx.post(f"{url}/worlds/default/clock/set", json={"at": NOW}, headers=admin, timeout=30)
+        r = httpx.post(f"{url}/worlds/{world}/clock/set", json={"at": NOW}, headers=admin, timeout=30)
         assert r.status_code == 200, r.text
-        clerk = next(s for s in load_credentials(db)["staff"] if s["id"] == meta["clerk_id"])
-        ctx = mp.get_context("spawn")
-        barrier = ctx.Barrier(tills)
         shares = [meta["codes"][i::tills] for i in range(tills)]
-        outs = [work / f"http-{i}.json" for i in range(tills)]
-        procs = [ctx.Process(target=till, args=(url, meta["terminals"][i], keys[meta["terminals"][i]], clerk["id"],
-                                                str(clerk["pin"]), meta["lines"], shares[i], barrier, str(outs[i])))
-                 for i in range(tills)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(600)
-            if p.exitcode != 0:
-                raise RuntimeError(f"till process ended with {p.exitcode}")
+        parts = run_processes(till, lambda i, barrier, out: (
+            url, world, meta["terminals"][i], keys[meta["terminals"][i]], meta["clerk_id"], meta["clerk_pin"],
+            meta["lines"], shares[i], barrier, out), tills, backend.work, f"http-{backend.name}")
     finally:
         proc.send_signal(signal.SIGINT)      # uvicorn stops cleanly (and cProfile writes its file)
         try:
             proc.wait(60)
         except subprocess.TimeoutExpired:
             proc.kill()
-    result = _collect(outs, len(meta["codes"]), db, "HTTP (qrpay serve, SQLite)", tills)
+    result = {"mode": f"HTTP (qrpay serve, {backend.name})", "tills": tills, **collect(parts)}
+    result["check"] = check_payments(target, len(meta["codes"]) - sum(result["errors"].values()))
     if prof is not None and prof.exists():
         result["profile_top"] = top_of_profile(prof)
     return result
 
 
-def run_inprocess(template: Path, meta: dict, work: Path, tills: int) -> dict:
-    db = work / "inprocess.sqlite3"
-    shutil.copyfile(template, db)
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(tills)
+def run_inprocess(backend: Backend, tills: int) -> dict:
+    target, _, meta = backend.fresh("inprocess")
     shares = [meta["codes"][i::tills] for i in range(tills)]
-    outs = [work / f"inproc-{i}.json" for i in range(tills)]
-    procs = [ctx.Process(target=inprocess_worker, args=(str(db), "FULL", meta["terminals"][i], meta["clerk_id"],
-                                                        meta["lines"], shares[i], barrier, str(outs[i])))
-             for i in range(tills)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(600)
-        if p.exitcode != 0:
-            raise RuntimeError(f"writer process ended with {p.exitcode}")
-    return _collect(outs, len(meta["codes"]), db, "in-process Core (SQLite, FULL)", tills)
+    parts = run_processes(core_payer, lambda i, barrier, out: (
+        target, "FULL", meta["terminals"][i], meta["clerk_id"], meta["lines"], shares[i], barrier, out),
+        tills, backend.work, f"inproc-{backend.name}")
+    label = "SQLite, FULL" if backend.database is None else "PostgreSQL"
+    result = {"mode": f"in-process Core ({label})", "tills": tills, **collect(parts)}
+    result["check"] = check_payments(target, len(meta["codes"]) - sum(result["errors"].values()))
+    return result
 
 
 def top_of_profile(path: Path, n: int = 25) -> list[dict]:
@@ -194,23 +184,32 @@ def top_of_profile(path: Path, n: int = 25) -> list[dict]:
     return rows[:n]
 
 
-def run(customers: int = 1200, tills: int = 8, *, profile: bool = False, quiet: bool = False) -> dict:
+def run(customers: int = 1200, tills: int = 8, *, database: str | None = None, profile: bool = False,
+        quiet: bool = False) -> dict:
+    """SQLite (in-process, then HTTP), then with `database` PostgreSQL (in-process, then HTTP), in one run."""
     os.environ.setdefault("QRPAY_CONFIG_DIR", tempfile.mkdtemp(prefix="qrpay-bench-config-"))
     work = Path(tempfile.mkdtemp(prefix="qrpay-bench-http-"))
-    template = work / "template.sqlite3"
     t0 = time.perf_counter()
-    meta = build_template(template, customers)
-    meta["terminals"] = add_terminals(template, tills)
-    setup_s = time.perf_counter() - t0
-    inproc = run_inprocess(template, meta, work, tills)
-    http = run_http(template, meta, work, tills, profile)
-    data = {"customers": customers, "tills": tills, "setup_seconds": round(setup_s, 1), "cart": meta["lines"],
-            "modes": [inproc, http], "postgresql": "not run: the PostgreSQL backend (h-pg) is not on main yet",
+    modes, loads = [], [os.getloadavg()[0]]
+    try:
+        for name, url in (("SQLite", None), *((("PostgreSQL", database),) if database else ())):
+            backend = Backend(name, work, customers, tills, url)
+            try:
+                modes.append(run_inprocess(backend, tills))
+                loads.append(os.getloadavg()[0])
+                modes.append(run_http(backend, tills, profile))
+                loads.append(os.getloadavg()[0])
+            finally:
+                backend.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    http = [m for m in modes if m["mode"].startswith("HTTP")]
+    data = {"customers": customers, "tills": tills, "seconds": round(time.perf_counter() - t0, 1), "modes": modes, "load_average_1min_during": [round(x, 2) for x in loads],
+            "postgresql": "run" if database else "not run (give --database URL)",
             "goal": {"per_second": GOAL_PER_SECOND, "p99_ms": GOAL_P99_MS,
-                     "met": http["per_second"] >= GOAL_PER_SECOND and http["latency_ms"]["p99"] <= GOAL_P99_MS
-                     and http["check"]["ok"] and not http["errors"]}}
+                     "met": {m["mode"]: m["per_second"] >= GOAL_PER_SECOND and m["latency_ms"]["p99"] <= GOAL_P99_MS
+                             and m["check"]["ok"] and not m["errors"] for m in http}}}
     write_json("http_payments", data)
-    shutil.rmtree(work, ignore_errors=True)
     if not quiet:
         print(report(data))
     return data
@@ -220,16 +219,18 @@ def report(data: dict) -> str:
     rows = [[m["mode"], m["tills"], m["payments"], m["per_second"], m["latency_ms"]["median"], m["latency_ms"]["p99"],
              m["latency_ms"]["max"], ", ".join(f"{k}: {v}" for k, v in m["errors"].items()) or "none",
              "ok" if m["check"]["ok"] else "FAILED"] for m in data["modes"]]
-    g, http = data["goal"], data["modes"][1]
+    g = data["goal"]
     out = (table(["mode", "tills (processes)", "payments", "per s", "p50 ms", "p99 ms", "max ms", "errors",
                   "ledger + sales check"], rows)
            + f"\n\nGoal over HTTP: >= {g['per_second']}/s with p99 <= {g['p99_ms']:.0f} ms: "
-             f"{http['per_second']:,.0f}/s, p99 {http['latency_ms']['p99']} ms ({'met' if g['met'] else 'MISSED'}). "
-             f"PostgreSQL: {data['postgresql']}.")
-    if http.get("profile_top"):
-        out += "\n\nServer profile (self time, top):\n" + table(
-            ["function", "calls", "self s", "cumulative s"],
-            [[r["function"], r["calls"], r["self_s"], r["cumulative_s"]] for r in http["profile_top"]])
+           + "; ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in g["met"].items())
+           + f". PostgreSQL: {data['postgresql']}. 1-minute load average before/after each mode: "
+           + ", ".join(str(x) for x in data["load_average_1min_during"]))
+    for m in data["modes"]:
+        if m.get("profile_top"):
+            out += f"\n\nServer profile, {m['mode']} (self time, top):\n" + table(
+                ["function", "calls", "self s", "cumulative s"],
+                [[r["function"], r["calls"], r["self_s"], r["cumulative_s"]] for r in m["profile_top"]])
     return out
 
 
@@ -237,9 +238,11 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--customers", type=int, default=1200)
     p.add_argument("--tills", type=int, default=8)
+    p.add_argument("--database", default=None, help="a PostgreSQL server (postgresql://…) to run the same modes on; "
+                   "worlds bench<hex> are created on it and dropped after")
     p.add_argument("--profile", action="store_true")
     a = p.parse_args()
-    run(a.customers, a.tills, profile=a.profile)
+    run(a.customers, a.tills, database=a.database, profile=a.profile)
 
 
 if __name__ == "__main__":

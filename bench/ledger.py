@@ -16,73 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from bench.common import T0, fast_password_hashing, pyplot, save_chart, summary_ms, table, write_json
-
-PASSWORD = "amber-bamboo-canal-cedar-42"
-NOW = T0 + 120
-
-
-def build_template(path: Path, customers: int) -> dict:
-    fast_password_hashing()
-    from shared import ledger, totp
-    from shared.clock import FixedClock
-    from shared.core import Core
-    from shared.demo_data import seed_demo
-
-    clock = FixedClock(T0)
-    core = Core.open(path, clock=clock)
-    seeded = seed_demo(core)
-    clock.advance(NOW - T0)
-    codes = []
-    for i in range(customers):
-        e = core.identity.register(f"bench{i}@example.com", f"Bench {i}", PASSWORD)
-        core.identity.confirm_totp(e.email, totp.totp_code(e.totp_secret, core.now() - totp.STEP_SECONDS))
-        with core.db.write() as conn:
-            ledger.transfer(conn, key=f"bench-seed:{e.customer_id}", kind="seed", at=core.now(),
-                            customer_id=e.customer_id, memo="bench opening balance",
-                            postings=[(ledger.CARD_CLEARING, -10_000), (ledger.wallet_account(e.customer_id), 10_000)])
-        s = core.identity.sign_in(e.email, PASSWORD, totp=totp.totp_code(e.totp_secret, core.now()))
-        codes.append(core.codes.issue(s.token).text)
-    clerk = next(s for s in seeded["staff"] if s["role"] == "clerk")
-    item = next(i for i in seeded["items"] if i["tax_rate"] == 8)
-    item2 = next(i for i in seeded["items"] if i["tax_rate"] == 10)
-    core.close()
-    return {"codes": codes, "clerk_id": clerk["id"], "lines": [[item["jan"], 2], [item2["jan"], 1]],
-            "terminals": [t["id"] for t in seeded["terminals"]]}
-
-
-def worker(db: str, synchronous: str, terminal: str, clerk_id: int, lines: list, codes: list[str],
-           barrier, out_path: str) -> None:
-    from shared.clock import FixedClock
-    from shared.core import Core
-    from shared.errors import QrpayError
-
-    core = Core.open(db, clock=FixedClock(NOW))
-    core.db.connection.execute(f"PRAGMA synchronous = {synchronous}")
-    lines = [tuple(l) for l in lines]
-    core.sales.quote(lines)  # warm the statement cache and the issuer key before the clock starts
-    core.codes.ensure_issuer_key()
-    lat, errors = [], {}
-    if barrier is not None:
-        barrier.wait()
-    start = time.perf_counter()
-    for code in codes:
-        t0 = time.perf_counter()
-        try:
-            core.sales.pay(terminal_id=terminal, clerk_id=clerk_id, code=code, lines=lines, sale_id=uuid.uuid4().hex)
-        except QrpayError as e:
-            errors[e.code] = errors.get(e.code, 0) + 1
-        lat.append((time.perf_counter() - t0) * 1000.0)
-    end = time.perf_counter()
-    core.close()
-    Path(out_path).write_text(json.dumps({"start": start, "end": end, "latencies_ms": lat, "errors": errors}))
+from bench.common import (build_template, check_payments, collect, core_payer, pyplot, run_processes, save_chart,
+                          table, write_json)
 
 
 def run_mode(template: Path, meta: dict, work: Path, synchronous: str, processes: int, repeats: int) -> dict:
@@ -101,54 +41,19 @@ def run_once(template: Path, meta: dict, work: Path, synchronous: str, processes
     db = work / f"{synchronous.lower()}-{processes}-{rep}.sqlite3"
     shutil.copyfile(template, db)
     codes = meta["codes"]
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(processes) if processes > 1 else None
     shares = [codes[i::processes] for i in range(processes)]
-    outs = [work / f"out-{synchronous}-{processes}-{rep}-{i}.json" for i in range(processes)]
+
+    def args(i: int, barrier, out: str) -> tuple:
+        return (str(db), synchronous, meta["terminals"][i], meta["clerk_id"], meta["lines"], shares[i], barrier, out)
     if processes == 1:
-        worker(str(db), synchronous, meta["terminals"][0], meta["clerk_id"], meta["lines"], shares[0], None, str(outs[0]))
+        out = work / f"out-{synchronous}-1-{rep}.json"
+        core_payer(*args(0, None, str(out)))
+        parts = [json.loads(out.read_text())]
     else:
-        procs = [ctx.Process(target=worker, args=(str(db), synchronous, meta["terminals"][i], meta["clerk_id"],
-                                                  meta["lines"], shares[i], barrier, str(outs[i])))
-                 for i in range(processes)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(300)
-            if p.exitcode != 0:
-                raise RuntimeError(f"writer process ended with {p.exitcode}")
-    parts = [json.loads(o.read_text()) for o in outs]
-    lat = [x for p in parts for x in p["latencies_ms"]]
-    errors: dict[str, int] = {}
-    for p in parts:
-        for k, v in p["errors"].items():
-            errors[k] = errors.get(k, 0) + v
-    wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
-    ok = len(lat) - sum(errors.values())
-    return {"synchronous": synchronous, "processes": processes, "redemptions": ok, "errors": errors,
-            "wall_s": round(wall, 3), "per_second": round(ok / wall, 1), "latency_ms": summary_ms(lat),
-            "check": check(db, len(codes) - sum(errors.values()))}
-
-
-def check(db: Path, expected_sales: int) -> dict:
-    """The ledger's invariants hold and every redemption is one sale."""
-    from shared import ledger
-    from shared.clock import FixedClock
-    from shared.core import Core
-    from shared.receipts import business_date_of
-
-    core = Core.open(db, clock=FixedClock(NOW))
-    with core.db.read() as conn:
-        violations = ledger.check(conn)
-    day = business_date_of(NOW)
-    sales = sum(len(core.sales.journal(t, day)) for t in {m for m in _terminals(core)})
-    core.close()
-    return {"ledger_violations": violations, "sales": sales, "expected_sales": expected_sales,
-            "ok": not violations and sales == expected_sales}
-
-
-def _terminals(core) -> list[str]:
-    return [t.id for t in core.catalog.terminals()]
+        parts = run_processes(core_payer, args, processes, work, f"out-{synchronous}-{processes}-{rep}", timeout=300)
+    result = collect(parts)
+    return {"synchronous": synchronous, "processes": processes, "redemptions": result.pop("payments"), **result,
+            "check": check_payments(db, len(codes) - sum(result["errors"].values()))}
 
 
 MODES = (("FULL", 1), ("FULL", 2), ("NORMAL", 1), ("NORMAL", 2))

@@ -21,36 +21,16 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import T0, fast_password_hashing
-
-PASSWORD = "amber-bamboo-canal-cedar-42"
-NOW = T0 + 120
+from bench.common import T0, fast_password_hashing, seed_payments
 
 
 def _setup(target, customers: int):
-    from shared import ledger, totp
     from shared.clock import FixedClock
     from shared.core import Core
-    from shared.demo_data import seed_demo
 
-    clock = FixedClock(T0)
-    core = Core.open(target, clock=clock)
-    seeded = seed_demo(core)
-    clock.advance(NOW - T0)
-    codes = []
-    for i in range(customers):
-        e = core.identity.register(f"bench{i}@example.com", f"Bench {i}", PASSWORD)
-        core.identity.confirm_totp(e.email, totp.totp_code(e.totp_secret, core.now() - totp.STEP_SECONDS))
-        with core.db.write() as conn:
-            ledger.transfer(conn, key=f"bench-seed:{e.customer_id}", kind="seed", at=core.now(),
-                            customer_id=e.customer_id, memo="bench opening balance",
-                            postings=[(ledger.CARD_CLEARING, -10_000), (ledger.wallet_account(e.customer_id), 10_000)])
-        s = core.identity.sign_in(e.email, PASSWORD, totp=totp.totp_code(e.totp_secret, core.now()))
-        codes.append(core.codes.issue(s.token).text)
-    clerk = next(s for s in seeded["staff"] if s["role"] == "clerk")
-    item = next(i for i in seeded["items"] if i["tax_rate"] == 8)
-    item2 = next(i for i in seeded["items"] if i["tax_rate"] == 10)
-    return core, codes, clerk["id"], [(item["jan"], 2), (item2["jan"], 1)]
+    core = Core.open(target, clock=FixedClock(T0))
+    meta = seed_payments(core, customers)
+    return core, meta["codes"], meta["clerk_id"], [tuple(x) for x in meta["lines"]]
 
 
 def run_backend(name: str, target, customers: int) -> dict:

@@ -113,9 +113,9 @@ def _stored_head(conn: sqlite3.Connection) -> dict[str, Any] | None:
 
 
 def _put_head(conn: sqlite3.Connection, db_id: str, key, rows: int, last_hash: str) -> None:
-    settings_store.put(conn, HEAD_KEY, json.dumps({"rows": rows, "hash": last_hash,
-                                                   "sig": audit_key.sign(key, db_id, rows, last_hash)},
-                                                  separators=(",", ":")))
+    sig = audit_key.sign(key, db_id, rows, last_hash)
+    settings_store.put(conn, HEAD_KEY, json.dumps({"rows": rows, "hash": last_hash, "sig": sig}, separators=(",", ":")))
+    audit_key.KNOWN_HEADS.remember(key, db_id, rows, last_hash, sig)   # signed here: verifies by construction
     pending = getattr(conn, "after_commit", None)
     path = getattr(conn, "db_path", None)
     if pending is not None and path is not None:
@@ -144,7 +144,7 @@ def _writable_head(conn: sqlite3.Connection):
     if stored is None:
         raise StorageError("The audit log's signed head is missing (the log was changed outside qrpay-sim); "
                            "nothing was saved. Run `qrpay audit verify`.", code="audit_anchor_missing")
-    if not audit_key.signature_ok(key.public_key(), db_id, stored["rows"], stored["hash"], stored["sig"]):
+    if not audit_key.KNOWN_HEADS.verified(key, db_id, stored["rows"], stored["hash"], stored["sig"]):
         raise StorageError("The audit log's signed head does not verify (it was changed outside qrpay-sim); "
                            "nothing was saved. Run `qrpay audit verify`.", code="audit_head_invalid")
     return db_id, key, stored

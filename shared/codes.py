@@ -341,11 +341,12 @@ class CodeService:
         return row["nonce"]
 
     def verify_for_redeem(self, conn: sqlite3.Connection, presented: str | bytes, *, now: float,
-                          amount: int | None = None) -> VerifiedCode:
+                          amount: int | None = None, policy: Policy | None = None) -> VerifiedCode:
         """Check a presented code (QR text or 20-digit number) in the documented order; writes nothing.
-        With `amount`, a code's amount cap is checked too (`limit_exceeded`)."""
+        With `amount`, a code's amount cap is checked too (`limit_exceeded`). `policy`: the policy the caller
+        read in this same transaction (the payment does), so it is not read twice."""
         row, form, _ = self._row_for(conn, presented)
-        policy = self.core.policy
+        policy = policy if policy is not None else self.core.policy
         state = row["state"]
         if now >= row["expires_at"] or state == CodeState.EXPIRED.value:
             raise refused("expired", nonce=row["nonce"])

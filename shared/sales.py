@@ -218,7 +218,7 @@ class SalesService:
                     raise Conflict(f"Terminal {terminal.id} was closed (Z report) for {day}; use another terminal.",
                                    code="day_closed")
                 try:
-                    verified = self.core.codes.verify_for_redeem(conn, code, now=now, amount=cart.total)
+                    verified = self.core.codes.verify_for_redeem(conn, code, now=now, amount=cart.total, policy=policy)
                 except CodeRefused as e:
                     raise _Refusal(e) from None
                 cid = verified.customer_id
@@ -252,7 +252,9 @@ class SalesService:
                 self.core.identity.notify_owner(
                     conn, cid, **notice("payment", amount=format_yen(cart.total), store_en=store["name_en"],
                                         store_ja=store["name_ja"], time=jst_text(now), at=now, receipt=receipt_no))
-                return load_sale(conn, sales_store.sale(conn, sale_id))
+                # What was just written, as load_sale would read it back (a retry reads it: the same Sale).
+                return Sale(sale_id, receipt_no, terminal.id, int(store["id"]), int(clerk.id), int(cid), int(cart.total),
+                            cart.lines, cart.by_rate, float(now), day, entry)
         except _Refusal as refused:
             self._after_refusal(refused, code, terminal.id, now)
             raise refused.error from None

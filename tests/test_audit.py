@@ -356,3 +356,56 @@ def test_parallel_writers_keep_the_head_signed(db_path):
     assert [p.wait(timeout=120) for p in procs] == [0] * 4
     rc, out = qrpay_verify(db_path)
     assert rc == 0 and out["rows"] == 100 and out["witness_rows"] == 100
+
+
+# -- the head check is cached, the witness is written after the lock (issue 15 performance) -------------------
+def test_a_forged_head_signature_is_refused_after_the_head_was_checked_and_cached(core):
+    """The process remembers heads it verified or signed (one Ed25519 verify less per write); a head changed
+    by one signature digit, or replaced by an older genuinely signed head, is still refused."""
+    import json as _json
+
+    from shared.errors import StorageError
+    from shared.storage import settings_store
+    _fill(core, 2)
+    _fill(core, 2)                              # the second write found the head in the cache
+    with core.db.read() as conn:
+        older = settings_store.get(conn, audit.HEAD_KEY)
+    _fill(core, 1)
+    with core.db.read() as conn:
+        head = _json.loads(settings_store.get(conn, audit.HEAD_KEY))
+    forged = dict(head, sig=head["sig"][:-1] + ("0" if head["sig"][-1] != "0" else "1"))
+    for tampered in (_json.dumps(forged, separators=(",", ":")), older):
+        with core.db.write() as conn:           # behind the core's back, as someone with the database would
+            settings_store.put(conn, audit.HEAD_KEY, tampered)
+        with pytest.raises(StorageError) as e:
+            core.set_policy("2019")
+        assert e.value.code == "audit_head_invalid" and core.policy.name == "hardened"
+
+
+def test_threads_of_one_process_leave_the_witness_at_the_head(core):
+    """After-commit steps run outside the connection's lock: 8 threads writing at once through one Core never
+    move the witness back (it ends at the signed head)."""
+    import threading
+
+    from shared.storage import settings_store
+    _fill(core, 1)
+    errors = []
+
+    def writer(k):
+        try:
+            for i in range(15):
+                with core.db.write() as conn:
+                    audit.record(conn, at=core.now(), event=AuditEvent.DEMO_SEEDED, n=k * 100 + i)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors
+    with core.db.read() as conn:
+        rows, last = audit.head(conn)
+        db_id = settings_store.get(conn, audit.DB_ID_KEY)
+    assert rows == 121
+    assert audit_key.read_witness(db_id, core.db.connection.db_path) == audit_key.Head(rows, last)

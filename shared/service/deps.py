@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,7 +50,9 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def limit_address(request: Request) -> None:
+# The dependencies every call runs are `async def` when they do no I/O (a dict read, SHA-256, a token bucket):
+# FastAPI runs a plain `def` dependency in the thread pool, one hop per dependency per request.
+async def limit_address(request: Request) -> None:
     if getattr(request.state, "address_counted", False):     # once per request, however many deps ask
         return
     request.state.address_counted = True
@@ -66,15 +69,19 @@ class World:
     core: Core
 
 
-def world(request: Request, world: WorldName, _: None = Depends(limit_address)) -> World:
-    return World(world, state(request).worlds.get(world))
+async def world(request: Request, world: WorldName, _: None = Depends(limit_address)) -> World:
+    store = state(request).worlds
+    core = store.opened(world)
+    if core is None:        # opening (or refusing) a world reads the disk or asks the server: in the thread pool
+        core = await run_in_threadpool(store.get, world)
+    return World(world, core)
 
 
 def _authorization(request: Request) -> str | None:
     return request.headers.get("authorization")
 
 
-def admin(request: Request, _cred: Any = Security(_bearer), _l: None = Depends(limit_address)) -> None:
+async def admin(request: Request, _cred: Any = Security(_bearer), _l: None = Depends(limit_address)) -> None:
     state(request).admin.check(_authorization(request))
 
 
@@ -100,13 +107,13 @@ class Till:
     shift: auth.Shift
 
 
-def till(request: Request, w: World = Depends(world), _cred: Any = Security(_bearer)) -> Till:
+async def till(request: Request, w: World = Depends(world), _cred: Any = Security(_bearer)) -> Till:
     shift = state(request).shifts.check(w.name, _authorization(request))
     limit_account(request, w.name, f"terminal:{shift.terminal_id}")
     return Till(w.name, w.core, shift)
 
 
-def terminal_key(request: Request, _key: Any = Security(_terminal_key)) -> str | None:
+async def terminal_key(request: Request, _key: Any = Security(_terminal_key)) -> str | None:
     return request.headers.get("x-terminal-key")
 
 

@@ -42,7 +42,7 @@ class Reader:
         return self.shift.terminal_id
 
 
-def reader(request: Request, w: deps.World = Depends(deps.world), _cred: object = Security(deps._bearer)) -> Reader:
+async def reader(request: Request, w: deps.World = Depends(deps.world), _cred: object = Security(deps._bearer)) -> Reader:
     """A shift token of this world, else the admin token; a wrong token gets the shift's refusal
     (`shift_invalid`), as before the admin could read here."""
     authorization = request.headers.get("authorization")

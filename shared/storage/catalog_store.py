@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from shared.storage.db import dialect
+
 
 def items(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM items WHERE active = 1 ORDER BY tax_rate, jan").fetchall()
@@ -58,5 +60,8 @@ def insert_terminal(conn: sqlite3.Connection, *, terminal_id: str, store_id: int
 
 def next_receipt_seq(conn: sqlite3.Connection, terminal_id: str) -> int:
     """Bump and return the terminal's receipt counter (inside the sale's write transaction)."""
+    if dialect(conn) == "postgresql":       # one round trip to the server instead of two
+        return int(conn.execute("UPDATE terminals SET receipt_seq = receipt_seq + 1 WHERE id = ? RETURNING receipt_seq",
+                                (terminal_id,)).fetchone()[0])
     conn.execute("UPDATE terminals SET receipt_seq = receipt_seq + 1 WHERE id = ?", (terminal_id,))
     return int(conn.execute("SELECT receipt_seq FROM terminals WHERE id = ?", (terminal_id,)).fetchone()[0])

@@ -223,7 +223,9 @@ class Database:
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it."""
+        """A write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it. What it asked to run
+        after the commit (the audit witness: a file written and fsynced) runs once the connection is free
+        for the next transaction."""
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -247,16 +249,13 @@ class Database:
                     self._conn.execute("ROLLBACK")
                 self._conn.after_commit.clear()
                 raise _storage_error(e) from None
-            self._run_after_commit()
+            todo, self._conn.after_commit = self._conn.after_commit, []
+        run_after_commit(todo)
 
     def _run_after_commit(self) -> None:
-        """What the transaction asked for once it is durable (e.g. the audit witness); best effort."""
+        """Migrations run theirs under the lock (nothing else writes while the schema changes)."""
         todo, self._conn.after_commit = self._conn.after_commit, []
-        for fn in todo:
-            try:
-                fn()
-            except Exception:  # noqa: BLE001 - never turn a committed change into an error
-                log.warning("an after-commit step failed", exc_info=True)
+        run_after_commit(todo)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -300,6 +299,17 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def run_after_commit(todo: list) -> None:
+    """What a transaction asked for once it is durable (e.g. the audit witness); best effort. Run outside the
+    connection's lock: each step must be safe beside the next transaction (the witness only moves forward,
+    under its own file lock)."""
+    for fn in todo:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - never turn a committed change into an error
+            log.warning("an after-commit step failed", exc_info=True)
 
 
 def open_database(target: "str | os.PathLike[str]", *, world: str | None = None, migrate: bool = True,

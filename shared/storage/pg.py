@@ -35,6 +35,7 @@ from shared.storage.pg_worlds import (DEFAULT_WORLD, LOCK_CLASS, drop_world, is_
 
 __all__ = ["PgDatabase", "PgConnection", "PgIntegrityError", "PgDatabaseError", "DEFAULT_WORLD", "is_url",
            "split_target", "world_schema", "redact", "pg_migrations", "list_worlds", "drop_world"]
+from shared.storage.db import run_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ class PgDatabase:
                 self._abandon(raw)
                 conn.after_commit.clear()
                 raise _as_storage(e) from None
-            self._run_after_commit()
+            todo, conn.after_commit = conn.after_commit, []
+        run_after_commit(todo)      # outside the lock, as on SQLite
 
     @contextmanager
     def read(self) -> Iterator[PgConnection]:
@@ -211,11 +213,7 @@ class PgDatabase:
         if conn is None:
             return
         todo, conn.after_commit = conn.after_commit, []
-        for fn in todo:
-            try:
-                fn()
-            except Exception:  # noqa: BLE001 - never turn a committed change into an error
-                log.warning("an after-commit step failed", exc_info=True)
+        run_after_commit(todo)
 
     def change_counter(self) -> int:
         """Moves at every committed write of this world (SQLite: PRAGMA data_version)."""
