@@ -62,17 +62,22 @@
 <context>
     <name>ClassroomWindow</name>
     <message>
-        <location filename="../../trainer_app/classroom_window.py" line="+72"/>
+        <location filename="../../trainer_app/classroom_window.py" line="+74"/>
         <source>Reset world…</source>
         <translation>ワールドをリセット…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
+        <source>Join code: --join {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>{solved} of {total}</source>
         <translation>{solved} / {total}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>none</source>
         <translation>なし</translation>
     </message>
@@ -656,7 +661,7 @@
         <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Progress reset: {n} solved challenges forgotten.</source>
         <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
     </message>
