@@ -70,7 +70,7 @@ class Limits:
 class ServiceState:
     worlds: WorldStore
     admin: auth.AdminToken
-    shifts: auth.Shifts = field(default_factory=auth.Shifts)
+    shifts: auth.Shifts = None  # type: ignore[assignment]   # auth.Shifts(worlds), made by create_app
     changes: Changes = field(default_factory=Changes)
     by_address: auth.RateLimiter = None  # type: ignore[assignment]
     by_account: auth.RateLimiter = None  # type: ignore[assignment]
@@ -151,7 +151,7 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
     app = FastAPI(title="qrpay-sim payment core", version=package_version(),
                   description="The payment core's service contract over HTTP (docs/API.md). Errors: "
                               '{"error": {"code", "message", "type", "details"?}}.')
-    app.state.service = ServiceState(worlds, auth.AdminToken(admin_token),
+    app.state.service = ServiceState(worlds, auth.AdminToken(admin_token), shifts=auth.Shifts(worlds),
                                      by_address=auth.RateLimiter(limits.per_address, limits.period),
                                      by_account=auth.RateLimiter(limits.per_account, limits.period),
                                      joins=auth.RateLimiter(max(1, limits.joins_per_period), limits.period),

@@ -69,7 +69,7 @@
     <message>
         <location line="+16"/>
         <source>Join code: --join {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>参加コード：--join {code}</translation>
     </message>
     <message>
         <location line="+2"/>
