@@ -347,9 +347,9 @@
 <context>
     <name>ConnectionStatus</name>
     <message>
-        <location filename="../connection_status.py" line="+44"/>
-        <source>Server {server} · world {world}</source>
-        <translation>サーバー {server}・ワールド {world}</translation>
+        <location filename="../connection_status.py" line="+46"/>
+        <source>World {world} · server {server}</source>
+        <translation>ワールド {world}・サーバー {server}</translation>
     </message>
     <message>
         <location line="+9"/>
