@@ -123,11 +123,6 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>World</source>
-        <translation>ワールド</translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>Challenges solved</source>
         <translation>解いたチャレンジ</translation>
     </message>
@@ -140,6 +135,11 @@
         <location line="+0"/>
         <source>Newest alert</source>
         <translation>最新のアラート</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>World / join code</source>
+        <translation>ワールド／参加コード</translation>
     </message>
     <message>
         <location line="+1"/>
