@@ -73,8 +73,8 @@ class WorldRow:
         self.policy.setObjectName(f"policy_{name}")
         self.reset = QPushButton(QCoreApplication.translate("ClassroomWindow", "Reset world…"))
         self.reset.setObjectName(f"reset_{name}")
-        self.reset.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER};"
-                                 " font-weight: 600; }")
+        # no bold here: the button is sized for the regular face, and bold "Reset world…" was cut at both ends
+        self.reset.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER}; }}")
         self.reset.clicked.connect(lambda: window.ask_reset(name))
         self.data: dict[str, Any] | None = None
 
