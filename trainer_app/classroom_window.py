@@ -170,7 +170,7 @@ class ClassroomWindow(QMainWindow):
         self.grid.setContentsMargins(12, 8, 12, 8)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(6)
-        heads = (self.tr("World / join code"), self.tr("Challenges solved"), self.tr("Alerts"), self.tr("Newest alert"),
+        heads = (self.tr("World\njoin code"), self.tr("Challenges solved"), self.tr("Alerts"), self.tr("Newest alert"),
                  self.tr("Last activity"), self.tr("Policy"), "")
         self.headers = []
         for col, text in enumerate(heads):

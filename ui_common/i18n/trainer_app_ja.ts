@@ -138,8 +138,10 @@
     </message>
     <message>
         <location line="+0"/>
-        <source>World / join code</source>
-        <translation>ワールド／参加コード</translation>
+        <source>World
+join code</source>
+        <translation>ワールド
+参加コード</translation>
     </message>
     <message>
         <location line="+1"/>
