@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 DB_ID_KEY = "db_id"
 HEAD_KEY = "audit_head"
+# The database refuses UPDATE and DELETE of audit rows (migration 0013; PostgreSQL since its baseline).
+APPEND_ONLY_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
 _LEGACY_ANCHOR_KEY = "audit_anchor"   # the unsigned anchor of databases before the audit_anchor migration
 _SEVERITIES = ("info", "warning", "alert")
 _FORBIDDEN_KEYS = {"password", "totp", "code", "reset_code", "token", "session", "secret", "pin", "recovery_code"}

@@ -385,8 +385,20 @@ def reset(core: "Core") -> int:
     return n
 
 
+def states_of(core) -> list[ChallengeState]:
+    """The challenges' states of an in-process Core (from its database) or of a RemoteCore (over the API, where
+    the server detects new solves: a RemoteCore has no database to read)."""
+    return core.challenge_states() if hasattr(core, "challenge_states") else status(core)
+
+
+def forget_solves(core) -> int:
+    """`reset` on an in-process Core or, through the API, on a RemoteCore's world (admin)."""
+    return core.reset_challenges() if hasattr(core, "reset_challenges") else reset(core)
+
+
 def export_json(core: "Core", lang: str = "en") -> dict[str, Any]:
-    states = status(core)
-    return {"format": EXPORT_FORMAT, "database": str(core.db.path), "exported_at": to_iso(core.now()),
+    states = states_of(core)
+    where = f"{core.url} world {core.world}" if hasattr(core, "challenge_states") else str(core.db.path)
+    return {"format": EXPORT_FORMAT, "database": where, "exported_at": to_iso(core.now()),
             "solved": sum(s.solved for s in states), "total": len(states),
             "challenges": [s.to_json(lang) for s in states]}

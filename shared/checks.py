@@ -4,7 +4,8 @@
 - `PRAGMA integrity_check` and `PRAGMA foreign_key_check`;
 - the ledger (`ledger.check`): every transfer sums to 0 with two or more integer postings, every
   balance equals the sum of its postings, no wallet is negative, the append-only triggers exist;
-- the audit log: hash chain, signed head, key, witness, Z report heads (`audit.verify`);
+- the audit log: hash chain, signed head, key, witness, Z report heads (`audit.verify`), and its
+  append-only triggers exist;
 - whatever other modules add.
 
 - the services' own invariants, imported here by name (`MODULE_CHECKS`: today the top-ups'
@@ -18,6 +19,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Callable
 
 from shared import audit, ledger, topups
+from shared.storage import ledger_store
 
 if TYPE_CHECKING:
     from shared.core import Core
@@ -52,7 +54,9 @@ def _audit_checks(conn: sqlite3.Connection) -> list[str]:
     from shared.reports import stored_z_heads
 
     v = audit.verify(conn, expected=stored_z_heads(conn))
-    return [f"audit: {p.check}: {p.message}" for p in v.problems]
+    return [f"audit: {p.check}: {p.message}" for p in v.problems] + [
+        f"audit: the append-only guard {name} is missing"
+        for name in ledger_store.missing_triggers(conn, audit.APPEND_ONLY_TRIGGERS)]
 
 
 def all_checks() -> list[tuple[str, CheckFn]]:

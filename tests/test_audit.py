@@ -21,7 +21,12 @@ def test_an_untouched_chain_verifies(core):
 
 
 def _raw(db_path):
-    return sqlite3.connect(db_path, isolation_level=None)
+    """A plain sqlite3 connection to the file: the attacker who holds it, and who first drops the
+    append-only triggers (migration 0013), which the file's owner can always do."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for name in audit.APPEND_ONLY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    return conn
 
 
 def test_an_edited_row_is_detected(core, db_path):
@@ -409,3 +414,48 @@ def test_threads_of_one_process_leave_the_witness_at_the_head(core):
         db_id = settings_store.get(conn, audit.DB_ID_KEY)
     assert rows == 121
     assert audit_key.read_witness(db_id, core.db.connection.db_path) == audit_key.Head(rows, last)
+
+
+# -- append-only, enforced by the database (SQLite migration 0013; PostgreSQL's baseline) ---------------
+def _refused_by_the_database(conn, statement: str) -> None:
+    from shared.storage.db import IntegrityError, savepoint
+    with pytest.raises(IntegrityError, match="append-only"):
+        with savepoint(conn):
+            conn.execute(statement)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_log SET details = '{\"attempt\":99}' WHERE id = 2",
+    "UPDATE audit_log SET prev_hash = hash",
+    "DELETE FROM audit_log WHERE id = 2",
+    "DELETE FROM audit_log",
+    "UPDATE postings SET amount = amount * 2",
+    "DELETE FROM postings",
+    "DELETE FROM transfers",
+])
+def test_the_database_refuses_to_change_or_remove_an_audit_row_or_a_posting(core, statement):
+    """The app's own connection, on either backend: no code path, however buggy, rewrites history."""
+    from tests.test_check import seed
+    _fill(core)
+    seed(core)                               # a transfer with postings
+    with core.db.read() as conn:
+        before = [tuple(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY id")]
+        postings = conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+    with core.db.write() as conn:
+        _refused_by_the_database(conn, statement)
+    with core.db.read() as conn:
+        assert [tuple(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY id")] == before
+        assert conn.execute("SELECT count(*) FROM postings").fetchone()[0] == postings
+    assert core.audit_verify().ok
+
+
+@pytest.mark.sqlite_only("a second, plain sqlite3 connection to the file")
+def test_the_sqlite_shell_is_refused_too_until_it_drops_the_guard(core, db_path):
+    _fill(core)
+    core.close()
+    c = sqlite3.connect(db_path, isolation_level=None)
+    for statement in ("UPDATE audit_log SET details = '{}' WHERE id = 1", "DELETE FROM audit_log WHERE id >= 4"):
+        with pytest.raises(sqlite3.IntegrityError, match="audit log is append-only"):
+            c.execute(statement)
+    assert c.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 5
+    c.close()

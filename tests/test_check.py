@@ -105,10 +105,12 @@ def test_a_tampered_audit_row_is_found(core, db_path, capsys):
     seed(core)
     core.close()
     c = raw(db_path)
+    c.execute("DROP TRIGGER audit_log_no_update")     # the append-only guard goes first
     c.execute("UPDATE audit_log SET details = '{}' WHERE id = 1")
     c.close()
     rc, out = qrpay_check(db_path, capsys)
     assert rc == 1 and out["error"]["message"].startswith("audit: chain_broken: chain broken at row 1")
+    assert any("append-only guard audit_log_no_update is missing" in v for v in out["error"]["violations"])
 
 
 def test_other_modules_can_add_checks(core, monkeypatch):

@@ -61,7 +61,7 @@ def test_each_row_shows_its_own_world_and_reset_asks_then_clears_that_world_only
     row_a, row_b = w.row(a), w.row(b)
     assert row_a.solved.text() == "1 of 8"
     assert row_a.data["alerts"] >= 1 and row_a.alerts.text() == f"⚠ {row_a.data['alerts']}"
-    assert row_a.newest.text().startswith("policy_changed\n")       # the 2019 preset is an alert
+    assert row_a.newest.text().startswith("Security settings changed\n")   # the 2019 preset: an alert, in words
     assert "2019" in row_a.policy.text() and row_a.activity.text() != "nothing yet"
     assert row_b.solved.text() == "0 of 8" and row_b.alerts.text() == "–" and row_b.newest.text() == "none"
     assert "hardened" in row_b.policy.text()

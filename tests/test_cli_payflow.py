@@ -226,3 +226,27 @@ def test_pay_with_a_used_sale_id_and_another_code_is_refused(qrpay):
     assert theirs["receipt_no"] == "T1-000002"
     check = qrpay.local_only("check", at=t + 4)
     assert check is None or check["ok"] is True
+
+
+def test_challenges_and_the_topup_password_run_through_the_server_too(qrpay, tmp_path):
+    """`qrpay challenges [reset|export]` and `topup-password set` are API operations: the same script on a
+    file and through `--server` (where the world's server detects the solve)."""
+    demo = qrpay.run("seed-demo", at=T0)
+    hanako = demo["customers"][0]
+    before = qrpay.run("challenges", at=T0 + 1)
+    assert before["solved"] == 0 and before["total"] == len(before["challenges"]) > 0
+    assert qrpay.run("policy", "set", "2019", at=T0 + 2)["preset"] == "2019"
+    session = qrpay.run("login", "--email", hanako["email"], "--password-stdin", "--device", "attacker-laptop",
+                        at=T0 + 3, stdin=hanako["password"] + "\n")["session"]     # the password alone, 2019
+    assert qrpay.run("topup-password", "set", "--session", session, "--password-stdin", at=T0 + 4,
+                     stdin="tp-secret-9\n") == {"ok": True}
+    solved = qrpay.run("challenges", at=T0 + 5)
+    ids = {c["id"] for c in solved["challenges"] if c["solved"]}
+    assert solved["solved"] == len(ids) >= 1
+    out = tmp_path / "progress.json"
+    exported = qrpay.run("challenges", "export", str(out), at=T0 + 6)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["solved"] == data["solved"] == len(ids)
+    assert {c["id"] for c in data["challenges"] if c["solved"]} == ids
+    assert qrpay.run("challenges", "reset", "--yes", at=T0 + 7) == {"reset": True, "forgotten": len(ids)}
+    assert qrpay.run("challenges", at=T0 + 8)["solved"] == 0

@@ -66,5 +66,34 @@ def test_lost_then_back(qtbot, monkeypatch):
 def test_japanese_status_texts_exist():
     from pathlib import Path
     ts = (Path(__file__).resolve().parents[1] / "ui_common/i18n/ui_common_ja.ts").read_text(encoding="utf-8")
-    for source in ("Server {server} · world {world}", "Server unreachable, retrying… ({server})"):
+    for source in ("World {world} · server {server}", "Server unreachable, retrying… ({server})"):
         assert f"<source>{source}</source>" in ts
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_world_name_stays_readable_in_a_phone_wide_window(qtbot, lang):
+    """The wallet is phone-wide: the status line is elided from the right, so the world comes first and its
+    name is shown whole, in either language (the server's address is what gets cut)."""
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
+    from ui_common.app import install_translator
+    app = QApplication.instance()
+    before = set(app.findChildren(QTranslator))
+    if lang == "ja":
+        install_translator(app, "wallet_app", "ja")
+    try:
+        core = RemoteCore("http://qrpay-classroom-server.example.invalid:8765", world="team-a")
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        status = ConnectionStatus(window, core)
+        window.resize(390, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        status.label._elide()
+        shown = status.label.text()
+        assert "team-a" in shown and shown != status.label.full_text(), shown     # cut, but not the world
+        assert ("ワールド" in shown) == (lang == "ja")
+        core.close()
+    finally:
+        for t in set(app.findChildren(QTranslator)) - before:
+            app.removeTranslator(t)

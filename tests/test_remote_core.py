@@ -192,12 +192,44 @@ def test_a_payment_in_flight_when_the_server_dies_is_charged_once(tmp_path, monk
             core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
         except PaymentUnconfirmed:
             pass
+        srv.kill()                                     # SIGKILL: nothing of the process survives
+        srv.start()
+        shift = core._shift                            # the shift the clerk opened before: kept by the world
+        sale = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
+        assert sale.id == "k-1" and core._shift is shift
+        again = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
+        assert (again.id, again.receipt_no) == (sale.id, sale.receipt_no)
+        assert core.wallet.balance(session.customer_id) == before - price
+        assert [s.id for s in admin.sales.journal("T1", sale.business_date)] == ["k-1"]
+
+
+def test_a_shift_survives_a_killed_server_for_its_own_world_only(tmp_path, monkeypatch):
+    """The till's shift is kept by its world (as the SHA-256 of its token): after SIGKILL and a restart the
+    till goes on without the clerk's PIN; the token is still unknown in another world, and a closed shift
+    stays closed across the restart."""
+    port = free_port()
+    with served(tmp_path / "srv", port=port) as srv:
+        admin, core, demo = _world(srv, monkeypatch)
+        _, session, issued, lines, price = _pay_setup(admin, core, demo)
+        token = core._shift.token
+        other = srv.new_world()
         srv.kill()
         srv.start()
-        core.staff.verify(clerk["id"], clerk["pin"])   # shifts live in the server's memory: a new one
-        sale = core.sales.pay(terminal_id="T1", clerk_id=clerk["id"], code=issued.text, lines=lines, sale_id="k-1")
-        assert sale.id == "k-1"
-        assert core.wallet.balance(session.customer_id) == before - price
+        h = {"Authorization": f"Bearer {token}"}
+        day = {"business_date": business_date_of(core.now())}
+
+        def journal(world):
+            return httpx.get(f"{srv.url}/worlds/{world}/till/journal", headers=h, params=day, timeout=30)
+        assert journal(core.world).status_code == 200
+        r = journal(other)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "shift_invalid"
+        files = list((tmp_path / "srv").glob("*.sqlite3*"))
+        assert files and all(token.encode() not in f.read_bytes() for f in files)   # only its SHA-256 is kept
+        assert httpx.delete(f"{srv.url}/worlds/{core.world}/shifts/current", headers=h, timeout=30).status_code == 200
+        srv.kill()
+        srv.start()
+        r = journal(core.world)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "shift_invalid"
 
 
 def test_every_call_the_apps_make_exists_on_the_remote_core():

@@ -200,6 +200,7 @@ def test_the_z_head_is_checked_by_verify_and_catches_a_rewritten_log(core, demo,
         assert audit.verify(conn, expected=stored_z_heads(conn)).ok
         assert audit.verify(conn, expected=[("paper", z.audit_rows, z.audit_head)]).ok
     c = sqlite3.connect(db_path, isolation_level=None)
+    c.execute("DROP TRIGGER audit_log_no_update")        # the attacker with the file drops the guard first
     c.execute("UPDATE audit_log SET details = '{}' WHERE id = 1")
     prev = audit.GENESIS                                 # the attacker recomputes every hash
     for r in c.execute("SELECT id, at, event, severity, customer_id, actor, details FROM audit_log ORDER BY id"

@@ -62,13 +62,13 @@ def _alerts_ts() -> dict[str, tuple[str | None, str | None]]:
     import xml.etree.ElementTree as ET
 
     from ui_common.app import I18N_DIR
-    root = ET.parse(I18N_DIR / "pos_app_ja.ts").getroot()
+    root = ET.parse(I18N_DIR / "ui_common_ja.ts").getroot()
     return {m.findtext("source"): (m.findtext("translation"), m.find("translation").get("type"))
             for c in root.iter("context") if c.findtext("name") == "Alerts" for m in c.iter("message")}
 
 
 def test_every_audit_event_has_a_description_in_english_and_finished_japanese(qapp, japanese):
-    from pos_app.alerts_panel import EVENT_TEXTS, describe
+    from ui_common.audit_event_texts import EVENT_TEXTS, describe
     from shared.audit import AuditRow
     from shared.audit_events import AuditEvent
 

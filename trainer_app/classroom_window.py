@@ -22,6 +22,7 @@ from shared.clock import jst_text
 from shared.errors import NotFound, QrpayError
 from ui_common import app as ui_app
 from ui_common import theme
+from ui_common.audit_event_texts import describe_event
 from ui_common.background_poller import BackgroundPoller
 from ui_common.dialogs import ask_yes_no
 from ui_common.tasks import run_in_background
@@ -57,13 +58,14 @@ class WorldRow:
     def __init__(self, window: "ClassroomWindow", name: str) -> None:
         self.name = name
         self.world = QLabel(name)
+        self.world.setTextFormat(Qt.TextFormat.RichText)     # a world's name is [a-z0-9_-]: nothing to escape
         self.world.setObjectName(f"world_{name}")
         self.world.setStyleSheet(f"font-size: {theme.BODY_PT + 2}pt; font-weight: 700;")
         self.solved = QLabel()
         self.solved.setObjectName(f"solved_{name}")
         self.alerts = QLabel()
         self.alerts.setObjectName(f"alerts_{name}")
-        self.newest = QLabel()                    # the event's name, its time under it (never elided)
+        self.newest = QLabel()                    # the event in words, its time under it (never elided)
         self.newest.setObjectName(f"newest_{name}")
         self.activity = QLabel()
         self.activity.setObjectName(f"activity_{name}")
@@ -71,8 +73,8 @@ class WorldRow:
         self.policy.setObjectName(f"policy_{name}")
         self.reset = QPushButton(QCoreApplication.translate("ClassroomWindow", "Reset world…"))
         self.reset.setObjectName(f"reset_{name}")
-        self.reset.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER};"
-                                 " font-weight: 600; }")
+        # no bold here: the button is sized for the regular face, and bold "Reset world…" was cut at both ends
+        self.reset.setStyleSheet(f"QPushButton {{ color: {theme.DANGER}; border: 2px solid {theme.DANGER}; }}")
         self.reset.clicked.connect(lambda: window.ask_reset(name))
         self.data: dict[str, Any] | None = None
 
@@ -81,6 +83,12 @@ class WorldRow:
 
     def show(self, window: "ClassroomWindow", s: dict[str, Any]) -> None:
         self.data = s
+        code = s.get("join_code")
+        if code:      # the world's name, and under it the short code trainees type with --join
+            self.world.setText(f'{self.name}<br><span style="font-family: monospace; font-size: {theme.BODY_PT + 4}pt;'
+                               f' color: {theme.ACCENT};">{code[:3]}-{code[3:]}</span>')
+            self.world.setToolTip(QCoreApplication.translate("ClassroomWindow", "Join code: --join {code}").format(
+                code=f"{code[:3]}-{code[3:]}"))
         self.solved.setText(QCoreApplication.translate("ClassroomWindow", "{solved} of {total}").format(
             solved=s["solved"], total=s["total"]))
         self.solved.setStyleSheet(f"color: {theme.OK}; font-weight: 700;" if s["solved"] else "")
@@ -88,7 +96,8 @@ class WorldRow:
         self.alerts.setText(("⚠ " + str(n)) if n else "–")
         self.alerts.setStyleSheet(f"color: {theme.DANGER}; font-weight: 700;" if n else f"color: {theme.MUTED};")
         if s["newest_alert"]:
-            self.newest.setText(f'{s["newest_alert"]}\n{jst_text(s["newest_alert_at"], seconds=True)[11:]}')
+            at = jst_text(s["newest_alert_at"], seconds=True)[11:]
+            self.newest.setText(f'{describe_event(s["newest_alert"])}\n{at}')
         else:
             self.newest.setText(QCoreApplication.translate("ClassroomWindow", "none"))
         last = s["last_activity"]
@@ -161,7 +170,7 @@ class ClassroomWindow(QMainWindow):
         self.grid.setContentsMargins(12, 8, 12, 8)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(6)
-        heads = (self.tr("World"), self.tr("Challenges solved"), self.tr("Alerts"), self.tr("Newest alert"),
+        heads = (self.tr("World\njoin code"), self.tr("Challenges solved"), self.tr("Alerts"), self.tr("Newest alert"),
                  self.tr("Last activity"), self.tr("Policy"), "")
         self.headers = []
         for col, text in enumerate(heads):

@@ -36,7 +36,7 @@ POLL_MS = 2000
 def challenge_states(core) -> list[challenges.ChallengeState]:
     """The challenges' states: from the database in-process, over the API on a server (a RemoteCore has no
     database to read: `challenges.status` there was a refusal)."""
-    return core.challenge_states() if hasattr(core, "challenge_states") else challenges.status(core)
+    return challenges.states_of(core)
 
 
 class ChallengeCard(QFrame):
@@ -233,8 +233,7 @@ class ScoreBoardWindow(QMainWindow):
         self.reset_button.setEnabled(False)
 
         def reset() -> int:
-            remote = hasattr(self.core, "reset_challenges")
-            return self.core.reset_challenges() if remote else challenges.reset(self.core)
+            return challenges.forget_solves(self.core)
 
         def done(n: int) -> None:
             self.reset_button.setEnabled(True)

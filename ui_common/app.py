@@ -259,6 +259,7 @@ def app_parser(prog: str, description: str, *, kiosk: bool = False,
     p.add_argument("--server", metavar="URL",
                    help="use a `qrpay serve` server instead of a database file (e.g. http://127.0.0.1:8765)")
     p.add_argument("--world", metavar="NAME", help="with --server: the world to join (default: the server's default)")
+    p.add_argument("--join", metavar="CODE", help="with --server: join the world whose short code the trainer shows")
     if kiosk:
         p.add_argument("--kiosk", action="store_true", help=kiosk_help)
         p.add_argument("--idle-minutes", type=float, default=3.0, help="kiosk idle reset after this long (default 3)")
@@ -272,14 +273,14 @@ class AppWindow(Protocol):
 
 
 def open_core(args: argparse.Namespace):
-    """The core the window talks to: the database file (`--db`), or with `--server URL [--world NAME]` a
+    """The core the window talks to: the database file (`--db`), or with `--server URL [--world NAME | --join CODE]` a
     `shared.remote.RemoteCore` with the same interface (the windows cannot tell the difference). The
     server is reached once here, so a wrong address is a clear refusal at start-up, not a blank window."""
     server = getattr(args, "server", None)
     if not server:
-        if getattr(args, "world", None):
+        if getattr(args, "world", None) or getattr(args, "join", None):
             from shared.errors import InputError
-            raise InputError("--world needs --server (a world lives on a server).")
+            raise InputError("--world and --join need --server (a world lives on a server).")
         from shared.core import Core
         return Core.open(args.db)
     if args.db:
@@ -287,7 +288,14 @@ def open_core(args: argparse.Namespace):
         raise InputError("Give --db or --server, not both.")
     from shared.remote import RemoteCore, admin_token_for
 
-    core = RemoteCore(server, world=args.world, admin_token=admin_token_for(server),
+    world = args.world
+    if getattr(args, "join", None):
+        if world:
+            from shared.errors import InputError
+            raise InputError("Give --world NAME or --join CODE, not both.")
+        from shared.remote.join import world_for_code
+        world = world_for_code(server, args.join)
+    core = RemoteCore(server, world=world, admin_token=admin_token_for(server),
                       terminal_id=getattr(args, "terminal", None))   # the till's shifts open on it
     core.ping()
     return core

@@ -2,7 +2,7 @@
 
     status = ConnectionStatus(window, core)   # core: a shared.remote.RemoteCore
 
-The bar says where the app is connected ("Server: URL · world NAME") and turns into a red
+The bar says where the app is connected ("World NAME · server URL") and turns into a red
 "Server unreachable: retrying…" banner as soon as a call fails to reach the server; while it is red
 it pings the server every RETRY_MS, and turns back once a call (its own or the window's) gets
 through. The transport reports from whatever thread made the call (a background task), so the state
@@ -41,7 +41,9 @@ class ConnectionStatus(QObject):
         return self._core.url.split("://", 1)[-1]
 
     def _where(self) -> str:
-        return self.tr("Server {server} · world {world}").format(server=self._server(), world=self._core.world)
+        # the world first: in the phone-wide wallet the line is elided from the right, and the world is what a
+        # trainee checks ("am I in team-a?"); the server's address is in the tooltip when cut
+        return self.tr("World {world} · server {server}").format(server=self._server(), world=self._core.world)
 
     def _show(self, connected: bool) -> None:
         self.connected = connected

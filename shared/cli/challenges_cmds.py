@@ -3,7 +3,7 @@
 `qrpay challenges` detects new solves from the audit log and the ledger and lists every challenge
 with its difficulty, hints, the defence that stops it and, once solved, what went wrong at 7pay.
 `reset --yes` forgets the progress (only what happens afterwards counts); `export FILE` writes
-the progress as JSON.
+the progress as JSON. With `--server URL [--world NAME]` all three act on that world through the API (admin).
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def cmd_challenges(core, args: argparse.Namespace):
 def cmd_challenges_reset(core, args) -> dict:
     from shared import challenges
 
-    return {"reset": True, "forgotten": challenges.reset(core)}
+    return {"reset": True, "forgotten": challenges.forget_solves(core)}
 
 
 def cmd_challenges_export(core, args) -> dict:

@@ -1,7 +1,7 @@
 """`qrpay`: the QA command line over the payment core.
 
 Global options: `--db PATH`, `--json`, `--now ISO8601` (pins the time for this one command);
-`--server URL [--world NAME]` runs the command against a `qrpay serve` server instead of a database file
+`--server URL [--world NAME | --join CODE]` runs the command against a `qrpay serve` server instead of a database file
 (the commands in `REMOTE_COMMANDS`; any other is refused naming it, and so is `--now`: only the admin moves a
 world's clock, `qrpay --server URL clock set|advance`). The admin token comes from $QRPAY_ADMIN_TOKEN, or
 from the token file when the server runs on this machine; a till's terminal key from $QRPAY_TERMINAL_KEY or
@@ -69,7 +69,8 @@ REMOTE_COMMANDS = {
     "password change", "staff add", "staff list", "topup", "topup-limits", "wallet balance",
     "wallet history", "wallet freeze", "wallet unfreeze", "code issue", "code inspect", "code status", "seed-demo",
     "catalog list", "catalog store", "pay", "quote", "refund", "receipt", "journal", "report", "scan",
-    "world list", "world create", "world reset", "world delete"}
+    "world list", "world create", "world reset", "world delete", "world join-code", "challenges", "challenges reset",
+    "challenges export", "topup-password set"}
 
 
 class UsageError(Exception):
@@ -185,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run the command on a `qrpay serve` server (e.g. http://127.0.0.1:8765)")
     common.add_argument("--world", metavar="NAME", default=argparse.SUPPRESS,
                         help="with --server: the world (default: the server's default world)")
+    common.add_argument("--join", metavar="CODE", default=argparse.SUPPRESS,
+                        help="with --server: the world whose short join code (on the trainer's screen) this is")
     common.add_argument("--cacert", metavar="FILE", default=argparse.SUPPRESS,
                         help="with --server https://…: trust this certificate (the one `qrpay serve --tls` made; "
                              "default: $QRPAY_SERVER_CACERT, else the system's CAs)")
@@ -213,8 +216,9 @@ def _harden(parser: argparse.ArgumentParser, path: list[str]) -> None:
         check = OUTPUTS.get((" ".join(path), a.dest))
         if check is not None and a.type is None:
             a.type = check
-    if not subs:
+    if not subs or not subs[0].required:     # a leaf, or a command that also runs without its subcommand
         parser.set_defaults(cmd_path=" ".join(path))
+    if not subs:
         return
     for name, sp in subs[0].choices.items():
         _harden(sp, path + [name])
@@ -327,7 +331,8 @@ def _run(args: argparse.Namespace, as_json: bool) -> int:
         core = None
         if getattr(args, "server", None) is not None:  # an empty --server is an error, not "no server"
             core, handler = open_remote(args, handler)
-        elif getattr(args, "world", None) is not None or getattr(args, "cmd_path", "").startswith("world "):
+        elif getattr(args, "world", None) is not None or getattr(args, "join", None) is not None \
+                or getattr(args, "cmd_path", "").startswith("world "):
             raise UsageError("qrpay: worlds live on a server: give --server URL")
         elif getattr(args, "cacert", None) is not None:  # an option of --server alone is not silently ignored
             raise UsageError("qrpay: --cacert goes with --server (the server's certificate)")
@@ -387,13 +392,19 @@ def open_remote(args: argparse.Namespace, handler: Callable[..., Any]):
                          code="client_time_refused")
     if getattr(args, "db", None):
         raise UsageError("qrpay: give --db or --server, not both")
+    if getattr(args, "join", None) is not None and getattr(args, "world", None) is not None:
+        raise UsageError("qrpay: give --world NAME or --join CODE, not both")
     if command not in REMOTE_COMMANDS or (command == "audit verify" and args.against_z) \
             or (command == "login" and getattr(args, "email", None) is None):
         raise QrpayError(f"`qrpay {command}` is not available through the server (docs/API.md lists what is); "
                          "run it on the server's machine with --db.", code="not_over_server", command=command)
     if not getattr(handler, "needs_core", True):
         return None, handler
-    core = RemoteCore(args.server, world=getattr(args, "world", None), admin_token=admin_token_for(args.server),
+    world = getattr(args, "world", None)
+    if getattr(args, "join", None) is not None:
+        from shared.remote.join import world_for_code
+        world = world_for_code(args.server, args.join, cacert=getattr(args, "cacert", None))
+    core = RemoteCore(args.server, world=world, admin_token=admin_token_for(args.server),
                       terminal_id=getattr(args, "terminal", None), cacert=getattr(args, "cacert", None))
     return core, REMOTE_HANDLERS.get(command, handler)
 

@@ -1,4 +1,4 @@
-"""`qrpay --server URL world create|list|reset|delete NAME`: the trainer's worlds on a `qrpay serve` server
+"""`qrpay --server URL world create|list|reset|delete|join-code NAME`: the trainer's worlds on a `qrpay serve` server
 (one per trainee or team: its own policy, clock, customers, ledger, audit log and challenges). Admin only:
 the admin token comes from $QRPAY_ADMIN_TOKEN, or from the token file when the server is on this machine."""
 from __future__ import annotations
@@ -17,6 +17,10 @@ def register(sub, common) -> None:
         q = ws.add_parser(name, parents=[common], help=text)
         q.add_argument("name", metavar="NAME")
         q.set_defaults(func=globals()[func])
+    q = ws.add_parser("join-code", parents=[common], help="the world's short join code (--new: draw another)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--new", action="store_true", help="a new code; the old one stops working at once")
+    q.set_defaults(func=cmd_world_join_code)
 
 
 def _remote(core):
@@ -42,3 +46,8 @@ def cmd_world_reset(core, args) -> dict:
 def cmd_world_delete(core, args) -> dict:
     _remote(core).delete_world(args.name)
     return {"deleted": args.name}
+
+
+def cmd_world_join_code(core, args) -> dict:
+    from shared.remote.join import code_of_world
+    return code_of_world(_remote(core), args.name, new=args.new)

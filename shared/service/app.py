@@ -73,16 +73,18 @@ class Limits:
     per_address: int = 600          # requests per minute per client address
     per_account: int = 60           # calls naming one account (sign-in, shift, wallet, till) per minute
     period: float = 60.0
+    joins_per_period: int = 10      # join-code attempts per address (always on: guessing a code stays hopeless)
 
 
 @dataclass
 class ServiceState:
     worlds: WorldStore
     admin: auth.AdminToken
-    shifts: auth.Shifts = field(default_factory=auth.Shifts)
+    shifts: auth.Shifts = None  # type: ignore[assignment]   # auth.Shifts(worlds), made by create_app
     changes: Changes = field(default_factory=Changes)
     by_address: auth.RateLimiter = None  # type: ignore[assignment]
     by_account: auth.RateLimiter = None  # type: ignore[assignment]
+    joins: auth.RateLimiter = None  # type: ignore[assignment]
     stream_poll: float = 2.0        # a stream re-reads the status at least this often (expiry)
     change_tick: float = 0.25       # a stream looks this often whether another process wrote to its world
 
@@ -155,14 +157,15 @@ async def _refuse(send, exc: QrpayError) -> None:
 def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = None,
                max_body: int = MAX_BODY, body_timeout: float = BODY_TIMEOUT, stream_poll: float = 2.0) -> FastAPI:
     from shared import web_wallet
-    from shared.service import routes_admin, routes_catalog, routes_till, routes_wallet, routes_worlds
+    from shared.service import routes_admin, routes_catalog, routes_join, routes_till, routes_wallet, routes_worlds
     limits = limits or Limits()
     app = FastAPI(title="qrpay-sim payment core", version=package_version(),
                   description="The payment core's service contract over HTTP (docs/API.md). Errors: "
                               '{"error": {"code", "message", "type", "details"?}}.')
-    app.state.service = ServiceState(worlds, auth.AdminToken(admin_token),
+    app.state.service = ServiceState(worlds, auth.AdminToken(admin_token), shifts=auth.Shifts(worlds),
                                      by_address=auth.RateLimiter(limits.per_address, limits.period),
                                      by_account=auth.RateLimiter(limits.per_account, limits.period),
+                                     joins=auth.RateLimiter(max(1, limits.joins_per_period), limits.period),
                                      stream_poll=stream_poll)
 
     @app.exception_handler(QrpayError)
@@ -201,7 +204,7 @@ def create_app(worlds: WorldStore, admin_token: str, *, limits: Limits | None = 
     def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (routes_worlds, routes_admin, routes_catalog, routes_wallet, routes_till):
+    for module in (routes_worlds, routes_join, routes_admin, routes_catalog, routes_wallet, routes_till):
         for r in getattr(module, "routers", None) or (module.router,):
             app.include_router(r)
     web_wallet.mount(app)                                     # the mobile web wallet at /wallet/

@@ -5,7 +5,9 @@ rate limits per client address and per account.
 - Every secret comparison is constant time (`hmac.compare_digest` on SHA-256 digests).
 - Terminal keys are stored as SHA-256 digests in the world's own settings (so a world's reset or deletion
   forgets them, and a key of world A is unknown in world B); the key itself is shown once.
-- Shift tokens live in this process's memory, bound to (world, terminal, clerk), for `SHIFT_SECONDS` of real time.
+- Shift tokens are bound to (world, terminal, clerk) for `SHIFT_SECONDS` of real time and kept in the world's own
+  database as their SHA-256 (shared/storage/shifts_store.py), so a server restarted (or killed) keeps every open
+  shift: a till retries its payment in flight on the same shift, with the same sale id, and is charged once.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from shared.core import Core
 from shared.errors import InvalidCredentials, PermissionDenied, QrpayError
 from shared.staff import Staff
-from shared.storage import settings_store
+from shared.storage import settings_store, shifts_store
 
 SHIFT_SECONDS = 12 * 3600
 _TERMINAL_KEY_PREFIX = "service_terminal_key:"
@@ -95,7 +97,7 @@ def check_terminal_key(core: Core, terminal_id: str, key: str | None) -> None:
         raise InvalidCredentials("The terminal key is not valid for this terminal.")
 
 
-# -- shifts (in memory) --------------------------------------------------------------------------------
+# -- shifts (in the world's database, a cache in front) -----------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Shift:
     world: str
@@ -114,34 +116,57 @@ class ShiftView:
 
 
 class Shifts:
-    def __init__(self) -> None:
-        self._by_digest: dict[bytes, Shift] = {}
+    """Open shifts. `worlds` (a WorldStore) holds them: each in its world's database, by the SHA-256 of its token;
+    this process keeps a cache of those it has seen (a lookup by digest: the token itself is never compared)."""
+
+    def __init__(self, worlds) -> None:
+        self._worlds = worlds
+        self._cache: dict[bytes, Shift] = {}
         self._lock = threading.Lock()
 
     def open(self, world: str, terminal_id: str, clerk: Staff) -> ShiftView:
         token = "sh_" + secrets.token_urlsafe(32)
-        shift = Shift(world, terminal_id, clerk.id, time.time() + SHIFT_SECONDS)
+        now = time.time()
+        shift = Shift(world, terminal_id, clerk.id, now + SHIFT_SECONDS)
+        with self._worlds.get(world).db.write() as conn:
+            shifts_store.purge_expired(conn, now)
+            shifts_store.add(conn, token_sha256=digest(token).hex(), terminal_id=terminal_id, clerk_id=clerk.id,
+                             opened_at=now, expires_at=shift.expires_at)
         with self._lock:
-            self._by_digest[digest(token)] = shift
+            self._cache[digest(token)] = shift
         return ShiftView(token, terminal_id, clerk.id, shift.expires_at, clerk)
 
+    def _stored(self, world: str, key: bytes) -> Shift | None:
+        with self._worlds.get(world).db.read() as conn:
+            row = shifts_store.get(conn, key.hex())
+        return None if row is None else Shift(world, row["terminal_id"], int(row["clerk_id"]), float(row["expires_at"]))
+
     def check(self, world: str, authorization: str | None) -> Shift:
-        token = bearer(authorization)
-        with self._lock:       # a dict lookup by SHA-256 digest: the token itself is never compared
-            shift = self._by_digest.get(digest(token))
+        key = digest(bearer(authorization))
+        with self._lock:
+            shift = self._cache.get(key)
+        if shift is None:          # opened before this process started, or by another world's name: ask the world
+            shift = self._stored(world, key)
+            if shift is not None:
+                with self._lock:
+                    self._cache[key] = shift
         if shift is None or shift.world != world or shift.expires_at < time.time():
             raise InvalidCredentials("This shift has ended or belongs elsewhere: open a shift with the terminal "
                                      "key and the clerk's PIN.", code="shift_invalid")
         return shift
 
-    def close(self, authorization: str | None) -> None:
+    def close(self, world: str, authorization: str | None) -> None:
+        key = digest(bearer(authorization))
         with self._lock:
-            self._by_digest.pop(digest(bearer(authorization)), None)
+            self._cache.pop(key, None)
+        with self._worlds.get(world).db.write() as conn:
+            shifts_store.remove(conn, key.hex())
 
     def forget_world(self, world: str) -> None:
+        """After a world's reset or deletion (its database, and the shifts in it, are gone)."""
         with self._lock:
-            for k in [k for k, s in self._by_digest.items() if s.world == world]:
-                del self._by_digest[k]
+            for k in [k for k, s in self._cache.items() if s.world == world]:
+                del self._cache[k]
 
 
 # -- rate limits ---------------------------------------------------------------------------------------

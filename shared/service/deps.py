@@ -46,7 +46,7 @@ def state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
@@ -56,7 +56,7 @@ async def limit_address(request: Request) -> None:
     if getattr(request.state, "address_counted", False):     # once per request, however many deps ask
         return
     request.state.address_counted = True
-    state(request).by_address.hit(("addr", _address(request)))
+    state(request).by_address.hit(("addr", client_address(request)))
 
 
 def limit_account(request: Request, world: str, account: object) -> None:

@@ -73,7 +73,7 @@ def open_shift(request: Request, body: OpenShift, w: deps.World = Depends(deps.w
 
 @shifts.delete("/current", response_model=None)
 def close_shift(request: Request, t: deps.Till = Depends(deps.till)):
-    deps.state(request).shifts.close(request.headers.get("authorization"))
+    deps.state(request).shifts.close(t.world, request.headers.get("authorization"))
     return ok(None)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.service import auth, deps
+from shared.service import auth, deps, join_codes
 from shared.service.app import ok
 from shared.service.deps import Body, WorldName
 from shared.service.worlds import WorldInfo, WorldSummary, check_name, info, summary
@@ -33,9 +33,9 @@ def show_world(w: deps.World = Depends(deps.world)):
 
 
 @router.get("/worlds/{world}/summary", response_model=WorldSummary)
-def world_summary(w: deps.World = Depends(deps.world)):
-    """The classroom view's row: challenges solved, alerts, the newest alert, last activity, policy."""
-    return ok(summary(w.name, w.core))
+def world_summary(request: Request, w: deps.World = Depends(deps.world)):
+    """The classroom view's row: challenges solved, alerts, the newest alert, last activity, policy, join code."""
+    return ok(summary(w.name, w.core, join_codes.code_of(deps.state(request).worlds, w.name)))
 
 
 @router.delete("/worlds/{world}", response_model=None)

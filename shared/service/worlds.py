@@ -44,6 +44,7 @@ class WorldSummary:
     newest_alert_at: float | None
     last_activity: float | None     # the newest audit row's time (anything a trainee did)
     now: float                      # the world's clock
+    join_code: str                  # what trainees type with --join (shared/service/join_codes.py)
 
 
 ALERTS_COUNTED = 10_000
@@ -217,7 +218,7 @@ def info(name: str, core: Core) -> WorldInfo:
     return WorldInfo(name, core.policy.name, core.now(), len(core.identity.customers()))
 
 
-def summary(name: str, core: Core) -> WorldSummary:
+def summary(name: str, core: Core, join_code: str) -> WorldSummary:
     from shared import challenges, defences
     states = challenges.status(core)            # detects new solves, as the score board does
     described = defences.describe(core.policy)
@@ -227,4 +228,4 @@ def summary(name: str, core: Core) -> WorldSummary:
     return WorldSummary(name, core.policy.name, described.preset, tuple(described.off_names),
                         sum(s.solved for s in states), len(states), len(alerts),
                         str(getattr(newest.event, "value", newest.event)) if newest else None,
-                        newest.at if newest else None, last[0].at if last else None, core.now())
+                        newest.at if newest else None, last[0].at if last else None, core.now(), join_code)

@@ -62,17 +62,22 @@
 <context>
     <name>ClassroomWindow</name>
     <message>
-        <location filename="../../trainer_app/classroom_window.py" line="+72"/>
+        <location filename="../../trainer_app/classroom_window.py" line="+74"/>
         <source>Reset world…</source>
         <translation>ワールドをリセット…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
+        <source>Join code: --join {code}</source>
+        <translation>参加コード：--join {code}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>{solved} of {total}</source>
         <translation>{solved} / {total}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>none</source>
         <translation>なし</translation>
     </message>
@@ -118,11 +123,6 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>World</source>
-        <translation>ワールド</translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>Challenges solved</source>
         <translation>解いたチャレンジ</translation>
     </message>
@@ -135,6 +135,13 @@
         <location line="+0"/>
         <source>Newest alert</source>
         <translation>最新のアラート</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>World
+join code</source>
+        <translation>ワールド
+参加コード</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -656,7 +663,7 @@
         <translation>このデータベースで解決したチャレンジをすべて消しますか？ これから後の操作だけが数えられます。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Progress reset: {n} solved challenges forgotten.</source>
         <translation>リセットしました：解決済みのチャレンジ{n}個を消しました。</translation>
     </message>

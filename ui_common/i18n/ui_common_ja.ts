@@ -2,11 +2,354 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>Alerts</name>
+    <message>
+        <location filename="../audit_event_texts.py" line="+14"/>
+        <source>Customer account created</source>
+        <translation>お客様アカウントを作成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-up tried with an address that has an account</source>
+        <translation>登録済みのアドレスで新規登録を試行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator app set up</source>
+        <translation>認証アプリを設定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong code while setting up the authenticator</source>
+        <translation>認証アプリ設定時のコードが不正</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer signed in</source>
+        <translation>お客様がログイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in failed</source>
+        <translation>ログイン失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Right password without the second factor</source>
+        <translation>パスワードは正しいが二段階認証なし</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator code used twice</source>
+        <translation>認証コードの再使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in from a new device</source>
+        <translation>新しい端末からのログイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer account locked</source>
+        <translation>お客様アカウントをロック</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Credential-stuffing attack suspected</source>
+        <translation>リスト型攻撃の疑い</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer account unlocked by a supervisor</source>
+        <translation>責任者がお客様アカウントのロックを解除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Session expired</source>
+        <translation>セッションの期限切れ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Session signed out</source>
+        <translation>セッションをログアウト</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identity confirmed with the second factor</source>
+        <translation>二段階認証で本人確認</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identity confirmation failed</source>
+        <translation>本人確認に失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in with an SNS ID</source>
+        <translation>SNS IDでログイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in with an SNS ID refused</source>
+        <translation>SNS IDでのログインを拒否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SNS ID linked to the account</source>
+        <translation>SNS IDをアカウントに連携</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password reset requested</source>
+        <translation>パスワード再設定の要求</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password reset to an address not on record attempted</source>
+        <translation>登録外のアドレスへのパスワード再設定を試行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many password reset requests</source>
+        <translation>パスワード再設定の要求が多すぎます</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password reset completed</source>
+        <translation>パスワード再設定が完了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong password reset code</source>
+        <translation>パスワード再設定コードの誤り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password changed</source>
+        <translation>パスワードを変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address changed</source>
+        <translation>メールアドレスを変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator change started</source>
+        <translation>認証アプリの変更を開始</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator app changed</source>
+        <translation>認証アプリを変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New recovery codes issued</source>
+        <translation>リカバリーコードを再発行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wallet frozen</source>
+        <translation>ウォレットを凍結</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wallet unfrozen</source>
+        <translation>ウォレットの凍結を解除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wallet topped up</source>
+        <translation>ウォレットにチャージ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-up card declined</source>
+        <translation>チャージのカードが拒否されました</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many top-ups in a short time</source>
+        <translation>短時間にチャージが多すぎます</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-up password set</source>
+        <translation>チャージ用パスワードを設定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-up password changed</source>
+        <translation>チャージ用パスワードを変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong top-up password</source>
+        <translation>チャージ用パスワードの誤り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-up password locked after wrong tries</source>
+        <translation>誤入力によりチャージ用パスワードをロック</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-up retried with other details</source>
+        <translation>内容の異なるチャージの再送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment</source>
+        <translation>支払い</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many payments in a short time</source>
+        <translation>短時間に支払いが多すぎます</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale number reused for another payment</source>
+        <translation>取引番号を別の支払いに再使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refund</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refund number reused for another refund</source>
+        <translation>返金番号を別の返金に再使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code signing key created</source>
+        <translation>支払いコードの署名鍵を作成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code issued</source>
+        <translation>支払いコードを発行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code lifetime changed</source>
+        <translation>支払いコードの有効時間を変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment codes withdrawn</source>
+        <translation>支払いコードを無効化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scanned code is not a qrpay code</source>
+        <translation>読み取ったコードはqrpayのコードではありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damaged payment code</source>
+        <translation>破損した支払いコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forged payment code (bad signature)</source>
+        <translation>偽造された支払いコード（署名不正）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired payment code presented</source>
+        <translation>期限切れの支払いコードを提示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code not valid yet (clock skew)</source>
+        <translation>まだ有効でない支払いコード（時計のずれ）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replaced payment code presented</source>
+        <translation>置き換え済みの支払いコードを提示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code used twice (replay)</source>
+        <translation>支払いコードの二重使用（リプレイ）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Frozen wallet tried to pay</source>
+        <translation>凍結中のウォレットで支払い試行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment refused: balance too low</source>
+        <translation>残高不足で支払いを拒否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment refused: over the limit</source>
+        <translation>上限超過で支払いを拒否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Payment code refused</source>
+        <translation>支払いコードを拒否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff member added</source>
+        <translation>スタッフを追加</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong staff PIN</source>
+        <translation>スタッフPINの誤り</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff PIN locked after wrong PINs</source>
+        <translation>PIN誤入力によりスタッフをロック</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z report (day closed)</source>
+        <translation>Zレポート（日次締め）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security settings changed</source>
+        <translation>セキュリティ設定の変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulated clock changed</source>
+        <translation>シミュレーション時計を変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demo data created</source>
+        <translation>デモデータを作成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Existing audit log adopted and signed</source>
+        <translation>既存の監査ログを引き継いで署名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audit log re-signed after a failed check</source>
+        <translation>検証失敗後に監査ログを再署名</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionStatus</name>
     <message>
-        <location filename="../connection_status.py" line="+44"/>
-        <source>Server {server} · world {world}</source>
-        <translation>サーバー {server}・ワールド {world}</translation>
+        <location filename="../connection_status.py" line="+46"/>
+        <source>World {world} · server {server}</source>
+        <translation>ワールド {world}・サーバー {server}</translation>
     </message>
     <message>
         <location line="+9"/>
