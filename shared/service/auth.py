@@ -141,6 +141,19 @@ class Shifts:
             row = shifts_store.get(conn, key.hex())
         return None if row is None else Shift(world, row["terminal_id"], int(row["clerk_id"]), float(row["expires_at"]))
 
+    def cached(self, world: str, authorization: str | None) -> Shift | None:
+        """The shift if this process already knows it and it is valid here and now; None otherwise (then
+        `check`, which may read the world's database, decides). No I/O: safe on the event loop."""
+        try:
+            key = digest(bearer(authorization))
+        except QrpayError:
+            return None
+        with self._lock:
+            shift = self._cache.get(key)
+        if shift is None or shift.world != world or shift.expires_at < time.time():
+            return None
+        return shift
+
     def check(self, world: str, authorization: str | None) -> Shift:
         key = digest(bearer(authorization))
         with self._lock:

@@ -108,7 +108,10 @@ class Till:
 
 
 async def till(request: Request, w: World = Depends(world), _cred: Any = Security(_bearer)) -> Till:
-    shift = state(request).shifts.check(w.name, _authorization(request))
+    shifts, authorization = state(request).shifts, _authorization(request)
+    # A known shift is a dict read; an unknown token (a restarted server, or a guess) reads the world's
+    # database, which must not block the event loop.
+    shift = shifts.cached(w.name, authorization) or await run_in_threadpool(shifts.check, w.name, authorization)
     limit_account(request, w.name, f"terminal:{shift.terminal_id}")
     return Till(w.name, w.core, shift)
 
