@@ -250,3 +250,27 @@ def test_challenges_and_the_topup_password_run_through_the_server_too(qrpay, tmp
     assert {c["id"] for c in data["challenges"] if c["solved"]} == ids
     assert qrpay.run("challenges", "reset", "--yes", at=T0 + 7) == {"reset": True, "forgotten": len(ids)}
     assert qrpay.run("challenges", at=T0 + 8)["solved"] == 0
+
+
+def test_an_attack_runs_the_same_through_the_server(qrpay, tmp_path):
+    """`qrpay attack` is an API operation too: through `--server` the server runs the scenario on its own
+    temporary database (the world is untouched) and the command prints the same result."""
+    # (on a file, --db keeps the run's own database there for inspection; a server never runs it in a world)
+    def world_events():   # (each `qrpay.run` sets the world's clock: those rows are the harness's)
+        return [r for r in qrpay.run("audit", "list", "--limit", "1000", at=T0)["rows"] if r["event"] != "clock_changed"]
+
+    audit_before = world_events() if qrpay.remote else None
+    runs = {p: qrpay.run("attack", "screenshot-replay", "--policy", p, at=T0) for p in ("2019", "hardened")}
+    assert {p: r["outcome"] for p, r in runs.items()} == {"2019": "succeeded", "hardened": "blocked"}
+    assert runs["2019"]["yen_lost"] > 0 and runs["hardened"]["yen_lost"] == 0
+    assert all(r["ledger_ok"] and r["steps"] for r in runs.values())
+    off = qrpay.run("attack", "screenshot-replay", "--off", "single-use-code", "--lang", "ja", at=T0)
+    assert off["defences_off"] == ["single-use-code"] and off["outcome"] == "succeeded"
+    assert any("\u3040" <= ch <= "\u30ff" for ch in off["title"])           # the texts came in Japanese
+    if qrpay.remote:   # the world is untouched; what only this machine can do is refused, not silently dropped
+        p = subprocess.run([sys.executable, "-m", "shared.cli.main", "attack", "screenshot-replay", "--policy", "2019",
+                            "--report", str(tmp_path / "r.html"), "--server", qrpay.server.url, "--world", qrpay.world],
+                           capture_output=True, text=True, cwd=ROOT, timeout=120,
+                           env={**os.environ, "QRPAY_ADMIN_TOKEN": qrpay.server.token})
+        assert p.returncode == 2 and "--report" in p.stderr and not (tmp_path / "r.html").exists()
+        assert world_events() == audit_before and not any(r["event"] == "policy_changed" for r in audit_before)

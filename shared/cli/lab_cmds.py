@@ -6,7 +6,9 @@ scenario with `shared.attacks.run_isolated` on a fresh temporary database (or on
 a simulated clock that starts at `--now` (default: the real time). Exit status: 0 the scenario ran
 and every invariant of `qrpay check` still holds (whatever the outcome: an attack succeeding under
 2019 is the point), 1 the run left an invariant broken, 2 usage. The outcome is in the output: `outcome` is
-"blocked" or "succeeded".
+"blocked" or "succeeded". With `--server URL` the server runs it (the API's attack runs, on its own
+database: the world is untouched) and the steps are printed when the run is over; `--report`, `--pace`
+and `--real-argon2` act on this machine and are refused there.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 
 from shared.attacks.spec import MAX_PACE_SECONDS
-from shared.cli.main import UsageError, emit, no_core, safe_text
+from shared.cli.main import UsageError, emit, no_core, on_server_too, safe_text
 from shared.texts import LANGS, Text
 
 _SUMMARY = Text("{title} under {policy}: {outcome}", "{title}（{policy}）：{outcome}")
@@ -83,6 +85,7 @@ def _list() -> dict:
                           for s in SCENARIOS.values()]}
 
 
+@on_server_too
 @no_core
 def cmd_attack(core, args: argparse.Namespace):
     from shared.attacks import SCENARIOS, run_isolated
@@ -119,14 +122,13 @@ def cmd_attack(core, args: argparse.Namespace):
         except InputError as e:
             raise UsageError(f"qrpay attack {spec.name}: {e.message}") from None
 
+    from shared.remote import RemoteCore
+    if isinstance(core, RemoteCore):
+        return _attack_on_server(core, args, spec.name, policy, sizes, as_json, lang)
+
     def show(step) -> None:
         if not as_json:
-            from shared.attacks.base import ACTOR_TEXTS
-            mark = {True: "!!", False: "ok", None: "  "}[step.attacker_gain]
-            detail = step.detail_in(lang)
-            sys.stdout.write(safe_text(f"[{step.elapsed:8.1f}s] {mark} {ACTOR_TEXTS[step.actor].get(lang):<8} "
-                                       f"{step.result_in(lang)}" + (f"  ({detail})" if detail else "")) + "\n")
-            sys.stdout.flush()
+            _print_step(step.to_json(lang), lang)
 
     try:
         result = run_isolated(spec, policy=policy, on_step=show, pace=args.pace, start=start,
@@ -140,22 +142,60 @@ def cmd_attack(core, args: argparse.Namespace):
     if as_json:
         emit(out, True)
     else:
-        from shared.attacks.base import OUTCOME_TEXTS
-        by = result.blocked_by_in(lang)
-        head = _SUMMARY_BY if by else _SUMMARY
-        events = ", ".join(sorted({str(a.event) for a in result.alerts})) or _NONE.get(lang)
-        lines = [head.format(lang, title=result.title_in(lang), policy=result.policy,
-                             outcome=OUTCOME_TEXTS[result.outcome].get(lang), by=by),
-                 _LOSS.format(lang, yen=result.yen_lost, takeovers=result.takeovers, n=len(result.alerts),
-                              events=events),
-                 _STOPPED.format(lang, names=", ".join(result.stopped_by) or _NONE.get(lang)),
-                 _LEDGER_OK.get(lang) if result.ledger_ok else
-                 _LEDGER_BAD.format(lang, problems="; ".join(result.check_problems))]
-        lines += [_NOTE.format(lang, note=n) for n in result.notes_in(lang)]
-        if args.report:
-            lines.append(_REPORT.format(lang, path=out["report"]))
-        sys.stdout.write(safe_text("\n".join(lines)) + "\n")
+        sys.stdout.write(safe_text("\n".join(_summary_lines(out, lang))) + "\n")
     return 0 if result.ledger_ok else 1
+
+
+def _attack_on_server(core, args: argparse.Namespace, name: str, policy: object, sizes: dict, as_json: bool,
+                      lang: str) -> int:
+    """`qrpay --server URL attack NAME`: the server runs the scenario on its own temporary database (the world
+    is untouched) and sends the whole result; its steps are printed when it is over. What only this machine
+    can do is refused, not ignored."""
+    for given, what in ((args.report, "--report writes the HTML report on this machine"),
+                        (args.pace, "--pace paces a run on this machine"),
+                        (args.real_argon2 or None, "--real-argon2 sets this machine's password hashing")):
+        if given is not None:
+            raise UsageError(f"qrpay attack {name}: {what}; run it without --server (an attack never touches a world)")
+    if isinstance(policy, str):
+        out = core.run_attack(name, preset=policy, sizes=sizes, lang=lang)
+    else:
+        out = core.run_attack(name, defences_off=sorted(policy), sizes=sizes, lang=lang)
+    out["database"] = None
+    if as_json:
+        emit(out, True)
+    else:
+        for step in out.get("steps", []):
+            _print_step(step, lang)
+        sys.stdout.write(safe_text("\n".join(_summary_lines(out, lang))) + "\n")
+    return 0 if out.get("ledger_ok") else 1
+
+
+def _print_step(step: dict, lang: str) -> None:
+    """One line per step, as it happens (here) or when the server's run is over."""
+    from shared.attacks.base import ACTOR_TEXTS, Actor
+    mark = {True: "!!", False: "ok", None: "  "}[step["attacker_gain"]]
+    detail = step["detail"]
+    sys.stdout.write(safe_text(f"[{step['elapsed']:8.1f}s] {mark} {ACTOR_TEXTS[Actor(step['actor'])].get(lang):<8} "
+                               f"{step['result']}" + (f"  ({detail})" if detail else "")) + "\n")
+    sys.stdout.flush()
+
+
+def _summary_lines(out: dict, lang: str) -> list[str]:
+    """The run's summary from its JSON form (`AttackResult.to_json`), for a run here or on a server."""
+    from shared.attacks.base import OUTCOME_TEXTS, Outcome
+    by = out["blocked_by"]
+    head = _SUMMARY_BY if by else _SUMMARY
+    events = ", ".join(sorted({str(a["event"]) for a in out["alerts"]})) or _NONE.get(lang)
+    lines = [head.format(lang, title=out["title"], policy=out["policy"],
+                         outcome=OUTCOME_TEXTS[Outcome(out["outcome"])].get(lang), by=by),
+             _LOSS.format(lang, yen=out["yen_lost"], takeovers=out["takeovers"], n=len(out["alerts"]), events=events),
+             _STOPPED.format(lang, names=", ".join(out["stopped_by"]) or _NONE.get(lang)),
+             _LEDGER_OK.get(lang) if out["ledger_ok"] else
+             _LEDGER_BAD.format(lang, problems="; ".join(out["check_problems"]))]
+    lines += [_NOTE.format(lang, note=n) for n in out["notes"]]
+    if out.get("report"):
+        lines.append(_REPORT.format(lang, path=out["report"]))
+    return lines
 
 
 def cmd_make_codes(core, args: argparse.Namespace) -> dict:

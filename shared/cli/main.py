@@ -70,7 +70,7 @@ REMOTE_COMMANDS = {
     "wallet history", "wallet freeze", "wallet unfreeze", "code issue", "code inspect", "code status", "seed-demo",
     "catalog list", "catalog store", "pay", "quote", "refund", "receipt", "journal", "report", "scan",
     "world list", "world create", "world reset", "world delete", "world join-code", "challenges", "challenges reset",
-    "challenges export", "topup-password set"}
+    "challenges export", "topup-password set", "attack"}
 
 
 class UsageError(Exception):
@@ -398,7 +398,7 @@ def open_remote(args: argparse.Namespace, handler: Callable[..., Any]):
             or (command == "login" and getattr(args, "email", None) is None):
         raise QrpayError(f"`qrpay {command}` is not available through the server (docs/API.md lists what is); "
                          "run it on the server's machine with --db.", code="not_over_server", command=command)
-    if not getattr(handler, "needs_core", True):
+    if not getattr(handler, "needs_core", True) and not getattr(handler, "runs_on_server", False):
         return None, handler
     world = getattr(args, "world", None)
     if getattr(args, "join", None) is not None:
@@ -435,6 +435,12 @@ REMOTE_HANDLERS: dict[str, Callable[..., Any]] = {
 def no_core(func: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a handler that opens no database (e.g. `scan`)."""
     func.needs_core = False  # type: ignore[attr-defined]
+    return func
+
+
+def on_server_too(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a `no_core` handler that, with --server, is given the RemoteCore (the server does the work)."""
+    func.runs_on_server = True  # type: ignore[attr-defined]
     return func
 
 

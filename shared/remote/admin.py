@@ -55,6 +55,15 @@ class AdminCalls:
                 out.append(challenges.ChallengeState(c, parse_iso(at) if at else None, row.get("evidence")))
         return out
 
+    def run_attack(self, scenario: str, *, preset: str | None = None, defences_off: list[str] | None = None,
+                   sizes: dict | None = None, lang: str = "en") -> dict:
+        """An attack scenario run by the server on its own temporary database (admin; the world is untouched):
+        the result as `qrpay attack --json` prints it, its texts in `lang`."""
+        body: dict = {"preset": preset} if defences_off is None else {"defences_off": list(defences_off)}
+        if sizes:
+            body["sizes"] = dict(sizes)
+        return self.call("POST", f"attacks/{path_part(scenario)}/runs", admin=True, json=body, params={"lang": lang})
+
     def reset_challenges(self) -> int:
         """Forget every solve in this world (admin), as `shared.challenges.reset`; how many were forgotten."""
         return int(self.call("POST", "challenges/reset", admin=True)["reset"])

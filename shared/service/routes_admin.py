@@ -268,8 +268,9 @@ class RunBody(Body):
 
 
 @router.post("/attacks/{scenario}/runs", response_model=dict)
-def run_attack(scenario: str, body: RunBody, w: deps.World = Depends(deps.world)):
-    """The scenario on its own temporary database and fixed clock (as `qrpay attack`): the world is untouched."""
+def run_attack(scenario: str, body: RunBody, w: deps.World = Depends(deps.world), lang: Literal["en", "ja"] = "en"):
+    """The scenario on its own temporary database and fixed clock (as `qrpay attack`): the world is untouched.
+    The result is what `qrpay attack --json` prints, its texts in `lang`."""
     from shared.attacks import run_isolated
     if (body.preset is None) == (body.defences_off is None):
         raise InputError("Give either `preset` or `defences_off`.")
@@ -283,7 +284,7 @@ def run_attack(scenario: str, body: RunBody, w: deps.World = Depends(deps.world)
         raise InputError(f"{scenario} has no size {unknown[0][:40]}; its sizes: {', '.join(sorted(allowed))}.")
     result = run_isolated(spec, policy=body.preset if body.preset is not None else tuple(body.defences_off),
                           **(body.sizes or {}))
-    return ok(result)
+    return ok(result.to_json(lang))
 
 
 @router.get("/challenges", response_model=list[dict])
