@@ -9,6 +9,8 @@ Times are unix seconds as floats (UTC); `to_iso` / `parse_iso` convert at the ed
 """
 from __future__ import annotations
 
+import math
+
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
@@ -69,6 +71,19 @@ def in_jst(t: float) -> datetime:
 def jst_text(t: float, *, seconds: bool = False) -> str:
     """"2026-11-25 18:46 JST" (receipts, notices, tables); `seconds` adds them ("18:46:40 JST")."""
     return in_jst(t).strftime("%Y-%m-%d %H:%M:%S JST" if seconds else "%Y-%m-%d %H:%M JST")
+
+
+def wait_words(seconds: float) -> str:
+    """A wait in English words, rounded up, for the core's refusals: "1 second", "45 seconds",
+    "1 minute", "15 minutes", "3 hours" (never "1 seconds" nor "minute(s)")."""
+    s = max(1, math.ceil(seconds))
+    if s < 60:
+        n, unit = s, "second"
+    elif s <= 2 * 3600:
+        n, unit = math.ceil(s / 60), "minute"
+    else:
+        n, unit = math.ceil(s / 3600), "hour"
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 # The times the simulator accepts from outside (`--now`, `clock set`): 1970 up to the end of 9998,

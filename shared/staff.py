@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from shared import attempts, audit, passwords
 from shared.audit_events import AuditEvent
+from shared.clock import wait_words
 from shared.errors import InputError, InvalidCredentials, Locked, NotFound, PermissionDenied, Throttled
 from shared.storage import staff_store as store
 
@@ -111,8 +112,8 @@ class StaffService:
                 elif decision.write_lock:
                     store.lock(conn, row["id"], decision.until)
         if decision is not None and decision.action is attempts.Action.LOCKED:
-            raise Locked(f"Too many wrong PINs: locked for {max(1, math.ceil((decision.until - now) / 60))} more "
-                         "minute(s). Ask a supervisor.", until=decision.until)
+            raise Locked(f"Too many wrong PINs: locked for {wait_words(decision.until - now)} more. Ask a supervisor.",
+                         until=decision.until)
         if decision is not None and decision.action is attempts.Action.BUSY:
             raise Throttled("Several PIN checks for this staff member are in progress; try again in a moment.",
                             retry_after=math.ceil(decision.retry_after))
@@ -149,8 +150,8 @@ class StaffService:
             elif already:
                 locked_until = current["locked_until"]
         if locked_until is not None:
-            raise Locked(f"Too many wrong PINs: locked for {max(1, math.ceil((locked_until - now) / 60))} minutes. "
-                         "Ask a supervisor.", until=locked_until)
+            raise Locked(f"Too many wrong PINs: locked for {wait_words(locked_until - now)}. Ask a supervisor.",
+                         until=locked_until)
         raise InvalidCredentials(_WRONG)
 
     def require_supervisor(self, staff_id: int, pin: str) -> Staff:

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 from shared import audit
 from shared.audit_events import AuditEvent
-from shared.clock import to_iso
+from shared.clock import to_iso, wait_words
 from shared.errors import Locked, QrpayError, Throttled
 from shared.mailbox import MessageKind
 from shared.identity_base import HOUR
-from shared.notices import _minutes, notice, notify_once
+from shared.notices import notice, notify_once
 from shared.texts import Text
 from shared.policy import Policy
 from shared.storage import identity_store as store
@@ -111,7 +111,7 @@ class SignInThrottle:
                     wait = _cap(last + STUFFING_SPACING_SECONDS - now, policy)
                     if wait > 0:
                         return Throttled("Many sign-ins are failing right now, so sign-ins are slowed down. "
-                                         f"Try again in {math.ceil(wait)} seconds.", retry_after=math.ceil(wait))
+                                         f"Try again in {wait_words(wait)}.", retry_after=math.ceil(wait))
         state = store.throttle_state(conn, key)
         if state is not None and state["locked_until"] is not None and state["locked_until"] > now:
             return self._locked(now + _cap(state["locked_until"] - now, policy), now)
@@ -124,14 +124,14 @@ class SignInThrottle:
         if state is not None and 0 < policy.delay_after_failures <= state["consecutive_failures"]:
             wait = _cap(state["last_failure_at"] + _delay(state["consecutive_failures"], policy) - now, policy)
             if wait > 0:
-                return Throttled(f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds.",
+                return Throttled(f"Too many failed sign-ins. Try again in {wait_words(wait)}.",
                                  retry_after=math.ceil(wait))
         return None
 
     @staticmethod
     def _locked(until: float, now: float) -> Locked:
-        return Locked(f"Too many failed sign-ins: the account is locked for {_minutes(until - now)} more "
-                      "minute(s). Try again later, reset your password or ask a supervisor.", until=until)
+        return Locked(f"Too many failed sign-ins: the account is locked for {wait_words(until - now)} more. "
+                      "Try again later, reset your password or ask a supervisor.", until=until)
 
     def settle_failure(self, conn: sqlite3.Connection, attempt: "_Attempt", *, kind: str, reason: str,
                        error: Exception, event: AuditEvent = AuditEvent.LOGIN_FAILED, severity: str = "info",

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 from shared import attempts, audit, idempotency, ledger, passwords
 from shared.audit_events import AuditEvent
-from shared.clock import jst_text
+from shared.clock import jst_text, wait_words
 from shared.errors import (Conflict, IdempotencyConflict, InputError, InvalidCredentials, LimitExceeded, Locked,
                            PermissionDenied, SessionInvalid, StepUpRequired, Throttled, TotpRequired,
                            WeakPassword)
@@ -180,7 +180,7 @@ def _check_limits(conn: sqlite3.Connection, customer_id: int, amount: int, now: 
         n, _ = topups_store.since(conn, customer_id, now - policy.topup_velocity_seconds)
         if n >= policy.topup_velocity_count:
             raise _Velocity(f"Too many top-ups in a short time: at most {policy.topup_velocity_count} in "
-                            f"{policy.topup_velocity_seconds} seconds. Try again later.",
+                            f"{wait_words(policy.topup_velocity_seconds)}. Try again later.",
                             rule="velocity", count=n, window_seconds=policy.topup_velocity_seconds)
     if amount > policy.topup_max_per_transaction:
         raise LimitExceeded(f"One top-up can be at most {format_yen(policy.topup_max_per_transaction)}.",
@@ -367,8 +367,8 @@ class TopUpService:
         if row is None:
             raise PermissionDenied("Set a top-up password first.", code="topup_password_required")
         if decision.action is attempts.Action.LOCKED:
-            raise Locked(f"Too many wrong top-up passwords: try again in "
-                         f"{max(1, math.ceil((decision.until - now) / 60))} minute(s).", until=decision.until)
+            raise Locked(f"Too many wrong top-up passwords: try again in {wait_words(decision.until - now)}.",
+                         until=decision.until)
         if decision.action is attempts.Action.BUSY:
             raise Throttled("Several top-up password checks are in progress; try again in a moment.",
                             retry_after=math.ceil(decision.retry_after))
@@ -393,7 +393,7 @@ class TopUpService:
                                  until=locked_until)
         if locked_until is not None:
             raise Locked("Too many wrong top-up passwords: the top-up password is locked for "
-                         f"{max(1, math.ceil((locked_until - now) / 60))} minutes.", until=locked_until)
+                         f"{wait_words(locked_until - now)}.", until=locked_until)
         raise InvalidCredentials("The top-up password is wrong.")
 
     # -- the 2019 top-up password -----------------------------------------------------------------

@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from shared.clock import wait_words
 from shared.core import Core
 from shared.errors import InvalidCredentials, PermissionDenied, QrpayError
 from shared.staff import Staff
@@ -203,7 +204,7 @@ class RateLimiter:
             if tokens < 1.0:
                 wait = (1.0 - tokens) * self.per / self.rate
                 self._buckets[key] = (tokens, now)
-                raise RateLimited(f"Too many {what}; try again in {math.ceil(wait)} seconds.",
+                raise RateLimited(f"Too many {what}; try again in {wait_words(wait)}.",
                                   retry_after=math.ceil(wait))
             if len(self._buckets) >= self.max_keys and key not in self._buckets:
                 self._buckets.clear()       # a flood of addresses: start over rather than grow without bound
