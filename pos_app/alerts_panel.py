@@ -16,11 +16,8 @@ from shared.audit import AuditRow
 from shared.errors import QrpayError
 from shared.clock import jst_text
 from ui_common.tasks import run_in_background
-from ui_common.audit_event_texts import describe
+from ui_common.audit_event_texts import describe, details_text
 from ui_common.widgets import Banner
-
-_HIDDEN_DETAIL_KEYS = {"nonce", "key_id"}
-
 
 class AlertsPanel(QWidget):
     def __init__(self, core, *, ask: Callable[..., object] | None = None, parent: QWidget | None = None) -> None:
@@ -39,7 +36,9 @@ class AlertsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(44)   # touch-sized rows
+        rows = self.table.verticalHeader()
+        rows.setMinimumSectionSize(44)                           # touch-sized rows,
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)   # taller where the details wrap
         self.table.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         refresh = QPushButton(self.tr("Refresh"))
@@ -64,13 +63,13 @@ class AlertsPanel(QWidget):
         self.rows = self._core.alerts()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            details = ", ".join(f"{k}={v}" for k, v in row.details.items() if k not in _HIDDEN_DETAIL_KEYS)
+            details = details_text(row.details)
             cells = [jst_text(row.at), describe(row), "" if row.customer_id is None else f"#{row.customer_id}", details]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(details_text(row.details, separator="\n") if c == 3 else text)
                 self.table.setItem(r, c, item)
-        self.count.setText(self.tr("{n} alert(s)").format(n=len(self.rows)))
+        self.count.setText(self.tr("1 alert") if len(self.rows) == 1 else self.tr("{n} alerts").format(n=len(self.rows)))
         self._update_buttons()
 
     def selected(self) -> AuditRow | None:

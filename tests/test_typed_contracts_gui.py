@@ -132,3 +132,34 @@ def test_the_alerts_panel_names_the_two_headline_alerts_the_core_writes(qtbot, c
     ja = shown()
     assert "リスト型攻撃" in ja[AuditEvent.STUFFING_ALERT]
     assert ja[AuditEvent.LOCKOUT] == "お客様アカウントをロック"
+
+
+def test_the_alerts_panel_shows_details_in_words_not_raw_values(qtbot, core, japanese):
+    """A clerk reads "locked until: 2026-… JST", not `until=1796108700.0`; the stuffing alert's sources as a
+    list, not a Python repr; the labels in Japanese too."""
+    import re
+
+    from pos_app.alerts_panel import AlertsPanel
+    from shared.audit_events import AuditEvent
+    from shared.clock import jst_text
+
+    headline_alerts(core)
+
+    def details() -> dict:
+        panel = AlertsPanel(core)
+        qtbot.addWidget(panel)
+        panel.refresh()
+        return {r.event: (panel.table.item(i, 3).text(), r.details) for i, r in enumerate(panel.rows)}
+
+    english = details()
+    lock_text, lock = english[AuditEvent.LOCKOUT]
+    assert f"locked until: {jst_text(lock['until'])}" in lock_text
+    assert "failures in a row: " in lock_text
+    wave_text, wave = english[AuditEvent.STUFFING_ALERT]
+    assert f"accounts failing: {wave['failing_accounts']}" in wave_text
+    for text, _ in english.values():
+        assert "=" not in text and "[" not in text and "'" not in text, text
+        assert not re.search(r"\d{9,}", text), text          # no raw Unix time
+    japanese("pos_app")
+    ja_text, _ = details()[AuditEvent.LOCKOUT]
+    assert "ロック解除予定" in ja_text and "連続失敗" in ja_text and "locked until" not in ja_text

@@ -6,6 +6,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from shared.audit import AuditRow
 from shared.audit_events import AuditEvent
+from shared.clock import jst_text
+from shared.money import format_yen
 
 
 # One description for every event the core can write (tests/test_typed_contracts_gui.py checks that
@@ -100,3 +102,64 @@ def describe_event(event: "AuditEvent | str | None") -> str:
             return str(event)
     text = EVENT_TEXTS.get(event)
     return QCoreApplication.translate("Alerts", text) if text else str(event)
+
+
+# The details an alert carries, labelled in words (the core stores them under these keys). A key not here
+# shows with its underscores as spaces; the values are made readable by `_value`.
+DETAIL_LABELS: dict[str, str] = {
+    "until": QT_TRANSLATE_NOOP("Alerts", "locked until"),
+    "consecutive_failures": QT_TRANSLATE_NOOP("Alerts", "failures in a row"),
+    "source": QT_TRANSLATE_NOOP("Alerts", "from"),
+    "failing_accounts": QT_TRANSLATE_NOOP("Alerts", "accounts failing"),
+    "failures": QT_TRANSLATE_NOOP("Alerts", "failed sign-ins"),
+    "top_sources": QT_TRANSLATE_NOOP("Alerts", "main sources"),
+    "window_seconds": QT_TRANSLATE_NOOP("Alerts", "within"),
+    "amount": QT_TRANSLATE_NOOP("Alerts", "amount"),
+    "recent_topups": QT_TRANSLATE_NOOP("Alerts", "recent top-ups"),
+    "terminal": QT_TRANSLATE_NOOP("Alerts", "till"),
+    "staff_id": QT_TRANSLATE_NOOP("Alerts", "staff no."),
+    "known_account": QT_TRANSLATE_NOOP("Alerts", "address has an account"),
+    "requested_send_to": QT_TRANSLATE_NOOP("Alerts", "asked to send to"),
+    "sent_to_address_of_record": QT_TRANSLATE_NOOP("Alerts", "sent to the address on record"),
+    "device": QT_TRANSLATE_NOOP("Alerts", "device"),
+    "reason": QT_TRANSLATE_NOOP("Alerts", "reason"),
+    "provider": QT_TRANSLATE_NOOP("Alerts", "provider"),
+    "presented": QT_TRANSLATE_NOOP("Alerts", "presented"),
+    "differs": QT_TRANSLATE_NOOP("Alerts", "differs in"),
+    "sale_id": QT_TRANSLATE_NOOP("Alerts", "sale"),
+    "old": QT_TRANSLATE_NOOP("Alerts", "before"),
+    "new": QT_TRANSLATE_NOOP("Alerts", "after"),
+    "expires_at": QT_TRANSLATE_NOOP("Alerts", "expires"),
+    "receipt_no": QT_TRANSLATE_NOOP("Alerts", "receipt"),
+    "count": QT_TRANSLATE_NOOP("Alerts", "count"),
+}
+_HIDDEN = {"nonce", "key_id", "presented_code_ref", "key_fingerprint", "session_id", "by_session_id"}
+_TIMES = {"until", "expires_at"}
+_YEN = {"amount", "amount_cap", "net"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Alerts", text)
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return _tr("yes") if value else _tr("no")
+    if key in _TIMES and isinstance(value, (int, float)):
+        return jst_text(value)
+    if key in _YEN and isinstance(value, int):
+        return format_yen(value)
+    if (key == "seconds" or key.endswith("_seconds")) and isinstance(value, (int, float)):
+        return _tr("{n} s").format(n=int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(key, v) for v in value)
+    return str(value)
+
+
+def details_text(details: dict, *, separator: str = "; ") -> str:
+    """An alert's details in words: "failures in a row: 11; from: local; locked until: 2026-12-01 16:05 JST"
+    (internal references — nonces, key and session ids — left out)."""
+    return separator.join(f"{_tr(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k.replace('_', ' ')}: {_value(k, v)}"
+                          for k, v in details.items() if k not in _HIDDEN)

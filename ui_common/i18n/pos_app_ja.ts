@@ -4,7 +4,7 @@
 <context>
     <name>AlertsPanel</name>
     <message>
-        <location filename="../../pos_app/alerts_panel.py" line="+33"/>
+        <location filename="../../pos_app/alerts_panel.py" line="+30"/>
         <source>Time (JST)</source>
         <translation>日時（JST）</translation>
     </message>
@@ -35,7 +35,12 @@
     </message>
     <message>
         <location line="+26"/>
-        <source>{n} alert(s)</source>
+        <source>1 alert</source>
+        <translation>アラート 1 件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{n} alerts</source>
         <translation>アラート {n} 件</translation>
     </message>
     <message>

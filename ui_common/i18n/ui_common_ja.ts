@@ -4,7 +4,7 @@
 <context>
     <name>Alerts</name>
     <message>
-        <location filename="../audit_event_texts.py" line="+14"/>
+        <location filename="../audit_event_texts.py" line="+16"/>
         <source>Customer account created</source>
         <translation>お客様アカウントを作成</translation>
     </message>
@@ -342,6 +342,131 @@
         <location line="+1"/>
         <source>Audit log re-signed after a failed check</source>
         <translation>検証失敗後に監査ログを再署名</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>locked until</source>
+        <translation>ロック解除予定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failures in a row</source>
+        <translation>連続失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>from</source>
+        <translation>接続元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>accounts failing</source>
+        <translation>失敗したアカウント数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed sign-ins</source>
+        <translation>サインイン失敗数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>main sources</source>
+        <translation>主な接続元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>within</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recent top-ups</source>
+        <translation>直近のチャージ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>till</source>
+        <translation>レジ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>staff no.</source>
+        <translation>スタッフ番号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>address has an account</source>
+        <translation>登録済みのアドレス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>asked to send to</source>
+        <translation>送り先の指定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sent to the address on record</source>
+        <translation>登録アドレスに送信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>device</source>
+        <translation>端末</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>provider</source>
+        <translation>提供元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>presented</source>
+        <translation>提示されたもの</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>differs in</source>
+        <translation>異なる項目</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sale</source>
+        <translation>売上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>before</source>
+        <translation>変更前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>after</source>
+        <translation>変更後</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expires</source>
+        <translation>有効期限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>receipt</source>
+        <translation>レシート</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>count</source>
+        <translation>件数</translation>
     </message>
 </context>
 <context>
