@@ -136,8 +136,8 @@ class ReportService:
 
     def _compute(self, conn: sqlite3.Connection, kind: ReportKind, terminal_id: str, day: str) -> Report:
         terminal = catalog_store.terminal(conn, terminal_id)
-        count, gross = sales_store.day_sales_totals(conn, terminal_id, day)
-        r_count, r_total = sales_store.day_refund_totals(conn, terminal_id, day)
+        count, gross = sales_store.day_totals(conn, "sales", terminal_id, day)
+        r_count, r_total = sales_store.day_totals(conn, "refunds", terminal_id, day)
         account = ledger.store_account(terminal["store_id"])
         return Report(kind, terminal_id, day, count, gross, _per_rate(sales_store.day_sales_tax(conn, terminal_id, day)),
                       r_count, r_total, _refund_tax(sales_store.day_refund_amounts(conn, terminal_id, day)),

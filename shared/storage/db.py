@@ -78,14 +78,26 @@ def default_db_path() -> Path:
     return Path(user_data_dir("qrpay-sim", appauthor=False)) / "qrpay.sqlite3"
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, file name, SQL) for every migration shipped, in order."""
+def read_migrations(folder: str) -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) of the `NNNN_name.sql` files in shared/storage/FOLDER, sorted by number
+    (the SQLite migrations here, PostgreSQL's in pg_worlds.py: each checks its own numbering)."""
     found = []
-    for entry in resources.files("shared.storage").joinpath("migrations").iterdir():
+    for entry in resources.files("shared.storage").joinpath(folder).iterdir():
         m = _MIGRATION_NAME.fullmatch(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
+    return found
+
+
+def migration_stem(file_name: str) -> str:
+    """`0007_audit_anchor.sql` → `audit_anchor`: what a migration's hook is keyed by."""
+    return _MIGRATION_NAME.fullmatch(file_name).group(2)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every migration shipped, in order."""
+    found = read_migrations("migrations")
     for i, (version, name, _) in enumerate(found, start=1):
         if version != i:
             raise RuntimeError(f"migration numbers must run 1, 2, 3…: {name} is out of place")
@@ -206,7 +218,7 @@ class Database:
                         continue
                     for statement in split_sql(sql):
                         self._conn.execute(statement)
-                    hook = _MIGRATION_HOOKS.get(_MIGRATION_NAME.fullmatch(name).group(2))
+                    hook = _MIGRATION_HOOKS.get(migration_stem(name))
                     if hook:
                         import importlib
                         module, _, fn = hook.partition(":")

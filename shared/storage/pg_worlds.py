@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import zlib
-from importlib import resources
 
 from shared.errors import InputError
+from shared.storage import db
 
 LOCK_CLASS = 0x5152_5041          # 'QRPA': the advisory-lock namespace of qrpay-sim
 _WORLD = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # the service's world names ("team-1"); quoted where used
-_MIGRATION_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 DEFAULT_WORLD = "default"
 
 
@@ -41,12 +40,7 @@ def redact(url: str) -> str:
 def pg_migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) of migrations_pg/: the first is a baseline equal to SQLite's schema at
     its number; the rest follow one by one."""
-    found = []
-    for entry in resources.files("shared.storage").joinpath("migrations_pg").iterdir():
-        m = _MIGRATION_NAME.fullmatch(entry.name)
-        if m:
-            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
+    found = db.read_migrations("migrations_pg")
     for prev, cur in zip(found, found[1:]):
         if cur[0] != prev[0] + 1:
             raise RuntimeError(f"PostgreSQL migration numbers must follow each other: {cur[1]} is out of place")
@@ -55,11 +49,10 @@ def pg_migrations() -> list[tuple[int, str, str]]:
 
 def migration_hooks(version: int, name: str, baseline: bool) -> list[str]:
     """Python hooks to run after a PostgreSQL migration: those of the SQLite migrations it stands for."""
-    from shared.storage import db
     if baseline:
-        names = [_MIGRATION_NAME.fullmatch(n).group(2) for v, n, _ in db.migrations() if v <= version]
+        names = [db.migration_stem(n) for v, n, _ in db.migrations() if v <= version]
     else:
-        names = [_MIGRATION_NAME.fullmatch(name).group(2)]
+        names = [db.migration_stem(name)]
     return [db._MIGRATION_HOOKS[n] for n in names if n in db._MIGRATION_HOOKS]
 
 

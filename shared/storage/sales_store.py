@@ -117,8 +117,11 @@ def insert_refund_taxes(conn: sqlite3.Connection, refund_id: str, by_rate: Itera
 
 
 # -- reports ------------------------------------------------------------------------------------
-def day_sales_totals(conn: sqlite3.Connection, terminal_id: str, business_date: str) -> tuple[int, int]:
-    row = conn.execute("SELECT count(*), coalesce(sum(total), 0) FROM sales WHERE terminal_id = ? "
+def day_totals(conn: sqlite3.Connection, table: str, terminal_id: str, business_date: str) -> tuple[int, int]:
+    """(count, yen) of the terminal's sales or refunds (`table`: "sales" or "refunds") on a business day."""
+    if table not in ("sales", "refunds"):
+        raise ValueError(f"no day totals of {table!r}")
+    row = conn.execute(f"SELECT count(*), coalesce(sum(total), 0) FROM {table} WHERE terminal_id = ? "
                        "AND business_date = ?", (terminal_id, business_date)).fetchone()
     return int(row[0]), int(row[1])
 
@@ -127,19 +130,6 @@ def day_sales_tax(conn: sqlite3.Connection, terminal_id: str, business_date: str
     return conn.execute(
         "SELECT x.rate, sum(x.taxable_incl) AS taxable_incl, sum(x.tax) AS tax FROM sale_taxes x "
         "JOIN sales s ON s.id = x.sale_id WHERE s.terminal_id = ? AND s.business_date = ? "
-        "GROUP BY x.rate ORDER BY x.rate", (terminal_id, business_date)).fetchall()
-
-
-def day_refund_totals(conn: sqlite3.Connection, terminal_id: str, business_date: str) -> tuple[int, int]:
-    row = conn.execute("SELECT count(*), coalesce(sum(total), 0) FROM refunds WHERE terminal_id = ? "
-                       "AND business_date = ?", (terminal_id, business_date)).fetchone()
-    return int(row[0]), int(row[1])
-
-
-def day_refund_tax(conn: sqlite3.Connection, terminal_id: str, business_date: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT x.rate, sum(x.taxable_incl) AS taxable_incl, sum(x.tax) AS tax FROM refund_taxes x "
-        "JOIN refunds r ON r.id = x.refund_id WHERE r.terminal_id = ? AND r.business_date = ? "
         "GROUP BY x.rate ORDER BY x.rate", (terminal_id, business_date)).fetchall()
 
 
