@@ -33,7 +33,7 @@ from shared.clock import jst_text
 from shared.receipts import business_date_of
 from shared.sales import check_sale_id, load_sale, normalise_lines
 from shared.storage import catalog_store, sales_store
-from shared.tax import CartLine, RateTotal, refund_tax, totals
+from shared.tax import CartLine, RateTotal, TaxByRate, refund_tax, totals
 from shared.notices import notice
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Refund:
+class Refund(TaxByRate):
     id: str
     sale_id: str
     terminal_id: str
@@ -52,12 +52,6 @@ class Refund:
     by_rate: tuple[RateTotal, ...]
     at: float
     business_date: str
-
-    def tax_by_rate(self) -> dict[str, int]:
-        out = {"8": 0, "10": 0}
-        for r in self.by_rate:
-            out[str(r.rate)] = r.tax
-        return out
 
 
 def _request_text(wanted: tuple[tuple[str, int], ...] | None) -> str:

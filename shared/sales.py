@@ -42,7 +42,7 @@ from shared.money import format_yen
 from shared.clock import jst_text
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, mask_ref
 from shared.storage import catalog_store, sales_store
-from shared.tax import CartLine, CartTotals, RateTotal, check_qty, make_line, totals
+from shared.tax import CartLine, CartTotals, RateTotal, TaxByRate, check_qty, make_line, totals
 from shared.notices import notice
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def check_entry_method(value: object) -> EntryMethod:
 
 
 @dataclass(frozen=True, slots=True)
-class Sale:
+class Sale(TaxByRate):
     id: str
     receipt_no: str
     terminal_id: str
@@ -87,9 +87,6 @@ class Sale:
     at: float
     business_date: str
     entry_method: EntryMethod = EntryMethod.KEYED
-
-    def tax_by_rate(self) -> dict[str, int]:
-        return CartTotals(self.lines, self.total, self.by_rate).tax_by_rate()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,15 +50,10 @@ class RateTotal:
     tax: int            # the tax contained in it, rounded down once
 
 
-@dataclass(frozen=True, slots=True)
-class CartTotals:
-    lines: tuple[CartLine, ...]
-    total: int
+class TaxByRate:
+    """For a record with `by_rate` (a cart's totals, a sale, a refund): its tax per rate as the CLI prints it."""
+    __slots__ = ()
     by_rate: tuple[RateTotal, ...]
-
-    @property
-    def tax_total(self) -> int:
-        return sum(r.tax for r in self.by_rate)
 
     def tax_by_rate(self) -> dict[str, int]:
         """{"8": n, "10": n}: the shape the CLI prints (both rates always present)."""
@@ -66,6 +61,17 @@ class CartTotals:
         for r in self.by_rate:
             out[str(r.rate)] = r.tax
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class CartTotals(TaxByRate):
+    lines: tuple[CartLine, ...]
+    total: int
+    by_rate: tuple[RateTotal, ...]
+
+    @property
+    def tax_total(self) -> int:
+        return sum(r.tax for r in self.by_rate)
 
 
 def check_rate(rate: object) -> int:
