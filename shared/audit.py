@@ -31,6 +31,7 @@ from shared import audit_key
 from shared.audit_events import AuditEvent
 from shared.errors import Conflict, StorageError
 from shared.storage import audit_store, settings_store
+from shared.storage.db import stored_member
 
 log = logging.getLogger(__name__)
 
@@ -325,16 +326,9 @@ def verify(conn: sqlite3.Connection, *, db_file: str | os.PathLike[str] | None =
                         tuple(notes))
 
 
-def _event(name: str) -> AuditEvent | str:
-    try:
-        return AuditEvent(name)
-    except ValueError:
-        return name
-
-
 def _to_row(r: sqlite3.Row) -> AuditRow:
-    return AuditRow(r["id"], r["at"], _event(r["event"]), r["severity"], r["customer_id"], r["actor"],
-                    json.loads(r["details"]))
+    return AuditRow(r["id"], r["at"], stored_member(AuditEvent, r["event"]), r["severity"], r["customer_id"],
+                    r["actor"], json.loads(r["details"]))
 
 
 def recent(conn: sqlite3.Connection, *, event: AuditEvent | None = None, severity: str | None = None,

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from shared.storage import mailbox_store
+from shared.storage.db import stored_member
 from shared.texts import Text, check_lang
 
 
@@ -57,16 +58,9 @@ def send(conn: sqlite3.Connection, *, to: str, subject: "str | Text", body: "str
         body_ja=body.ja if isinstance(body, Text) else None)
 
 
-def _kind(name: str) -> MessageKind | str:
-    try:
-        return MessageKind(name)
-    except ValueError:
-        return name
-
-
 def _msg(r: sqlite3.Row) -> Message:
-    return Message(r["id"], r["to_addr"], r["subject"], r["body"], r["sent_at"], _kind(r["kind"]),
-                   r["subject_ja"], r["body_ja"])
+    return Message(r["id"], r["to_addr"], r["subject"], r["body"], r["sent_at"],
+                   stored_member(MessageKind, r["kind"]), r["subject_ja"], r["body_ja"])
 
 
 def inbox(conn: sqlite3.Connection, to: str, limit: int = 500) -> list[Message]:

@@ -10,6 +10,7 @@ version of qrpay-sim, raises `StorageError` before anything is written to it.
 """
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 from shared.errors import InputError, StorageError
 
@@ -35,6 +36,16 @@ _MIGRATION_HOOKS = {"audit_anchor": "shared.audit:adopt_on_migration"}
 # What a store catches when a constraint refuses a statement, on either backend (the PostgreSQL
 # connection raises shared.storage.pg.PgIntegrityError, a subclass).
 IntegrityError = sqlite3.IntegrityError
+E = TypeVar("E", bound=enum.Enum)
+
+
+def stored_member(enum_cls: type[E], raw: str) -> E | str:
+    """A stored enum value read back: its member, or the text itself when this version does not know it
+    (a row written by a newer version): shown as it is, never a crash."""
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        return raw
 
 
 def dialect(conn) -> str:
