@@ -169,13 +169,16 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
             raise error
 
     def customer(self, customer_id: int) -> Customer:
+        return _customer(self._customer_row(customer_id))
+
+    def _customer_row(self, customer_id: int) -> sqlite3.Row:
         if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id < 2**63:
             raise NotFound("No such customer.")  # beyond SQLite's 64-bit integers: OverflowError otherwise
         with self.core.db.read() as conn:
             row = store.customer_by_id(conn, customer_id)
         if row is None:
             raise NotFound("No such customer.")
-        return _customer(row)
+        return row
 
     def customer_by_email(self, email: str) -> Customer:
         with self.core.db.read() as conn:
@@ -419,9 +422,5 @@ class IdentityService(SessionKeeping, PasswordReset, CredentialChanges):
         store.set_topup_password_hash(conn, customer_id, password_hash)
 
     def topup_password_hash(self, customer_id: int) -> str | None:
-        with self.core.db.read() as conn:
-            row = store.customer_by_id(conn, customer_id)
-        if row is None:
-            raise NotFound("No such customer.")
-        return row["topup_password_hash"]
+        return self._customer_row(customer_id)["topup_password_hash"]
 

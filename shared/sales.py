@@ -341,19 +341,21 @@ class SalesService:
         self.core.codes.record_refusal(code, refused.error.code, terminal_id=terminal_id)
 
     # -- reading --------------------------------------------------------------------------------
+    @staticmethod
+    def _sale_row(conn: sqlite3.Connection, sale_id: str) -> sqlite3.Row:
+        row = sales_store.sale(conn, check_sale_id(sale_id))
+        if row is None:
+            raise NotFound(f"No sale {sale_id}.")
+        return row
+
     def sale(self, sale_id: str) -> Sale:
         with self.core.db.read() as conn:
-            row = sales_store.sale(conn, check_sale_id(sale_id))
-            if row is None:
-                raise NotFound(f"No sale {sale_id}.")
-            return load_sale(conn, row)
+            return load_sale(conn, self._sale_row(conn, sale_id))
 
     def summary(self, sale_id: str) -> SaleSummary:
         """What the wallet shows for a paid code: "Paid ¥1,234 at <store>"."""
         with self.core.db.read() as conn:
-            row = sales_store.sale(conn, check_sale_id(sale_id))
-            if row is None:
-                raise NotFound(f"No sale {sale_id}.")
+            row = self._sale_row(conn, sale_id)
             store = catalog_store.store(conn, row["store_id"])
         return SaleSummary(row["id"], int(row["total"]), store["name_ja"], row["receipt_no"], float(row["at"]),
                            store["name_en"])
