@@ -51,11 +51,14 @@ class Problems(deps.Body):
     email: OptStr = None
 
 
-class SignIn(deps.Body):
-    email: Str
-    password: Str
+class Factor(deps.Body):   # the second factor where one is asked for: an authenticator code or a recovery code
     totp: OptStr = None
     recovery_code: OptStr = None
+
+
+class SignIn(Factor):
+    email: Str
+    password: Str
     device: Str = "remote"
 
 
@@ -63,12 +66,10 @@ class Email(deps.Body):
     email: Str
 
 
-class CompleteReset(deps.Body):
+class CompleteReset(Factor):
     email: Str
     reset_code: Str
     new_password: Str
-    totp: OptStr = None
-    recovery_code: OptStr = None
 
 
 @public.post("/register", response_model=Enrollment, status_code=201)
@@ -112,11 +113,6 @@ def complete_reset(request: Request, body: CompleteReset, w: deps.World = Depend
 
 
 # -- signed in ---------------------------------------------------------------------------------------
-class Factor(deps.Body):
-    totp: OptStr = None
-    recovery_code: OptStr = None
-
-
 class Totp(deps.Body):
     totp: OptStr = None
 
