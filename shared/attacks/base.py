@@ -86,6 +86,13 @@ def render(text: Text, params: tuple[tuple[str, Any], ...], lang: str) -> str:
     return text.format(lang, **values)
 
 
+def filled(text: Text, **params: Any) -> Text:
+    """`text` with `params` filled in, in both languages: a text that carries its own values into a
+    step's `what` or a result's `blocked_by`."""
+    pairs = tuple(params.items())
+    return Text(render(text, pairs, "en"), render(text, pairs, "ja"))
+
+
 ACTOR_TEXTS: dict[Actor, Text] = {
     Actor.ATTACKER: Text("attacker", "攻撃者"), Actor.VICTIM: Text("victim", "被害者"),
     Actor.TILL: Text("till", "レジ"), Actor.SYSTEM: Text("system", "システム"),
@@ -93,6 +100,9 @@ ACTOR_TEXTS: dict[Actor, Text] = {
 OUTCOME_TEXTS: dict[Outcome, Text] = {
     Outcome.BLOCKED: Text("BLOCKED", "阻止"), Outcome.SUCCEEDED: Text("SUCCEEDED", "成功（被害あり）"),
 }
+# The outcome with the defence that blocked it: the run's last step and `qrpay attack`'s summary.
+OUTCOME_BY = Text("{outcome} by {by}", "{outcome}（{by}）")
+NONE_TEXT = Text("none", "なし")   # an empty list of defences, alerts or names
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import random
 from dataclasses import replace
 
 from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import T_EMAIL, Run
+from shared.attacks.run import T_DATA, T_TAKEN, Run
 from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
 from shared.attacks.world import ensure_shop, new_customer, passphrase, spend_as_victim, stood_in
 from shared.audit_events import AuditEvent
@@ -50,7 +50,6 @@ T_LEAK = Text("leaked list of {pairs:,} e-mail/password pairs; the bot will try 
               "{total:,} 件を試す")
 T_CONFIRMED = Text("password confirmed (the reply says so), second factor refused",
                    "パスワードが正しいことが応答から分かった（二要素認証で拒否）")
-T_TAKEN = Text("account taken over with the leaked password", "漏えいしたパスワードでアカウントを乗っ取った")
 T_FROM = Text("{email} from {source}", "{email}（送信元 {source}）")
 T_ALERT = Text("stuffing alert: failures across many accounts; sign-ins slowed down",
                "リスト型攻撃の警報：多数のアカウントで失敗。サインインを遅らせる")
@@ -78,7 +77,6 @@ BY_HIDDEN = Text("TOTP second factor + throttling; leaked passwords not confirme
                  "TOTP による二要素認証と試行制限。漏えいパスワードの正否は攻撃者に伝わらない")
 BY_ALERT_HIDDEN = Text("TOTP second factor + throttling (stuffing alert); leaked passwords not confirmed to the attacker",
                        "TOTP による二要素認証と試行制限（リスト型攻撃の警報）。漏えいパスワードの正否は攻撃者に伝わらない")
-T_ISSUE_REFUSED = Text("refused: {message}", "拒否（{code}）")
 T_DRAINED = Text("mule bought resale goods for ¥{total:,} with the victim's wallet",
                  "運び屋が被害者のウォレットで転売用の商品を {total:,} 円分購入")
 T_AT = Text("{email} at {terminal}, receipt {receipt}", "{email}（{terminal}、レシート {receipt}）")
@@ -152,9 +150,8 @@ def attack(r: Run, *, customers: int, reuse: float, leaked: int, attempts: int, 
             counts["taken_over"] += 1
             r.step(Actor.ATTACKER, "sign_in", T_TAKEN, detail=T_FROM, attacker_gain=True, email=email, source=source)
             yen_lost += _drain(r, shop, session.token, session.customer_id, email)
-        if not alert_seen and r.alerted(AuditEvent.STUFFING_ALERT):
-            alert_seen = True
-            r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="stuffing-detection")
+        if not alert_seen:
+            alert_seen = r.alert_step(AuditEvent.STUFFING_ALERT, T_ALERT, defence="stuffing-detection")
         if r.elapsed >= next_bucket or n == total - 1:
             r.point(attempts=counts["attempts"], blocked=counts["blocked"], taken_over=counts["taken_over"])
             next_bucket = r.elapsed + CHART_BUCKET_SECONDS
@@ -187,8 +184,7 @@ def _throttling_defence(core) -> str:
 def _drain(r: Run, shop, token: str, customer_id: int, email: str) -> int:
     """The mule spends the whole balance on resale goods; returns yen spent."""
     return spend_as_victim(r, shop, token, customer_id, terminal=shop.terminals[customer_id % len(shop.terminals)],
-                           who="mule", issue_refused=T_ISSUE_REFUSED, bought=T_DRAINED, bought_detail=T_AT,
-                           detail=T_EMAIL, email=email)
+                           who="mule", bought=T_DRAINED, bought_detail=T_AT, detail=T_DATA, data=email, email=email)
 
 
 SPEC = ScenarioSpec(NAME, "Credential stuffing",

@@ -12,14 +12,13 @@ Yen lost is what was charged beyond the one payment the owner authorised with ea
 """
 from __future__ import annotations
 
-import random
 import threading
 
 from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import Run, refusal_defence
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import (T_RECEIPT, cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone,
-                                  watched_customer)
+from shared.attacks.run import T_REFUSED_WHAT, Run
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import (T_ACCEPTED_WHAT, cart_of_value, owner_issues_code, shop_and_victim,
+                                  sign_in_with_phone, till_answered)
 from shared.clock import FixedClock
 from shared.errors import CodeRefused
 from shared.texts import Text
@@ -29,14 +28,11 @@ NAME = "double-spend"
 SIZES = (
     SizeOption("rounds", 3, "codes raced at two tills", 1, 50),
     SizeOption("basket", 4_000, "value of each basket, in yen", 100, 50_000),
-    SEED,
 )
 
 
 T_RELAY = Text("round {n}: the owner's code is relayed to {t2} while the owner pays at {t1}",
                "{n} 回目：本人が {t1} で支払う間に、本人のコードが {t2} に中継される")
-T_TILL_NO = Text("{till}: refused ({code}): {message}", "{till}：拒否（{code}）")
-T_TILL_OK = Text("{till}: accepted ¥{total:,}", "{till}：{total:,} 円を受け付け")
 T_TWICE = Text("one code paid {n} times: the owner was charged ¥{extra:,} more than they authorised",
                "一つのコードで {n} 回支払われた：本人が認めた額より {extra:,} 円多く請求された")
 T_ONCE = Text("the code paid exactly once", "コードはちょうど一度だけ支払いに使われた")
@@ -88,10 +84,8 @@ def race(db_path, *, at: float, code: str, tills: tuple[str, ...], clerk_id: int
 
 
 def attack(r: Run, *, rounds: int, basket: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
-    victim = watched_customer(r, rng, first="sora", name="松本 空 (victim)", balance=rounds * basket * 3)
+    _, shop, victim = shop_and_victim(r, seed, first="sora", name="松本 空 (victim)", balance=rounds * basket * 3)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     lines = cart_of_value(core, basket)
@@ -105,11 +99,8 @@ def attack(r: Run, *, rounds: int, basket: int, seed: int) -> ScenarioResult:
         outcomes = race(core.db.target, at=r.now(), code=code.text, tills=shop.terminals, clerk_id=shop.clerk_id,
                         lines=lines, sale_ids=tuple(r.sale_id(f"race{i}-{t}") for t in shop.terminals))
         paid = [(t, s) for t, s in outcomes if not isinstance(s, CodeRefused)]
-        for t, s in outcomes:
-            if isinstance(s, CodeRefused):
-                r.refused(Actor.TILL, "pay", s, T_TILL_NO, defence=refusal_defence(s), till=t)
-            else:
-                r.step(Actor.TILL, "pay", T_TILL_OK, detail=T_RECEIPT, till=t, total=s.total, receipt=s.receipt_no)
+        for t, s in outcomes:   # one of the two is the owner's own payment: neither counts as a gain
+            till_answered(r, s, terminal=t, accepted=T_ACCEPTED_WHAT, refused=T_REFUSED_WHAT, gain=None, what=t)
         if len(paid) > 1:
             extra = sum(s.total for _, s in paid[1:])
             extra_total += extra
@@ -117,9 +108,8 @@ def attack(r: Run, *, rounds: int, basket: int, seed: int) -> ScenarioResult:
         else:
             r.step(Actor.SYSTEM, "double_spend", T_ONCE, attacker_gain=False)
     r.note(N_RACE)
-    if extra_total:
-        return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=extra_total, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
+    return r.finish(outcome=Outcome.SUCCEEDED if extra_total else Outcome.BLOCKED, blocked_by=BY,
+                    yen_lost=extra_total, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Double spend at two tills",

@@ -14,13 +14,11 @@ same database with its own (wrong) clock; the till reads the real time.
 """
 from __future__ import annotations
 
-import random
-
-from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import T_REFUSED, Run
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, owner_issues_code, try_pay,
-                                  watched_customer)
+from shared.attacks.base import Actor, ScenarioResult, filled
+from shared.attacks.run import T_REFUSED, T_REFUSED_WHAT, Run
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import (T_OWNER_PAID, Haul, attacker_presents, cart_of_value, owner_issues_code,
+                                  shop_and_victim, try_pay, watched_customer)
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.clock import FixedClock, to_iso
 from shared.texts import Text
@@ -31,20 +29,16 @@ SIZES = (
     SizeOption("age", 600, "age of the old code in seconds", 61, 86_000),
     SizeOption("skew", 6 * 3600, "how far the tampered phone's clock runs ahead, in seconds", 31, 86_000),
     SizeOption("basket", 9_000, "value of the attacker's basket each time, in yen", 100, 50_000),
-    SEED,
 )
 
 
 T_SCREENSHOT = Text("keeps a screenshot of the owner's code", "本人のコードのスクリーンショットを保存")
 T_ISSUED = Text("issued {at}", "発行 {at}")
-T_OLD_OK = Text("a {age}-second-old code was accepted: ¥{total:,} from the owner's wallet",
-                "{age} 秒前のコードが受け付けられた：本人のウォレットから {total:,} 円")
-T_OLD_NO = Text("a {age}-second-old code: refused ({code}): {message}", "{age} 秒前のコード：拒否（{code}）")
+W_OLD = Text("a {age}-second-old code", "{age} 秒前のコード")
 T_PREPLAY = Text("sets the owner's phone clock {minutes} minutes ahead, makes a code and keeps a screenshot",
                  "本人のスマートフォンの時計を {minutes} 分進めてコードを作り、スクリーンショットを保存")
 T_PREPLAY_DETAIL = Text("code says issued {issued}; the till's time is {now}", "コード上の発行時刻 {issued}／レジの時刻 {now}")
-T_PRE_OK = Text("the pre-played code was accepted: ¥{total:,}", "先取りしたコードが受け付けられた：{total:,} 円")
-T_PRE_NO = Text("the pre-played code: refused ({code}): {message}", "先取りしたコード：拒否（{code}）")
+W_PREPLAYED = Text("the pre-played code", "先取りしたコード")
 T_SLOW = Text("a customer whose phone clock is 5 minutes slow shows a code",
               "スマートフォンの時計が5分遅れている客がコードを提示")
 T_SLOW_DETAIL = Text("code says issued {issued}", "コード上の発行時刻 {issued}")
@@ -71,14 +65,12 @@ def _sign_in_on(r: Run, phone, person) -> str:
 
 
 def attack(r: Run, *, age: int, skew: int, basket: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
+    rng, shop, victim = shop_and_victim(r, seed, first="kenji", name="佐々木 健二 (victim)", balance=100_000)
     till = shop.terminals[0]
-    victim = watched_customer(r, rng, first="kenji", name="佐々木 健二 (victim)", balance=100_000)
     honest = watched_customer(r, rng, first="mei", name="小林 芽衣 (clock behind)", balance=10_000)
     attacker_cart = cart_of_value(core, basket)
-    lost, accepted = 0, 0
+    haul = Haul()
     r.advance(60)
 
     # 1. An old code.
@@ -87,11 +79,8 @@ def attack(r: Run, *, age: int, skew: int, basket: int, seed: int) -> ScenarioRe
     old = owner_issues_code(r, victim, token)
     r.step(Actor.ATTACKER, "screenshot", T_SCREENSHOT, detail=T_ISSUED, at=to_iso(old.issued_at))
     r.advance(age)
-    sale = attacker_presents(r, shop, old.text, attacker_cart, terminal=till, accepted=T_OLD_OK, refused=T_OLD_NO,
-                             age=age)
-    if sale is not None:
-        lost += sale.total
-        accepted += 1
+    haul.add(attacker_presents(r, shop, old.text, attacker_cart, terminal=till, accepted=T_OWNER_PAID,
+                               refused=T_REFUSED_WHAT, what=filled(W_OLD, age=age)))
 
     # 2. Pre-play: the phone's clock set hours ahead.
     r.advance(120)
@@ -101,11 +90,8 @@ def attack(r: Run, *, age: int, skew: int, basket: int, seed: int) -> ScenarioRe
     r.step(Actor.ATTACKER, "pre-play", T_PREPLAY, detail=T_PREPLAY_DETAIL, minutes=skew // 60,
            issued=to_iso(preplayed.issued_at), now=to_iso(r.now()))
     r.advance(300)
-    sale = attacker_presents(r, shop, preplayed.text, attacker_cart, terminal=till, accepted=T_PRE_OK,
-                             refused=T_PRE_NO)
-    if sale is not None:
-        lost += sale.total
-        accepted += 1
+    haul.add(attacker_presents(r, shop, preplayed.text, attacker_cart, terminal=till, accepted=T_OWNER_PAID,
+                               refused=T_REFUSED_WHAT, what=W_PREPLAYED))
 
     # 3. An honest customer whose phone's clock is behind.
     behind = _phone_core(r, -300)
@@ -118,9 +104,7 @@ def attack(r: Run, *, age: int, skew: int, basket: int, seed: int) -> ScenarioRe
     else:
         r.step(Actor.TILL, "pay", T_REFUSED, detail=T_SLOW_NO_DETAIL, code=refused.code, message=refused.message)
 
-    if accepted:
-        return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
+    return r.finish(outcome=haul.outcome, blocked_by=BY, yen_lost=haul.lost, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Expired and clock-skewed codes",

@@ -15,12 +15,10 @@
 """
 from __future__ import annotations
 
-import random
-
 from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import Run
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
+from shared.attacks.run import T_DATA, Run
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import passphrase, shop_and_victim, sign_in_with_phone, spend_as_victim
 from shared.audit_events import AuditEvent
 from shared.errors import QrpayError
 from shared.external_id import QUIZ_CLIENT_ID
@@ -31,7 +29,6 @@ ATTACKER_SOURCE = "198.51.100.88"
 
 SIZES = (
     SizeOption("balance", 30_000, "the victim's balance in yen", 1_000, 300_000),
-    SEED,
 )
 
 T_LINK = Text("the victim linked their SNS account to the wallet, to sign in with one tap",
@@ -44,7 +41,6 @@ T_OTHER_APP = Text("the victim signed in to a fortune-telling quiz app with the 
 T_AUDIENCE = Text("token audience: {aud}", "トークンの宛先：{aud}")
 T_PROFILE = Text("read the victim's SNS user id off their public profile page",
                  "被害者の公開プロフィールから SNS ユーザー ID を読み取った")
-T_DATA_SUB = Text("{sub}", "{sub}")
 T_BARE_OK = Text("signed in as the victim by sending their SNS user id: the app believed what its client said",
                  "被害者の SNS ユーザー ID を送るだけで被害者としてサインイン：アプリはクライアントの申告を信じた")
 T_BARE_NO = Text("refused ({code}): a user id alone proves nothing", "拒否（{code}）：ユーザー ID だけでは何の証明にもならない")
@@ -77,10 +73,8 @@ def _sns_sign_in(core, *, email: str, password: str):
 
 
 def attack(r: Run, *, balance: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
-    victim = watched_customer(r, rng, first="yuki", name="佐藤 由紀 (victim)", balance=balance)
+    rng, shop, victim = shop_and_victim(r, seed, first="yuki", name="佐藤 由紀 (victim)", balance=balance)
     sns_password = passphrase(rng)
     sns = core.sns.add_user(victim.email, "Yuki Sato", sns_password)
     r.advance(60)
@@ -94,7 +88,7 @@ def attack(r: Run, *, balance: int, seed: int) -> ScenarioResult:
     r.step(Actor.VICTIM, "sns_other_app", T_OTHER_APP, detail=T_AUDIENCE, aud=QUIZ_CLIENT_ID)
 
     r.advance(120)
-    r.step(Actor.ATTACKER, "read_profile", T_PROFILE, detail=T_DATA_SUB, sub=sns.sub)
+    r.step(Actor.ATTACKER, "read_profile", T_PROFILE, detail=T_DATA, data=sns.sub)
     session = None
     forged = False
     try:
@@ -116,8 +110,7 @@ def attack(r: Run, *, balance: int, seed: int) -> ScenarioResult:
     except QrpayError as e:
         r.refused(Actor.ATTACKER, "token_substitution", e, T_SUB_NO,
                   defence="id-token-verification" if e.code.startswith("id_token") else None)
-    if r.alerted(AuditEvent.EXTERNAL_ID_REFUSED):
-        r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="id-token-verification")
+    r.alert_step(AuditEvent.EXTERNAL_ID_REFUSED, T_ALERT, defence="id-token-verification")
 
     if session is None:
         # Defence in depth: suppose the victim reused a leaked password at the SNS too.

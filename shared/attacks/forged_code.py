@@ -12,25 +12,23 @@ it (7pay's code integrity was not among its reported faults), so the forgeries a
 from __future__ import annotations
 
 import base64
-import random
 import secrets
 import struct
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared import code_format
-from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.base import Actor, ScenarioResult
 from shared.attacks.run import T_REFUSED_WHAT, Run
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, new_customer, owner_issues_code,
-                                  passphrase, sign_in_with_phone, watched_customer)
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import (T_ACCEPTED_WHAT, Haul, attacker_presents, cart_of_value, new_customer,
+                                  owner_issues_code, passphrase, shop_and_victim, sign_in_with_phone)
 from shared.texts import Text
 
 NAME = "forged-code"
 
 SIZES = (
     SizeOption("basket", 9_000, "value of the attacker's basket, in yen", 100, 50_000),
-    SEED,
 )
 
 # Byte offsets of the signed fields (shared/codes.py's layout).
@@ -38,7 +36,6 @@ _WALLET_REF = slice(21, 29)
 _AMOUNT_CAP = slice(37, 41)
 
 
-T_ACCEPTED = Text("{what}: accepted (¥{total:,})", "{what}：受け付けられた（{total:,} 円）")
 T_SIG = Text("signature valid: {valid}", "署名の検証結果: {valid}")
 T_PHOTO = Text("gets a photo of the owner's code, limited to ¥1,000", "上限1,000円の本人のコードの写真を入手")
 T_EDIT = Text("takes a code of their own near-empty wallet and writes in the victim's wallet reference",
@@ -81,25 +78,20 @@ def signed_by_other_key(*, wallet_ref_hex: str, issued_at: int, ttl: int = 60, a
 
 
 def attack(r: Run, *, basket: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
+    rng, shop, victim = shop_and_victim(r, seed, first="aoi", name="中村 葵 (victim)", balance=100_000)
     till = shop.terminals[0]
-    victim = watched_customer(r, rng, first="aoi", name="中村 葵 (victim)", balance=100_000)
     attacker = new_customer(r, email=f"mule.{r.tag}@attacker.example", name="Mule", password=passphrase(rng),
                             balance=10)
     r.advance(60)
     cart = cart_of_value(core, basket)
-    lost, accepted = 0, 0
+    haul = Haul()
 
     def present(what: Text, text: str) -> None:
-        nonlocal lost, accepted
         verdict = core.codes.inspect(text)
-        sale = attacker_presents(r, shop, text, cart, terminal=till, accepted=T_ACCEPTED, refused=T_REFUSED_WHAT,
-                                 refused_detail=T_SIG, what=what, valid=verdict.get("signature_valid"))
-        if sale is not None:
-            lost += sale.total if sale.customer_id == victim.customer_id else 0
-            accepted += 1
+        haul.add(attacker_presents(r, shop, text, cart, terminal=till, accepted=T_ACCEPTED_WHAT, refused=T_REFUSED_WHAT,
+                                   refused_detail=T_SIG, what=what, valid=verdict.get("signature_valid")),
+                 victim_id=victim.customer_id)
 
     victim_token = sign_in_with_phone(r, victim)
     capped = owner_issues_code(r, victim, victim_token, amount_cap=1_000)
@@ -119,9 +111,7 @@ def attack(r: Run, *, basket: int, seed: int) -> ScenarioResult:
     r.step(Actor.ATTACKER, "forge", T_FORGE)
     present(W_KEY, forged)
 
-    if accepted:
-        return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
+    return r.finish(outcome=haul.outcome, blocked_by=BY, yen_lost=haul.lost, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Forged code",

@@ -14,14 +14,12 @@ alternating tills, until refused `give_up` times.
 """
 from __future__ import annotations
 
-import random
-
-from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import T_DATA, Run, refusal_defence
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
+from shared.attacks.base import Actor, Outcome, ScenarioResult, filled
+from shared.attacks.run import T_DATA, T_REFUSED_WHAT, Run
+from shared.attacks.spec import ScenarioSpec, SizeOption
 from shared.audit_events import AuditEvent
-from shared.attacks.world import (cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone, try_pay,
-                                  watched_customer)
+from shared.attacks.world import (cart_of_value, owner_issues_code, shop_and_victim, sign_in_with_phone, till_answered,
+                                  try_pay)
 from shared.errors import QrpayError
 from shared.texts import Text
 
@@ -33,15 +31,15 @@ SIZES = (
     SizeOption("interval", 40, "seconds between purchases", 1, 3600),
     SizeOption("give_up", 3, "refusals in a row after which the attacker leaves", 1, 50),
     SizeOption("balance", 200_000, "the victim's balance", 1_000, 5_000_000),
-    SEED,
 )
 
 
 T_PHONE = Text("has the victim's phone: unlocked, signed in, authenticator app on it",
                "被害者のスマートフォンを入手：ロック解除済み、サインイン済み、認証アプリ入り")
 T_OK = Text("purchase {n}: ¥{total:,} of resale goods accepted", "{n} 回目の購入：転売用の商品 {total:,} 円が受け付けられた")
-T_OK_DETAIL = Text("{till}, receipt {receipt}; total so far ¥{lost:,}", "{till}、レシート {receipt}／累計 {lost:,} 円")
-T_NO = Text("purchase {n}: refused ({code}): {message}", "{n} 回目の購入：拒否（{code}）")
+T_OK_DETAIL = Text("{terminal}, receipt {receipt}; total so far ¥{lost:,}",
+                   "{terminal}、レシート {receipt}／累計 {lost:,} 円")
+W_PURCHASE = Text("purchase {n}", "{n} 回目の購入")
 T_LEAVE = Text("gives up after {n} refusals in a row", "{n} 回続けて拒否されて諦める")
 T_ALERT = Text("payment velocity alert: many payments from one wallet in minutes",
                "支払い頻度の警報：一つのウォレットから数分間に多数の支払い")
@@ -57,10 +55,8 @@ BY_LIMITS = Text("payment limits", "支払い上限")
 
 def attack(r: Run, *, purchases: int, basket: int, interval: int, give_up: int, balance: int,
            seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
-    victim = watched_customer(r, rng, first="haruto", name="高田 陽翔 (victim)", balance=balance)
+    _, shop, victim = shop_and_victim(r, seed, first="haruto", name="高田 陽翔 (victim)", balance=balance)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     r.step(Actor.ATTACKER, "phone", T_PHONE)
@@ -80,20 +76,17 @@ def attack(r: Run, *, purchases: int, basket: int, interval: int, give_up: int, 
                 lost += sale.total
                 paid += 1
                 refused_in_row = 0
-                r.step(Actor.TILL, "pay", T_OK, detail=T_OK_DETAIL, attacker_gain=True, n=i + 1, total=sale.total,
-                       till=till, receipt=sale.receipt_no, lost=lost, progress=(i + 1) / purchases)
             else:
                 refused_in_row += 1
                 if refused.details.get("reason") == "velocity":
                     velocity_refusals += 1
-                r.refused(Actor.TILL, "pay", refused, T_NO, detail=T_DATA, defence=refusal_defence(refused), n=i + 1,
-                          data=till, progress=(i + 1) / purchases)
+            till_answered(r, sale or refused, terminal=till, accepted=T_OK, accepted_detail=T_OK_DETAIL,
+                          refused=T_REFUSED_WHAT, refused_detail=T_DATA, what=filled(W_PURCHASE, n=i + 1), n=i + 1,
+                          lost=lost, data=till, progress=(i + 1) / purchases)
         if refused_in_row >= give_up:
             r.step(Actor.ATTACKER, "leave", T_LEAVE, n=refused_in_row)
             break
-    alerted = r.alerted(AuditEvent.PAYMENT_VELOCITY_ALERT)
-    if alerted:
-        r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="payment-velocity")
+    alerted = r.alert_step(AuditEvent.PAYMENT_VELOCITY_ALERT, T_ALERT, defence="payment-velocity")
     r.note(N_PAID, paid=paid, lost=lost, refusals=velocity_refusals)
     if alerted and velocity_refusals:
         r.note(N_BOUND, amount=core.policy.payment_velocity_amount, count=core.policy.payment_velocity_count,

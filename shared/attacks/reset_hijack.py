@@ -10,13 +10,12 @@ mailbox, sets a new password, signs in and spends.
 """
 from __future__ import annotations
 
-import random
 import re
 
-from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import T_EMAIL, T_REFUSED_CODE, Run
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
+from shared.attacks.base import Actor, Outcome, ScenarioResult, filled
+from shared.attacks.run import T_DATA, T_REFUSED_CODE, Run
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import passphrase, shop_and_victim, sign_in_with_phone, spend_as_victim
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, TotpRequired
 from shared.mailbox import MessageKind
@@ -29,7 +28,6 @@ SIZES = (
     SizeOption("balance", 30_000, "the victim's balance in yen", 1_000, 300_000),
     SizeOption("read_mail", 1, "1: the attacker can also read the victim's mailbox (defence in depth); 0: knows "
                             "only the victim's address, as in 2019", 0, 1),
-    SEED,
 )
 
 
@@ -68,15 +66,13 @@ def _reset_code_in(core, address: str, since: float) -> str | None:
 
 
 def attack(r: Run, *, balance: int, read_mail: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
-    victim = watched_customer(r, rng, first="hanako", name="山田 花子 (victim)", balance=balance)
+    rng, shop, victim = shop_and_victim(r, seed, first="hanako", name="山田 花子 (victim)", balance=balance)
     drop = f"drop.{r.tag}@attacker.example"
     r.watch_inbox(drop)
     r.advance(60)
     sign_in_with_phone(r, victim)
-    r.step(Actor.VICTIM, "sign_in", T_VICTIM_SIGN_IN, detail=T_EMAIL, email=victim.email)
+    r.step(Actor.VICTIM, "sign_in", T_VICTIM_SIGN_IN, detail=T_DATA, data=victim.email)
 
     r.advance(3600)
     asked_at = r.now()
@@ -86,8 +82,7 @@ def attack(r: Run, *, balance: int, read_mail: int, seed: int) -> ScenarioResult
     code = _reset_code_in(core, drop, asked_at)
     if code is None:
         r.step(Actor.ATTACKER, "read_mail", T_NO_CODE, attacker_gain=False, defence="reset-to-address-of-record")
-        if r.alerted(AuditEvent.RESET_REDIRECT_ATTEMPT):
-            r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="reset-to-address-of-record")
+        r.alert_step(AuditEvent.RESET_REDIRECT_ATTEMPT, T_ALERT, defence="reset-to-address-of-record")
         # Defence in depth: suppose the attacker could also read the victim's mailbox.
         stolen = _reset_code_in(core, victim.email, asked_at) if read_mail else None
         new_password = passphrase(rng)
@@ -115,9 +110,7 @@ def attack(r: Run, *, balance: int, read_mail: int, seed: int) -> ScenarioResult
     except QrpayError as e:
         r.refused(Actor.ATTACKER, "complete_reset", e,
                   defence="reset-second-factor" if isinstance(e, TotpRequired) else None)
-        return r.finish(outcome=Outcome.BLOCKED, blocked_by=Text(BY_COMPLETE.en.format(code=e.code),
-                                                                 BY_COMPLETE.ja.format(code=e.code)),
-                        yen_lost=0, takeovers=0)
+        return r.finish(outcome=Outcome.BLOCKED, blocked_by=filled(BY_COMPLETE, code=e.code), yen_lost=0, takeovers=0)
     r.step(Actor.ATTACKER, "complete_reset", T_RESET_DONE, attacker_gain=True)
     return _spend_as(r, shop, victim, new_password, how=HOW_HIJACK)
 
@@ -129,9 +122,7 @@ def _spend_as(r: Run, shop, victim, password: str, *, how: Text) -> ScenarioResu
         session = core.identity.sign_in(victim.email, password, device="attacker-phone", source="198.51.100.66")
     except QrpayError as e:
         r.refused(Actor.ATTACKER, "sign_in", e, defence="second-factor-sign-in" if isinstance(e, TotpRequired) else None)
-        return r.finish(outcome=Outcome.BLOCKED, blocked_by=Text(BY_SIGN_IN.en.format(code=e.code),
-                                                                 BY_SIGN_IN.ja.format(code=e.code)),
-                        yen_lost=0, takeovers=0)
+        return r.finish(outcome=Outcome.BLOCKED, blocked_by=filled(BY_SIGN_IN, code=e.code), yen_lost=0, takeovers=0)
     r.step(Actor.ATTACKER, "sign_in", T_SIGNED_IN, attacker_gain=True, how=how)
     r.advance(600)
     lost = spend_as_victim(r, shop, session.token, victim.customer_id, terminal=shop.terminals[0])

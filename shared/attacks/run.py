@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
 from shared import checks, ledger, passwords
-from shared.attacks.base import (OUTCOME_TEXTS, Actor, BalanceChange, MailItem, Outcome, ScenarioResult, Step,
-                                 TimelinePoint, VictimView, render)
+from shared.attacks.base import (NONE_TEXT, OUTCOME_BY, OUTCOME_TEXTS, Actor, BalanceChange, MailItem, Outcome,
+                                 ScenarioResult, Step, TimelinePoint, VictimView, filled, render)
 from shared.audit_events import AuditEvent
 from shared.clock import FixedClock
 from shared.texts import Text
@@ -35,12 +35,12 @@ SIMULATION_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 AUDIT_ROWS_KEPT = 400
 MESSAGES_KEPT = 60
 
-# Texts several scenarios share.
-T_EMAIL = Text("{email}", "{email}")
-T_DATA = Text("{data}", "{data}")   # names, terminals, receipt numbers: the same in every language
+# Texts several scenarios share (`what`: a name, or a Text `filled` with its own values).
+T_DATA = Text("{data}", "{data}")   # names, e-mail addresses, terminals: the same in every language
 T_REFUSED = Text("refused ({code}): {message}", "拒否（{code}）")
 T_REFUSED_CODE = Text("refused ({code})", "拒否（{code}）")
 T_REFUSED_WHAT = Text("{what}: refused ({code}): {message}", "{what}：拒否（{code}）")
+T_TAKEN = Text("account taken over with the leaked password", "漏えいしたパスワードでアカウントを乗っ取った")
 
 
 def refusal_defence(error: Exception) -> str | None:
@@ -101,9 +101,6 @@ _START = Text("{title} under the {policy} policy", "{title}（{policy} ポリシ
 _START_DETAIL = Text("{sizes}; defences off: {off}", "{sizes}／オフの防御: {off}")
 _FINISH = Text("{outcome}; yen lost {yen:,}; accounts taken over {takeovers}",
                "{outcome}／被害額 {yen:,} 円／乗っ取られたアカウント {takeovers}")
-_FINISH_BY = Text("{outcome} by {by}; yen lost {yen:,}; accounts taken over {takeovers}",
-                  "{outcome}（{by}）／被害額 {yen:,} 円／乗っ取られたアカウント {takeovers}")
-_NONE = Text("none", "なし")
 
 
 class Run:
@@ -158,7 +155,7 @@ class Run:
         self._wall = time.perf_counter()
         self.step(Actor.SYSTEM, "start", _START, detail=_START_DETAIL, title=self.spec.title_text,
                   policy=self.policy.name, sizes=", ".join(f"{k}={v}" for k, v in self.sizes.items()),
-                  off=", ".join(self.defences_off) or _NONE, progress=0.0)
+                  off=", ".join(self.defences_off) or NONE_TEXT, progress=0.0)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -258,16 +255,21 @@ class Run:
         rows = self.core.audit_recent(event=event, severity="alert", limit=1)
         return bool(rows) and rows[0].id > self._audit_start
 
+    def alert_step(self, event: AuditEvent, text: Text, *, defence: str) -> bool:
+        """When this run has written an alert `event` so far, show it: a system step `text`, the
+        `defence` that raised it. Returns whether it had."""
+        if not self.alerted(event):
+            return False
+        self.step(Actor.SYSTEM, "alert", text, attacker_gain=False, defence=defence)
+        return True
+
     # -- the end -----------------------------------------------------------------------------
     def finish(self, *, outcome: Outcome, blocked_by: Text | None, yen_lost: int, takeovers: int) -> ScenarioResult:
         core = self.core
         by = blocked_by if outcome is Outcome.BLOCKED else None
-        if by is not None:
-            self.step(Actor.SYSTEM, "finish", _FINISH_BY, attacker_gain=False, progress=1.0,
-                      outcome=OUTCOME_TEXTS[outcome], by=by, yen=int(yen_lost), takeovers=int(takeovers))
-        else:
-            self.step(Actor.SYSTEM, "finish", _FINISH, attacker_gain=outcome is Outcome.SUCCEEDED, progress=1.0,
-                      outcome=OUTCOME_TEXTS[outcome], yen=int(yen_lost), takeovers=int(takeovers))
+        said = OUTCOME_TEXTS[outcome] if by is None else filled(OUTCOME_BY, outcome=OUTCOME_TEXTS[outcome], by=by)
+        self.step(Actor.SYSTEM, "finish", _FINISH, attacker_gain=outcome is Outcome.SUCCEEDED, progress=1.0,
+                  outcome=said, yen=int(yen_lost), takeovers=int(takeovers))
         rows = [r for r in core.audit_recent(limit=1_000_000, since=None) if r.id > self._audit_start]
         counts: dict[str, int] = {}
         for r in rows:

@@ -13,13 +13,11 @@ shown again by someone else:
 """
 from __future__ import annotations
 
-import random
-
-from shared.attacks.base import Actor, Outcome, ScenarioResult
+from shared.attacks.base import Actor, ScenarioResult, filled
 from shared.attacks.run import T_DATA, T_REFUSED_CODE, T_REFUSED_WHAT, Run
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import (attacker_presents, cart_of_value, ensure_shop, owner_issues_code, sign_in_with_phone,
-                                  try_pay, watched_customer)
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import (T_OWNER_PAID, Haul, attacker_presents, cart_of_value, owner_issues_code,
+                                  shop_and_victim, sign_in_with_phone, try_pay)
 from shared.attacks.world import own_basket_lines as own_basket
 from shared.texts import Text
 
@@ -28,12 +26,9 @@ NAME = "screenshot-replay"
 SIZES = (
     SizeOption("basket", 9_000, "value of the attacker's basket each time, in yen", 100, 50_000),
     SizeOption("lift_delay", 180, "seconds between lifting a code at T1 and spending it at T2", 1, 86_000),
-    SEED,
 )
 
 
-T_ACCEPTED = Text("{what}: accepted, the owner paid ¥{total:,} for the attacker's goods",
-                 "{what}：受け付けられ、本人が攻撃者の商品の代金 {total:,} 円を支払った")
 T_AT = Text("{terminal}, receipt {receipt}", "{terminal}、レシート {receipt}")
 T_PHOTO = Text("photographs the owner's code over their shoulder", "本人の肩越しにコードを撮影")
 T_OWNER_PAYS = Text("the owner pays ¥{total:,} at {terminal}", "本人が {terminal} で {total:,} 円を支払う")
@@ -54,24 +49,18 @@ BY = Text("single-use codes that a refresh supersedes and that expire in 60 s",
 
 
 def attack(r: Run, *, basket: int, lift_delay: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
+    _, shop, victim = shop_and_victim(r, seed, first="yuki", name="伊藤 由紀 (victim)", balance=100_000)
     t1, t2 = shop.terminals[0], shop.terminals[1]
-    victim = watched_customer(r, rng, first="yuki", name="伊藤 由紀 (victim)", balance=100_000)
     r.advance(60)
     token = sign_in_with_phone(r, victim)
     attacker_cart = cart_of_value(core, basket)
-    lost, accepted = 0, 0
+    haul = Haul()
 
     def replay(what: Text, code_text: str, terminal: str) -> None:
-        nonlocal lost, accepted
-        sale = attacker_presents(r, shop, code_text, attacker_cart, terminal=terminal, accepted=T_ACCEPTED,
-                                 accepted_detail=T_AT, refused=T_REFUSED_WHAT, refused_detail=T_DATA, what=what,
-                                 data=terminal)
-        if sale is not None:
-            lost += sale.total
-            accepted += 1
+        haul.add(attacker_presents(r, shop, code_text, attacker_cart, terminal=terminal, accepted=T_OWNER_PAID,
+                                   accepted_detail=T_AT, refused=T_REFUSED_WHAT, refused_detail=T_DATA, what=what,
+                                   data=terminal))
 
     # 1. Used, then shown again at the other till.
     code = owner_issues_code(r, victim, token)
@@ -100,13 +89,10 @@ def attack(r: Run, *, basket: int, lift_delay: int, seed: int) -> ScenarioResult
     lifted = owner_issues_code(r, victim, token)
     r.step(Actor.ATTACKER, "lift", T_LIFT, detail=T_DATA, t1=t1, data=t1)
     r.advance(lift_delay)
-    replay(Text(W_LIFTED.en.format(t1=t1, t2=t2, delay=lift_delay), W_LIFTED.ja.format(t1=t1, t2=t2, delay=lift_delay)),
-           lifted.text, t2)
+    replay(filled(W_LIFTED, t1=t1, t2=t2, delay=lift_delay), lifted.text, t2)
 
     r.note(N_WINDOW)
-    if accepted:
-        return r.finish(outcome=Outcome.SUCCEEDED, blocked_by=None, yen_lost=lost, takeovers=0)
-    return r.finish(outcome=Outcome.BLOCKED, blocked_by=BY, yen_lost=0, takeovers=0)
+    return r.finish(outcome=haul.outcome, blocked_by=BY, yen_lost=haul.lost, takeovers=0)
 
 
 SPEC = ScenarioSpec(NAME, "Screenshot / replayed code",

@@ -36,7 +36,8 @@ class SizeOption:
         return float if isinstance(self.default, float) else int
 
 
-# The size every scenario has: the same seed, the same simulated people, the same run.
+# The size every scenario has (`ScenarioSpec` adds it last unless the scenario gives its own "seed"):
+# the same seed, the same simulated people, the same run.
 SEED = SizeOption("seed", 7, "seed of the simulated passwords", 0, 2**31 - 1)
 
 
@@ -61,7 +62,8 @@ class ScenarioSpec:
     on it is stopped or its loss bounded; tests/test_defence_matrix.py measures it).
 
     `attack(run, **sizes) -> ScenarioResult` is the scenario itself: it gets a `Run` already
-    started under the policy, and its sizes checked and filled in from `sizes`' defaults."""
+    started under the policy, and its sizes checked and filled in from `sizes`' defaults (`seed`
+    among them: `SEED` is added when `sizes` has no size of that name)."""
 
     name: str
     title: str
@@ -71,6 +73,10 @@ class ScenarioSpec:
     title_ja: str = ""
     summary_ja: str = ""
     stopping: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if all(o.name != SEED.name for o in self.sizes):
+            object.__setattr__(self, "sizes", (*self.sizes, SEED))
 
     @property
     def title_text(self) -> Text:

@@ -10,12 +10,10 @@ it all at a till. One victim saw exactly that, and no alert fired.
 """
 from __future__ import annotations
 
-import random
-
-from shared.attacks.base import Actor, Outcome, ScenarioResult
-from shared.attacks.run import Run, refusal_defence
-from shared.attacks.spec import SEED, ScenarioSpec, SizeOption
-from shared.attacks.world import ensure_shop, passphrase, sign_in_with_phone, spend_as_victim, watched_customer
+from shared.attacks.base import Actor, Outcome, ScenarioResult, filled
+from shared.attacks.run import T_REFUSED_WHAT, T_TAKEN, Run, refusal_defence
+from shared.attacks.spec import ScenarioSpec, SizeOption
+from shared.attacks.world import passphrase, shop_and_victim, sign_in_with_phone, spend_as_victim
 from shared.audit_events import AuditEvent
 from shared.errors import InvalidCredentials, QrpayError, SessionInvalid, StepUpRequired, TotpRequired
 from shared.texts import Text
@@ -27,18 +25,16 @@ SIZES = (
     SizeOption("amount", 50_000, "yen per top-up", 1_000, 300_000),
     SizeOption("topups", 3, "top-ups within one minute", 1, 20),
     SizeOption("balance", 5_000, "the victim's balance before", 0, 300_000),
-    SEED,
 )
 
 
 T_VICTIM = Text("the victim signed in on their phone; their card is registered in the app",
                 "被害者はスマートフォンでサインイン済み。カードはアプリに登録されている")
 T_CARD = Text("card •••• {last4}", "カード •••• {last4}")
-T_SIGNED_IN = Text("signed in with the leaked password alone", "漏えいしたパスワードだけでサインイン")
 T_PHONE = Text("picks up the victim's phone, still signed in (no authenticator code)",
                "サインインしたままの被害者のスマートフォンを手に取る（認証アプリのコードはない）")
 T_SET_PW = Text("changed the top-up password without a second factor", "二要素認証なしでチャージ用パスワードを変更")
-T_TOPUP_REFUSED = Text("top-up {n} of ¥{want:,} refused ({code}): {message}", "{n} 回目のチャージ {want:,} 円は拒否（{code}）")
+W_TOPUP = Text("top-up {n} of ¥{want:,}", "{n} 回目のチャージ {want:,} 円")
 T_TOPUP = Text("top-up {n}: ¥{amount:,} charged to the victim's card", "{n} 回目のチャージ：被害者のカードに {amount:,} 円を請求")
 T_TOPUP_DETAIL = Text("{brand} •••• {last4}; balance ¥{balance:,}", "{brand} •••• {last4}／残高 {balance:,} 円")
 T_ALERT = Text("top-up velocity alert", "チャージ頻度の警報")
@@ -49,10 +45,8 @@ BY = Text("TOTP second factor for sign-in, top-ups and top-up credential changes
 
 
 def attack(r: Run, *, amount: int, topups: int, balance: int, seed: int) -> ScenarioResult:
-    rng = random.Random(seed)
     core = r.core
-    shop = ensure_shop(core)
-    victim = watched_customer(r, rng, first="taro", name="田中 太郎 (victim)", balance=balance)
+    rng, shop, victim = shop_and_victim(r, seed, first="taro", name="田中 太郎 (victim)", balance=balance)
     r.advance(60)
     victim_token = sign_in_with_phone(r, victim)
     r.step(Actor.VICTIM, "sign_in", T_VICTIM, detail=T_CARD, last4=VICTIM_CARD[-4:])
@@ -61,7 +55,7 @@ def attack(r: Run, *, amount: int, topups: int, balance: int, seed: int) -> Scen
     try:
         token = core.identity.sign_in(victim.email, victim.password, device="attacker-phone",
                                       source="198.51.100.77").token
-        r.step(Actor.ATTACKER, "sign_in", T_SIGNED_IN, attacker_gain=True)
+        r.step(Actor.ATTACKER, "sign_in", T_TAKEN, attacker_gain=True)
     except QrpayError as e:
         r.refused(Actor.ATTACKER, "sign_in", e,
                   defence="second-factor-sign-in" if isinstance(e, (TotpRequired, InvalidCredentials)) else None)
@@ -91,13 +85,13 @@ def attack(r: Run, *, amount: int, topups: int, balance: int, seed: int) -> Scen
             t = core.topups.top_up(token, want, VICTIM_CARD, topup_password=topup_password,
                                    idempotency_key=f"atk-{r.tag}-{i}")
         except QrpayError as e:
-            r.refused(Actor.ATTACKER, "top_up", e, T_TOPUP_REFUSED, defence=_topup_defence(e), n=i + 1, want=want)
+            r.refused(Actor.ATTACKER, "top_up", e, T_REFUSED_WHAT, defence=_topup_defence(e),
+                      what=filled(W_TOPUP, n=i + 1, want=want))
             continue
         charged += t.amount
         r.step(Actor.ATTACKER, "top_up", T_TOPUP, detail=T_TOPUP_DETAIL, attacker_gain=True, n=i + 1, amount=t.amount,
                brand=t.card_brand, last4=t.card_last4, balance=t.balance)
-    if r.alerted(AuditEvent.TOPUP_VELOCITY_ALERT):
-        r.step(Actor.SYSTEM, "alert", T_ALERT, attacker_gain=False, defence="topup-velocity")
+    r.alert_step(AuditEvent.TOPUP_VELOCITY_ALERT, T_ALERT, defence="topup-velocity")
 
     r.advance(120)
     lost = spend_as_victim(r, shop, token, victim.customer_id, terminal=shop.terminals[1])

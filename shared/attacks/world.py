@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from shared import ledger, totp
-from shared.attacks.base import Actor
+from shared.attacks.base import Actor, Outcome
 from shared.attacks.run import T_REFUSED, refusal_defence
 from shared.catalog import make_ean13
 from shared.errors import CodeRefused, NotFound, QrpayError, StepUpRequired
@@ -144,6 +144,15 @@ def watched_customer(run: "Run", rng: random.Random, *, first: str, name: str, b
     return person
 
 
+def shop_and_victim(run: "Run", seed: int, *, first: str, name: str,
+                    balance: int) -> tuple[random.Random, Shop, Person]:
+    """How a scenario about one victim opens: its random source (from `seed`), the shop, and the
+    victim (a `watched_customer` with `balance`)."""
+    rng = random.Random(seed)
+    shop = ensure_shop(run.core)
+    return rng, shop, watched_customer(run, rng, first=first, name=name, balance=balance)
+
+
 def sign_in_with_phone(run: "Run", person: Person, *, device: str = "own-phone") -> str:
     """The owner signs in on their own phone (password + authenticator code); returns the token."""
     return run.core.identity.sign_in(person.email, person.password,
@@ -205,22 +214,53 @@ def try_pay(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, 
 
 T_BOUGHT = Text("attacker bought resale goods for ¥{total:,}", "攻撃者が転売用の商品を {total:,} 円分購入")
 T_RECEIPT = Text("receipt {receipt}", "レシート {receipt}")
+T_ACCEPTED_WHAT = Text("{what}: accepted (¥{total:,})", "{what}：受け付けられた（{total:,} 円）")
+T_OWNER_PAID = Text("{what}: accepted, the owner paid ¥{total:,} for the attacker's goods",
+                    "{what}：受け付けられ、本人が攻撃者の商品の代金 {total:,} 円を支払った")
+
+
+def till_answered(run: "Run", answer: "Sale | CodeRefused", *, terminal: str, accepted: Text,
+                  refused: Text = T_REFUSED, accepted_detail: Text = T_RECEIPT, refused_detail: Text | None = None,
+                  gain: bool | None = True, **params) -> "Sale | None":
+    """Record what the till at `terminal` answered to a code (the sale, or its refusal): `accepted`
+    with the receipt (`gain`: whether that went the attacker's way), or `refused` and the defence
+    the refusal came from (`params` go on either). Returns the sale, None when refused."""
+    if isinstance(answer, CodeRefused):
+        run.refused(Actor.TILL, "pay", answer, refused, detail=refused_detail, defence=refusal_defence(answer),
+                    **params)
+        return None
+    run.step(Actor.TILL, "pay", accepted, detail=accepted_detail, attacker_gain=gain, total=answer.total,
+             receipt=answer.receipt_no, terminal=terminal, **params)
+    return answer
 
 
 def attacker_presents(run: "Run", shop: Shop, code: str, lines: list[tuple[str, int]], *, terminal: str,
-                      accepted: Text, refused: Text = T_REFUSED, accepted_detail: Text = T_RECEIPT,
-                      refused_detail: Text | None = None, who: str = "attacker", **params) -> "Sale | None":
+                      accepted: Text, who: str = "attacker", **answer) -> "Sale | None":
     """A till scans a code the attacker presents (lifted, old, forged, or the victim's own) for
-    `lines`; records what the till answered: `accepted` with the receipt, or the refusal and the
-    defence it came from (`params` go on either). Returns the sale, None when refused."""
+    `lines`; records what the till answered (`till_answered`, with `answer`). Returns the sale, None
+    when refused."""
     sale, refusal = try_pay(run, shop, code, lines, terminal=terminal, who=who)
-    if sale is None:
-        run.refused(Actor.TILL, "pay", refusal, refused, detail=refused_detail, defence=refusal_defence(refusal),
-                    **params)
-    else:
-        run.step(Actor.TILL, "pay", accepted, detail=accepted_detail, attacker_gain=True, total=sale.total,
-                 receipt=sale.receipt_no, terminal=terminal, **params)
-    return sale
+    return till_answered(run, sale or refusal, terminal=terminal, accepted=accepted, **answer)
+
+
+@dataclass(slots=True)
+class Haul:
+    """What the codes the attacker presented got: how many a till accepted and the yen they took
+    from the victim; the attack succeeded when any was accepted."""
+
+    accepted: int = 0
+    lost: int = 0
+
+    def add(self, sale: "Sale | None", *, victim_id: int | None = None) -> None:
+        """Count `sale` (None: refused); its yen are lost unless it charged another wallet than
+        `victim_id`'s (when given)."""
+        if sale is not None:
+            self.accepted += 1
+            self.lost += sale.total if victim_id is None or sale.customer_id == victim_id else 0
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome.SUCCEEDED if self.accepted else Outcome.BLOCKED
 
 
 def spend_as_victim(run: "Run", shop: Shop, token: str, customer_id: int, *, terminal: str, who: str = "attacker",
