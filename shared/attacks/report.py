@@ -1,4 +1,6 @@
-"""An attack run as a self-contained HTML incident report (no scripts, no external files).
+"""An attack run as a self-contained HTML incident report (no scripts, no external files), and as
+the lines `qrpay attack` prints (`step_line`, `summary_lines`: from the run's JSON form, so a run
+on a server reads the same).
 
     report.write_html(result, "incident.html", lang="ja")
 
@@ -15,7 +17,8 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from shared.attacks.base import ACTOR_TEXTS, Outcome, ScenarioResult, TimelinePoint
+from shared.attacks.base import (ACTOR_TEXTS, NONE_TEXT, OUTCOME_BY, OUTCOME_TEXTS, Actor, Outcome, ScenarioResult,
+                                 TimelinePoint, filled)
 from shared.clock import jst_text, to_iso
 from shared.money import format_yen
 from shared.texts import Text, check_lang
@@ -37,6 +40,7 @@ L: dict[str, Text] = {
                     "{ledger}", "被害額：{yen} · 乗っ取られたアカウント：{takeovers} · 警報：{alerts} · 台帳の不変条件：{ledger}"),
     "hold": Text("hold", "維持"),
     "violated": Text("VIOLATED", "違反"),
+    "violated_by": Text("VIOLATED: {problems}", "違反：{problems}"),
     "stopped_by": Text("Stopped in this run by: {names}", "この実行で攻撃を止めた防御：{names}"),
     "integrity": Text("Integrity problems", "整合性の問題"),
     "over_time": Text("Over time", "時間の経過"),
@@ -86,11 +90,47 @@ L: dict[str, Text] = {
     "m_moves": Text("attacker moves", "攻撃者の操作"),
     "m_stopped": Text("stopped by a defence", "防御が阻止"),
     "m_won": Text("went the attacker's way", "攻撃者の思いどおり"),
+    # The lines `qrpay attack` prints after the steps.
+    "line_head": Text("{title} under {policy}: {outcome}", "{title}（{policy}）：{outcome}"),
+    "line_loss": Text("yen lost: {yen:,}; accounts taken over: {takeovers}; alerts: {n} ({events})",
+                      "被害額：{yen:,} 円／乗っ取られたアカウント：{takeovers}／警報：{n} 件（{events}）"),
+    "line_stopped": Text("stopped by: {names}", "止めた防御：{names}"),
+    "line_ledger": Text("ledger invariants: {ledger}", "台帳の不変条件：{ledger}"),
+    "line_note": Text("note: {note}", "注記：{note}"),
+    "line_report": Text("report: {path}", "報告書：{path}"),
 }
 
 
 def _t(key: str, lang: str, **params: object) -> str:
     return L[key].format(lang, **params)
+
+
+def step_line(step: dict, lang: str = "en") -> str:
+    """One step (`Step.to_json`) as a line: elapsed time, whether it went the attacker's way, who, what."""
+    mark = {True: "!!", False: "ok", None: "  "}[step["attacker_gain"]]
+    detail = step["detail"]
+    return (f"[{step['elapsed']:8.1f}s] {mark} {ACTOR_TEXTS[Actor(step['actor'])].get(lang):<8} {step['result']}"
+            + (f"  ({detail})" if detail else ""))
+
+
+def summary_lines(out: dict, lang: str = "en") -> list[str]:
+    """The run's summary from its JSON form (`ScenarioResult.to_json`, plus `report`: the HTML
+    report's path when one was written)."""
+    outcome = OUTCOME_TEXTS[Outcome(out["outcome"])]
+    if out["blocked_by"]:
+        outcome = filled(OUTCOME_BY, outcome=outcome, by=out["blocked_by"])
+    events = ", ".join(sorted({str(a["event"]) for a in out["alerts"]})) or NONE_TEXT.get(lang)
+    ledger = (L["hold"].get(lang) if out["ledger_ok"]
+              else _t("violated_by", lang, problems="; ".join(out["check_problems"])))
+    lines = [_t("line_head", lang, title=out["title"], policy=out["policy"], outcome=outcome.get(lang)),
+             _t("line_loss", lang, yen=out["yen_lost"], takeovers=out["takeovers"], n=len(out["alerts"]),
+                events=events),
+             _t("line_stopped", lang, names=", ".join(out["stopped_by"]) or NONE_TEXT.get(lang)),
+             _t("line_ledger", lang, ledger=ledger)]
+    lines += [_t("line_note", lang, note=n) for n in out["notes"]]
+    if out.get("report"):
+        lines.append(_t("line_report", lang, path=out["report"]))
+    return lines
 
 
 def _row(cells: list[str], header: bool = False, cls: str | None = None) -> str:

@@ -18,18 +18,7 @@ from pathlib import Path
 
 from shared.attacks.spec import MAX_PACE_SECONDS
 from shared.cli.main import UsageError, emit, no_core, on_server_too, safe_text
-from shared.texts import LANGS, Text
-
-_SUMMARY = Text("{title} under {policy}: {outcome}", "{title}（{policy}）：{outcome}")
-_SUMMARY_BY = Text("{title} under {policy}: {outcome} by {by}", "{title}（{policy}）：{outcome}（{by}）")
-_LOSS = Text("yen lost: {yen:,}; accounts taken over: {takeovers}; alerts: {n} ({events})",
-             "被害額：{yen:,} 円／乗っ取られたアカウント：{takeovers}／警報：{n} 件（{events}）")
-_STOPPED = Text("stopped by: {names}", "止めた防御：{names}")
-_LEDGER_OK = Text("ledger invariants: hold", "台帳の不変条件：維持")
-_LEDGER_BAD = Text("ledger invariants: VIOLATED: {problems}", "台帳の不変条件：違反：{problems}")
-_NOTE = Text("note: {note}", "注記：{note}")
-_REPORT = Text("report: {path}", "報告書：{path}")
-_NONE = Text("none", "なし")
+from shared.texts import LANGS
 
 
 def _size_flags() -> dict[str, object]:
@@ -142,7 +131,7 @@ def cmd_attack(core, args: argparse.Namespace):
     if as_json:
         emit(out, True)
     else:
-        sys.stdout.write(safe_text("\n".join(_summary_lines(out, lang))) + "\n")
+        _print_summary(out, lang)
     return 0 if result.ledger_ok else 1
 
 
@@ -166,36 +155,20 @@ def _attack_on_server(core, args: argparse.Namespace, name: str, policy: object,
     else:
         for step in out.get("steps", []):
             _print_step(step, lang)
-        sys.stdout.write(safe_text("\n".join(_summary_lines(out, lang))) + "\n")
+        _print_summary(out, lang)
     return 0 if out.get("ledger_ok") else 1
 
 
 def _print_step(step: dict, lang: str) -> None:
     """One line per step, as it happens (here) or when the server's run is over."""
-    from shared.attacks.base import ACTOR_TEXTS, Actor
-    mark = {True: "!!", False: "ok", None: "  "}[step["attacker_gain"]]
-    detail = step["detail"]
-    sys.stdout.write(safe_text(f"[{step['elapsed']:8.1f}s] {mark} {ACTOR_TEXTS[Actor(step['actor'])].get(lang):<8} "
-                               f"{step['result']}" + (f"  ({detail})" if detail else "")) + "\n")
+    from shared.attacks.report import step_line
+    sys.stdout.write(safe_text(step_line(step, lang)) + "\n")
     sys.stdout.flush()
 
 
-def _summary_lines(out: dict, lang: str) -> list[str]:
-    """The run's summary from its JSON form (`AttackResult.to_json`), for a run here or on a server."""
-    from shared.attacks.base import OUTCOME_TEXTS, Outcome
-    by = out["blocked_by"]
-    head = _SUMMARY_BY if by else _SUMMARY
-    events = ", ".join(sorted({str(a["event"]) for a in out["alerts"]})) or _NONE.get(lang)
-    lines = [head.format(lang, title=out["title"], policy=out["policy"],
-                         outcome=OUTCOME_TEXTS[Outcome(out["outcome"])].get(lang), by=by),
-             _LOSS.format(lang, yen=out["yen_lost"], takeovers=out["takeovers"], n=len(out["alerts"]), events=events),
-             _STOPPED.format(lang, names=", ".join(out["stopped_by"]) or _NONE.get(lang)),
-             _LEDGER_OK.get(lang) if out["ledger_ok"] else
-             _LEDGER_BAD.format(lang, problems="; ".join(out["check_problems"]))]
-    lines += [_NOTE.format(lang, note=n) for n in out["notes"]]
-    if out.get("report"):
-        lines.append(_REPORT.format(lang, path=out["report"]))
-    return lines
+def _print_summary(out: dict, lang: str) -> None:
+    from shared.attacks.report import summary_lines
+    sys.stdout.write(safe_text("\n".join(summary_lines(out, lang))) + "\n")
 
 
 def cmd_make_codes(core, args: argparse.Namespace) -> dict:
