@@ -73,16 +73,23 @@ def jst_text(t: float, *, seconds: bool = False) -> str:
     return in_jst(t).strftime("%Y-%m-%d %H:%M:%S JST" if seconds else "%Y-%m-%d %H:%M JST")
 
 
-def wait_words(seconds: float) -> str:
-    """A wait in English words, rounded up, for the core's refusals: "1 second", "45 seconds",
-    "1 minute", "15 minutes", "3 hours" (never "1 seconds" nor "minute(s)")."""
+_UNITS = {"en": {"second": "second", "minute": "minute", "hour": "hour"},
+          "ja": {"second": "秒", "minute": "分", "hour": "時間"}}
+
+
+def wait_words(seconds: float, lang: str = "en") -> str:
+    """A wait or a lifetime in words, rounded up: "1 second", "45 seconds", "1 minute", "15 minutes",
+    "24 hours" (never "1 seconds" nor "minute(s)"); `lang` "ja": "45 秒", "15 分", "24 時間".
+    Minutes up to two hours; whole hours beyond when they are exact or over two hours."""
     s = max(1, math.ceil(seconds))
     if s < 60:
         n, unit = s, "second"
-    elif s <= 2 * 3600:
+    elif s <= 2 * 3600 and not (s % 3600 == 0 and s > 3600):
         n, unit = math.ceil(s / 60), "minute"
     else:
         n, unit = math.ceil(s / 3600), "hour"
+    if lang == "ja":
+        return f"{n} {_UNITS['ja'][unit]}"
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 

@@ -8,7 +8,6 @@ event that sends it); the mailbox keeps both and the wallet shows the one of its
 """
 from __future__ import annotations
 
-import math
 import sqlite3
 
 from typing import Any
@@ -28,10 +27,6 @@ _FACTOR_NEEDED = "Enter your password and the 6-digit code from your authenticat
 _WRONG_RESET = "The reset code is wrong or has expired. Ask for a new one."
 _RESET_FACTOR_NEEDED = "Enter the reset code and a code from your authenticator app (or a recovery code)."
 _TOTP_WRONG = "That code is not right. Check that your phone's clock is correct and use the newest code."
-
-
-def _minutes(seconds: float) -> int:
-    return max(1, math.ceil(seconds / 60))
 
 
 _KNOWN = Text("Someone tried to use your qrpay-sim account", "qrpay-sim のアカウントが使われそうになりました")
@@ -120,9 +115,9 @@ NOTICES: dict[str, tuple[Text, Text]] = {
              "パスワードを再設定してください。")),
     "reset_code": (
         Text("Your qrpay-sim password reset code", "qrpay-sim のパスワード再設定コード"),
-        Text("Your password reset code is {code}. It works once, for {minutes} minutes. If you did not ask for it, "
+        Text("Your password reset code is {code}. It works once, within {lifetime_en}. If you did not ask for it, "
              "ignore this message: your password has not changed.",
-             "パスワード再設定コードは {code} です。{minutes} 分間、1回だけ使えます。依頼した覚えがなければ、この"
+             "パスワード再設定コードは {code} です。有効期間は {lifetime_ja}で、1回だけ使えます。依頼した覚えがなければ、この"
              "メールは無視してください。パスワードは変わっていません。")),
     "password_reset": (
         Text("Your password was reset", "パスワードが再設定されました"),

@@ -12,11 +12,11 @@ import secrets
 
 from shared import audit, mailbox, passwords
 from shared.audit_events import AuditEvent
-from shared.clock import to_iso
+from shared.clock import to_iso, wait_words
 from shared.errors import InvalidCredentials, TotpRequired
 from shared.identity_base import _NO_PROOF, HOUR, Factor, _FactorRefused, _label, _valid_email, normalize_email
 from shared.mailbox import MessageKind
-from shared.notices import _RESET_FACTOR_NEEDED, _WRONG_RESET, _minutes, notice
+from shared.notices import _RESET_FACTOR_NEEDED, _WRONG_RESET, notice
 from shared.storage import identity_store as store
 
 RESET_CODE_DIGITS = 8
@@ -57,7 +57,8 @@ class PasswordReset:
             store.insert_reset_code(conn, customer_id=cid, code_hash=code_hash, sent_to=target, at=now,
                                     expires_at=now + policy.reset_code_seconds)
             mailbox.send(conn, to=target, at=now, kind=MessageKind.RESET,
-                         **notice("reset_code", code=code, minutes=_minutes(policy.reset_code_seconds)))
+                         **notice("reset_code", code=code, lifetime_en=wait_words(policy.reset_code_seconds),
+                                 lifetime_ja=wait_words(policy.reset_code_seconds, "ja")))
             off_record = target != row["email"]
             audit.record(conn, at=now, event=AuditEvent.RESET_REQUESTED, severity="alert" if off_record else "info",
                          customer_id=cid, known_account=True, source=source, sent_to_address_of_record=not off_record,

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("seconds, words", [
     (0, "1 second"), (0.2, "1 second"), (1, "1 second"), (1.01, "2 seconds"), (59, "59 seconds"),
     (60, "1 minute"), (61, "2 minutes"), (15 * 60, "15 minutes"), (3600, "60 minutes"),
-    (2 * 3600, "120 minutes"), (2 * 3600 + 1, "3 hours"), (86400, "24 hours"),
+    (2 * 3600, "2 hours"), (5400, "90 minutes"), (2 * 3600 + 1, "3 hours"), (86400, "24 hours"),
 ])
 def test_wait_words(seconds, words):
     assert wait_words(seconds) == words
@@ -49,3 +49,16 @@ def test_no_refusal_counts_a_wait_by_hand():
                     re.search(r"\}\s*(seconds|minutes|hours)\b", line) and re.search(r"try again|locked for", line, re.I)):
                 bad.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not bad, "\n".join(bad)
+
+
+def test_japanese_waits():
+    assert [wait_words(s, "ja") for s in (30, 900, 86400)] == ["30 秒", "15 分", "24 時間"]
+
+
+def test_the_reset_code_mail_gives_its_lifetime_in_words(core):
+    core.identity.register("hanako@example.jp", "Hanako", "correct horse battery staple")
+    core.identity.request_reset("hanako@example.jp")
+    mail = core.inbox("hanako@example.jp")[-1]
+    seconds = core.policy.reset_code_seconds
+    assert f"within {wait_words(seconds)}." in mail.body, mail.body
+    assert f"有効期間は {wait_words(seconds, 'ja')}で" in mail.body_ja, mail.body_ja
