@@ -14,7 +14,8 @@ import json
 import re
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from shared import tour
@@ -94,11 +95,27 @@ def wait_idle(qtbot, panel) -> None:
     assert panel.failure is None, panel.failure
 
 
-def advance(qtbot, panel, demo, how="next") -> None:
-    """The presenter talks for a minute (the simulated clock moves), then presses a button."""
-    demo["clock"].advance(120)
-    {"next": panel.next_button, "back": panel.back_button, "replay": panel.replay_button}[how].click()
-    wait_idle(qtbot, panel)
+def advance(qtbot, panel, demo, how="next", *, at_story=None) -> None:
+    """The presenter talks for a minute (the simulated clock moves), then presses a button, and Next
+    again until the page has shown both its beats (a live page: its story, then the attack run; a
+    page told only: its story, then the rest). "next" on a page whose second beat is still to come
+    shows it first. `at_story(panel)` looks at each beat before the last."""
+    start = panel.index
+
+    def press(button) -> None:
+        demo["clock"].advance(120)
+        button.click()
+        wait_idle(qtbot, panel)
+
+    press({"next": panel.next_button, "back": panel.back_button, "replay": panel.replay_button}[how])
+    if how == "next" and panel.index == start:      # that Next showed the page's second beat
+        if at_story is not None:
+            at_story(panel)
+        press(panel.next_button)
+    while panel.awaiting_run or panel.told_more:
+        if at_story is not None:
+            at_story(panel)
+        press(panel.next_button)
 
 
 def balance_of(demo, victim) -> int:
@@ -204,9 +221,45 @@ def test_back_and_replay_run_the_page_again_with_a_fresh_victim(qtbot, demo):
     assert panel.index == 0 and not panel.back_button.isEnabled()
 
 
+def test_a_live_page_is_told_first_and_runs_on_next(qtbot, demo):
+    """The story, then the attack: a live page shows its narration with the victim signed in and
+    her money untouched; Next (or the clicker's Page Down) runs it, and the steps replace the story."""
+    panel = make_panel(qtbot, demo)
+    panel.show()
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    assert panel.told_more and panel.narration.isVisibleTo(panel) and not panel.now_label.isVisibleTo(panel)
+    QTest.keyClick(panel, Qt.Key.Key_PageDown)          # a presentation clicker: 1 July's second beat
+    assert panel.index == 0 and not panel.narration.isVisibleTo(panel) and panel.now_label.isVisibleTo(panel)
+    demo["clock"].advance(120)
+    QTest.keyClick(panel, Qt.Key.Key_PageDown)
+    wait_idle(qtbot, panel)
+    assert panel.page.key == "fraud-found:2019" and panel.awaiting_run and panel.result is None
+    victim = panel.victim
+    assert balance_of(demo, victim) == tour.VICTIM_BALANCE
+    assert demo["wallet"].session.customer_id == victim.customer_id      # signed in before the story ends
+    assert panel.narration.isVisibleTo(panel) and not panel.now_label.isVisibleTo(panel)
+    assert not panel.steps_list.isVisibleTo(panel) and panel.steps_list.count() == 0
+    assert panel.next_button.isEnabled() and panel.next_button.text().startswith("Next")
+    QTest.keyClick(panel, Qt.Key.Key_PageDown)          # the cue: what the run will show
+    assert panel.now_label.isVisibleTo(panel) and not panel.narration.isVisibleTo(panel)
+    assert panel.result is None and "Run the attack" in panel.next_button.text()
+    QTest.keyClick(panel, Qt.Key.Key_PageDown)
+    wait_idle(qtbot, panel)
+    assert panel.result is not None and panel.result.outcome is Outcome.SUCCEEDED and not panel.awaiting_run
+    assert panel.steps_list.isVisibleTo(panel) and not panel.narration.isVisibleTo(panel)
+    assert panel.next_button.text().startswith("Next")
+    assert balance_of(demo, victim) < tour.VICTIM_BALANCE
+    QTest.keyClick(panel, Qt.Key.Key_PageUp)            # back to 1 July, a page told only
+    wait_idle(qtbot, panel)
+    assert panel.index == 0 and not panel.awaiting_run
+
+
 def test_buttons_wait_while_a_page_runs(qtbot, demo):
     panel = make_panel(qtbot, demo)
-    panel.next_button.click()
+    panel.next_button.click()                      # 1 July's second beat: shown at once
+    assert not panel.busy and panel.index == 0
+    panel.next_button.click()                      # 3 July: its victim is being signed in
     assert panel.busy and not panel.next_button.isEnabled() and not panel.back_button.isEnabled()
     index = panel.index
     panel.next_page()
@@ -257,8 +310,10 @@ def test_every_tour_text_has_finished_japanese(japanese):
 
 def test_the_japanese_panel_shows_no_english(qtbot, demo, japanese):
     panel = make_panel(qtbot, demo)
-    advance(qtbot, panel, demo)
-    shown = [panel.date_label.text(), panel.title_label.text(), panel.narration.text(), panel.now_label.text(),
+    story: list[str] = []
+    advance(qtbot, panel, demo, at_story=lambda p: story.extend((p.narration.text(), p.next_button.text())))
+    assert any("攻撃" in t for t in story[1::2]), story    # "Run the attack" on the cue
+    shown = story + [panel.date_label.text(), panel.title_label.text(), panel.narration.text(), panel.now_label.text(),
              panel.source_label.text(), panel.outcome.text(), panel.status.text(), panel.next_button.text(),
              panel.back_button.text(), panel.replay_button.text(), panel.count_label.text()]
     shown += [panel.steps_list.item(i).text() for i in range(panel.steps_list.count())]
@@ -308,7 +363,7 @@ def test_the_panel_fits_its_tile_on_a_1366x768_laptop(qtbot, core, clock, tmp_pa
             w.show()
             if name != "wallet":
                 place_frame_in(w, QRect(t.x, t.y, t.w, t.h))
-        while True:                          # each window as the tour leaves it, page by page
+        def check(_panel=None) -> None:      # each window as the tour leaves it: a story, a run's end
             for _ in range(3):               # a label that re-wraps at its new width needs a second pass
                 QApplication.processEvents()
             for name, w in windows.items():
@@ -319,9 +374,20 @@ def test_the_panel_fits_its_tile_on_a_1366x768_laptop(qtbot, core, clock, tmp_pa
                     continue
                 problems = [str(p) for p in layout_check.check_window(w, on_screen=False)]
                 assert problems == [], (name, panel.page.key, problems)
-            if panel.index == len(panel.pages) - 1:
-                break
-            advance(qtbot, panel, demo)
+            # the presenter reads it all without scrolling: the story whole, every step of the run
+            where = (panel.page.key, "story" if panel.awaiting_run or panel.result is None else "run")
+            assert panel.scroll.verticalScrollBar().maximum() == 0, where
+            if panel.steps_list.isVisibleTo(panel):       # the latest three steps whole (it follows the run)
+                view = panel.steps_list.viewport().rect()
+                last = [panel.steps_list.visualItemRect(panel.steps_list.item(i))
+                        for i in range(panel.steps_list.count())][-3:]
+                assert len(last) == 3 and all(view.contains(r) for r in last), (where, view, last)
+            assert panel.next_button.isEnabled() or panel.index == len(panel.pages) - 1, where
+
+        check()
+        while panel.index < len(panel.pages) - 1:
+            advance(qtbot, panel, demo, at_story=check)
+            check()
     finally:
         make_application([], app_name="ui_common", lang="en")
 

@@ -14,7 +14,13 @@ A live page (shared/tour.py: a step with a scenario, once under 2019 and once ha
    wallet follows the database (balance, history);
 4. the outcome line says what happened, the wallet shows what the victim saw (Home, History, the
    mailbox) and the till its Alerts tab (empty of new alerts under 2019: 7pay had no monitoring).
-A page told only sets its policy and shows its windows. Navigation waits for a run to finish.
+Each page is told in two beats, as slides build, so the narrow column (266 px at 1366×768) never
+needs scrolling (tests/test_tour.py checks): first the day's story (the victim meanwhile signed in
+on the wallet; a hardened page, whose day was told on the page before, says what the defence does);
+the presenter's Next (or a clicker's Page Down) then runs the attack, and the story gives way to
+what the run shows over the attacker's steps and the outcome. A page told only shows its second
+text (and, on the last page, the sources) on that Next. The next Next goes on; Replay runs the
+page again at once. Navigation waits for a run to finish.
 
 `python -m ui_common.tour_panel --db PATH [--lang ja|en]` is what the demo launcher starts.
 """
@@ -27,7 +33,7 @@ import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
@@ -59,6 +65,7 @@ STEPS_NAME = QT_TRANSLATE_NOOP("Tour", "The attack, step by step")
 REPLAY = QT_TRANSLATE_NOOP("Tour", "Replay step")
 BACK = QT_TRANSLATE_NOOP("Tour", "Back")
 NEXT = QT_TRANSLATE_NOOP("Tour", "Next")
+RUN = QT_TRANSLATE_NOOP("Tour", "Run the attack")
 COUNT = QT_TRANSLATE_NOOP("Tour", "{n} of {total}")
 UNDER_2019 = QT_TRANSLATE_NOOP("Tour", "2019 settings (insecure)")
 UNDER_HARDENED = QT_TRANSLATE_NOOP("Tour", "Hardened settings")
@@ -72,8 +79,24 @@ NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: {pro
 TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
 TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
                                         "(qrpay demo --tour)")
-PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
+PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, RUN, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
                RUNNING, SUCCEEDED, STOPPED, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
+# a presentation clicker sends Page Down / Page Up (some send the arrow keys)
+NEXT_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_Right)
+BACK_KEYS = (Qt.Key.Key_PageUp, Qt.Key.Key_Left)
+
+
+STORY_BEAT, CUE_BEAT, RUN_BEAT, TOLD_BEAT = "story", "cue", "run", "told"
+
+
+def page_beats(page: tour.TourPage, has_more: bool) -> tuple[str, ...]:
+    """A 2019 page: its day's story, the cue (what the run shows), the run. A hardened page: the cue
+    (its day was told on the page before), the run. A page told only: its story, then the rest."""
+    if page.policy == tour.POLICY_2019:
+        return STORY_BEAT, CUE_BEAT, RUN_BEAT
+    if page.policy is not None:
+        return CUE_BEAT, RUN_BEAT
+    return (STORY_BEAT, TOLD_BEAT) if has_more else (STORY_BEAT,)
 
 
 class _Cancelled(QrpayError):
@@ -132,6 +155,7 @@ class _NarrationScroll(QScrollArea):
 
 class TourPanel(QMainWindow):
     page_shown = Signal(int)
+    page_ready = Signal(int)           # a live page's story is shown, its victim signed in: Next runs it
     page_finished = Signal(int)        # the page's run (if any) is over and the windows were told
 
     def __init__(self, core, channel, *, pace_ms: int = PACE_MS, dwell_ms: int = DWELL_MS,
@@ -143,6 +167,8 @@ class TourPanel(QMainWindow):
         self.pages = tour.pages()
         self.index = -1
         self.busy = False
+        self.beats: tuple[str, ...] = ()   # the page's beats (STORY, CUE, RUN / STORY, TOLD); Next goes through them
+        self.beat = 0
         self.victim: tour.Victim | None = None
         self.result = None
         self.failure: str | None = None
@@ -171,7 +197,7 @@ class TourPanel(QMainWindow):
         lay.addLayout(top)
         self.title_label = QLabel()
         self.title_label.setWordWrap(True)
-        self.title_label.setStyleSheet(f"font-size: {theme.BODY_PT + 3}pt; font-weight: 700;")
+        self.title_label.setStyleSheet(f"font-size: {theme.BODY_PT + 1}pt; font-weight: 700;")
         lay.addWidget(self.title_label)
         self.policy_line = Banner()      # the policy the page runs under: a word and a colour, one line
         lay.addWidget(self.policy_line)
@@ -214,19 +240,28 @@ class TourPanel(QMainWindow):
         self.status.setProperty("role", "muted")
         lay.addWidget(self.status)
 
-        self.replay_button = QPushButton("↻ " + tr_tour(REPLAY))
-        self.replay_button.clicked.connect(self.replay)
-        lay.addWidget(self.replay_button)
+        # Next (or "Run the attack") the whole width, under it Back and Replay (a symbol: its name in
+        # the tooltip; the column is too narrow for both words)
         nav = QHBoxLayout()
+        nav.setSpacing(8)
         self.back_button = QPushButton("◀ " + tr_tour(BACK))
         self.back_button.clicked.connect(self.back)
-        self.next_button = QPushButton(tr_tour(NEXT) + " ▶")
+        self.replay_button = QPushButton("↻")
+        self.replay_button.setToolTip(tr_tour(REPLAY))
+        self.replay_button.setAccessibleName(tr_tour(REPLAY))
+        self.replay_button.setMinimumWidth(48)
+        self.replay_button.clicked.connect(self.replay)
+        self.next_button = QPushButton()
         self.next_button.setProperty("role", "primary")
         self.next_button.clicked.connect(self.next_page)
+        lay.addWidget(self.next_button)
         nav.addWidget(self.back_button, 1)
-        nav.addWidget(self.next_button, 1)
+        nav.addWidget(self.replay_button, 0)
         lay.addLayout(nav)
         self.setCentralWidget(root)
+        for keys, slot in ((NEXT_KEYS, self.next_page), (BACK_KEYS, self.back)):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, activated=slot)
 
     # -- navigation ---------------------------------------------------------------------------------
     @property
@@ -235,7 +270,21 @@ class TourPanel(QMainWindow):
 
     @Slot()
     def next_page(self) -> None:
-        if not self.busy and self.index < len(self.pages) - 1:
+        """Next: run the page's attack if its story is showing, else go on to the next page."""
+        if self.busy:
+            return
+        if self.awaiting_run:
+            if self.beats[self.beat + 1] == RUN_BEAT:
+                self.run_attack()
+                return
+            self.beat += 1
+            self._show_beat()
+            self._set_busy(False)
+        elif self.told_more:
+            self.beat += 1
+            self._show_beat()
+            self._set_busy(False)
+        elif self.index < len(self.pages) - 1:
             self.go_to(self.index + 1)
 
     @Slot()
@@ -245,10 +294,11 @@ class TourPanel(QMainWindow):
 
     @Slot()
     def replay(self) -> None:
+        """The page again with a fresh victim; a live page runs its attack straight away."""
         if not self.busy:
-            self.go_to(self.index)
+            self.go_to(self.index, run=True)
 
-    def go_to(self, index: int) -> None:
+    def go_to(self, index: int, *, run: bool = False) -> None:
         if self.busy or not 0 <= index < len(self.pages):
             return
         self.index = index
@@ -266,6 +316,8 @@ class TourPanel(QMainWindow):
             self.policy_line.show_state("ok", tr_tour(UNDER_HARDENED))
         else:
             self.policy_line.clear()
+        # the banner's colours and words, in less padding: the column is narrow
+        self.policy_line.setStyleSheet(self.policy_line.styleSheet() + " padding: 5px 8px;")
         self.narration.setText(w.narration)
         if page.policy == tour.POLICY_2019:
             now = w.under_2019
@@ -274,19 +326,49 @@ class TourPanel(QMainWindow):
         else:
             now = w.told_only
         self.now_label.setText(now)
-        self.now_label.setVisible(bool(now))
         self.source_label.setText(tr_tour(SOURCE))
-        self.scroll.verticalScrollBar().setValue(0)
-        self.scroll.updateGeometry()       # a new text, a new height to ask for
+        self.date_label.setToolTip(tr_tour(SOURCE))
         self.steps_list.clear()
         self._shown_once: set[str] = set()
-        self.steps_list.setVisible(page.policy is not None)
+        self.beats = page_beats(page, bool(now))
+        self.beat = len(self.beats) - 1 if run and page.policy is not None else 0
+        self._show_beat()
         self.outcome.clear()
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(False)
         self.replay_button.setEnabled(False)
+        self._label_next()
         self.page_shown.emit(index)
         self._start(page)
+
+    @property
+    def awaiting_run(self) -> bool:
+        """A live page before its run: Next shows the next beat or runs the attack."""
+        return self.page.policy is not None and self.beat < len(self.beats) - 1
+
+    @property
+    def told_more(self) -> bool:
+        """A page told only whose second text is still to come."""
+        return self.page.policy is None and self.beat < len(self.beats) - 1
+
+    def _show_beat(self) -> None:
+        """One beat fills the column: the story, the cue (what the run shows), the run (the attacker's
+        steps and the outcome), or a page told only's second text (the last page's with the sources)."""
+        beat = self.beats[self.beat]
+        self.narration.setVisible(beat == STORY_BEAT)
+        self.now_label.setVisible(beat in (CUE_BEAT, TOLD_BEAT))
+        self.source_label.setVisible(beat == TOLD_BEAT and self.index == len(self.pages) - 1)
+        self.steps_list.setVisible(beat == RUN_BEAT)
+        self.scroll.setVisible(beat != RUN_BEAT)
+        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll.updateGeometry()       # a new text, a new height to ask for
+
+    def _label_next(self) -> None:
+        run_next = self.awaiting_run and self.beats[self.beat + 1] == RUN_BEAT
+        self.next_button.setText("▶ " + tr_tour(RUN) if run_next else tr_tour(NEXT) + " ▶")
+
+    def _can_go_on(self) -> bool:
+        return self.awaiting_run or self.told_more or self.index < len(self.pages) - 1
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -295,8 +377,9 @@ class TourPanel(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.back_button.setEnabled(not busy and self.index > 0)
-        self.next_button.setEnabled(not busy and self.index < len(self.pages) - 1)
+        self.next_button.setEnabled(not busy and self._can_go_on())
         self.replay_button.setEnabled(not busy)
+        self._label_next()
 
     # -- running a page ------------------------------------------------------------------------------
     def _alive(self, gen: int) -> bool:
@@ -333,6 +416,27 @@ class TourPanel(QMainWindow):
         if page.policy is None or self.victim is None:
             self._finish(gen)
             return
+        if self.beats[self.beat] != RUN_BEAT:     # told first: the presenter's Next runs the attack
+            self._set_status("")
+            self._set_busy(False)
+            self.page_ready.emit(self.index)
+            return
+        self._run(gen)
+
+    @Slot()
+    def run_attack(self) -> None:
+        """Run the live page's attack (its victim is signed in on the wallet)."""
+        if self.busy or not self.awaiting_run:
+            return
+        self.beat = len(self.beats) - 1
+        self._run(self._generation)
+
+    def _run(self, gen: int) -> None:
+        if not self._alive(gen):
+            return
+        page = self.page
+        self._set_busy(True)
+        self._show_beat()
         self._set_status(tr_tour(RUNNING))
         core, victim, relay, pace = self.core, self.victim, self._relay, self.pace_ms / 1000
 
@@ -374,6 +478,7 @@ class TourPanel(QMainWindow):
             text, kind = tr_tour(STOPPED), "ok"
         lost = result.yen_lost
         self.outcome.show_state(kind, text.format(amount=format_yen(lost), alerts=len(result.alerts)))
+        QTimer.singleShot(0, self.steps_list.scrollToBottom)   # the outcome took room: the last step stays in view
         self._set_status("")
         views = [v.value for v in page.step.wallet_views(page.policy)]
         orders = [(WALLET, {"action": "show", "views": views, "address": victim.email, "dwell_ms": self.dwell_ms}),

@@ -54,12 +54,11 @@ WORDS: dict[str, StepWords] = {
                                   "till.")),
     "press-conference": StepWords(
         QT_TRANSLATE_NOOP("Tour", "The press conference: “two-step verification?”"),
-        QT_TRANSLATE_NOOP("Tour", "All top-ups and sign-ups were stopped. At the press conference management "
-                                  "could not say what two-step verification (二段階認証) was; a director later "
-                                  "said it had been planned and dropped to “lower the entrance”. Top-ups "
-                                  "from a card used a separate password that could be changed from inside the "
-                                  "app, and one victim saw three large top-ups within one minute. No alert "
-                                  "fired."),
+        QT_TRANSLATE_NOOP("Tour", "Top-ups and sign-ups were stopped. At the press conference management could "
+                                  "not say what two-step verification (二段階認証) was; it had been planned and "
+                                  "dropped to “lower the entrance”. The separate top-up password could be "
+                                  "changed from inside the app, and one victim saw three large top-ups within "
+                                  "one minute. No alert fired."),
         QT_TRANSLATE_NOOP("Tour", "Live: with the leaked password alone the attacker signs in, changes the "
                                   "top-up password, charges her card three times in a minute and spends it "
                                   "all."),

@@ -24,7 +24,7 @@
         <translation>詳細</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>

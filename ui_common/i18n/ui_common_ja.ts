@@ -588,7 +588,7 @@
 <context>
     <name>Tour</name>
     <message>
-        <location filename="../tour_panel.py" line="+57"/>
+        <location filename="../tour_panel.py" line="+63"/>
         <source>7pay, step by step</source>
         <translation>7pay 事件を一歩ずつ</translation>
     </message>
@@ -611,6 +611,11 @@
         <location line="+1"/>
         <source>Next</source>
         <translation>次へ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run the attack</source>
+        <translation>攻撃を実行</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -714,11 +719,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>All top-ups and sign-ups were stopped. At the press conference management could not say what two-step verification (二段階認証) was; a director later said it had been planned and dropped to “lower the entrance”. Top-ups from a card used a separate password that could be changed from inside the app, and one victim saw three large top-ups within one minute. No alert fired.</source>
-        <translation>チャージと新規登録がすべて止められました。記者会見で経営陣は二段階認証が何かを答えられず、後に役員は、計画はあったが「入口のハードルを下げる」ために見送ったと述べました。カードからのチャージには別のパスワードを使いましたが、アプリの中から変更できました。ある被害者は1分間に3回の高額チャージを見ましたが、アラートは出ませんでした。</translation>
+        <source>Top-ups and sign-ups were stopped. At the press conference management could not say what two-step verification (二段階認証) was; it had been planned and dropped to “lower the entrance”. The separate top-up password could be changed from inside the app, and one victim saw three large top-ups within one minute. No alert fired.</source>
+        <translation>チャージと新規登録が止められました。記者会見で経営陣は二段階認証が何かを答えられませんでした。計画はあったものの「入口のハードルを下げる」ために見送られていました。チャージ用の別のパスワードはアプリの中から変更でき、ある被害者は1分間に3回の高額チャージを見ましたが、アラートは出ませんでした。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Live: with the leaked password alone the attacker signs in, changes the top-up password, charges her card three times in a minute and spends it all.</source>
         <translation>実演：攻撃者は漏れたパスワードだけでログインし、チャージ用パスワードを変え、1分間に3回カードからチャージして、すべて使い切ります。</translation>
     </message>
