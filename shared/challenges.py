@@ -203,13 +203,19 @@ _ALL: tuple[Challenge, ...] = (
         Text("Have a customer's reset code sent to an address of yours, and use it to set a new password.",
              "顧客の再設定コードを自分のアドレスに送らせ、それで新しいパスワードを設定する。"),
         1,
-        (Text("Look at the reset form: where does the code go?", "再設定フォームを見る：コードはどこに送られるか。"),
-         Text("Under 2019: `qrpay password reset-request --email VICTIM --send-to you@example.com`, read "
-              "`qrpay mailbox --to you@example.com`, then `qrpay password reset-complete --email VICTIM --reset-code CODE "
-              "--password-stdin`.",
-              "2019 で `qrpay password reset-request --email 被害者 --send-to you@example.com` を実行し、"
-              "`qrpay mailbox --to you@example.com` を読み、`qrpay password reset-complete --email 被害者 --reset-code コード "
-              "--password-stdin` を実行する。")),
+        (Text("Look at the wallet's “Forgot password?” form, or `qrpay password reset-request --help`: where does "
+              "the reset code go, and who chooses the address?",
+              "ウォレットの「パスワードを忘れた」の画面か `qrpay password reset-request --help` を見る："
+              "再設定コードはどこに送られるか。送り先を決めるのは誰か。"),
+         Text("Under 2019: find a customer with `qrpay customer list`, have their code sent to you with "
+              "`qrpay password reset-request --email VICTIM --send-to you@example.com`, read it with "
+              "`qrpay mailbox --to you@example.com`, then set a new password (typed on the next line, or piped in) "
+              "with `qrpay password reset-complete --email VICTIM --reset-code CODE --password-stdin`.",
+              "2019年の設定で、`qrpay customer list` で顧客を探し、"
+              "`qrpay password reset-request --email VICTIM --send-to you@example.com` でその顧客のコードを自分に送らせ、"
+              "`qrpay mailbox --to you@example.com` で読み、"
+              "`qrpay password reset-complete --email VICTIM --reset-code CODE --password-stdin` で新しいパスワード"
+              "（次の行に入力するか、パイプで渡す）を設定する。VICTIM は顧客のメールアドレス、CODE は届いたコード。")),
         "reset-to-address-of-record",
         Text("7pay's reset form asked for the e-mail address, birthdate and phone number, then sent the reset link to a "
              "destination address typed into the same form. Accounts registered without a birthdate had a default "
@@ -228,7 +234,7 @@ _ALL: tuple[Challenge, ...] = (
               "チャージ用パスワードも認証情報の一つ。誰が変更できるか。"),
          Text("Under 2019: sign in with a leaked password, `qrpay topup-password set --session TOKEN` (new password on "
               "stdin), then `qrpay topup --session TOKEN --amount 50000 --card 4242424242424242 --topup-password-stdin`.",
-              "2019 で漏えいしたパスワードでサインインし、`qrpay topup-password set --session トークン`（新しいパスワードは"
+              "2019年の設定で、漏えいしたパスワードでサインインし、`qrpay topup-password set --session トークン`（新しいパスワードは"
               "標準入力）、続いて `qrpay topup --session トークン --amount 50000 --card 4242424242424242 "
               "--topup-password-stdin` を実行する。")),
         "topup-credential-second-factor",
@@ -248,7 +254,7 @@ _ALL: tuple[Challenge, ...] = (
               "コードのスクリーンショットは、有効な間はコードそのものと同じ。"),
          Text("Under 2019: `qrpay code issue --session TOKEN`, pay with it at one till (`qrpay pay ... --code TEXT`), "
               "then present the same text again with another sale id.",
-              "2019 で `qrpay code issue --session トークン` を実行し、あるレジで支払い（`qrpay pay ... --code テキスト`）、"
+              "2019年の設定で `qrpay code issue --session トークン` を実行し、あるレジで支払い（`qrpay pay ... --code テキスト`）、"
               "別の売上 ID で同じテキストをもう一度提示する。")),
         "single-use-code",
         Text("A code-payment code is a bearer credential: whoever shows it pays with the owner's money. The fraud in "
@@ -315,7 +321,7 @@ _ALL: tuple[Challenge, ...] = (
               "アプリは何を信じているか：プロバイダが署名した ID トークンか、クライアントの申告か。"),
          Text("Under 2019: send another user's external id as-is, or an ID token issued to another app (token "
               "substitution).",
-              "2019 で、他人の外部 ID をそのまま送る。あるいは別のアプリ向けに発行された ID トークンを使う（トークンの差し替え）。")),
+              "2019年の設定で、他人の外部 ID をそのまま送る。あるいは別のアプリ向けに発行された ID トークンを使う（トークンの差し替え）。")),
         "id-token-verification",
         Text("7pay let members sign in with external IDs (social accounts) through the group's shared ID system and "
              "switched that off on 11 July. An ID token must be checked (signature, issuer, audience, nonce, expiry: "

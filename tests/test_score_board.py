@@ -4,6 +4,7 @@ trainee follows only the hints of `reset-hijack` with the real `qrpay` (other pr
 window is open, and the window marks it solved without being reopened."""
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -16,7 +17,7 @@ import pytest
 
 from shared import challenges
 from shared.core import Core
-from trainer_app.score_board_window import ScoreBoardWindow
+from trainer_app.score_board_window import ScoreBoardWindow, hint_html
 from ui_common.tasks import wait_for_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,8 @@ def test_hints_open_one_level_at_a_time(board):
     assert not card.hint_buttons[2].isEnabled(), "the second hint waits for the first"
     card.hint_buttons[1].click()
     assert card.hint_shown(1) and not card.hint_shown(2)
-    assert challenges.CHALLENGES["reset-hijack"].hints[0].en in card.hint_labels[1].text()
+    first = challenges.CHALLENGES["reset-hijack"].hints[0].en
+    assert hint_html(first) in card.hint_labels[1].text() and "`" in first and "`" not in card.hint_labels[1].text()
     card.hint_buttons[2].click()
     assert card.hint_shown(2) and "--send-to" in card.hint_labels[2].text()
 
@@ -94,8 +96,7 @@ def test_reset_asks_first_and_forgets(qtbot, core):
 
 def test_a_trainee_solves_reset_hijack_by_following_the_hints_while_the_board_is_open(qtbot, tmp_path):
     db = tmp_path / "fresh.sqlite3"
-    demo = qrpay(db, "seed-demo")                       # a fresh database with the demo customers
-    victim = demo["customers"][0]["email"]
+    qrpay(db, "seed-demo")                              # a fresh database with the demo customers
     core = Core.open(db)
     board = ScoreBoardWindow(core, poll_ms=100)
     qtbot.addWidget(board)
@@ -105,16 +106,18 @@ def test_a_trainee_solves_reset_hijack_by_following_the_hints_while_the_board_is
     card.hint_buttons[1].click()
     card.hint_buttons[2].click()
     hint = card.hint_labels[2].text()
-    assert hint.startswith("Second hint: Under 2019")
+    assert hint.startswith("Second hint: Under 2019") and "`" not in hint   # commands shown as code, copied bare
     qrpay(db, "policy", "set", "2019")                  # "Under 2019"
-    commands = [shlex.split(c) for c in re.findall(r"`qrpay ([^`]+)`", hint)]
-    assert [c[:2] for c in commands] == [["password", "reset-request"], ["mailbox", "--to"],
+    commands = [shlex.split(html.unescape(c)) for c in re.findall(r"<code[^>]*>qrpay ([^<]+)</code>", hint)]
+    assert [c[:2] for c in commands] == [["customer", "list"], ["password", "reset-request"], ["mailbox", "--to"],
                                         ["password", "reset-complete"]]
-    reset_code = None
+    victim = reset_code = None
     for args in commands:
         args = [victim if a == "VICTIM" else reset_code if a == "CODE" else a for a in args]
         assert not card.is_solved(), "not solved before the reset is completed"
         out = qrpay(db, *args, stdin="a-brand-new-passphrase-91\n" if "--password-stdin" in args else None)
+        if args[:2] == ["customer", "list"]:
+            victim = out["customers"][0]["email"]
         if args[0] == "mailbox":
             reset_code = re.search(r"\b(\d{8})\b", out["messages"][0]["body"]).group(1)
     qtbot.waitUntil(card.is_solved, timeout=5000)       # the open window sees it: no reopening

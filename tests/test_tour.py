@@ -170,6 +170,9 @@ def test_the_tour_runs_every_attack_live_in_the_windows(qtbot, demo):
             if page.step.key != "password-reset":   # (the reset to another address is audited even in 2019)
                 assert not result.alerts, "2019 raised an alert: 7pay had no monitoring"
             if page.step.key == "password-reset":   # the attacker's reset ended her session on her phone
+                steps = [panel.steps_list.item(i).text() for i in range(panel.steps_list.count())]
+                assert any("password he has just set" in t for t in steps), steps     # not "the leaked password"
+                assert not any("leaked password" in t for t in steps), steps
                 assert not wallet.signed_in and wallet.current_screen() is wallet.mailbox
                 assert any("reset" in s for s in mail)
             else:                                   # still signed in, her Home showed the loss
@@ -295,6 +298,7 @@ def test_every_tour_text_has_finished_japanese(japanese):
     texts = [t for w in tour_steps.WORDS.values() for t in (w.title, w.narration, w.under_2019,
                                                             w.under_hardened, w.told_only) if t]
     texts += list(tour_steps.STEP_TEXTS.values()) + list(tour_steps.ACTORS.values())
+    texts += list(tour_steps.SCENARIO_STEP_TEXTS.values())
     texts += [tour_steps.SOURCE, tour_steps.OTHER_STEP]
     texts += list(tour_panel.PANEL_WORDS)
     assert len(texts) > 50

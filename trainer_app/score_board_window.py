@@ -10,7 +10,9 @@ this window never marks anything itself. "Reset progress" asks first, then `chal
 """
 from __future__ import annotations
 
+import html
 import logging
+import re
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,6 +33,13 @@ from ui_common.widgets import Banner, card_column, titled_page
 log = logging.getLogger(__name__)
 
 POLL_MS = 2000
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def hint_html(text: str) -> str:
+    """A hint as rich text: its `commands` in a monospace face, without the backticks, so a trainee
+    who copies one pastes the command itself (in a shell, backticks would run what they enclose)."""
+    return _CODE.sub(lambda m: f'<code style="font-family: monospace;">{m.group(1)}</code>', html.escape(text, quote=False))
 
 
 def challenge_states(core) -> list[challenges.ChallengeState]:
@@ -94,6 +103,7 @@ class ChallengeCard(QFrame):
             h = QLabel()
             h.setObjectName(f"hintText{n}")
             h.setWordWrap(True)
+            h.setTextFormat(Qt.TextFormat.RichText)
             h.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             h.setStyleSheet(f"background: {theme.WARNING_BG}; border-radius: 6px; padding: 6px;")
             h.hide()
@@ -110,7 +120,7 @@ class ChallengeCard(QFrame):
     def open_hint(self, level: int) -> None:
         hint = self.challenge.hints[level - 1].get(self.lang)
         label = self.hint_labels[level]
-        label.setText((self.tr("Hint: {text}") if level == 1 else self.tr("Second hint: {text}")).format(text=hint))
+        label.setText(hint_html((self.tr("Hint: {text}") if level == 1 else self.tr("Second hint: {text}")).format(text=hint)))
         label.show()
         self.hint_buttons[level].setEnabled(False)
         if level == 1:

@@ -455,7 +455,7 @@ class TourPanel(QMainWindow):
         gen, step = item
         if not self._alive(gen) or step.action in QUIET_ACTIONS:
             return
-        text = step_text(step)
+        text = step_text(step, self.page.step.scenario)
         if step.action in ONCE_ACTIONS:     # the bot's progress lines say the same thing: one line for them
             if step.action in self._shown_once:
                 return

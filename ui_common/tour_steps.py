@@ -37,7 +37,7 @@ WORDS: dict[str, StepWords] = {
                                   "new phone into an account, top-ups of up to ¥300,000 a day were allowed, and "
                                   "nothing watched for unusual activity."),
         told_only=QT_TRANSLATE_NOOP("Tour", "Both windows now run the 2019 settings (the striped badge). The "
-                                            "wallet on the right is a customer, 山田 花子, signed in with her "
+                                            "phone beside the till is a customer, 山田 花子, signed in with her "
                                             "password only.")),
     "fraud-found": StepWords(
         QT_TRANSLATE_NOOP("Tour", "Fraud found: credential stuffing"),
@@ -47,7 +47,7 @@ WORDS: dict[str, StepWords] = {
                                   "services, replayed against the sign-in. A reused password was all that "
                                   "protected an account."),
         QT_TRANSLATE_NOOP("Tour", "Live: a bot replays a leaked list, and 山田 花子 reused her password. Watch "
-                                  "her balance on the right, then her history and her mailbox."),
+                                  "her balance on the phone, then her history and her mailbox."),
         QT_TRANSLATE_NOOP("Tour", "The same list against the hardened settings: the right password is not "
                                   "enough without the authenticator's code, the reply does not tell the bot "
                                   "the password was right, and the wave of failures raises an alert at the "
@@ -155,15 +155,21 @@ STEP_TEXTS: dict[tuple[str, bool | None], str] = {
     ("finish", True): QT_TRANSLATE_NOOP("Tour", "The attack succeeded."),
     ("finish", False): QT_TRANSLATE_NOOP("Tour", "The attack was stopped."),
 }
+# where one scenario's step means something else than the same action elsewhere
+SCENARIO_STEP_TEXTS: dict[tuple[str, str, bool | None], str] = {
+    ("reset-hijack", "sign_in", True): QT_TRANSLATE_NOOP("Tour", "Signs in to the victim's account with the "
+                                                                 "password he has just set."),
+}
 OTHER_STEP = QT_TRANSLATE_NOOP("Tour", "Another step of the attack ({action}).")
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 
 
-def step_text(step: Step) -> str:
-    """What the tour says for one scenario step (translated)."""
-    text = STEP_TEXTS.get((step.action, step.attacker_gain))
+def step_text(step: Step, scenario: str | None = None) -> str:
+    """What the tour says for one step of `scenario` (translated)."""
+    text = SCENARIO_STEP_TEXTS.get((scenario or "", step.action, step.attacker_gain))
+    text = text or STEP_TEXTS.get((step.action, step.attacker_gain))
     if text is None and step.attacker_gain is not None:
         text = STEP_TEXTS.get((step.action, None))
     return tr_tour(text) if text is not None else tr_tour(OTHER_STEP).format(action=step.action)

@@ -4,7 +4,7 @@
 <context>
     <name>ChallengeCard</name>
     <message>
-        <location filename="../../trainer_app/score_board_window.py" line="+68"/>
+        <location filename="../../trainer_app/score_board_window.py" line="+77"/>
         <source>Easy</source>
         <translation>やさしい</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>2つ目のヒント</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Hint: {text}</source>
         <translation>ヒント：{text}</translation>
     </message>

@@ -689,8 +689,8 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>Both windows now run the 2019 settings (the striped badge). The wallet on the right is a customer, 山田 花子, signed in with her password only.</source>
-        <translation>レジとウォレットは今、2019年の設定（縞模様の表示）で動いています。右のウォレットは客の山田 花子さんで、パスワードだけでログインしています。</translation>
+        <source>Both windows now run the 2019 settings (the striped badge). The phone beside the till is a customer, 山田 花子, signed in with her password only.</source>
+        <translation>レジとウォレットは今、2019年の設定（縞模様の表示）で動いています。レジの隣のスマホは客の山田 花子さんで、パスワードだけでログインしています。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -704,8 +704,8 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>Live: a bot replays a leaked list, and 山田 花子 reused her password. Watch her balance on the right, then her history and her mailbox.</source>
-        <translation>実演：ボットが漏えいリストを試します。山田 花子さんはパスワードを使い回していました。右の残高、続いて履歴とメールボックスをご覧ください。</translation>
+        <source>Live: a bot replays a leaked list, and 山田 花子 reused her password. Watch her balance on the phone, then her history and her mailbox.</source>
+        <translation>実演：ボットが漏えいリストを試します。山田 花子さんはパスワードを使い回していました。スマホの残高、続いて履歴とメールボックスをご覧ください。</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -983,7 +983,12 @@
         <translation>攻撃は止められました。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>Signs in to the victim&apos;s account with the password he has just set.</source>
+        <translation>自分で設定したばかりのパスワードで被害者のアカウントにログインします。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Another step of the attack ({action}).</source>
         <translation>攻撃のその他の手順（{action}）。</translation>
     </message>
