@@ -351,6 +351,24 @@ def test_in_japanese_the_defence_line_is_japanese_for_every_scenario(qtbot, wind
         app.setProperty("qrpay_language", "en")
 
 
+def test_in_japanese_the_steps_are_the_cores_japanese_sentences(qtbot, window):
+    """The steps list follows the language (the core's steps carry English and Japanese); the start
+    line is the run's title, not its sizes and defence ids."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    app.setProperty("qrpay_language", "ja")
+    try:
+        run_and_wait(qtbot, window, "reset-hijack", ("2019",))
+        steps = [window.steps_list.item(i).text() for i in range(window.steps_list.count())]
+    finally:
+        app.setProperty("qrpay_language", "en")
+    result = window.results["2019"]
+    assert [s.split(": ", 1)[1] for s in steps if ": " in s][0] == result.steps[0].result_in("ja")
+    assert "ポリシー" in steps[0] and "read_mail" not in steps[0] and "second-factor-sign-in" not in steps[0]
+    assert all(step.result_in("ja") in line for step, line in zip(result.steps, steps))
+
+
 # -- presenter pace --------------------------------------------------------------------------------
 def test_one_step_at_a_time_waits_for_next_and_can_finish_at_full_speed(qtbot, window):
     window.select_scenario("reset-hijack")

@@ -225,9 +225,13 @@ class ResultsTabs(QTabWidget):
         mark = {True: "✕", False: "✓", None: "•"}[step.attacker_gain]
         actor = {Actor.ATTACKER: self.tr("Attacker"), Actor.VICTIM: self.tr("Victim"), Actor.TILL: self.tr("Till"),
                  Actor.SYSTEM: self.tr("System")}[step.actor]
-        text = f"{mark}  +{format_elapsed(step.elapsed)}  {actor}: {step.result}"
-        if step.detail:
-            text += f"  —  {step.detail}"
+        lang = language()
+        text = f"{mark}  +{format_elapsed(step.elapsed)}  {actor}: {step.result_in(lang)}"
+        # the start's detail is the run's sizes and the defences off by their ids: the form and the
+        # Defences page show both in words (the CLI and the report keep it)
+        detail = step.detail_in(lang) if step.action != "start" else ""
+        if detail:
+            text += f"  —  {detail}"
         item = QListWidgetItem(text)
         if step.attacker_gain is not None:
             item.setForeground(QColor(theme.DANGER if step.attacker_gain else theme.OK))
