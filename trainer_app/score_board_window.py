@@ -112,6 +112,7 @@ class ChallengeCard(QFrame):
         self.explanation = QLabel()
         self.explanation.setObjectName("explanation")
         self.explanation.setWordWrap(True)
+        self.explanation.setStyleSheet(f"border-left: 4px solid {theme.OK}; padding: 2px 0 2px 8px;")   # the lesson
         self.explanation.hide()
         lay.addWidget(self.explanation)
         self.state: challenges.ChallengeState | None = None

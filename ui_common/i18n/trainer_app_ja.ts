@@ -34,7 +34,7 @@
         <translation>2つ目のヒント</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Hint: {text}</source>
         <translation>ヒント：{text}</translation>
     </message>
@@ -544,7 +544,7 @@ join code</source>
         <translation>システム</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Registering customers…</source>
         <translation>顧客を登録しています…</translation>
     </message>

@@ -760,7 +760,7 @@
     <message>
         <location line="+3"/>
         <source>Every password reset</source>
-        <translation>全会員のパスワードを再設定</translation>
+        <translation>パスワードの一斉再設定</translation>
     </message>
     <message>
         <location line="+1"/>
