@@ -112,7 +112,9 @@ class ChallengeCard(QFrame):
         self.explanation = QLabel()
         self.explanation.setObjectName("explanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet(f"border-left: 4px solid {theme.OK}; padding: 2px 0 2px 8px;")   # the lesson
+        # the lesson, marked off like the hints but calm: a thin frame in the OK colour
+        self.explanation.setStyleSheet(f"QLabel#explanation {{ border: 2px solid {theme.OK}; border-radius: 6px;"
+                                       " padding: 6px; }")
         self.explanation.hide()
         lay.addWidget(self.explanation)
         self.state: challenges.ChallengeState | None = None
