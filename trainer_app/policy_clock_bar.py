@@ -114,7 +114,9 @@ class PolicyClockBar(QWidget):
         title.setProperty("role", "title")
         head.addWidget(title)
         self.badge = PolicyBadge()
-        head.addWidget(self.badge)
+        # its own height, centred: the buttons' flow may wrap to two rows beside it (English), and a
+        # badge stretched to their height was a tall striped block
+        head.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         switch = QWidget()    # wraps under the title in kiosk type instead of cutting its words
         switch_flow = self._switch_flow = FlowLayout(switch, spacing=12, align_right=True)
         head.addWidget(switch, 1)
