@@ -108,3 +108,23 @@ def core(db_target, clock):
     c = Core.open(db_target, clock=clock)
     yield c
     c.close()
+
+
+# -- the HTTP service in a thread (tests/service_support.py) --------------------------------------------
+@pytest.fixture
+def server(tmp_path):
+    """The service on a folder of fresh worlds with fixed clocks, served by uvicorn in a thread. The modules
+    that run a real `qrpay serve` process (tests/web, test_classroom, …) define their own `server`."""
+    from service_support import app_server
+
+    with app_server(tmp_path) as srv:
+        yield srv
+
+
+@pytest.fixture
+def client(server):
+    """An httpx client of `server`."""
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c

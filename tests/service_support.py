@@ -2,7 +2,9 @@
 shop in a world (the demo seeded, terminal T1 keyed, a clerk's shift, customers signed in)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from shared import totp
 from shared.clock import FixedClock
@@ -124,6 +126,17 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+@contextmanager
+def app_server(tmp_path, **kw) -> Iterator[ServerThread]:
+    """`make_app(tmp_path, **kw)` served by a ServerThread; its worlds are closed after."""
+    app, store = make_app(tmp_path, **kw)
+    try:
+        with ServerThread(app) as srv:
+            yield srv
+    finally:
+        store.close()
 
 
 def start_server(db, port: int, env: dict, *extra: str):

@@ -11,21 +11,7 @@ import httpx
 import pytest
 
 from shared.service import join_codes
-from service_support import ADMIN_H, ROOT, ServerThread, make_app
-
-
-@pytest.fixture
-def server(tmp_path):
-    app, store = make_app(tmp_path)
-    with ServerThread(app) as srv:
-        yield srv
-    store.close()
-
-
-@pytest.fixture
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=30) as c:
-        yield c
+from service_support import ADMIN_H, ROOT
 
 
 def code_of(client, world: str) -> str:

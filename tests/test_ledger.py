@@ -25,6 +25,13 @@ def fund(conn, account=W1, amount=10_000, key="fund-1", at=0.0):
                            postings=[(ledger.CARD_CLEARING, -amount), (account, amount)])
 
 
+def assert_holds(core, w1: int) -> None:
+    """Wallet 1 holds `w1` and the journal checks out (balanced, nothing negative)."""
+    with core.db.read() as conn:
+        assert ledger.balance(conn, W1) == w1
+        assert ledger.check(conn) == []
+
+
 def test_a_transfer_moves_money_and_records_its_postings(core):
     with core.db.write() as conn:
         t = fund(conn, amount=5000, at=core.now())
@@ -62,8 +69,7 @@ def test_unbalanced_or_malformed_transfers_are_refused_and_move_nothing(core, po
             ledger.transfer(conn, key="bad", kind="payment", at=0.0, postings=postings)
     with core.db.read() as conn:
         assert ledger.get(conn, key="bad") is None
-        assert ledger.balance(conn, W1) == 10_000
-        assert ledger.check(conn) == []
+    assert_holds(core, 10_000)
 
 
 def test_transfer_outside_a_write_transaction_is_a_programming_error(core):
@@ -80,9 +86,7 @@ def test_a_wallet_never_goes_below_zero(core):
     assert e.value.details == {"available": 1000, "needed": 1001}
     with core.db.write() as conn:  # exactly the balance is fine
         ledger.transfer(conn, key="all", kind="payment", at=0.0, postings=[(W1, -1000), (STORE, 1000)])
-    with core.db.read() as conn:
-        assert ledger.balance(conn, W1) == 0
-        assert ledger.check(conn) == []
+    assert_holds(core, 0)
 
 
 def test_a_wallet_net_of_several_postings_in_one_transfer_is_what_counts(core):
@@ -128,8 +132,7 @@ def test_an_opening_balance_is_one_seed_transfer_from_card_clearing_booked_once(
             ledger.opening_balance(conn, 1, 4_300, key="seed:1", at=core.now())
     assert t.kind == "seed" and t.customer_id == 1 and t.memo == "Opening balance"
     assert set(t.postings) == {ledger.Posting(ledger.CARD_CLEARING, -4_200), ledger.Posting(W1, 4_200)}
-    with core.db.read() as conn:
-        assert ledger.balance(conn, W1) == 4_200 and ledger.check(conn) == []
+    assert_holds(core, 4_200)
 
 
 def test_the_same_key_with_other_postings_is_a_conflict(core):
@@ -155,9 +158,7 @@ def test_the_database_refuses_update_and_delete_of_the_journal(core, sql):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         with core.db.write() as conn:
             conn.execute(sql)
-    with core.db.read() as conn:
-        assert ledger.balance(conn, W1) == 10_000
-        assert ledger.check(conn) == []
+    assert_holds(core, 10_000)
 
 
 def test_corrections_are_reversing_transfers(core):
@@ -172,9 +173,7 @@ def test_corrections_are_reversing_transfers(core):
     assert r.kind == "reversal" and r.reverses == t.id
     assert sorted(r.postings, key=lambda p: p.account) == [ledger.Posting(ledger.CARD_CLEARING, 3000),
                                                            ledger.Posting(W1, -3000)]
-    with core.db.read() as conn:
-        assert ledger.balance(conn, W1) == 0
-        assert ledger.check(conn) == []
+    assert_holds(core, 0)
 
 
 def test_reversing_a_top_up_already_spent_is_refused(core):

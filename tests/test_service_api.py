@@ -14,21 +14,7 @@ from shared.service import statuses
 from shared.service.app import Limits
 from shared.service.codec import decode, decode_error
 from shared.sales import Sale
-from service_support import ADMIN, ADMIN_H, ServerThread, Shop, bearer, make_app
-
-
-@pytest.fixture
-def server(tmp_path):
-    app, store = make_app(tmp_path)
-    with ServerThread(app) as srv:
-        yield srv
-    store.close()
-
-
-@pytest.fixture
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=30) as c:
-        yield c
+from service_support import ADMIN, ADMIN_H, Shop, app_server, bearer
 
 
 @pytest.fixture
@@ -242,20 +228,18 @@ def test_bad_bodies_get_a_stable_4xx_and_write_nothing(client, shop):
 
 
 def test_rate_limits_per_account_and_per_address(tmp_path):
-    app, store = make_app(tmp_path, limits=Limits(per_address=1000, per_account=3))
-    with ServerThread(app) as srv, httpx.Client(base_url=srv.url) as c:
+    with app_server(tmp_path, limits=Limits(per_address=1000, per_account=3)) as srv, \
+            httpx.Client(base_url=srv.url) as c:
         body = {"email": "victim@example.com", "password": "wrong password here"}
         seen = [c.post("/worlds/default/identity/sign-in", json=body) for _ in range(4)]
         assert [r.status_code for r in seen[:3]] != [429] * 3 and seen[3].status_code == 429
         assert err(seen[3]) == "rate_limited" and int(seen[3].headers["Retry-After"]) >= 1
         other = c.post("/worlds/default/identity/sign-in", json={**body, "email": "other@example.com"})
         assert other.status_code != 429                              # another account is not held up
-    store.close()
-    app, store = make_app(tmp_path / "2", limits=Limits(per_address=5, per_account=1000))
-    with ServerThread(app) as srv, httpx.Client(base_url=srv.url) as c:
+    with app_server(tmp_path / "2", limits=Limits(per_address=5, per_account=1000)) as srv, \
+            httpx.Client(base_url=srv.url) as c:
         codes = [c.get("/worlds/default/policy").status_code for _ in range(7)]
         assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
-    store.close()
 
 
 def test_the_cores_throttle_reaches_the_client_as_429(client, shop):

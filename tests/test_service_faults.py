@@ -17,7 +17,7 @@ import pytest
 
 from shared.sales import Sale
 from shared.service.codec import decode
-from service_support import ADMIN_H, ServerThread, Shop, bearer, free_port, make_app, start_server
+from service_support import ADMIN_H, Shop, app_server, bearer, free_port, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,10 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def quick(tmp_path):
     """A server whose clients get 1 s between two chunks of a body, and whose streams re-read only every 60 s
     (so a stream that sees "paid" at once was woken by the payment, not by its own polling)."""
-    app, store = make_app(tmp_path, body_timeout=1.0, stream_poll=60.0)
-    with ServerThread(app) as srv:
+    with app_server(tmp_path, body_timeout=1.0, stream_poll=60.0) as srv:
         yield srv
-    store.close()
 
 
 def _raw(port: int, head: bytes, body: bytes = b"", *, shut: bool = False, wait: float = 5.0) -> bytes:
@@ -76,27 +74,34 @@ def test_a_client_that_stops_halfway(quick):
         assert shop.pay(code["text"], "half-1").status_code == 200
 
 
+def _listening(url: str, shop: Shop, code: dict, token: str) -> tuple[list[tuple[str, dict, float]], threading.Thread]:
+    """A client listening to `code`'s event stream in a thread, once the stream has said "issued": the events
+    (name, status, when seen) as they arrive, and the thread (it ends with the stream)."""
+    events: list[tuple[str, dict, float]] = []
+    opened = threading.Event()
+
+    def listen():
+        with httpx.Client(base_url=url, timeout=30) as s, s.stream(
+                "GET", shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(token)) as r:
+            assert r.headers["content-type"].startswith("text/event-stream")
+            name = None
+            for line in r.iter_lines():
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    events.append((name, json.loads(line[6:]), time.monotonic()))
+                    opened.set()
+    t = threading.Thread(target=listen, daemon=True)
+    t.start()
+    assert opened.wait(10) and events[0][1]["state"] == "issued"
+    return events, t
+
+
 def test_paid_reaches_an_open_stream_as_it_happens(quick):
     with httpx.Client(base_url=quick.url, timeout=30) as c:
         shop = Shop(c)
         code = shop.issue(0)
-        events: list[tuple[str, dict, float]] = []
-        opened = threading.Event()
-
-        def listen():
-            with httpx.Client(base_url=quick.url, timeout=30) as s, s.stream(
-                    "GET", shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(shop.sign_in(0))) as r:
-                assert r.headers["content-type"].startswith("text/event-stream")
-                name = None
-                for line in r.iter_lines():
-                    if line.startswith("event: "):
-                        name = line[7:]
-                    elif line.startswith("data: "):
-                        events.append((name, json.loads(line[6:]), time.monotonic()))
-                        opened.set()
-        t = threading.Thread(target=listen, daemon=True)
-        t.start()
-        assert opened.wait(10) and events[0][1]["state"] == "issued"
+        events, t = _listening(quick.url, shop, code, shop.sign_in(0))
         paid_at = time.monotonic()
         assert shop.pay(code["text"], "live-1").status_code == 200
         t.join(20)
@@ -116,23 +121,7 @@ def test_paid_by_a_till_on_the_database_file_reaches_an_open_stream_at_once(quic
     with httpx.Client(base_url=quick.url, timeout=30) as c:
         shop = Shop(c)
         code = shop.issue(0)
-        token = shop.sign_in(0)
-        events: list[tuple[str, dict, float]] = []
-        opened = threading.Event()
-
-        def listen():
-            with httpx.Client(base_url=quick.url, timeout=30) as s, s.stream(
-                    "GET", shop.url(f"/me/codes/{code['nonce']}/events"), headers=bearer(token)) as r:
-                name = None
-                for line in r.iter_lines():
-                    if line.startswith("event: "):
-                        name = line[7:]
-                    elif line.startswith("data: "):
-                        events.append((name, json.loads(line[6:]), time.monotonic()))
-                        opened.set()
-        t = threading.Thread(target=listen, daemon=True)
-        t.start()
-        assert opened.wait(10) and events[0][1]["state"] == "issued"
+        events, t = _listening(quick.url, shop, code, shop.sign_in(0))
         till = Core.open(tmp_path / "default.sqlite3", clock=FixedClock(shop.now()))
         try:
             sale = till.sales.pay(terminal_id="T1", clerk_id=shop.clerk["id"], code=code["text"],
@@ -226,8 +215,7 @@ def _pay_in_process(args: tuple[str, str, str, str, str]) -> tuple[int, str]:
 
 def test_parallel_tills_in_separate_processes_charge_once(tmp_path):
     import multiprocessing
-    app, store = make_app(tmp_path)
-    with ServerThread(app) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+    with app_server(tmp_path) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
         shop = Shop(c)
         before = shop.balance(0)
         code = shop.issue(0)
@@ -249,7 +237,6 @@ def test_parallel_tills_in_separate_processes_charge_once(tmp_path):
         assert [s for s, _ in results] == [200] * 8, results
         assert len({json.loads(t)["receipt_no"] for _, t in results}) == 1
         assert shop.balance(0) == before - 2 * shop.price
-    store.close()
 
 
 def test_an_open_stream_does_not_keep_a_stopping_server_alive(tmp_path):

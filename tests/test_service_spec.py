@@ -17,17 +17,15 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from service_support import ADMIN_H, ROOT, ServerThread, free_port, make_app, start_server
+from service_support import ADMIN_H, ROOT, app_server, free_port, start_server
 
 SPEC_FILE = ROOT / "docs" / "openapi.json"
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    app, store = make_app(tmp_path_factory.mktemp("spec"))
-    with ServerThread(app) as srv:
+    with app_server(tmp_path_factory.mktemp("spec")) as srv:
         yield srv
-    store.close()
 
 
 def test_the_committed_spec_is_the_served_one(served):

@@ -261,22 +261,11 @@ def _report(c: Campaign, label: str) -> None:
     print(f"\nRELIABILITY {label} {json.dumps(figures)}")
 
 
-@pytest.fixture
-def crash_db(backend, tmp_path):
-    if backend == "sqlite":
-        yield tmp_path / "crash.sqlite3"
-        return
-    from conftest import fresh_world, pg_url
-    target, drop = fresh_world(pg_url())
-    yield target
-    drop()
-
-
-def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path, crash_db):
+def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path, db_target):
     """On PostgreSQL the killed worker is a client of the server: its transaction in flight is rolled
     back by the server when the connection drops."""
     kills = 30
-    c = run_campaign(tmp_path, kills=kills, seed=8, db=crash_db)
+    c = run_campaign(tmp_path, kills=kills, seed=8, db=db_target)
     _report(c, "crash-fast")
     assert c.kills == kills
     assert len(c.sales) > kills // 2, "the workload hardly paid anything: the test would prove little"

@@ -86,7 +86,9 @@ def shoot(out: Path, lang: str, browser, server) -> list[Path]:
     return saved
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], shoot=shoot) -> int:
+    """`shoot(out, lang, browser, server)` in English and Japanese on one served world folder and one Chromium;
+    prints the files saved (tests.web.shots_pay passes its own `shoot`)."""
     out = Path(argv[0] if argv else "/work/shots/s5/web")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, served(Path(tmp)) as server, sync_playwright() as p:

@@ -4,15 +4,11 @@ a classroom world per language with the demo shop (tests/web/till.py): top-up (f
 step-up prompt, the code, the code covered), and the till's payment arriving ("Paid")."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from tests.remote_server import served
-from tests.web.browser import CHROMIUM, Phone
+from tests.web import shots
+from tests.web.browser import Phone
 from tests.web.till import Till
 
 
@@ -62,17 +58,5 @@ def shoot(out: Path, lang: str, browser, server) -> list[Path]:
     return saved
 
 
-def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "/work/shots/s5/web")
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, served(Path(tmp)) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"] if os.geteuid() == 0 else [])
-        for lang in ("en", "ja"):
-            for path in shoot(out, lang, browser, server):
-                print(path)
-        browser.close()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(shots.main(sys.argv[1:], shoot))
