@@ -69,19 +69,13 @@ def main() -> int:
             QApplication.instance().quit()
 
     def start_scanning() -> None:
-        from pos_app.__main__ import _demo_staff
+        from pos_app.__main__ import _demo_staff, sign_in_then
         from pos_app.main_window import PosWindow
 
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PosWindow))
         clerk, _ = _demo_staff()
-        window.signin.staff_edit.setText(str(clerk[0]))
-        window.signin.pin_edit.setText(clerk[1])
-        window.signin.submit()
 
         def when_signed_in() -> None:
-            if window.shift is None:
-                QTimer.singleShot(50, when_signed_in)
-                return
             items = window.core.catalog.items()
             window.add_item(items[0].jan)
             window.add_item(items[1].jan)
@@ -98,7 +92,7 @@ def main() -> int:
 
             QTimer.singleShot(int(a.scan * 1000), done)
 
-        when_signed_in()
+        sign_in_then(window, clerk, when_signed_in, every_ms=50)
 
     real_make = ui_app.make_application
 

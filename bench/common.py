@@ -6,6 +6,8 @@ import json
 import os
 import platform
 import secrets
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -77,6 +79,18 @@ def write_json(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def publish(name: str, data: dict[str, Any], report: Callable[[dict[str, Any]], str], *,
+            draw: Callable[[], Any] | None = None, quiet: bool = False) -> dict[str, Any]:
+    """What every benchmark does with its results: bench/results/<name>.json (write_json), its chart
+    (`draw()`, if any), and `report(data)` printed unless `quiet`. Returns `data`."""
+    write_json(name, data)
+    if draw is not None:
+        draw()
+    if not quiet:
+        print(report(data))
+    return data
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A Markdown table (also readable in a terminal)."""
     rows = [[_cell(c) for c in r] for r in rows]
@@ -100,6 +114,11 @@ def pyplot():
     return plt
 
 
+def goal_line(ax, y: float, label: str) -> None:
+    """The goal on a chart: a dashed red line at `y`, named in the legend (drawn by the caller)."""
+    ax.axhline(y, color="red", linestyle="--", linewidth=1, label=label)
+
+
 def save_chart(fig, name: str, *, title: str | None = None) -> Path:
     """bench/results/<name>.png, laid out tight, and the figure closed."""
     if title:
@@ -109,6 +128,28 @@ def save_chart(fig, name: str, *, title: str | None = None) -> Path:
     fig.savefig(path, dpi=110)
     pyplot().close(fig)
     return path
+
+
+def start_xvfb(screen: str, *, first: int) -> tuple[subprocess.Popen, str] | None:
+    """A private Xvfb screen (`screen`, e.g. "1920x1080x24") on the first free display number of `first` and
+    the 19 after it: the process and its DISPLAY once it listens; None where Xvfb is not installed, no number
+    is free or it does not start within 10 s. The caller terminates it."""
+    if shutil.which("Xvfb") is None:
+        return None
+    n = next((n for n in range(first, first + 20)
+              if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists()), None)
+    if n is None:
+        return None
+    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", screen, "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{n}").exists():
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            proc.wait(5)
+            return None
+        time.sleep(0.05)
+    return proc, f":{n}"
 
 
 # -- real payment codes ---------------------------------------------------------------------------

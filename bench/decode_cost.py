@@ -16,7 +16,8 @@ import time
 
 import numpy as np
 
-from bench.common import Peer, Pipeline, payment_code_texts, peers, pyplot, save_chart, summary_ms, table, write_json
+from bench.common import (Peer, Pipeline, goal_line, payment_code_texts, peers, publish, pyplot, save_chart, summary_ms,
+                          table)
 from shared.scanning.synth import empty_frame, qr_image, webcam_clip
 
 SIZES = ((640, 480), (1280, 720))
@@ -74,11 +75,7 @@ def run(n: int = 60, *, quiet: bool = False) -> dict:
     goal = {"target_ms": 8.0, "pipeline_p95_ms": pipe_p95, "met": pipe_p95 <= 8.0, "best_peer": best_peer,
             "best_peer_p95_ms": p[best_peer]["all"]["p95"], "ratio_to_best_peer": round(pipe_p95 / p[best_peer]["all"]["p95"], 2)}
     data = {"code_frames_per_size": n, "empty_frames_per_size": 3 * n, "results": results, "goal": goal}
-    write_json("decode_cost", data)
-    chart(results)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish("decode_cost", data, report, draw=lambda: chart(results), quiet=quiet)
 
 
 def report(data: dict) -> str:
@@ -108,7 +105,7 @@ def chart(results: dict) -> None:
         ax.set_ylabel("ms per frame (log)")
         ax.set_title(f"Decode cost, {size}")
         if size == "1280x720":
-            ax.axhline(8.0, color="red", linestyle="--", linewidth=1, label="goal 8 ms")
+            goal_line(ax, 8.0, "goal 8 ms")
         ax.legend(fontsize=8)
     save_chart(fig, "decode_cost")
 

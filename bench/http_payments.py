@@ -31,8 +31,8 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import (NOW, build_template, check_payments, collect, core_payer, run_processes, table,
-                          timed_payments, write_json)
+from bench.common import (NOW, build_template, check_payments, collect, core_payer, publish, run_processes, table,
+                          timed_payments)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_PER_SECOND = 500
@@ -209,10 +209,7 @@ def run(customers: int = 1200, tills: int = 8, *, database: str | None = None, p
             "goal": {"per_second": GOAL_PER_SECOND, "p99_ms": GOAL_P99_MS,
                      "met": {m["mode"]: m["per_second"] >= GOAL_PER_SECOND and m["latency_ms"]["p99"] <= GOAL_P99_MS
                              and m["check"]["ok"] and not m["errors"] for m in http}}}
-    write_json("http_payments", data)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish("http_payments", data, report, quiet=quiet)
 
 
 def report(data: dict) -> str:

@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import (build_template, check_payments, collect, core_payer, pyplot, run_processes, save_chart,
-                          table, write_json)
+from bench.common import (build_template, check_payments, collect, core_payer, goal_line, publish, pyplot,
+                          run_processes, save_chart, table)
 
 
 def run_mode(template: Path, meta: dict, work: Path, synchronous: str, processes: int, repeats: int) -> dict:
@@ -77,12 +77,8 @@ def run(customers: int = 1500, repeats: int = 3, *, quiet: bool = False) -> dict
     goal["met"] = goal["met_throughput"] and goal["met_two_writers"]
     data = {"redemptions_per_mode": customers, "repeats": repeats, "setup_seconds": round(setup_s, 1),
             "cart": meta["lines"], "modes": modes, "goal": goal}
-    write_json("ledger", data)
-    chart(modes)
     shutil.rmtree(work, ignore_errors=True)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish("ledger", data, report, draw=lambda: chart(modes), quiet=quiet)
 
 
 def report(data: dict) -> str:
@@ -103,7 +99,7 @@ def chart(modes: list[dict]) -> None:
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
     labels = [f"{m['synchronous']}\n{m['processes']} proc" for m in modes]
     a1.bar(labels, [m["per_second"] for m in modes], color=["C0", "C0", "C7", "C7"])
-    a1.axhline(1000, color="red", linestyle="--", linewidth=1, label="goal 1,000/s (FULL, 1 process)")
+    goal_line(a1, 1000, "goal 1,000/s (FULL, 1 process)")
     a1.set_ylabel("redemptions per second")
     a1.legend(fontsize=8)
     x = range(len(modes))

@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from bench.common import RESULTS, payment_code_texts, percentile, pyplot, summary_ms, table, write_json
+from bench.common import RESULTS, payment_code_texts, percentile, publish, pyplot, summary_ms, table
 from bench.decode_cost import stream
 from shared.scanning.live import CascadeDecoder
 from shared.scanning.readers import ZxingDecoder
@@ -215,11 +215,7 @@ def run(clips: int, runs: int, *, seed: int = 2019, quiet: bool = False, with_pr
     data["first_read_load_1min_before_after"] = [round(load0, 2), round(os.getloadavg()[0], 2)]
     if with_profile:
         data["profile"] = profile()
-    write_json("live_escalation", data)
-    chart(data)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish("live_escalation", data, report, draw=lambda: chart(data), quiet=quiet)
 
 
 def report(data: dict) -> str:

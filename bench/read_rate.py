@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from bench.common import Peer, Pipeline, payment_code_texts, peers, pyplot, save_chart, table, write_json
+from bench.common import Peer, Pipeline, payment_code_texts, peers, publish, pyplot, save_chart, table
 from shared.scanning.synth import qr_image, webcam_clip
 
 SIZE = (1280, 720)
@@ -99,11 +99,7 @@ def run(clips: int = 8, frames: int = 5, *, seed: int = 2019, quiet: bool = Fals
     data = {"size": f"{SIZE[0]}x{SIZE[1]}", "seed": seed, "clips_per_degradation": clips, "frames_per_clip": frames,
             "build_seconds": round(build_s, 1), "decoders": names, "results": results, "goal": goal}
     name = "read_rate" if seed == 2019 else f"read_rate_seed{seed}"
-    write_json(name, data)
-    chart(results, names, name)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish(name, data, report, draw=lambda: chart(results, names, name), quiet=quiet)
 
 
 def evaluate(results: dict, singles: list[str]) -> dict:

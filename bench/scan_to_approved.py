@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QRPAY_NO_CRASH_DIALOG", "1")
 
-from bench.common import T0, fast_password_hashing, pyplot, save_chart, summary_ms, table, write_json  # noqa: E402
+from bench.common import T0, fast_password_hashing, goal_line, publish, pyplot, save_chart, summary_ms, table  # noqa: E402
 
 FIRST_CODE_FRAME = 2  # two empty frames first: the customer is still lifting the phone
 CODE_FRAMES = 8
@@ -160,9 +160,7 @@ def run(payments: int = 20, *, quiet: bool = False) -> dict:
             loop.exec()
             timer.stop()
 
-    window.signin.staff_edit.setText(str(clerk["id"]))
-    window.signin.pin_edit.setText(clerk["pin"])
-    window.signin.submit()
+    window.signin.sign_in_as(clerk["id"], clerk["pin"])
     wait(lambda: window.shift is not None)
 
     items = seeded["items"]
@@ -204,10 +202,7 @@ def run(payments: int = 20, *, quiet: bool = False) -> dict:
     data = {"payments": len(rest), "frame": "1280x720 FFV1 video", "first_payment": first, "stats": stats,
             "trials": rest, "goal": goal, "database": "WAL, synchronous=FULL",
             "frames_decoded_before_read": summary_ms([t["decode_calls"] for t in rest])}
-    write_json("scan_to_approved", data)
-    chart(rest)
-    if not quiet:
-        print(report(data))
+    publish("scan_to_approved", data, report, draw=lambda: chart(rest), quiet=quiet)
     del app
     return data
 
@@ -233,7 +228,7 @@ def chart(trials: list[dict]) -> None:
         vals = [t[key] for t in trials]
         ax.bar(x, vals, bottom=bottom, label=label)
         bottom = [b + v for b, v in zip(bottom, vals)]
-    ax.axhline(100, color="red", linestyle="--", linewidth=1, label="goal p95 100 ms")
+    goal_line(ax, 100, "goal p95 100 ms")
     ax.set_xlabel("payment")
     ax.set_ylabel("ms from the first frame with the code")
     ax.set_title("Scan to approved, PosWindow offscreen, 1280x720 video")

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import T0, fast_password_hashing, percentile, pyplot, save_chart, table, write_json
+from bench.common import (T0, fast_password_hashing, goal_line, percentile, publish, pyplot, save_chart, start_xvfb,
+                          table)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,20 +44,11 @@ def prepare(work: Path) -> tuple[Path, str, Path]:
 
 
 def start_display() -> tuple[subprocess.Popen | None, dict]:
-    if not shutil.which("Xvfb"):
+    started = start_xvfb("1920x1080x24", first=120)
+    if started is None:
         return None, {"QT_QPA_PLATFORM": "offscreen"}
-    for n in range(120, 140):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            return None, {"QT_QPA_PLATFORM": "offscreen"}
-        time.sleep(0.05)
-    return proc, {"DISPLAY": f":{n}", "QT_QPA_PLATFORM": "xcb"}
+    proc, display = started
+    return proc, {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
 
 
 def probe(app: str, app_args: list[str], env_extra: dict, out: Path, *, idle: float, scan: float) -> dict:
@@ -103,11 +95,7 @@ def run(runs: int = 3, scan: float = 6.0, *, quiet: bool = False) -> dict:
     goal["met"] = goal["first_window_met"] and goal["rss_met"]
     data = {"display": display.get("QT_QPA_PLATFORM"), "runs_per_app": runs, "scan_seconds": scan,
             "results": results, "goal": goal}
-    write_json("startup_memory", data)
-    chart(results)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish("startup_memory", data, report, draw=lambda: chart(results), quiet=quiet)
 
 
 def report(data: dict) -> str:
@@ -131,7 +119,7 @@ def chart(results: dict) -> None:
     apps = list(results)
     a1.bar(apps, [results[a]["first_paint_median_s"] for a in apps],
            yerr=[[0] * len(apps), [results[a]["first_paint_max_s"] - results[a]["first_paint_median_s"] for a in apps]])
-    a1.axhline(1.5, color="red", linestyle="--", linewidth=1, label="goal 1.5 s")
+    goal_line(a1, 1.5, "goal 1.5 s")
     a1.set_ylabel("launch to first painted window (s)")
     a1.legend(fontsize=8)
     labels, vals = [], []
@@ -142,7 +130,7 @@ def chart(results: dict) -> None:
             labels.append(f"{a}\nscanning 720p")
             vals.append(results[a]["peak_rss_scanning_mb"])
     a2.bar(labels, vals, color="C1")
-    a2.axhline(250, color="red", linestyle="--", linewidth=1, label="goal 250 MB")
+    goal_line(a2, 250, "goal 250 MB")
     a2.set_ylabel("peak RSS (MB)")
     a2.legend(fontsize=8)
     save_chart(fig, "startup_memory", title="Start-up and memory")

@@ -31,7 +31,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench.common import RESULTS, payment_code_texts, pyplot, summary_ms, table, write_json
+from bench.common import RESULTS, payment_code_texts, publish, pyplot, summary_ms, table
 from shared.scanning.live import CascadeDecoder
 from shared.scanning.readers import ZxingDecoder
 from shared.scanning.still import PASSES, STILL_PASSES, StillDecoder, run_pass
@@ -243,11 +243,7 @@ def run(zxing_dir: Path | None, per_category: int, seed: int, runs: int, quiet: 
                          "still_reads_per_pass": dict(still.reads_per_pass)}
     data["timing_1280"] = timing(syn, runs)
     name = "still_passes" if seed == 2019 else f"still_passes_seed{seed}"
-    write_json(name, data)
-    chart(data, name)
-    if not quiet:
-        print(report(data))
-    return data
+    return publish(name, data, report, draw=lambda: chart(data, name), quiet=quiet)
 
 
 def _groups(res: dict) -> list[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from PySide6.QtCore import QTimer
 
@@ -156,14 +156,8 @@ def _drive(window, screen: str, clerk: tuple[int, str]) -> None:
     if screen == "signin":
         window.signin.staff_edit.setText(str(clerk[0]))
         return
-    window.signin.staff_edit.setText(str(clerk[0]))
-    window.signin.pin_edit.setText(clerk[1])
-    window.signin.submit()
 
     def after_signin() -> None:
-        if window.shift is None:
-            QTimer.singleShot(100, after_signin)
-            return
         items = window.core.catalog.items()
         reduced = [i for i in items if i.tax_rate == 8][:2]
         standard = [i for i in items if i.tax_rate == 10][:2]
@@ -177,7 +171,21 @@ def _drive(window, screen: str, clerk: tuple[int, str]) -> None:
             window.open_supervisor_area()
             QTimer.singleShot(600, lambda: _supervisor_tab(window, screen))
 
-    QTimer.singleShot(100, after_signin)
+    sign_in_then(window, clerk, after_signin)
+
+
+def sign_in_then(window, clerk: tuple[int, str], then: Callable[[], None], *, every_ms: int = 100) -> None:
+    """Signs `clerk` (ID, PIN) in on the sign-in panel as a clerk would; `then()` once the shift is open
+    (looked at every `every_ms`)."""
+    window.signin.sign_in_as(*clerk)
+
+    def wait() -> None:
+        if window.shift is None:
+            QTimer.singleShot(every_ms, wait)
+        else:
+            then()
+
+    QTimer.singleShot(every_ms, wait)
 
 
 def _supervisor_tab(window, screen: str) -> None:

@@ -70,9 +70,7 @@ class TillAutoplay(Autoplay):
         if w.pages.currentWidget() is not w.signin or not w.signin.button.isEnabled():
             self._after(self._sign_in, 300)
             return
-        w.signin.staff_edit.setText(str(self._clerk_id))
-        w.signin.pin_edit.setText(self._pin)
-        w.signin.button.click()
+        w.signin.sign_in_as(self._clerk_id, self._pin)
         self._after(self._wait_signed_in, 300)
 
     def _wait_signed_in(self) -> None:

@@ -83,6 +83,12 @@ class ClerkSignIn(QWidget):
         self.button.setEnabled(True)
         self.staff_edit.setFocus()
 
+    def sign_in_as(self, staff_id: int, pin: str) -> None:
+        """Types the staff number and the PIN and signs in, as the clerk would (the demos, the tour, autoplay)."""
+        self.staff_edit.setText(str(staff_id))
+        self.pin_edit.setText(pin)
+        self.submit()
+
     @Slot()
     def submit(self) -> None:
         if not self.button.isEnabled():

@@ -53,9 +53,7 @@ class TillTourDriver(QObject):
             return
         if waited == 0:
             w.show_till()
-            w.signin.staff_edit.setText(str(self.clerk[0]))
-            w.signin.pin_edit.setText(self.clerk[1])
-            w.signin.submit()
+            w.signin.sign_in_as(*self.clerk)
         elif waited > 40:
             reply("failed", "the clerk could not sign in")
             return

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import start_xvfb
+
 pytestmark = pytest.mark.xvfb
 ROOT = Path(__file__).resolve().parents[1]
 ONCE_TIMEOUT_S = 150
@@ -29,18 +31,11 @@ def display(tmp_path):
     """A private Xvfb screen of a kiosk laptop's size; skipped where Xvfb is not installed."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
-    n = 140
-    while Path(f"/tmp/.X11-unix/X{n}").exists() or Path(f"/tmp/.X{n}-lock").exists():
-        n += 1
-    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if time.monotonic() > deadline or xvfb.poll() is not None:
-            xvfb.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.1)
-    yield f":{n}"
+    started = start_xvfb("1366x768x24", first=140)
+    if started is None:
+        pytest.skip("Xvfb did not start")
+    xvfb, display = started
+    yield display
     xvfb.terminate()
     xvfb.wait(10)
 

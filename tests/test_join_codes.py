@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 
 from shared.service import join_codes
