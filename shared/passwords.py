@@ -77,6 +77,19 @@ class PasswordProblem:
         return {"code": self.code.value, **self.params}
 
 
+def reported_problem(code: "PasswordProblemCode | str",
+                     params: Mapping[str, object] | None) -> tuple[PasswordProblemCode, dict[str, object]]:
+    """A problem the core reported (its code and numbers) as a UI words it: the problem (an unknown code, from a
+    newer core, reads as GUESSABLE) and the {n} its sentence takes (TOO_SHORT's minimum, TOO_LONG's maximum,
+    "?" when missing; nothing for the others)."""
+    try:
+        problem = PasswordProblemCode(code)
+    except ValueError:
+        problem = PasswordProblemCode.GUESSABLE
+    number = {PasswordProblemCode.TOO_SHORT: "min", PasswordProblemCode.TOO_LONG: "max"}.get(problem)
+    return problem, ({"n": (params or {}).get(number, "?")} if number else {})
+
+
 def normalize(password: str) -> str:
     """NFKC, as 800-63B asks, so the same password typed on two keyboards verifies."""
     return unicodedata.normalize("NFKC", password)

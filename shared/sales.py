@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from shared import audit, idempotency, ledger
 from shared.audit_events import AuditEvent
 from shared.catalog import normalize_jan
-from shared.errors import CodeRefused, Conflict, IdempotencyConflict, InputError, InsufficientFunds, NotFound
+from shared.errors import (CodeRefused, Conflict, IdempotencyConflict, InputError, InsufficientFunds, NotFound,
+                           QrpayError)
 from shared.money import format_yen
 from shared.clock import jst_text
 from shared.receipts import PAYMENT_METHOD, Receipt, RefundRef, business_date_of, mask_ref
@@ -46,6 +47,7 @@ from shared.tax import CartLine, CartTotals, RateTotal, TaxByRate, check_qty, ma
 from shared.notices import notice
 
 if TYPE_CHECKING:
+    from shared.codes import CodeStatus
     from shared.core import Core
 
 _SALE_ID = idempotency.ID_PATTERN              # always fullmatch: "S1\n" is not "S1"
@@ -97,6 +99,21 @@ class SaleSummary:
     receipt_no: str
     at: float
     store_name_en: str = ""
+
+
+def paid_details(sales, status: "CodeStatus", lang: str) -> tuple[int | None, str | None, str, float | None]:
+    """What a wallet shows for a paid code (the desktop's and the web's "Paid"): the amount, the store (its
+    English name in English, when it has one), the receipt number and the time; from the sale when
+    `sales.summary` (a SalesService's or a remote core's) finds it, else from the status alone."""
+    amount, store, receipt_no, at = status.amount, status.store_name, "", status.at
+    if status.sale_id:
+        try:
+            summary = sales.summary(status.sale_id)
+        except QrpayError:
+            return amount, store, receipt_no, at
+        amount, receipt_no, at = summary.total, summary.receipt_no, summary.at
+        store = summary.store_name_en if lang == "en" and summary.store_name_en else summary.store_name
+    return amount, store, receipt_no, at
 
 
 def check_sale_id(sale_id: object, what: str = "sale id") -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from shared.errors import QrpayError
-from shared.passwords import PasswordProblem, PasswordProblemCode
+from shared.passwords import PasswordProblem, PasswordProblemCode, reported_problem
 
 
 
@@ -53,30 +53,28 @@ def _texts() -> dict[str, str]:
     }
 
 
+# Marked for lupdate here; translated when looked up (in the language installed then).
+_PASSWORD_PROBLEMS: dict[PasswordProblemCode, str] = {
+    PasswordProblemCode.MISSING: QT_TRANSLATE_NOOP("Messages", "Type a password."),
+    PasswordProblemCode.TOO_SHORT: QT_TRANSLATE_NOOP("Messages", "Use at least {n} characters."),
+    PasswordProblemCode.TOO_LONG: QT_TRANSLATE_NOOP("Messages", "Use at most {n} characters."),
+    PasswordProblemCode.CONTAINS_EMAIL: QT_TRANSLATE_NOOP("Messages", "It contains your e-mail address."),
+    PasswordProblemCode.COMMON: QT_TRANSLATE_NOOP("Messages", "This password is in lists of common passwords."),
+    PasswordProblemCode.PERSONAL: QT_TRANSLATE_NOOP("Messages", "It contains your e-mail address or the name of this service."),
+    PasswordProblemCode.REPEAT: QT_TRANSLATE_NOOP("Messages", "It repeats characters or words (like aaaa or abcabc)."),
+    PasswordProblemCode.SEQUENCE: QT_TRANSLATE_NOOP("Messages", "It is a simple sequence (like abcd or 1234)."),
+    PasswordProblemCode.KEYBOARD: QT_TRANSLATE_NOOP("Messages", "It is a keyboard pattern (like qwerty)."),
+    PasswordProblemCode.DATE: QT_TRANSLATE_NOOP("Messages", "It is a date or a year, which is easy to guess."),
+    PasswordProblemCode.COMMON_WORD: QT_TRANSLATE_NOOP("Messages", "It is a common word or name; add more words or characters."),
+    PasswordProblemCode.GUESSABLE: QT_TRANSLATE_NOOP("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
+}
+
+
 def password_problem_text(code: PasswordProblemCode | str, params: Mapping[str, object] | None = None) -> str:
     """One password problem from the core (a code and its numbers, never its English words) in the
     app's language. An unknown code (a newer core) reads as the general "too easy to guess"."""
-    try:
-        code = PasswordProblemCode(code)
-    except ValueError:
-        code = PasswordProblemCode.GUESSABLE
-    params = params or {}
-    if code is PasswordProblemCode.TOO_SHORT:
-        return QCoreApplication.translate("Messages", "Use at least {n} characters.").format(n=params.get("min", "?"))
-    if code is PasswordProblemCode.TOO_LONG:
-        return QCoreApplication.translate("Messages", "Use at most {n} characters.").format(n=params.get("max", "?"))
-    return {
-        PasswordProblemCode.MISSING: QCoreApplication.translate("Messages", "Type a password."),
-        PasswordProblemCode.CONTAINS_EMAIL: QCoreApplication.translate("Messages", "It contains your e-mail address."),
-        PasswordProblemCode.COMMON: QCoreApplication.translate("Messages", "This password is in lists of common passwords."),
-        PasswordProblemCode.PERSONAL: QCoreApplication.translate("Messages", "It contains your e-mail address or the name of this service."),
-        PasswordProblemCode.REPEAT: QCoreApplication.translate("Messages", "It repeats characters or words (like aaaa or abcabc)."),
-        PasswordProblemCode.SEQUENCE: QCoreApplication.translate("Messages", "It is a simple sequence (like abcd or 1234)."),
-        PasswordProblemCode.KEYBOARD: QCoreApplication.translate("Messages", "It is a keyboard pattern (like qwerty)."),
-        PasswordProblemCode.DATE: QCoreApplication.translate("Messages", "It is a date or a year, which is easy to guess."),
-        PasswordProblemCode.COMMON_WORD: QCoreApplication.translate("Messages", "It is a common word or name; add more words or characters."),
-        PasswordProblemCode.GUESSABLE: QCoreApplication.translate("Messages", "It is too easy to guess; make it longer, for example a few unrelated words."),
-    }[code]
+    problem, numbers = reported_problem(code, params)
+    return QCoreApplication.translate("Messages", _PASSWORD_PROBLEMS[problem]).format(**numbers)
 
 
 def password_problem(problem: PasswordProblem) -> str:

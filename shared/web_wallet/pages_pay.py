@@ -25,6 +25,7 @@ from fastapi.responses import Response
 from shared.codes import CodeState, CodeStatus, IssuedCode
 from shared.errors import QrpayError
 from shared.money import format_yen
+from shared.sales import paid_details
 from shared.web_wallet import framework as fw
 from shared.web_wallet.framework import Ctx
 from shared.web_wallet.pages_history import when_text
@@ -110,16 +111,7 @@ def status_view(ctx: Ctx, status: CodeStatus, ref: str) -> dict[str, Any]:
     """What the page shows for a status, in its language (textContent only: never parsed as HTML)."""
     out: dict[str, Any] = {"state": status.state.value, "ref": ref}
     if status.state is CodeState.PAID:
-        amount, store, receipt_no, at = status.amount, status.store_name, "", status.at
-        if status.sale_id:
-            try:
-                summary = ctx.core.sales.summary(status.sale_id)
-            except QrpayError:
-                summary = None
-            if summary is not None:
-                amount, receipt_no, at = summary.total, summary.receipt_no, summary.at
-                store = (summary.store_name_en if ctx.lang == "en" and summary.store_name_en
-                         else summary.store_name)
+        amount, store, receipt_no, at = paid_details(ctx.core.sales, status, ctx.lang)
         amount_text = format_yen(amount) if isinstance(amount, int) else ""
         out.update(title=ctx.t("pay.paid"), amount=amount_text,
                    store=ctx.t("pay.at_store", store=store) if store else "",

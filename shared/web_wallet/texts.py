@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from shared.errors import QrpayError
 from shared.money import format_yen
-from shared.passwords import PasswordProblemCode
+from shared.passwords import PasswordProblemCode, reported_problem
 from shared.texts import LANGS, Text
 
 __all__ = ["LANGS", "TEXTS", "ERRORS", "PASSWORD_PROBLEMS", "t", "error_text", "password_problem_text", "placeholders"]
@@ -314,16 +314,8 @@ def placeholders(text: str) -> set[str]:
 
 
 def password_problem_text(code: str, params: Mapping[str, object] | None, lang: str) -> str:
-    try:
-        problem = PasswordProblemCode(code)
-    except ValueError:
-        problem = PasswordProblemCode.GUESSABLE
-    params = params or {}
-    if problem is PasswordProblemCode.TOO_SHORT:
-        return PASSWORD_PROBLEMS[problem].format(lang, n=params.get("min", "?"))
-    if problem is PasswordProblemCode.TOO_LONG:
-        return PASSWORD_PROBLEMS[problem].format(lang, n=params.get("max", "?"))
-    return PASSWORD_PROBLEMS[problem].get(lang)
+    problem, numbers = reported_problem(code, params)
+    return PASSWORD_PROBLEMS[problem].format(lang, **numbers) if numbers else PASSWORD_PROBLEMS[problem].get(lang)
 
 
 def error_text(exc: QrpayError, lang: str) -> str:
