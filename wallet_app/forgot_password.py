@@ -2,25 +2,19 @@
 a new password."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
-
 from ui_common.tasks import run_in_background
-from wallet_app.screen_base import (PasswordFeedback, Screen, button, code_edit, fit_to_current_page, label,
-                                    line_edit, split_factor)
+from wallet_app.screen_base import (PagedScreen, PasswordFeedback, button, captioned, code_edit, label, line_edit,
+                                    split_factor)
 
 
-class ForgotPasswordScreen(Screen):
+class ForgotPasswordScreen(PagedScreen):
     REQUEST, COMPLETE = range(2)
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self._busy = False
-        self.pages = QStackedWidget()
-        self.body.addWidget(self.pages)
 
-        req = QWidget()
-        r = QVBoxLayout(req)
-        r.setContentsMargins(0, 0, 0, 0)
+        r = self.new_page()
         r.addWidget(label(self.tr("Type the e-mail address of your account. We send a reset code to it.")))
         self.email = line_edit("name@example.com", on_enter=self.request, name="forgotEmail")
         r.addWidget(self.email)
@@ -31,41 +25,29 @@ class ForgotPasswordScreen(Screen):
         self.request_button = button(self.tr("Send a reset code"), "primary", self.request)
         r.addWidget(self.request_button)
         r.addStretch(1)
-        self.pages.addWidget(req)
 
-        comp = QWidget()
-        c = QVBoxLayout(comp)
-        c.setContentsMargins(0, 0, 0, 0)
+        c = self.new_page()
         self.sent_text = label("")
         c.addWidget(self.sent_text)
         self.mailbox_button = button(self.tr("Open Mailbox"), None, self.open_mailbox)
         c.addWidget(self.mailbox_button)
-        c.addWidget(label(self.tr("Reset code from the e-mail")))
-        self.reset_code = line_edit(self.tr("8 digits"), on_enter=self.complete, name="resetCode")
-        c.addWidget(self.reset_code)
-        c.addWidget(label(self.tr("Authenticator code (or a recovery code)")))
-        self.factor = code_edit(self.complete, name="resetFactor")
+        self.reset_code = captioned(c, self.tr("Reset code from the e-mail"),
+                                    line_edit(self.tr("8 digits"), on_enter=self.complete, name="resetCode"))
+        self.factor = captioned(c, self.tr("Authenticator code (or a recovery code)"),
+                                code_edit(self.complete, name="resetFactor"))
         self.factor.setPlaceholderText(self.tr("Code or recovery code"))
-        c.addWidget(self.factor)
-        c.addWidget(label(self.tr("New password")))
-        self.new_password = line_edit(password=True, on_enter=self.complete, name="resetNewPassword")
-        c.addWidget(self.new_password)
+        self.new_password = captioned(c, self.tr("New password"),
+                                      line_edit(password=True, on_enter=self.complete, name="resetNewPassword"))
         self.feedback = PasswordFeedback(self.core, self.new_password, lambda: self.email.text().strip())
         c.addWidget(self.feedback)
         self.complete_button = button(self.tr("Save new password"), "primary", self.complete)
         c.addWidget(self.complete_button)
         c.addStretch(1)
-        self.pages.addWidget(comp)
-        fit_to_current_page(self.pages)
-        self._set_page(self.REQUEST)
+        self.pages_ready(self.REQUEST)
 
     def _set_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self.set_title(self.tr("Forgot password"))
-
-    @property
-    def page(self) -> int:
-        return self.pages.currentIndex()
 
     def on_show(self) -> None:
         # the policy decides whether another address is honoured; the field only exists in 2019 mode

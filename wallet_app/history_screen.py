@@ -1,41 +1,32 @@
 """History: every payment, top-up and refund; a payment or refund opens its receipt."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit
 
 from shared.errors import QrpayError
 from shared.wallet import EntryKind
 from wallet_app.activity_list import ActivityList
-from wallet_app.screen_base import Screen, label, mono_font
+from wallet_app.screen_base import PagedScreen, label, mono_font
 
 LIMIT = 200
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(PagedScreen):
     LIST, RECEIPT = range(2)
 
     def __init__(self, window) -> None:
-        super().__init__(window, scroll=False)
-        self.pages = QStackedWidget()
-        self.body.addWidget(self.pages, 1)
-        lst = QWidget()
-        l = QVBoxLayout(lst)
-        l.setContentsMargins(0, 0, 0, 0)
+        super().__init__(window, scroll=False, stretch=1)
+        l = self.new_page()
         l.addWidget(label(self.tr("Choose a payment to see its receipt."), "muted"))
         self.entries = ActivityList(detailed=True)
         self.entries.itemActivated.connect(lambda item: self.open_row(self.entries.row(item)))
         self.entries.itemClicked.connect(lambda item: self.open_row(self.entries.row(item)))
         l.addWidget(self.entries, 1)
-        self.pages.addWidget(lst)
         self.receipt_view = QPlainTextEdit()
         self.receipt_view.setReadOnly(True)
         self.receipt_view.setFont(mono_font(10))  # a till receipt's ~40 columns on a phone's width
         self.receipt_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.pages.addWidget(self.receipt_view)
-
-    @property
-    def page(self) -> int:
-        return self.pages.currentIndex()
 
     def on_show(self) -> None:
         self.pages.setCurrentIndex(self.LIST)
@@ -44,14 +35,7 @@ class HistoryScreen(Screen):
         self.entries.setFocus()
 
     def reload(self) -> None:
-        s = self.window_.session
-        if s is None:
-            return
-        try:
-            self.core.identity.session(s.token)
-            self.entries.set_entries(self.core.wallet.history(s.customer_id, limit=LIMIT))
-        except QrpayError as exc:
-            self.show_error(exc)
+        self.for_customer(lambda s: self.entries.set_entries(self.core.wallet.history(s.customer_id, limit=LIMIT)))
 
     def on_data_changed(self) -> None:
         if self.page == self.LIST:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from shared.errors import QrpayError
 from shared.money import format_yen
 from shared.wallet import EntryKind
 from ui_common import theme
@@ -89,12 +88,11 @@ class HomeScreen(Screen):
         # no title row on Home: the phone's height goes to the activity list (the e-mail is on top)
         self.title.hide()
         self.balance_caption.setText(self.tr("{name}'s balance").format(name=s.name))
-        try:
-            self.core.identity.session(s.token)  # a timed-out session goes back to sign-in
-            self.balance.setText(format_yen(self.core.wallet.balance(s.customer_id)))
-            self.recent.set_entries(self.core.wallet.history(s.customer_id, limit=RECENT))
-        except QrpayError as exc:
-            self.show_error(exc)
+        self.for_customer(self._show_money)
+
+    def _show_money(self, s) -> None:
+        self.balance.setText(format_yen(self.core.wallet.balance(s.customer_id)))
+        self.recent.set_entries(self.core.wallet.history(s.customer_id, limit=RECENT))
 
     def on_data_changed(self) -> None:
         self.refresh()

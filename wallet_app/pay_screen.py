@@ -10,38 +10,35 @@ polled every 500 ms, so a till's redemption turns into "✓ Paid" within a secon
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from shared.money import format_yen
+from shared.sales import paid_details
 from ui_common import theme
 from ui_common.widgets import QrWidget, column_scroll
 from wallet_app import messages
 from wallet_app.activity_list import when_text
 from wallet_app.authenticator_setup import qr_rows
-from wallet_app.screen_base import Screen, button, code_edit, grouped, label, split_factor
+from wallet_app.screen_base import PagedScreen, button, code_edit, grouped, label, split_factor
 
 POLL_MS = 500
 REFRESH_BEFORE_S = 5     # fetch the next code this long before the current one expires
 WARN_LAST_S = 10
 
 
-class PayScreen(Screen):
+class PayScreen(PagedScreen):
     PROMPT, CODE, RESULT = range(3)
 
     def __init__(self, window) -> None:
         # wider than the other screens: the QR is sized by the window's height (a webcam reads it)
-        super().__init__(window, scroll=False, column_width=1200)
+        super().__init__(window, scroll=False, column_width=1200, stretch=1)
         self.issued = None          # the IssuedCode on screen
         self.code_visible = True   # False while the phone is "put away" (minimised, hidden, not exposed)
         self.last_status = None
-        self.pages = QStackedWidget()
-        self.body.addWidget(self.pages, 1)
 
         # prompt for a fresh second factor
-        prompt = QWidget()
-        p = QVBoxLayout(prompt)
-        p.setContentsMargins(0, 0, 0, 0)
+        p = self.new_page()
         p.addStretch(1)
         p.addWidget(label(self.tr("To show a payment code, confirm it is you: enter the 6-digit code from your "
                                   "authenticator app (or a recovery code).")))
@@ -50,12 +47,9 @@ class PayScreen(Screen):
         self.confirm_button = button(self.tr("Show my payment code"), "primary", self.confirm)
         p.addWidget(self.confirm_button)
         p.addStretch(2)
-        self.pages.addWidget(prompt)
 
         # the code
-        code = QWidget()
-        c = QVBoxLayout(code)
-        c.setContentsMargins(0, 0, 0, 0)
+        c = self.new_page()
         c.setSpacing(8)
         self.qr = QrWidget()
         self.qr.setMinimumSize(180, 180)  # grows with the phone; this is the least a till camera reads well
@@ -86,7 +80,6 @@ class PayScreen(Screen):
         row.addWidget(self.countdown, 1)
         row.addWidget(self.refresh_button)
         c.addLayout(row)
-        self.pages.addWidget(code)
 
         # full-screen result (paid)
         result = QWidget()
@@ -117,10 +110,6 @@ class PayScreen(Screen):
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self.poll)
         self.set_title(self.tr("Pay"))
-
-    @property
-    def page(self) -> int:
-        return self.pages.currentIndex()
 
     # -- showing ---------------------------------------------------------------------------------
     def on_show(self) -> None:
@@ -268,17 +257,7 @@ class PayScreen(Screen):
             self.banner.show_state("warning", text + " " + self.tr("Press Refresh for a new code."))
 
     def show_paid(self, status) -> None:
-        amount, store, receipt_no, at = status.amount, status.store_name, "", status.at
-        if status.sale_id:
-            try:
-                summary = self.core.sales.summary(status.sale_id)
-            except QrpayError:
-                summary = None
-            if summary is not None:
-                amount = summary.total
-                en = self.window_.language == "en" and summary.store_name_en
-                store = en or summary.store_name
-                receipt_no, at = summary.receipt_no, summary.at
+        amount, store, receipt_no, at = paid_details(self.core.sales, status, self.window_.language)
         self.issued = None
         self.qr.set_matrix([])
         self.numeric.setText("")

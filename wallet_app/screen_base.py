@@ -6,12 +6,12 @@ Screens hold no rules: they call the core and show what it answers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from shared.errors import QrpayError
 from shared.passwords import PasswordProblem
@@ -20,6 +20,7 @@ from ui_common.widgets import Banner, column_scroll
 from wallet_app import messages
 
 if TYPE_CHECKING:
+    from shared.sessions import Session
     from wallet_app.main_window import WalletWindow
 
 COLUMN_MAX_WIDTH = 560
@@ -57,6 +58,16 @@ def line_edit(placeholder: str = "", *, password: bool = False, on_enter: Callab
     if name:
         e.setObjectName(name)
     return e
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def captioned(layout: QVBoxLayout, caption: str, field: W) -> W:
+    """`caption` (a label) over `field` in `layout`, as the forms show them; returns the field."""
+    layout.addWidget(label(caption))
+    layout.addWidget(field)
+    return field
 
 
 def code_edit(on_enter: Callable[[], None] | None = None, name: str | None = None) -> QLineEdit:
@@ -183,6 +194,18 @@ class Screen(QWidget):
     def set_title(self, text: str) -> None:
         self.title.setText(text)
 
+    def for_customer(self, read: Callable[[Session], None]) -> None:
+        """`read(session)` for the signed-in customer once the core says the session is still good (a timed-out
+        one goes back to sign-in); a refusal is shown. Nothing while no one is signed in."""
+        s = self.window_.session
+        if s is None:
+            return
+        try:
+            self.core.identity.session(s.token)
+            read(s)
+        except QrpayError as exc:
+            self.show_error(exc)
+
     def show_error(self, exc: BaseException) -> None:
         if isinstance(exc, QrpayError):
             if exc.code == "session_invalid":
@@ -191,6 +214,38 @@ class Screen(QWidget):
             self.banner.show_state("danger", messages.error_text(exc))
         else:
             raise exc
+
+
+class PagedScreen(Screen):
+    """A screen that shows one of its pages at a time (a wizard's steps, a list and its receipt): `pages`
+    in the body (`stretch`: its share of the body's height), `new_page()` adds the next one, `page` is the
+    index shown."""
+
+    def __init__(self, window: "WalletWindow", *, stretch: int = 0, **kw) -> None:
+        super().__init__(window, **kw)
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages, stretch)
+
+    def new_page(self) -> QVBoxLayout:
+        """A page added after the others: its column (no margins of its own: the screen's column has them)."""
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.pages.addWidget(page)
+        return column
+
+    def pages_ready(self, first: int) -> None:
+        """Once every page is built: each page as tall as itself (fit_to_current_page), `first` shown."""
+        fit_to_current_page(self.pages)
+        self._set_page(first)
+
+    def _set_page(self, page: int) -> None:
+        """Shows `page` (a screen whose title follows the page says so here)."""
+        self.pages.setCurrentIndex(page)
+
+    @property
+    def page(self) -> int:
+        return self.pages.currentIndex()
 
 
 class PasswordFeedback(QLabel):

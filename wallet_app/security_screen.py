@@ -5,6 +5,8 @@ be) is the core's decision, so the field is passed along and the core's answer i
 """
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -14,6 +16,8 @@ from wallet_app.activity_list import when_text
 from wallet_app.authenticator_setup import AuthenticatorSetup
 from wallet_app.screen_base import (PasswordFeedback, RecoveryCodesView, Screen, button, card, code_edit, label,
                                     line_edit)
+
+T = TypeVar("T")
 
 
 class SecurityScreen(Screen):
@@ -133,14 +137,21 @@ class SecurityScreen(Screen):
         run_in_background(lambda: self.core.identity.change_password(token, new, totp=totp),
                           on_success=done, on_failure=self._fail)
 
-    def begin_reenrol(self) -> None:
+    def _with_factor(self, change: Callable[..., T]) -> T | None:
+        """`change(token, totp=…)` with the code typed above: the code is used up, or the refusal shown (None)."""
         self.banner.clear()
         try:
-            enrollment = self.core.identity.begin_totp_reenrol(self.window_.token, totp=self._totp())
+            result = change(self.window_.token, totp=self._totp())
         except QrpayError as exc:
             self._fail(exc)
-            return
+            return None
         self._used_factor()
+        return result
+
+    def begin_reenrol(self) -> None:
+        enrollment = self._with_factor(self.core.identity.begin_totp_reenrol)
+        if enrollment is None:
+            return
         self.setup.set_enrollment(enrollment.otpauth_uri, enrollment.totp_secret)
         self.setup.show()
         self.reenrol_confirm.show()
@@ -160,13 +171,9 @@ class SecurityScreen(Screen):
         self._ok(self.tr("Your new authenticator app is set up; the old one no longer works."))
 
     def new_codes(self) -> None:
-        self.banner.clear()
-        try:
-            codes = self.core.identity.new_recovery_codes(self.window_.token, totp=self._totp())
-        except QrpayError as exc:
-            self._fail(exc)
+        codes = self._with_factor(self.core.identity.new_recovery_codes)
+        if codes is None:
             return
-        self._used_factor()
         self.codes.set_codes(codes)
         self.codes.show()
         self._ok(self.tr("New recovery codes are ready; the old ones no longer work. Save these now."))

@@ -15,19 +15,18 @@ counting down from core.now(); the Sign in button comes back when the wait is ov
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from shared.errors import QrpayError
 from ui_common.tasks import run_in_background
 from wallet_app import messages
-from wallet_app.screen_base import (Screen, button, code_edit, fit_to_current_page, label, line_edit, split_factor)
+from wallet_app.screen_base import PagedScreen, button, captioned, code_edit, label, line_edit, split_factor
 
 
 # Under the hardened policy these all read the same (whether the password was right or not).
 GENERIC_REFUSALS = frozenset({"invalid_credentials", "totp_required", "totp_invalid", "totp_reused"})
 
 
-class SignInScreen(Screen):
+class SignInScreen(PagedScreen):
     PASSWORD, FACTOR = range(2)
 
     def __init__(self, window) -> None:
@@ -36,19 +35,13 @@ class SignInScreen(Screen):
         self.wait_kind = ""
         self._busy = False
         self._password_kept = ""
-        self.pages = QStackedWidget()
-        self.body.addWidget(self.pages)
 
-        pw_page = QWidget()
-        p = QVBoxLayout(pw_page)
-        p.setContentsMargins(0, 0, 0, 0)
+        p = self.new_page()
         p.setSpacing(6)  # five rows on a short phone: the Sign in button stays on screen
-        p.addWidget(label(self.tr("E-mail address")))
-        self.email = line_edit("name@example.com", on_enter=self.submit, name="signinEmail")
-        p.addWidget(self.email)
-        p.addWidget(label(self.tr("Password")))
-        self.password = line_edit(password=True, on_enter=self.submit, name="signinPassword")
-        p.addWidget(self.password)
+        self.email = captioned(p, self.tr("E-mail address"),
+                               line_edit("name@example.com", on_enter=self.submit, name="signinEmail"))
+        self.password = captioned(p, self.tr("Password"),
+                                  line_edit(password=True, on_enter=self.submit, name="signinPassword"))
         # hardened only: the second factor on the same page, sent with the password
         self.one_step_code_label = label(self.tr("Authenticator code"))
         p.addWidget(self.one_step_code_label)
@@ -73,11 +66,8 @@ class SignInScreen(Screen):
         p.addWidget(self.sns_button)
         self.sns_flow = None
         p.addStretch(1)
-        self.pages.addWidget(pw_page)
 
-        f_page = QWidget()
-        f = QVBoxLayout(f_page)
-        f.setContentsMargins(0, 0, 0, 0)
+        f = self.new_page()
         self.factor_hint = label(self.tr("Enter the 6-digit code your authenticator app shows now. Lost your "
                                          "phone? Type one of your recovery codes instead."))
         f.addWidget(self.factor_hint)
@@ -87,9 +77,7 @@ class SignInScreen(Screen):
         self.factor_button = button(self.tr("Confirm"), "primary", self.submit)
         f.addWidget(self.factor_button)
         f.addStretch(1)
-        self.pages.addWidget(f_page)
-        fit_to_current_page(self.pages)
-        self._set_page(self.PASSWORD)
+        self.pages_ready(self.PASSWORD)
         self.policy_changed()
 
     # -- one step (hardened) or two (2019) -------------------------------------------------------
@@ -129,10 +117,6 @@ class SignInScreen(Screen):
     def _set_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self.set_title(self.tr("Sign in") if page == self.PASSWORD else self.tr("Two-step check"))
-
-    @property
-    def page(self) -> int:
-        return self.pages.currentIndex()
 
     def on_show(self) -> None:
         self._set_page(self.PASSWORD)

@@ -1,61 +1,45 @@
 """Sign-up wizard: your details and password → set up the authenticator app → save recovery codes."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
-
 from ui_common.tasks import run_in_background
 from wallet_app.authenticator_setup import AuthenticatorSetup
-from wallet_app.screen_base import (PasswordFeedback, RecoveryCodesView, Screen, button, fit_to_current_page,
-                                    label, line_edit)
+from wallet_app.screen_base import (PagedScreen, PasswordFeedback, RecoveryCodesView, button, captioned, label,
+                                    line_edit)
 
 
-class SignUpWizard(Screen):
+class SignUpWizard(PagedScreen):
     DETAILS, AUTHENTICATOR, RECOVERY = range(3)
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self.enrollment = None
-        self.pages = QStackedWidget()
-        self.body.addWidget(self.pages)
 
         # 1. details
-        details = QWidget()
-        d = QVBoxLayout(details)
-        d.setContentsMargins(0, 0, 0, 0)
-        d.addWidget(label(self.tr("E-mail address")))
-        self.email = line_edit("name@example.com", on_enter=self.create, name="signupEmail")
-        d.addWidget(self.email)
-        d.addWidget(label(self.tr("Your name")))
-        self.name = line_edit(self.tr("e.g. Hanako Yamada"), on_enter=self.create, name="signupName")
-        d.addWidget(self.name)
-        d.addWidget(label(self.tr("Password")))
-        self.password = line_edit(password=True, on_enter=self.create, name="signupPassword")
-        d.addWidget(self.password)
+        d = self.new_page()
+        self.email = captioned(d, self.tr("E-mail address"),
+                               line_edit("name@example.com", on_enter=self.create, name="signupEmail"))
+        self.name = captioned(d, self.tr("Your name"),
+                              line_edit(self.tr("e.g. Hanako Yamada"), on_enter=self.create, name="signupName"))
+        self.password = captioned(d, self.tr("Password"),
+                                  line_edit(password=True, on_enter=self.create, name="signupPassword"))
         self.feedback = PasswordFeedback(self.core, self.password, lambda: self.email.text().strip())
         d.addWidget(self.feedback)
-        d.addWidget(label(self.tr("Password again")))
-        self.password2 = line_edit(password=True, on_enter=self.create, name="signupPassword2")
-        d.addWidget(self.password2)
+        self.password2 = captioned(d, self.tr("Password again"),
+                                   line_edit(password=True, on_enter=self.create, name="signupPassword2"))
         self.create_button = button(self.tr("Create account"), "primary", self.create)
         d.addWidget(self.create_button)
         d.addStretch(1)
-        self.pages.addWidget(details)
 
         # 2. authenticator
-        auth = QWidget()
-        a = QVBoxLayout(auth)
-        a.setContentsMargins(0, 0, 0, 0)
+        a = self.new_page()
         self.setup = AuthenticatorSetup(self.confirm)
         a.addWidget(self.setup)
         self.confirm_button = button(self.tr("Confirm code"), "primary", self.confirm)
         a.addWidget(self.confirm_button)
         a.addStretch(1)
-        self.pages.addWidget(auth)
 
         # 3. recovery codes
-        rec = QWidget()
-        r = QVBoxLayout(rec)
-        r.setContentsMargins(0, 0, 0, 0)
+        r = self.new_page()
         r.addWidget(label(self.tr("Save these recovery codes somewhere safe. Each one works once, instead of an "
                                   "authenticator code, if you lose your phone. They are shown only now.")))
         self.codes = RecoveryCodesView()
@@ -63,18 +47,12 @@ class SignUpWizard(Screen):
         self.done_button = button(self.tr("Saved — sign in"), "primary", self.finish)
         r.addWidget(self.done_button)
         r.addStretch(1)
-        self.pages.addWidget(rec)
-        fit_to_current_page(self.pages)
-        self._set_page(self.DETAILS)
+        self.pages_ready(self.DETAILS)
 
     def _set_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self.set_title([self.tr("Create an account"), self.tr("Set up your authenticator app"),
                         self.tr("Your recovery codes")][page])
-
-    @property
-    def page(self) -> int:
-        return self.pages.currentIndex()
 
     def on_show(self) -> None:
         if self.page == self.RECOVERY:
