@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from shared.errors import QrpayError
+from ui_common.app import context_tr
 
-_CTX = "Messages"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
+_t = context_tr("Messages")
 
 
 @dataclass(frozen=True, slots=True)

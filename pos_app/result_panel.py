@@ -82,41 +82,39 @@ class ResultPanel(QWidget):
 
     # -- states -----------------------------------------------------------------------------------
     def show_approved(self, receipt: Receipt) -> None:
-        self.kind = "approved"
-        self.verdict.setStyleSheet(_panel_style(theme.OK))
-        self.icon.setText("✓")
-        self.headline.setText(self.tr("Approved {amount}").format(amount=format_yen(receipt.total)))
-        self.detail.setText(self.tr("Receipt {receipt}").format(receipt=receipt.receipt_no))
-        self.detail.setVisible(True)
-        self.next_step.setText(self.tr("Hand the customer the receipt."))
-        self.saved.clear()
-        self.primary.setText(self.tr("New sale"))
-        self.primary.setProperty("role", "primary")
-        self.secondary.setText(self.tr("Print / Save PDF"))
-        self.secondary.show()
-        self._repolish()
-        self.primary.setFocus()   # Enter starts the next sale
+        self._show("approved", theme.OK, "✓", self.tr("Approved {amount}").format(amount=format_yen(receipt.total)),
+                   self.tr("Receipt {receipt}").format(receipt=receipt.receipt_no),
+                   self.tr("Hand the customer the receipt."),
+                   (self.tr("New sale"), "primary"), self.tr("Print / Save PDF"))   # Enter starts the next sale
         self.receipt.show_receipt(receipt)
         self.receipt.setVisible(self.width() >= NARROW_PX)
         QApplication.beep()
         self._flash(theme.OK)
 
     def show_refused(self, message: ClerkMessage) -> None:
-        self.kind = "refused"
-        self.verdict.setStyleSheet(_panel_style(theme.DANGER))
-        self.icon.setText("✕ " + self.tr("Refused"))
-        self.headline.setText(message.headline)      # the reason is what must be read from afar
-        self.detail.setText("")
-        self.detail.setVisible(False)
-        self.next_step.setText(message.next_step)
+        # the reason (the headline) is what must be read from afar
+        self._show("refused", theme.DANGER, "✕ " + self.tr("Refused"), message.headline, "", message.next_step,
+                   (self.tr("Back to scanner"), ""), self.tr("Cancel payment"))   # Enter goes back to the scanner
+        self.receipt.hide()
+
+    def _show(self, kind: str, colour: str, icon: str, headline: str, detail: str, next_step: str,
+              primary: tuple[str, str], secondary: str) -> None:
+        """The verdict panel in `colour`: its words (no `detail`: no line for it), the primary button's text
+        and role (it takes the focus: Enter presses it) and the secondary's text."""
+        self.kind = kind
+        self.verdict.setStyleSheet(_panel_style(colour))
+        self.icon.setText(icon)
+        self.headline.setText(headline)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.next_step.setText(next_step)
         self.saved.clear()
-        self.primary.setText(self.tr("Back to scanner"))
-        self.primary.setProperty("role", "")
-        self.secondary.setText(self.tr("Cancel payment"))
+        self.primary.setText(primary[0])
+        self.primary.setProperty("role", primary[1])
+        self.secondary.setText(secondary)
         self.secondary.show()
         self._repolish()
-        self.receipt.hide()
-        self.primary.setFocus()   # Enter goes back to the scanner
+        self.primary.setFocus()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         # The theme draws a thicker border on the focused button: its size hint grows by 2 px,

@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QRect, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QRect, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -203,6 +203,12 @@ def install_translator(app: QApplication, app_name: str, language: str, *, phras
             _installed.append(translator)
         else:
             log.warning("no %s translation for %s", language, base)
+
+
+def context_tr(context: str) -> Callable[[str], str]:
+    """`tr` for a module's texts (not a class's), marked with QT_TRANSLATE_NOOP(context, …): translates when
+    called, in the language installed then."""
+    return lambda text: QCoreApplication.translate(context, text)
 
 
 def language() -> str:

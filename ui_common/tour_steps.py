@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from shared.attacks.base import Actor, Step
+from ui_common.app import context_tr
 
 CONTEXT = "Tour"
-
-
-def tr_tour(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+tr_tour = context_tr(CONTEXT)
 
 
 @dataclass(frozen=True, slots=True)
