@@ -180,7 +180,7 @@ class TrainerWindow(QMainWindow):
         box = ScenarioList(self.scenarios, self._texts)
         self.scenario_list = box.list
         self.scenario_list.currentRowChanged.connect(self._select_scenario)
-        from ui_common.tour_panel import TourButton
+        from ui_common.tour_button import TourButton
         self.tour_button = TourButton(self.core)   # qrpay demo --tour: the 7pay story in the real windows
         box.layout().addWidget(self.tour_button)
         self._scenario_box = box

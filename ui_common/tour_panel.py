@@ -23,6 +23,10 @@ text (and, on the last page, the sources) on that Next. The next Next goes on; R
 page again at once. Navigation waits for a run to finish.
 
 `python -m ui_common.tour_panel --db PATH [--lang ja|en]` is what the demo launcher starts.
+
+Over 500 lines on purpose: one window's state machine (pages, beats, a run's generation guard, the
+orders the till and the wallet follow) reads best in one place; its words live in tour_steps.py,
+the trainer's button that opens it in tour_button.py.
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ from shared.money import format_yen
 from ui_common import theme
 from ui_common.app import language
 from ui_common.tasks import run_in_background
+from ui_common.tour_button import BUTTON_WORDS
 from ui_common.tour_link import BUSY, DONE, TILL, WALLET
 from ui_common.tour_steps import SOURCE, actor_name, date_text, step_text, tr_tour, words
 from ui_common.widgets import Banner
@@ -76,11 +81,8 @@ SUCCEEDED = QT_TRANSLATE_NOOP("Tour", "Attack succeeded: {amount} spent by the a
 STOPPED = QT_TRANSLATE_NOOP("Tour", "Attack stopped: {amount} lost. Alerts: {alerts}.")
 FAILED = QT_TRANSLATE_NOOP("Tour", "This step could not run: {error}")
 NOT_FOLLOWED = QT_TRANSLATE_NOOP("Tour", "A window did not follow the tour: {problems}")
-TOUR_BUTTON = QT_TRANSLATE_NOOP("Tour", "Tour: 7pay, step by step")
-TOUR_TIP = QT_TRANSLATE_NOOP("Tour", "The 7pay timeline day by day, each attack run live in the till and the wallet "
-                                        "(qrpay demo --tour)")
 PANEL_WORDS = (WINDOW_TITLE, STEPS_NAME, REPLAY, BACK, NEXT, RUN, COUNT, UNDER_2019, UNDER_HARDENED, PREPARING, SIGNING_IN,
-               RUNNING, SUCCEEDED, STOPPED, FAILED, NOT_FOLLOWED, TOUR_BUTTON, TOUR_TIP)
+               RUNNING, SUCCEEDED, STOPPED, FAILED, NOT_FOLLOWED) + BUTTON_WORDS
 # a presentation clicker sends Page Down / Page Up (some send the arrow keys)
 NEXT_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_Right)
 BACK_KEYS = (Qt.Key.Key_PageUp, Qt.Key.Key_Left)
@@ -528,39 +530,6 @@ class TourPanel(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self._closing = True
         super().closeEvent(event)
-
-
-# -- the trainer's Tour button ---------------------------------------------------------------------------
-def tour_command(db_path: str | None, lang: str | None) -> list[str]:
-    """`qrpay demo --tour` on the trainer's database when `qrpay demo` seeded it (its demo accounts
-    are saved beside it: the till's clerk and supervisor), else on the default demo database."""
-    from shared.demo_data import credentials_path
-
-    cmd = [sys.executable, "-m", "shared.cli.main"]
-    if db_path and credentials_path(db_path).exists():
-        cmd += ["--db", str(db_path)]
-    cmd += ["demo", "--tour"]
-    return cmd + (["--lang", lang] if lang else [])
-
-
-class TourButton(QPushButton):
-    """"Tour: 7pay, step by step": opens the demo's windows with the narration panel, in processes
-    of their own (a demo already running on that database comes to the front instead)."""
-
-    def __init__(self, core, parent: QWidget | None = None, *, launch: Callable[..., Any] | None = None) -> None:
-        super().__init__("▶ " + tr_tour(TOUR_BUTTON), parent)
-        self.setToolTip(tr_tour(TOUR_TIP))
-        self._core = core
-        self._launch = launch
-        self.clicked.connect(self.start)
-
-    @Slot()
-    def start(self):
-        import subprocess
-
-        cmd = tour_command(str(self._core.db.path), language())
-        launch = self._launch or (lambda c: subprocess.Popen(c, start_new_session=True, stdin=subprocess.DEVNULL))
-        return launch(cmd)
 
 
 # -- the process the demo launcher starts ----------------------------------------------------------------

@@ -147,7 +147,7 @@
         <translation>釣銭準備金（円）</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
         <source>Type your staff number.</source>
         <translation>スタッフ番号を入力してください。</translation>
     </message>
@@ -281,7 +281,7 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../pos_app/messages.py" line="+32"/>
+        <location filename="../../pos_app/messages.py" line="+29"/>
         <source>Already used</source>
         <translation>使用済みのコード</translation>
     </message>
@@ -736,7 +736,7 @@
 <context>
     <name>ResultPanel</name>
     <message>
-        <location filename="../../pos_app/result_panel.py" line="+88"/>
+        <location filename="../../pos_app/result_panel.py" line="+85"/>
         <source>Approved {amount}</source>
         <translation>承認 {amount}</translation>
     </message>
@@ -746,32 +746,32 @@
         <translation>レシート {receipt}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Hand the customer the receipt.</source>
         <translation>お客様にレシートをお渡しください。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>New sale</source>
         <translation>次のお会計</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Print / Save PDF</source>
         <translation>印刷 / PDF保存</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>Refused</source>
         <translation>拒否</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Back to scanner</source>
         <translation>スキャンに戻る</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Cancel payment</source>
         <translation>支払いを中止</translation>
     </message>

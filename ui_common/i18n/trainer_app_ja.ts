@@ -34,7 +34,7 @@
         <translation>2つ目のヒント</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Hint: {text}</source>
         <translation>ヒント：{text}</translation>
     </message>
@@ -306,7 +306,7 @@ join code</source>
         <translation>攻撃トレーナー</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Policy:</source>
         <translation>ポリシー:</translation>
     </message>
@@ -671,7 +671,7 @@ join code</source>
 <context>
     <name>SetTimeDialog</name>
     <message>
-        <location filename="../../trainer_app/policy_clock_bar.py" line="-152"/>
+        <location filename="../../trainer_app/policy_clock_bar.py" line="-154"/>
         <source>Set the simulated time</source>
         <translation>シミュレーション時刻を設定</translation>
     </message>

@@ -588,7 +588,7 @@
 <context>
     <name>Tour</name>
     <message>
-        <location filename="../tour_panel.py" line="+63"/>
+        <location filename="../tour_panel.py" line="+68"/>
         <source>7pay, step by step</source>
         <translation>7pay 事件を一歩ずつ</translation>
     </message>
@@ -668,7 +668,7 @@
         <translation>ツアーに従わなかったウィンドウがあります：{problems}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../tour_button.py" line="+14"/>
         <source>Tour: 7pay, step by step</source>
         <translation>ツアー：7pay 事件を一歩ずつ</translation>
     </message>
@@ -678,7 +678,7 @@
         <translation>7pay 事件を日付順にたどり、各攻撃をレジとウォレットで実際に再現します（qrpay demo --tour）</translation>
     </message>
     <message>
-        <location filename="../tour_steps.py" line="+33"/>
+        <location filename="../tour_steps.py" line="+31"/>
         <source>Launch: a wallet behind a password alone</source>
         <translation>サービス開始：パスワードだけで守られたウォレット</translation>
     </message>

@@ -108,7 +108,7 @@
 <context>
     <name>ForgotPasswordScreen</name>
     <message>
-        <location filename="../../wallet_app/forgot_password.py" line="+24"/>
+        <location filename="../../wallet_app/forgot_password.py" line="+18"/>
         <source>Type the e-mail address of your account. We send a reset code to it.</source>
         <translation>アカウントのメールアドレスを入力してください。再設定コードをお送りします。</translation>
     </message>
@@ -123,7 +123,7 @@
         <translation>再設定コードを送る</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Open Mailbox</source>
         <translation>メールボックスを開く</translation>
     </message>
@@ -138,7 +138,7 @@
         <translation>8桁</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Authenticator code (or a recovery code)</source>
         <translation>認証コード（またはリカバリーコード）</translation>
     </message>
@@ -148,22 +148,22 @@
         <translation>コード／リカバリーコード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Save new password</source>
         <translation>新しいパスワードを保存</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-4"/>
         <source>New password</source>
         <translation>新しいパスワード</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>Forgot password</source>
         <translation>パスワードをお忘れの場合</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+31"/>
         <source>If {email} has an account, a reset code is on its way to the address of record. Check your Mailbox.</source>
         <translation>{email} のアカウントがあれば、登録済みのアドレスに再設定コードを送りました。メールボックスを確認してください。</translation>
     </message>
@@ -176,13 +176,13 @@
 <context>
     <name>HistoryScreen</name>
     <message>
-        <location filename="../../wallet_app/history_screen.py" line="+24"/>
+        <location filename="../../wallet_app/history_screen.py" line="+20"/>
         <source>Choose a payment to see its receipt.</source>
         <translation>支払いを選ぶとレシートを表示します。</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+21"/>
+        <location line="+13"/>
+        <location line="+14"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
@@ -200,7 +200,7 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../wallet_app/home_screen.py" line="+28"/>
+        <location filename="../../wallet_app/home_screen.py" line="+27"/>
         <source>Balance</source>
         <translation>残高</translation>
     </message>
@@ -411,12 +411,12 @@
         <translation>このコードは無効になりました。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
         <source>Type a password.</source>
         <translation>パスワードを入力してください。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>It contains your e-mail address.</source>
         <translation>メールアドレスが含まれています。</translation>
     </message>
@@ -461,17 +461,17 @@
         <translation>推測されやすすぎます。関係のない単語をいくつか並べるなどして長くしてください。</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-10"/>
         <source>Use at least {n} characters.</source>
         <translation>{n} 文字以上にしてください。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Use at most {n} characters.</source>
         <translation>{n} 文字以下にしてください。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>Choose another password:</source>
         <translation>別のパスワードを選んでください：</translation>
     </message>
@@ -499,7 +499,7 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../../wallet_app/pay_screen.py" line="+46"/>
+        <location filename="../../wallet_app/pay_screen.py" line="+43"/>
         <source>To show a payment code, confirm it is you: enter the 6-digit code from your authenticator app (or a recovery code).</source>
         <translation>支払いコードを表示するには本人確認が必要です。認証アプリの6桁のコード（またはリカバリーコード）を入力してください。</translation>
     </message>
@@ -509,13 +509,13 @@
         <translation>支払いコードを表示</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+57"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Pay</source>
         <translation>支払う</translation>
     </message>
@@ -525,7 +525,7 @@
         <translation>認証アプリの6桁のコードを入力してください。</translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-92"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
@@ -535,7 +535,7 @@
         <translation>店員さんへ。1回限り有効。</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+127"/>
         <source>Hidden while the wallet is minimised or covered.</source>
         <translation>ウォレットが最小化されているか隠れているため、コードを隠しています。</translation>
     </message>
@@ -565,7 +565,7 @@
         <translation>「更新」を押すと新しいコードを表示します。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+9"/>
         <source>Payment complete</source>
         <translation>支払い完了</translation>
     </message>
@@ -588,7 +588,7 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../wallet_app/screen_base.py" line="+64"/>
+        <location filename="../../wallet_app/screen_base.py" line="+75"/>
         <source>6-digit code</source>
         <translation>6桁のコード</translation>
     </message>
@@ -599,7 +599,7 @@
         <translation>戻る</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+126"/>
         <source>Use a long password you do not use anywhere else (a few unrelated words work well).</source>
         <translation>ほかで使っていない長いパスワードにしてください（関係のない単語をいくつか並べると効果的です）。</translation>
     </message>
@@ -647,7 +647,7 @@
 <context>
     <name>SecurityScreen</name>
     <message>
-        <location filename="../../wallet_app/security_screen.py" line="+23"/>
+        <location filename="../../wallet_app/security_screen.py" line="+27"/>
         <source>Authenticator code</source>
         <translation>認証コード</translation>
     </message>
@@ -743,12 +743,12 @@
         <translation>パスワードを変更しました。ほかの端末はログアウトされました。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+36"/>
         <source>Your new authenticator app is set up; the old one no longer works.</source>
         <translation>新しい認証アプリを設定しました。古いアプリは使えません。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>New recovery codes are ready; the old ones no longer work. Save these now.</source>
         <translation>新しいリカバリーコードを作成しました。古いコードは使えません。今すぐ保存してください。</translation>
     </message>
@@ -781,41 +781,41 @@
 <context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../../wallet_app/signin_screen.py" line="+46"/>
+        <location filename="../../wallet_app/signin_screen.py" line="+41"/>
         <source>E-mail address</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+70"/>
+        <location line="+3"/>
+        <location line="+65"/>
         <source>Authenticator code</source>
         <translation>認証コード</translation>
     </message>
     <message>
-        <location line="-65"/>
-        <location line="+69"/>
+        <location line="-60"/>
+        <location line="+64"/>
         <source>Use a recovery code</source>
         <translation>リカバリーコードを使う</translation>
     </message>
     <message>
-        <location line="-64"/>
-        <location line="+68"/>
-        <location line="+74"/>
+        <location line="-59"/>
+        <location line="+63"/>
+        <location line="+70"/>
         <source>Sign in</source>
         <translation>ログイン</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-131"/>
         <source>Forgot password?</source>
         <translation>パスワードを忘れた</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+13"/>
         <source>Enter the 6-digit code your authenticator app shows now. Lost your phone? Type one of your recovery codes instead.</source>
         <translation>認証アプリに表示されている6桁のコードを入力してください。スマートフォンをなくした場合は、リカバリーコードを入力してください。</translation>
     </message>
@@ -830,7 +830,7 @@
         <translation>確認</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <location line="+1"/>
         <source>Recovery code</source>
         <translation>リカバリーコード</translation>
@@ -851,7 +851,7 @@
         <translation>2段階認証</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+29"/>
         <source>Enter your e-mail address, password and the code from your authenticator app.</source>
         <translation>メールアドレス、パスワード、認証アプリのコードを入力してください。</translation>
     </message>
@@ -896,7 +896,7 @@
         <translation>入力内容が違います。{time}後に再試行できます。</translation>
     </message>
     <message>
-        <location line="-225"/>
+        <location line="-216"/>
         <source>Sign in with SNS ID</source>
         <translation>SNS IDでログイン</translation>
     </message>
@@ -904,12 +904,12 @@
 <context>
     <name>SignUpWizard</name>
     <message>
-        <location filename="../../wallet_app/signup_wizard.py" line="+25"/>
+        <location filename="../../wallet_app/signup_wizard.py" line="+19"/>
         <source>E-mail address</source>
         <translation>メールアドレス</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
@@ -919,29 +919,29 @@
         <translation>例：山田 花子</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Password again</source>
         <translation>パスワード（確認）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+67"/>
+        <location line="+2"/>
+        <location line="+55"/>
         <location line="+6"/>
         <source>Create account</source>
         <translation>アカウントを作成</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-53"/>
         <source>Confirm code</source>
         <translation>コードを確認</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Save these recovery codes somewhere safe. Each one works once, instead of an authenticator code, if you lose your phone. They are shown only now.</source>
         <translation>このリカバリーコードを安全な場所に保存してください。スマートフォンをなくしたとき、認証コードの代わりに各コード1回ずつ使えます。表示されるのは今だけです。</translation>
     </message>
@@ -951,7 +951,7 @@
         <translation>保存した — ログインへ</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Create an account</source>
         <translation>アカウントを作成</translation>
     </message>
@@ -966,7 +966,7 @@
         <translation>リカバリーコード</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>The two passwords are different.</source>
         <translation>2つのパスワードが一致しません。</translation>
     </message>
