@@ -49,7 +49,7 @@ NOTICES: dict[str, tuple[Text, Text]] = {
     "recovery_code_used": (
         Text("A recovery code was used to sign in", "リカバリーコードでサインインがありました"),
         Text("Someone signed in to your qrpay-sim account on device '{device}' at {time} with a recovery code. "
-             "{left} recovery codes are left. If this was not you, reset your password now.",
+             "Recovery codes left: {left}. If this was not you, reset your password now.",
              "{time} に端末「{device}」からリカバリーコードで qrpay-sim のアカウントにサインインがありました。"
              "残りのリカバリーコードは {left} 個です。心当たりがなければ、今すぐパスワードを再設定してください。")),
     "password_known_no_factor": (

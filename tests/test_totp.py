@@ -153,4 +153,4 @@ def test_recovery_code_signs_in_once_and_is_stored_hashed(core, db_path):
     raw = db_path.read_bytes() + (db_path.parent / (db_path.name + "-wal")).read_bytes()
     assert not any(c.encode() in raw for c in e.recovery_codes)
     used = [m for m in core.inbox(e.email) if "recovery code was used" in m.subject]
-    assert len(used) == 1 and "9 recovery codes are left" in used[0].body
+    assert len(used) == 1 and "Recovery codes left: 9." in used[0].body
