@@ -108,7 +108,7 @@ def test_a_trainee_solves_reset_hijack_by_following_the_hints_while_the_board_is
     hint = card.hint_labels[2].text()
     assert hint.startswith("Second hint: Under 2019") and "`" not in hint   # commands shown as code, copied bare
     qrpay(db, "policy", "set", "2019")                  # "Under 2019"
-    commands = [shlex.split(html.unescape(c)) for c in re.findall(r"<code[^>]*>qrpay ([^<]+)</code>", hint)]
+    commands = [shlex.split(html.unescape(c)) for c in re.findall(r'<span class="command"[^>]*>qrpay ([^<]+)</span>', hint)]
     assert [c[:2] for c in commands] == [["customer", "list"], ["password", "reset-request"], ["mailbox", "--to"],
                                         ["password", "reset-complete"]]
     victim = reset_code = None

@@ -37,9 +37,12 @@ _CODE = re.compile(r"`([^`]+)`")
 
 
 def hint_html(text: str) -> str:
-    """A hint as rich text: its `commands` in a monospace face, without the backticks, so a trainee
-    who copies one pastes the command itself (in a shell, backticks would run what they enclose)."""
-    return _CODE.sub(lambda m: f'<code style="font-family: monospace;">{m.group(1)}</code>', html.escape(text, quote=False))
+    """A hint as rich text: its `commands` on a tinted ground, without the backticks, so a trainee who copies
+    one pastes the command itself (in a shell, backticks would run what they enclose). The label's own face,
+    not a monospace one: a second face on a line of Japanese made the label's height and the wrapped text's
+    disagree after other windows had loaded fonts (the commands' lines were cut at the bottom)."""
+    return _CODE.sub(lambda m: f'<span class="command" style="background-color: {theme.CODE_BG};">{m.group(1)}</span>',
+                     html.escape(text, quote=False))
 
 
 def challenge_states(core) -> list[challenges.ChallengeState]:

@@ -12,6 +12,7 @@ MUTED = "#555b66"         # secondary text on white: 6.9:1
 BG = "#f4f6f9"
 SURFACE = "#ffffff"
 BORDER = "#d5dae1"
+CODE_BG = "#ece4c8"       # a command to type, inside a hint (on WARNING_BG; text on it: TEXT, 13:1)
 SUPERVISOR = "#6b21a8"    # supervisor-only actions are visibly marked
 
 JAPANESE_FAMILY = "Noto Sans CJK JP"   # asked for by name so Chinese glyph variants are not picked
